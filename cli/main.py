@@ -1,0 +1,230 @@
+"""`dozor …` subcommands; the only module that may import both bot and processor (lazily)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from core.logs import configure_logging
+from core.settings import Settings, describe_errors, get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+BOTFATHER_HINT = (
+    "BOT_TOKEN is not set: running the processor only. Get a token from @BotFather in "
+    "Telegram (/newbot) and put BOT_TOKEN=<token> in .env, then run ./start.sh again."
+)
+
+
+def _settings() -> Settings:
+    try:
+        settings = get_settings()
+    except ValidationError as err:
+        sys.stderr.write("\n".join(describe_errors(err)) + "\n")
+        raise SystemExit(2) from None
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def migrate(settings: Settings, revision: str = "head") -> None:
+    """Bring the database schema up to `revision`."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from core.db import ensure_database
+
+    if asyncio.run(ensure_database(settings.database_url)):
+        print("created the database")
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = settings.database_url
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, revision)
+
+
+async def _serve(settings: Settings, *, bot: bool, processor: bool) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    jobs: list[Coroutine[Any, Any, object]] = []
+    if processor:
+        from processor.app import run_processor
+
+        jobs.append(run_processor(settings, stop))
+    if bot:
+        from bot.app import run_bot
+
+        jobs.append(run_bot(settings, stop))
+    await asyncio.gather(*jobs)
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    """Run processor and bot together (the processor alone without a bot token)."""
+    settings = _settings()
+    has_token = settings.bot_token is not None
+    if not has_token:
+        print(BOTFATHER_HINT, file=sys.stderr)
+    if args.migrate:
+        migrate(settings)
+    asyncio.run(_serve(settings, bot=has_token, processor=True))
+
+
+def cmd_processor(_: argparse.Namespace) -> None:
+    """Run the processor."""
+    asyncio.run(_serve(_settings(), bot=False, processor=True))
+
+
+def cmd_bot(_: argparse.Namespace) -> None:
+    """Run the bot."""
+    settings = _settings()
+    if settings.bot_token is None:
+        print("configuration error: BOT_TOKEN: required for the bot", file=sys.stderr)
+        raise SystemExit(2)
+    asyncio.run(_serve(settings, bot=True, processor=False))
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    """Apply migrations."""
+    migrate(_settings(), args.revision)
+    print(f"database is at revision {args.revision}")
+
+
+def cmd_device_add(args: argparse.Namespace) -> None:
+    """Provision a device and print its claim code."""
+    from drivers.generic.topics import is_valid_uid, topic
+
+    if not is_valid_uid(args.uid):
+        print(f"error: {args.uid!r} is not a valid uid (letters, digits, _ . : -; up to 64)")
+        raise SystemExit(2)
+    settings = _settings()
+    provisioned = asyncio.run(_provision(settings, args))
+    broker = urlsplit(settings.mqtt_url)
+    print(f"Device {args.uid} ({args.type}) created as \u201c{provisioned.device.name}\u201d.")
+    expires = f"{provisioned.expires_at:%Y-%m-%d %H:%M} UTC"
+    print(f"Claim code: {provisioned.claim_code}  (one use; expires {expires})")
+    print("The owner sends /add <code> to the bot.")
+    print("Point the device at the broker:")
+    print(f"  broker:    {broker.scheme}://{broker.hostname}:{broker.port or 1883}")
+    print("  login:     the broker's own (as in MQTT_URL); client id: the uid")
+    print(f"  publish:   {topic(args.uid, 'telemetry')} (QoS 1)")
+    print(f"             {topic(args.uid, 'status')} (retained; Last Will 'offline')")
+    print(f"  subscribe: {topic(args.uid, 'config')}, {topic(args.uid, 'commands')}")
+
+
+async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
+    from core.db import make_engine, make_session_factory
+    from core.devices.service import DeviceExistsError, UnknownDeviceTypeError, provision
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await provision(
+                session,
+                args.uid,
+                args.type,
+                name=args.name,
+                location=args.location,
+                ttl=timedelta(days=args.ttl),
+            )
+    except UnknownDeviceTypeError as err:
+        print(
+            f"error: unknown device type {args.type!r}; known types: {err.args_for_text['known']}"
+        )
+        raise SystemExit(2) from None
+    except DeviceExistsError:
+        print(f"error: a device with uid {args.uid!r} exists already")
+        raise SystemExit(2) from None
+    finally:
+        await engine.dispose()
+
+
+def cmd_device_list(_: argparse.Namespace) -> None:
+    """List devices."""
+    rows = asyncio.run(_list_devices(_settings()))
+    if not rows:
+        print("no devices yet: dozor device add UID --type co2 --name NAME")
+        return
+    print(f"{'uid':24} {'type':8} {'name':20} {'location':16} {'state':8} {'claimed':8} last seen")
+    for d in rows:
+        seen = f"{d.last_seen_at:%Y-%m-%d %H:%M:%S}" if d.last_seen_at else "never"
+        state = "online" if d.is_online else "offline"
+        claimed = "yes" if d.claimed_at else "no"
+        location = d.location or ""
+        print(f"{d.uid:24} {d.type_code:8} {d.name:20} {location:16} {state:8} {claimed:8} {seen}")
+
+
+async def _list_devices(settings: Settings) -> Any:
+    from core.db import make_engine, make_session_factory
+    from core.devices.repository import DeviceRepository
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await DeviceRepository(session).list_all()
+    finally:
+        await engine.dispose()
+
+
+def cmd_simulate(args: argparse.Namespace) -> None:
+    """Run a simulated device."""
+    from device_firmware.simulator.device import SimulatedDevice, run_device
+
+    settings = _settings()
+    device = SimulatedDevice(args.uid, args.type, args.interval, settings.mqtt_url)
+    print(f"simulating {args.uid} ({args.type}) every {args.interval:g} s; Ctrl-C to stop")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_device(device, args.count))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe every subcommand."""
+    parser = argparse.ArgumentParser(prog="dozor", description="Dozor IoT platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run processor and bot together")
+    run.add_argument("--no-migrate", dest="migrate", action="store_false")
+    run.set_defaults(func=cmd_run)
+    sub.add_parser("processor", help="run the message processor").set_defaults(func=cmd_processor)
+    sub.add_parser("bot", help="run the Telegram bot").set_defaults(func=cmd_bot)
+    mig = sub.add_parser("migrate", help="apply database migrations")
+    mig.add_argument("revision", nargs="?", default="head")
+    mig.set_defaults(func=cmd_migrate)
+    device = sub.add_parser("device", help="provision and list devices")
+    dsub = device.add_subparsers(dest="device_command", required=True)
+    add = dsub.add_parser("add", help="create a device and print its claim code")
+    add.add_argument("uid")
+    add.add_argument("--type", required=True, help="co2, temp, dust, multi")
+    add.add_argument("--name")
+    add.add_argument("--location")
+    add.add_argument("--ttl", type=float, default=7, help="claim code lifetime in days")
+    add.set_defaults(func=cmd_device_add)
+    dsub.add_parser("list", help="list devices").set_defaults(func=cmd_device_list)
+    sim = sub.add_parser("simulate", help="run a simulated device")
+    sim.add_argument("--uid", required=True)
+    sim.add_argument("--type", default="co2")
+    sim.add_argument("--interval", type=float, default=30)
+    sim.add_argument("--count", type=int, help="stop after this many messages")
+    sim.set_defaults(func=cmd_simulate)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the `dozor` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], None] = args.func
+    handler(args)
+
+
+if __name__ == "__main__":
+    run()

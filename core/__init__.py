@@ -1,0 +1,1 @@
+"""Settings, models and domain rules shared by the bot and the processor."""

@@ -1,0 +1,47 @@
+"""Rate limit of failed attempts (wrong claim codes) per user, counted in Redis."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from core.errors import DomainError
+
+
+class TooManyAttemptsError(DomainError):
+    """The user tried too many wrong codes; `minutes` says how long to wait."""
+
+    key = "error-too-many-attempts"
+
+
+class AttemptLimiter:
+    """At most `limit` failures per `window` seconds under one key per user."""
+
+    def __init__(self, redis: Redis, key_prefix: str, *, limit: int = 5, window: int = 900) -> None:
+        self._redis = redis
+        self._prefix = key_prefix
+        self.limit = limit
+        self.window = window
+
+    def _key(self, user_id: int) -> str:
+        return f"{self._prefix}:{user_id}"
+
+    async def check(self, user_id: int) -> None:
+        """Raise TooManyAttemptsError when the user is over the limit."""
+        key = self._key(user_id)
+        count = await self._redis.get(key)
+        if count is not None and int(count) >= self.limit:
+            ttl = await self._redis.ttl(key)
+            raise TooManyAttemptsError(minutes=max(1, -(-max(ttl, 1) // 60)))
+
+    async def record_failure(self, user_id: int) -> int:
+        """Count a failure; return how many attempts are left."""
+        key = self._key(user_id)
+        pipe = self._redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, self.window, nx=True)
+        count, _ = await pipe.execute()
+        return max(0, self.limit - int(count))
+
+    async def reset(self, user_id: int) -> None:
+        """Forget the user's failures after a success."""
+        await self._redis.delete(self._key(user_id))

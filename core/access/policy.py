@@ -1,0 +1,46 @@
+"""The access table of ARCHITECTURE.md as pure rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Role(StrEnum):
+    """A member's role on a device."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    VIEWER = "viewer"
+
+
+class Action(StrEnum):
+    """Something a person may want to do to a device."""
+
+    VIEW = "view"
+    RECEIVE_ALERTS = "receive_alerts"
+    CONTROL = "control"
+    CONFIGURE = "configure"
+    INVITE = "invite"
+    MANAGE_MEMBERS = "manage_members"
+
+
+_ALLOWED: Final[dict[Role, frozenset[Action]]] = {
+    Role.OWNER: frozenset(Action),
+    Role.ADMIN: frozenset(
+        {Action.VIEW, Action.RECEIVE_ALERTS, Action.CONTROL, Action.CONFIGURE, Action.INVITE}
+    ),
+    Role.VIEWER: frozenset({Action.VIEW, Action.RECEIVE_ALERTS}),
+}
+
+
+def allows(role: Role | None, action: Action) -> bool:
+    """Say whether a member with `role` (None: not a member) may do `action`."""
+    return role is not None and action in _ALLOWED[role]
+
+
+def may_invite_as(role: Role | None, invited: Role) -> bool:
+    """Say whether a member with `role` may invite someone as `invited` (admins: viewers only)."""
+    if role is Role.OWNER:
+        return invited is not Role.OWNER
+    return role is Role.ADMIN and invited is Role.VIEWER

@@ -1,0 +1,52 @@
+"""All SQL for memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.access.models import Membership
+from core.access.policy import Role
+from core.devices.models import Device
+
+
+class MembershipRepository:
+    """Queries and writes of memberships."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def role_of(self, user_id: int, device_id: int) -> Role | None:
+        """Return the user's role on the device, or None when they are not a member."""
+        role = await self._session.scalar(
+            select(Membership.role).where(
+                Membership.user_id == user_id, Membership.device_id == device_id
+            )
+        )
+        return Role(role) if role else None
+
+    async def devices_of(self, user_id: int) -> Sequence[tuple[Device, Role]]:
+        """Return the user's devices with their role, by name."""
+        query = (
+            select(Device, Membership.role)
+            .join(Membership, Membership.device_id == Device.id)
+            .where(Membership.user_id == user_id)
+            .order_by(Device.name, Device.id)
+        )
+        rows = await self._session.execute(query)
+        return [(device, Role(role)) for device, role in rows.tuples()]
+
+    async def has_owner(self, device_id: int) -> bool:
+        """Say whether the device has an owner."""
+        found = await self._session.scalar(
+            select(Membership.id).where(
+                Membership.device_id == device_id, Membership.role == Role.OWNER.value
+            )
+        )
+        return found is not None
+
+    def add(self, user_id: int, device_id: int, role: Role) -> None:
+        """Stage a membership."""
+        self._session.add(Membership(user_id=user_id, device_id=device_id, role=role.value))

@@ -1,0 +1,1 @@
+"""Devices, their types, configs and provisioning."""

@@ -1,0 +1,76 @@
+"""What a member sees of their devices: stored facts joined with live state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.access.policy import Action, Role
+from core.access.repository import MembershipRepository
+from core.access.service import require
+from core.devices.models import Device, DeviceType
+from core.devices.repository import DeviceRepository
+from core.live.store import LiveState, LiveStateStore
+from core.users.repository import UserRepository
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceView:
+    """A device as its member sees it."""
+
+    device: Device
+    role: Role
+    primary_metric: str | None
+    live: LiveState
+
+
+class DeviceOverview:
+    """Read-only views of devices for their members."""
+
+    def __init__(self, live: LiveStateStore) -> None:
+        self._live = live
+        self._types: dict[str, DeviceType] = {}
+
+    async def _primary_metric(self, session: AsyncSession, type_code: str) -> str | None:
+        if type_code not in self._types:
+            device_type = await DeviceRepository(session).get_type(type_code)
+            if device_type is None:
+                return None
+            self._types[type_code] = device_type
+        return self._types[type_code].primary_metric
+
+    async def my_devices(self, session: AsyncSession, user_id: int) -> list[DeviceView]:
+        """Return the user's devices with their live state."""
+        pairs = await MembershipRepository(session).devices_of(user_id)
+        live = await self._live.read_many(device.id for device, _ in pairs)
+        return [
+            DeviceView(
+                device, role, await self._primary_metric(session, device.type_code), live[device.id]
+            )
+            for device, role in pairs
+        ]
+
+    async def device(self, session: AsyncSession, user_id: int, device_id: int) -> DeviceView:
+        """Return one device the user may see, or raise AccessDenied."""
+        grant = await require(session, user_id, device_id, Action.VIEW)
+        live = await self._live.read(device_id)
+        metric = await self._primary_metric(session, grant.device.type_code)
+        return DeviceView(grant.device, grant.role, metric, live)
+
+    async def select(self, session: AsyncSession, user_id: int, device_id: int) -> DeviceView:
+        """Make a device the user's current one."""
+        view = await self.device(session, user_id, device_id)
+        await UserRepository(session).set_selected_device(user_id, device_id)
+        await session.commit()
+        return view
+
+    async def selected(self, session: AsyncSession, user_id: int) -> DeviceView | None:
+        """Return the user's current device: the selected one, or their only one."""
+        user = await UserRepository(session).get(user_id)
+        if user is not None and user.selected_device_id is not None:
+            role = await MembershipRepository(session).role_of(user_id, user.selected_device_id)
+            if role is not None:
+                return await self.device(session, user_id, user.selected_device_id)
+        views = await self.my_devices(session, user_id)
+        return views[0] if len(views) == 1 else None

@@ -1,0 +1,95 @@
+"""All SQL for device_types, devices and device_configs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.devices.models import Device, DeviceType
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    """What one batch learned about a device's contact: seen time, online flag, firmware, ip."""
+
+    device_id: int
+    seen_at: datetime | None
+    online: bool | None
+    changed_at: datetime
+    firmware_version: str | None = None
+    ip: str | None = None
+
+
+_APPLY_CONTACTS = text("""
+UPDATE devices AS d SET
+    last_seen_at = GREATEST(d.last_seen_at, v.seen_at),
+    online_changed_at = CASE WHEN v.online IS NOT NULL AND v.online IS DISTINCT FROM d.is_online
+                             THEN v.changed_at ELSE d.online_changed_at END,
+    is_online = COALESCE(v.online, d.is_online),
+    firmware_version = COALESCE(v.firmware_version, d.firmware_version),
+    last_ip = COALESCE(v.ip, d.last_ip)
+FROM unnest(CAST(:ids AS integer[]), CAST(:seen AS timestamptz[]), CAST(:online AS boolean[]),
+            CAST(:changed AS timestamptz[]), CAST(:fw AS text[]), CAST(:ip AS text[]))
+     AS v(id, seen_at, online, changed_at, firmware_version, ip)
+WHERE d.id = v.id
+""")
+
+
+class DeviceRepository:
+    """Queries and writes of devices and their types."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, device_id: int) -> Device | None:
+        """Return the device with this id."""
+        return await self._session.get(Device, device_id)
+
+    async def get_by_uid(self, uid: str) -> Device | None:
+        """Return the device with this uid."""
+        return await self._session.scalar(select(Device).where(Device.uid == uid))
+
+    async def get_by_claim_hash(self, code_hash: str) -> Device | None:
+        """Return the device whose claim code hashes to `code_hash`, locked for the claim."""
+        query = select(Device).where(Device.claim_code_hash == code_hash).with_for_update()
+        return await self._session.scalar(query)
+
+    async def get_type(self, code: str) -> DeviceType | None:
+        """Return the device type with this code."""
+        return await self._session.get(DeviceType, code)
+
+    async def list_types(self) -> Sequence[DeviceType]:
+        """Return every device type."""
+        return (await self._session.scalars(select(DeviceType).order_by(DeviceType.code))).all()
+
+    async def list_all(self) -> Sequence[Device]:
+        """Return every device, by uid."""
+        return (await self._session.scalars(select(Device).order_by(Device.uid))).all()
+
+    async def ids_by_uid(self, uids: Sequence[str]) -> dict[str, int]:
+        """Map the known ones of `uids` to device ids."""
+        query = select(Device.uid, Device.id).where(Device.uid.in_(uids))
+        return dict((await self._session.execute(query)).tuples().all())
+
+    def add(self, device: Device) -> None:
+        """Stage a new device."""
+        self._session.add(device)
+
+    async def apply_contacts(self, rows: Sequence[ContactRow]) -> None:
+        """Write last seen, online flag, firmware and ip of many devices in one statement."""
+        ordered = sorted(rows, key=lambda row: row.device_id)  # same lock order everywhere
+        await self._session.execute(
+            _APPLY_CONTACTS,
+            {
+                "ids": [r.device_id for r in ordered],
+                "seen": [r.seen_at for r in ordered],
+                "online": [r.online for r in ordered],
+                "changed": [r.changed_at for r in ordered],
+                "fw": [r.firmware_version for r in ordered],
+                "ip": [r.ip for r in ordered],
+            },
+        )

@@ -1,0 +1,140 @@
+"""Use cases of devices: provisioning with a claim code, and claiming by a user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import clock
+from core.access.attempts import AttemptLimiter
+from core.access.policy import Role
+from core.access.repository import MembershipRepository
+from core.audit.repository import AuditRepository
+from core.devices import claim_codes
+from core.devices.models import Device, DeviceConfig
+from core.devices.repository import DeviceRepository
+from core.errors import DomainError, InvalidInput
+
+DEFAULT_CLAIM_TTL = timedelta(days=7)
+UID_MAX = 64
+
+
+class UnknownDeviceTypeError(InvalidInput):
+    """No device type has this code."""
+
+    key = "device-unknown-type"
+
+
+class DeviceExistsError(InvalidInput):
+    """A device with this uid exists already."""
+
+    key = "device-exists"
+
+
+class ClaimCodeWrongError(DomainError):
+    """No device has this code."""
+
+    key = "claim-wrong"
+
+
+class ClaimCodeUsedError(DomainError):
+    """The code was used already."""
+
+    key = "claim-used"
+
+
+class ClaimCodeExpiredError(DomainError):
+    """The code is too old."""
+
+    key = "claim-expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Provisioned:
+    """A new device and its claim code, shown once."""
+
+    device: Device
+    claim_code: str
+    expires_at: datetime
+
+
+async def provision(
+    session: AsyncSession,
+    uid: str,
+    type_code: str,
+    *,
+    name: str | None = None,
+    location: str | None = None,
+    ttl: timedelta = DEFAULT_CLAIM_TTL,
+) -> Provisioned:
+    """Create a device with a fresh one-time claim code (stored hashed)."""
+    devices = DeviceRepository(session)
+    device_type = await devices.get_type(type_code)
+    if device_type is None:
+        known = ", ".join(t.code for t in await devices.list_types())
+        raise UnknownDeviceTypeError(known=known)
+    if await devices.get_by_uid(uid) is not None:
+        raise DeviceExistsError(uid=uid)
+    code = claim_codes.generate()
+    expires_at = clock.now() + ttl
+    device = Device(
+        uid=uid,
+        type_code=type_code,
+        name=(name or uid)[:64],
+        location=location[:64] if location else None,
+        is_online=False,
+        claim_code_hash=claim_codes.hash_code(claim_codes.normalize(code) or ""),
+        claim_code_expires_at=expires_at,
+    )
+    devices.add(device)
+    await session.flush()
+    session.add(
+        DeviceConfig(
+            device_id=device.id,
+            version=1,
+            config={"report_interval": device_type.report_interval, "alerts_enabled": True},
+        )
+    )
+    AuditRepository(session).record(
+        "device.provisioned",
+        actor_user_id=None,
+        device_id=device.id,
+        after={"uid": uid, "type": type_code, "name": device.name},
+    )
+    try:
+        await session.commit()
+    except IntegrityError as err:  # another provisioning of the same uid won the race
+        await session.rollback()
+        raise DeviceExistsError(uid=uid) from err
+    return Provisioned(device, code, expires_at)
+
+
+async def claim(
+    session: AsyncSession, limiter: AttemptLimiter, user_id: int, typed_code: str
+) -> Device:
+    """Make the user the owner of the device whose claim code they typed."""
+    await limiter.check(user_id)
+    canonical = claim_codes.normalize(typed_code)
+    devices = DeviceRepository(session)
+    device = (
+        await devices.get_by_claim_hash(claim_codes.hash_code(canonical)) if canonical else None
+    )
+    if device is None:
+        await limiter.record_failure(user_id)
+        raise ClaimCodeWrongError
+    if device.claimed_at is not None:
+        await limiter.record_failure(user_id)
+        raise ClaimCodeUsedError
+    if device.claim_code_expires_at is None or device.claim_code_expires_at <= clock.now():
+        raise ClaimCodeExpiredError
+    device.claimed_at = clock.now()
+    MembershipRepository(session).add(user_id, device.id, Role.OWNER)
+    AuditRepository(session).record(
+        "device.claimed", actor_user_id=user_id, device_id=device.id, after={"role": "owner"}
+    )
+    await session.commit()
+    await limiter.reset(user_id)
+    return device

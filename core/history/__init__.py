@@ -1,0 +1,1 @@
+"""Aggregated history of device readings."""

@@ -1,0 +1,1 @@
+"""Live device state kept in Redis."""

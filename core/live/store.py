@@ -1,0 +1,123 @@
+"""Read and write live device state in Redis (`RedisKeys.live`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import orjson
+from redis.asyncio import Redis
+
+from core.redis_keys import RedisKeys
+
+
+@dataclass(slots=True)
+class LiveState:
+    """What Redis knows of a device right now; times are Unix seconds."""
+
+    device_id: int
+    values: dict[str, float] = field(default_factory=dict)
+    times: dict[str, float] = field(default_factory=dict)
+    online: bool | None = None
+    status_since: float | None = None
+    last_seen: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveUpdate:
+    """A change of one device's live state, as the processor writes and announces it."""
+
+    device_id: int
+    uid: str
+    values: dict[str, float]
+    at: float | None
+    online: bool | None = None
+    online_changed: bool = False
+
+    def to_fields(self) -> dict[str, str]:
+        """Return the hash fields this update sets."""
+        fields: dict[str, str] = {}
+        for metric, value in self.values.items():
+            fields[f"v:{metric}"] = repr(value)
+            fields[f"t:{metric}"] = repr(self.at)
+        if self.values and self.at is not None:
+            fields["last_seen"] = repr(self.at)
+        if self.online is not None:
+            fields["online"] = "1" if self.online else "0"
+        return fields
+
+
+def encode_event(update: LiveUpdate) -> bytes:
+    """Encode an update for the events channel."""
+    return orjson.dumps(
+        {
+            "device_id": update.device_id,
+            "uid": update.uid,
+            "values": update.values,
+            "at": update.at,
+            "online": update.online,
+        }
+    )
+
+
+def decode_event(raw: bytes | str) -> dict[str, object] | None:
+    """Decode an events-channel message; None when it is not one of ours."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    return body if isinstance(body, dict) and isinstance(body.get("device_id"), int) else None
+
+
+class LiveStateStore:
+    """Live state of devices in Redis hashes."""
+
+    def __init__(self, redis: Redis, keys: RedisKeys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def write(self, updates: Iterable[LiveUpdate], *, announce: bool = True) -> None:
+        """Write updates and announce them, in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        for update in updates:
+            key = self._keys.live(update.device_id)
+            fields = update.to_fields()
+            if update.online_changed and update.at is not None:
+                fields["status_since"] = repr(update.at)
+            if fields:
+                pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
+            if announce:
+                pipe.publish(self._keys.events_channel, encode_event(update))
+        await pipe.execute()
+
+    async def read_many(self, device_ids: Iterable[int]) -> dict[int, LiveState]:
+        """Read the live state of several devices in one round trip."""
+        ids = list(device_ids)
+        pipe = self._redis.pipeline(transaction=False)
+        for device_id in ids:
+            pipe.hgetall(self._keys.live(device_id))
+        raw = await pipe.execute()
+        return {
+            device_id: _parse(device_id, fields) for device_id, fields in zip(ids, raw, strict=True)
+        }
+
+    async def read(self, device_id: int) -> LiveState:
+        """Read one device's live state."""
+        return (await self.read_many([device_id]))[device_id]
+
+
+def _parse(device_id: int, fields: dict[bytes, bytes]) -> LiveState:
+    state = LiveState(device_id)
+    for raw_key, raw_value in fields.items():
+        key, value = raw_key.decode(), raw_value.decode()
+        if key.startswith("v:"):
+            state.values[key[2:]] = float(value)
+        elif key.startswith("t:"):
+            state.times[key[2:]] = float(value)
+        elif key == "online":
+            state.online = value == "1"
+        elif key == "status_since":
+            state.status_since = float(value)
+        elif key == "last_seen":
+            state.last_seen = float(value)
+    return state

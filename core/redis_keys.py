@@ -1,0 +1,45 @@
+"""Every Redis key, stream and channel name, built by one object per prefix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RedisKeys:
+    """Names under one prefix (`dozor` in production, a per-run prefix in tests)."""
+
+    prefix: str = "dozor"
+
+    def live(self, device_id: int) -> str:
+        """Hash of a device's live state: latest value and time of each metric, online flag."""
+        return f"{self.prefix}:live:{device_id}"
+
+    @property
+    def events_channel(self) -> str:
+        """Pub/sub channel the processor announces new device state on."""
+        return f"{self.prefix}:events"
+
+    @property
+    def ingest_rejected(self) -> str:
+        """Hash of rejected-message counters by reason."""
+        return f"{self.prefix}:ingest:rejected"
+
+    @property
+    def ingest_stats(self) -> str:
+        """Hash of ingest counters (accepted messages, flushes)."""
+        return f"{self.prefix}:ingest:stats"
+
+    @property
+    def quarantine(self) -> str:
+        """Capped list of the latest rejected messages, kept for inspection."""
+        return f"{self.prefix}:ingest:quarantine"
+
+    def claim_failures(self, user_id: int) -> str:
+        """Counter of a user's recent wrong claim codes."""
+        return f"{self.prefix}:claim:failures:{user_id}"
+
+    @property
+    def fsm(self) -> str:
+        """Prefix of the bot's conversation state."""
+        return f"{self.prefix}:fsm"

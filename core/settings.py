@@ -1,0 +1,117 @@
+"""Process configuration read from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """Every setting of Dozor; field names are the lower-cased environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/dozor"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = "dozor"
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_client_id: str = "dozor-processor"
+    influx_url: str | None = None
+    influx_token: SecretStr | None = None
+    influx_org: str | None = None
+    influx_bucket: str | None = None
+    secret_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    tz: str = "UTC"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    ingest_batch_size: int = Field(default=1000, ge=1, le=100_000)
+    ingest_flush_ms: int = Field(default=100, ge=1, le=60_000)
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("secret_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith("postgresql+asyncpg://"):
+            msg = "must start with postgresql+asyncpg://"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str) -> str:
+        if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            msg = "must be a redis://, rediss:// or unix:// URL"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _check_mqtt_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"mqtt", "mqtts"} or not parts.hostname:
+            msg = "must look like mqtt://user:pass@host:port or mqtts://…"
+            raise ValueError(msg)
+        _ = parts.port  # raises ValueError on a non-numeric port
+        return value
+
+    @field_validator("telegram_api_url", "influx_url")
+    @classmethod
+    def _check_http_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"http", "https"}:
+            msg = "must be an http:// or https:// URL"
+            raise ValueError(msg)
+        return value.rstrip("/") if value else value
+
+    @field_validator("tz")
+    @classmethod
+    def _check_tz(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
+            msg = f"unknown timezone {value!r}"
+            raise ValueError(msg) from err
+        return value
+
+    @property
+    def influx_enabled(self) -> bool:
+        """Say whether raw points are exported to InfluxDB."""
+        return self.influx_url is not None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once per process."""
+    return Settings()
+
+
+def describe_errors(err: ValidationError) -> list[str]:
+    """Turn a settings validation error into one line per bad variable."""
+    lines = []
+    for item in err.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        reason = item["msg"].removeprefix("Value error, ")
+        lines.append(f"configuration error: {name}: {reason}")
+    return lines

@@ -1,0 +1,1 @@
+"""Telegram users known to Dozor."""

@@ -1,0 +1,51 @@
+"""All SQL for users."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.users.models import User
+
+
+class UserRepository:
+    """Queries and writes of users."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> User | None:
+        """Return the user with this Telegram id."""
+        return await self._session.get(User, user_id)
+
+    async def upsert(
+        self,
+        user_id: int,
+        *,
+        first_name: str,
+        last_name: str | None,
+        username: str | None,
+        language: str,
+    ) -> User:
+        """Create the user or refresh their names; return the row."""
+        values = {"first_name": first_name, "last_name": last_name, "username": username}
+        query = (
+            insert(User)
+            .values(id=user_id, language=language, is_active=True, **values)
+            .on_conflict_do_update(index_elements=[User.id], set_=values)
+            .returning(User)
+        )
+        user = await self._session.scalar(query, execution_options={"populate_existing": True})
+        assert user is not None  # noqa: S101 - RETURNING always yields the row
+        return user
+
+    async def set_active(self, user_id: int, *, active: bool) -> None:
+        """Mark the user as reachable (or not)."""
+        await self._session.execute(update(User).where(User.id == user_id).values(is_active=active))
+
+    async def set_selected_device(self, user_id: int, device_id: int | None) -> None:
+        """Remember the device later commands use."""
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(selected_device_id=device_id)
+        )

@@ -1,0 +1,1 @@
+"""A CPython device that speaks exactly the MQTT contract of our firmware."""

@@ -1,0 +1,155 @@
+"""A simulated sensor: LWT `offline`, `online` on connect, drifting telemetry, obeys its config."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+import aiomqtt
+
+log = logging.getLogger(__name__)
+
+FIRMWARE_VERSION = "2.0.1-sim"
+MAX_INTERVAL = 86_400
+# Per device type and metric: start value, largest drift per step, lowest, highest.
+PROFILES: dict[str, dict[str, tuple[float, float, float, float]]] = {
+    "co2": {
+        "co2": (650, 25, 400, 3000),
+        "temperature": (22.5, 0.1, 15, 30),
+        "humidity": (40, 0.5, 20, 70),
+    },
+    "temp": {"temperature": (21.0, 0.1, -10, 35), "humidity": (45, 0.5, 20, 80)},
+    "dust": {"pm25": (8, 1, 0, 150), "pm10": (14, 1.5, 0, 250)},
+    "multi": {
+        "co2": (700, 25, 400, 3000),
+        "temperature": (22, 0.1, 15, 30),
+        "humidity": (42, 0.5, 20, 70),
+        "pressure": (1013, 0.3, 980, 1040),
+        "pm25": (6, 1, 0, 150),
+    },
+}
+
+
+def _topic(uid: str, kind: str) -> str:
+    # Kept apart from drivers/: the simulator follows the published contract, not our server code.
+    return f"devices/{uid}/{kind}"
+
+
+@dataclass
+class SimulatedDevice:
+    """One device; `run()` connects and publishes until cancelled."""
+
+    uid: str
+    device_type: str = "co2"
+    interval: float = 30.0
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    seed: int | None = None
+    values: dict[str, float] = field(default_factory=dict)
+    config_version: int | None = None
+    sent: int = 0
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+        profile = PROFILES.get(self.device_type, PROFILES["co2"])
+        self.values = {metric: start for metric, (start, *_) in profile.items()}
+        self._started = time.monotonic()
+        self._config_changed = asyncio.Event()
+
+    def step(self) -> dict[str, float]:
+        """Drift every value by a random step within its range; return the new readings."""
+        profile = PROFILES.get(self.device_type, PROFILES["co2"])
+        for metric, (_, step, low, high) in profile.items():
+            value = self.values[metric] + self._rng.uniform(-step, step)
+            self.values[metric] = min(high, max(low, value))
+        return {
+            m: round(v, 1) if m in {"temperature", "pressure"} else round(v)
+            for m, v in self.values.items()
+        }
+
+    def telemetry(self) -> dict[str, object]:
+        """Build one telemetry payload as the firmware sends it."""
+        payload: dict[str, object] = {"timestamp": int(time.time()), **self.step()}
+        payload.update(
+            firmware_version=FIRMWARE_VERSION,
+            ip="127.0.0.1",
+            uptime=int(time.monotonic() - self._started),
+        )
+        if self.config_version is not None:
+            payload["config_version"] = self.config_version
+        return payload
+
+    def apply_config(self, raw: bytes) -> bool:
+        """Apply a retained config message; return whether anything changed."""
+        try:
+            config = json.loads(raw)
+        except ValueError:
+            log.warning("%s: ignoring malformed config", self.uid)
+            return False
+        if not isinstance(config, dict):
+            return False
+        interval = config.get("report_interval")
+        changed = False
+        if (
+            isinstance(interval, int | float)
+            and 1 <= interval <= MAX_INTERVAL
+            and interval != self.interval
+        ):
+            self.interval, changed = float(interval), True
+        if isinstance(config.get("version"), int):
+            self.config_version = config["version"]
+        return changed
+
+    def _client(self) -> aiomqtt.Client:
+        parts = urlsplit(self.mqtt_url)
+        return aiomqtt.Client(
+            hostname=parts.hostname or "127.0.0.1",
+            port=parts.port or 1883,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            identifier=f"sim-{self.uid}",
+            will=aiomqtt.Will(_topic(self.uid, "status"), b"offline", qos=1, retain=True),
+            keepalive=15,
+        )
+
+    async def run(self, count: int | None = None) -> None:
+        """Connect, announce `online`, publish telemetry every `interval` seconds."""
+        async with self._client() as client:
+            await client.publish(_topic(self.uid, "status"), b"online", qos=1, retain=True)
+            await client.subscribe(_topic(self.uid, "config"), qos=1)
+            reader = asyncio.create_task(self._read_config(client))
+            try:
+                await self._publish_loop(client, count)
+                # A device switched off on purpose says so; a crash leaves it to the Last Will.
+                await client.publish(_topic(self.uid, "status"), b"offline", qos=1, retain=True)
+            finally:
+                reader.cancel()
+                await asyncio.gather(reader, return_exceptions=True)
+
+    async def _publish_loop(self, client: aiomqtt.Client, count: int | None) -> None:
+        while count is None or self.sent < count:
+            body = json.dumps(self.telemetry()).encode()
+            await client.publish(_topic(self.uid, "telemetry"), body, qos=1)
+            self.sent += 1
+            self._config_changed.clear()
+            try:
+                await asyncio.wait_for(self._config_changed.wait(), self.interval)
+            except TimeoutError:
+                continue
+
+    async def _read_config(self, client: aiomqtt.Client) -> None:
+        async for message in client.messages:
+            if isinstance(message.payload, bytes | bytearray) and self.apply_config(
+                bytes(message.payload)
+            ):
+                log.info("%s: report interval now %.0f s", self.uid, self.interval)
+                self._config_changed.set()
+
+
+async def run_device(device: SimulatedDevice, count: int | None = None) -> None:
+    """Run a device until it has sent `count` messages (forever when None)."""
+    await device.run(count)

@@ -1,0 +1,1 @@
+"""Device protocols: pure codecs plus thin transports; nothing of users, storage or Telegram."""

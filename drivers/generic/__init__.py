@@ -1,0 +1,1 @@
+"""Our own firmware's MQTT contract (ARCHITECTURE.md, "MQTT contract")."""

@@ -1,0 +1,121 @@
+"""Decode our firmware's MQTT payloads into normalised readings (pure; ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Final
+
+import orjson
+
+from drivers.generic import limits
+from drivers.generic.topics import parse_topic
+from drivers.readings import Decoded, Rejected, StatusChange, Telemetry
+
+_METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
+_TEXT_FIELDS: Final = ("firmware_version", "ip")
+_META_NUMBERS: Final = ("timestamp", "uptime", "config_version")
+
+
+def decode(topic: str, payload: bytes, now: float) -> Decoded | None:
+    """Decode one MQTT message; None means the topic is not one this codec reads."""
+    uid, kind = parse_topic(topic)
+    if kind is None:
+        return None
+    if uid is None:
+        return Rejected(None, "bad_uid", topic[:100])
+    if len(payload) > limits.MAX_PAYLOAD_BYTES:
+        return Rejected(uid, "too_large", f"{len(payload)} bytes")
+    if kind == "telemetry":
+        return decode_telemetry(uid, payload, now)
+    if kind == "status":
+        return decode_status(uid, payload, now)
+    return None
+
+
+def decode_status(uid: str, payload: bytes, now: float) -> Decoded:
+    """Decode `online`/`offline`, plain or as a JSON object with a `state` key."""
+    text = payload.strip().decode("utf-8", "replace").lower()
+    if text.startswith("{"):
+        try:
+            body = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return Rejected(uid, "malformed_json", text[:100])
+        text = str(body.get("state", "")).lower() if isinstance(body, dict) else ""
+    if text in {"online", "offline"}:
+        return StatusChange(uid, now, text == "online")
+    return Rejected(uid, "bad_status", text[:100])
+
+
+def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
+    """Validate a telemetry object: numbers become metrics, bad fields are dropped with a reason."""
+    try:
+        body = orjson.loads(payload)
+    except orjson.JSONDecodeError as err:
+        return Rejected(uid, "malformed_json", str(err)[:100])
+    if not isinstance(body, dict):
+        return Rejected(uid, "not_an_object", type(body).__name__)
+    if len(body) > limits.MAX_FIELDS:
+        return Rejected(uid, "too_many_fields", str(len(body)))
+    dropped: list[tuple[str, str]] = []
+    at = _timestamp(body.get("timestamp"), now, dropped)
+    metrics: dict[str, float] = {}
+    for key, value in body.items():
+        if key in _TEXT_FIELDS or key in _META_NUMBERS:
+            continue
+        reason = _metric_problem(key, value)
+        if reason is None:
+            metrics[key] = float(value)
+        else:
+            dropped.append((reason, str(key)[:32]))
+    if not metrics:
+        return Rejected(uid, dropped[0][0] if dropped else "no_metrics", _names(dropped))
+    return Telemetry(
+        uid=uid,
+        at=at,
+        metrics=metrics,
+        firmware_version=_text(body.get("firmware_version")),
+        ip=_text(body.get("ip")),
+        uptime=_number(body.get("uptime")),
+        dropped=tuple(dropped),
+    )
+
+
+def _metric_problem(key: str, value: Any) -> str | None:
+    if not _METRIC_NAME.fullmatch(key):
+        return "bad_metric_name"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "non_numeric"
+    if not math.isfinite(value):
+        return "non_finite"
+    low, high = limits.METRIC_RANGES.get(key, (-limits.GENERIC_LIMIT, limits.GENERIC_LIMIT))
+    if not low <= value <= high:
+        return "out_of_range"
+    return None
+
+
+def _timestamp(value: Any, now: float, dropped: list[tuple[str, str]]) -> float:
+    if value is None:
+        return now
+    ts = _number(value)
+    if ts is None or not now - limits.MAX_PAST_SECONDS <= ts <= now + limits.MAX_FUTURE_SECONDS:
+        # A device whose clock is not set yet (ESP32 before NTP) still has a good reading.
+        dropped.append(("bad_timestamp", "timestamp"))
+        return now
+    return ts
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.isprintable():
+        return value[: limits.MAX_TEXT_FIELD]
+    return None
+
+
+def _names(dropped: list[tuple[str, str]]) -> str:
+    return ",".join(name for _, name in dropped)[:100]

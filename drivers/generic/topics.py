@@ -1,0 +1,37 @@
+"""Topic names of our firmware's MQTT contract; the only place they are built or parsed."""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+Kind = Literal["telemetry", "status", "config", "commands", "events", "ota", "ota/status"]
+
+TELEMETRY_FILTER: Final = "devices/+/telemetry"
+STATUS_FILTER: Final = "devices/+/status"
+SUBSCRIPTIONS: Final = (TELEMETRY_FILTER, STATUS_FILTER)
+
+# A uid is what a device calls itself; it becomes part of topics, Redis keys and messages.
+UID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+_TOPIC_PARTS: Final = 3  # devices/<uid>/<kind>
+_INBOUND: Final = {"telemetry", "status", "events", "ota/status"}
+
+
+def topic(uid: str, kind: Kind) -> str:
+    """Build the topic of `kind` for device `uid`."""
+    return f"devices/{uid}/{kind}"
+
+
+def parse_topic(name: str) -> tuple[str | None, str | None]:
+    """Split an inbound topic into (uid, kind); a part is None when it is not ours or invalid."""
+    parts = name.split("/", 2)
+    if len(parts) != _TOPIC_PARTS or parts[0] != "devices":
+        return None, None
+    uid = parts[1] if UID_PATTERN.fullmatch(parts[1]) else None
+    kind = parts[2] if parts[2] in _INBOUND else None
+    return uid, kind
+
+
+def is_valid_uid(uid: str) -> bool:
+    """Say whether `uid` may be used as a device uid."""
+    return UID_PATTERN.fullmatch(uid) is not None

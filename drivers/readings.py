@@ -1,0 +1,40 @@
+"""Normalised outputs every codec produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Telemetry:
+    """Accepted readings of one message: metric name → value, at a Unix time."""
+
+    uid: str
+    at: float
+    metrics: dict[str, float]
+    firmware_version: str | None = None
+    ip: str | None = None
+    uptime: float | None = None
+    # Fields dropped from an otherwise good message: (reason, field name).
+    dropped: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """The device said it is online or offline (its Last Will says offline)."""
+
+    uid: str
+    at: float
+    online: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A message that could not be used at all, with the reason (a short stable word)."""
+
+    uid: str | None
+    reason: str
+    detail: str = ""
+
+
+Decoded = Telemetry | StatusChange | Rejected

@@ -1,0 +1,1 @@
+"""The message processor: owns every device connection and turns messages into state."""

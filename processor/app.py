@@ -1,0 +1,101 @@
+"""Build the processor's services from settings and run them until asked to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from redis.asyncio import Redis
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+from core.db import make_engine, make_session_factory
+from core.live.store import LiveStateStore
+from core.redis_keys import RedisKeys
+from core.settings import Settings
+from drivers.generic.topics import SUBSCRIPTIONS
+from processor.ingest.directory import DeviceDirectory
+from processor.ingest.pipeline import IngestPipeline
+from processor.ingest.quarantine import Quarantine
+from processor.mqtt.listener import BrokerAddress, listen
+from processor.sinks.influx import InfluxExporter
+from processor.sinks.postgres import PostgresSink
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_FLUSH_SECONDS = 10.0
+
+
+def make_redis(url: str) -> Redis:
+    """Build a Redis client that retries its commands across a restart of the server."""
+    return Redis.from_url(
+        url,
+        retry=Retry(ExponentialBackoff(cap=5.0, base=0.1), retries=5),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        health_check_interval=30,
+        socket_connect_timeout=5,
+    )
+
+
+async def run_processor(settings: Settings, stop: asyncio.Event) -> IngestPipeline:
+    """Run ingest until `stop` is set, then flush what was received and close everything."""
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    redis = make_redis(settings.redis_url)
+    keys = RedisKeys(settings.redis_prefix)
+    influx = None
+    if settings.influx_url:
+        influx = InfluxExporter(
+            settings.influx_url,
+            settings.influx_token.get_secret_value() if settings.influx_token else "",
+            settings.influx_org or "",
+            settings.influx_bucket or "dozor",
+        )
+    pipeline = IngestPipeline(
+        DeviceDirectory(sessions),
+        PostgresSink(sessions),
+        LiveStateStore(redis, keys),
+        Quarantine(redis, keys),
+        influx,
+        batch_size=settings.ingest_batch_size,
+        flush_interval=settings.ingest_flush_ms / 1000,
+    )
+    address = BrokerAddress.from_url(settings.mqtt_url)
+    tasks = [
+        asyncio.create_task(
+            listen(address, settings.mqtt_client_id, SUBSCRIPTIONS, pipeline.submit)
+        ),
+        asyncio.create_task(pipeline.run()),
+    ]
+    if influx is not None:
+        tasks.append(asyncio.create_task(influx.run()))
+    log.info("processor running")
+    try:
+        await _until_stopped(stop, tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        pipeline.stop_retrying_after(SHUTDOWN_FLUSH_SECONDS)
+        await pipeline.flush()
+        log.info("processor stopped after flushing; %d messages accepted", pipeline.stats.accepted)
+        if influx is not None:
+            await influx.close()
+        await redis.aclose()
+        await engine.dispose()
+    return pipeline
+
+
+async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
+    """Wait for `stop`; a task that dies on its own is a bug and stops the processor loudly."""
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await stopper
+    for task in done:
+        if task is not stopper and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]

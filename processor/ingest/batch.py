@@ -1,0 +1,154 @@
+"""Pure aggregation of one batch of decoded messages into what each sink writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core import clock
+from core.devices.repository import ContactRow
+from core.history.repository import RollupDelta
+from core.live.store import LiveUpdate
+from drivers.readings import StatusChange, Telemetry
+
+
+@dataclass(slots=True)
+class _Agg:
+    count: int
+    min: float
+    max: float
+    sum: float
+    last: float
+    last_at: float
+
+
+@dataclass(slots=True)
+class _DeviceState:
+    uid: str
+    values: dict[str, tuple[float, float]] = field(default_factory=dict)  # metric → (value, at)
+    seen_at: float | None = None
+    online: bool | None = None
+    status_at: float = 0.0
+    firmware_version: str | None = None
+    ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawPoint:
+    """One accepted telemetry message, for the raw time series export."""
+
+    device_id: int
+    uid: str
+    at: float
+    metrics: dict[str, float]
+
+
+class Batch:
+    """Messages of known devices gathered between two flushes."""
+
+    def __init__(self) -> None:
+        self._devices: dict[int, _DeviceState] = {}
+        self._rollups: dict[tuple[int, str, int], _Agg] = {}
+        self.points: list[RawPoint] = []
+        self.messages = 0
+
+    def __len__(self) -> int:
+        return self.messages
+
+    def _device(self, device_id: int, uid: str) -> _DeviceState:
+        state = self._devices.get(device_id)
+        if state is None:
+            state = self._devices[device_id] = _DeviceState(uid)
+        return state
+
+    def add_telemetry(self, device_id: int, reading: Telemetry) -> None:
+        """Fold a telemetry message into the batch (telemetry also means online)."""
+        self.messages += 1
+        state = self._device(device_id, reading.uid)
+        minute = int(reading.at // 60) * 60
+        for metric, value in reading.metrics.items():
+            previous = state.values.get(metric)
+            if previous is None or reading.at >= previous[1]:
+                state.values[metric] = (value, reading.at)
+            self._fold(device_id, metric, minute, value, reading.at)
+        if state.seen_at is None or reading.at > state.seen_at:
+            state.seen_at = reading.at
+        state.online, state.status_at = True, max(state.status_at, reading.at)
+        state.firmware_version = reading.firmware_version or state.firmware_version
+        state.ip = reading.ip or state.ip
+        self.points.append(RawPoint(device_id, reading.uid, reading.at, reading.metrics))
+
+    def add_status(self, device_id: int, change: StatusChange) -> None:
+        """Fold an online/offline message into the batch; the latest one wins."""
+        self.messages += 1
+        state = self._device(device_id, change.uid)
+        state.online, state.status_at = change.online, change.at
+        if change.online and (state.seen_at is None or change.at > state.seen_at):
+            state.seen_at = change.at
+
+    def _fold(self, device_id: int, metric: str, minute: int, value: float, at: float) -> None:
+        agg = self._rollups.get((device_id, metric, minute))
+        if agg is None:
+            self._rollups[(device_id, metric, minute)] = _Agg(1, value, value, value, value, at)
+            return
+        agg.count += 1
+        agg.min, agg.max, agg.sum = min(agg.min, value), max(agg.max, value), agg.sum + value
+        if at >= agg.last_at:
+            agg.last, agg.last_at = value, at
+
+    def contacts(self) -> list[ContactRow]:
+        """Return one contact row per device."""
+        return [
+            ContactRow(
+                device_id=device_id,
+                seen_at=_dt(state.seen_at),
+                online=state.online,
+                changed_at=clock.from_timestamp(state.status_at),
+                firmware_version=state.firmware_version,
+                ip=state.ip,
+            )
+            for device_id, state in self._devices.items()
+        ]
+
+    def rollup_deltas(self) -> list[RollupDelta]:
+        """Return the batch's aggregates per device, metric and minute."""
+        return [
+            RollupDelta(
+                device_id=device_id,
+                metric=metric,
+                minute=clock.from_timestamp(minute),
+                count=agg.count,
+                min=agg.min,
+                max=agg.max,
+                sum=agg.sum,
+                last=agg.last,
+                last_at=clock.from_timestamp(agg.last_at),
+            )
+            for (device_id, metric, minute), agg in self._rollups.items()
+        ]
+
+    def live_updates(self, was_online: dict[int, bool]) -> list[LiveUpdate]:
+        """Return one live update per device with its latest values."""
+        updates = []
+        for device_id, state in self._devices.items():
+            at = max((t for _, t in state.values.values()), default=None)
+            updates.append(
+                LiveUpdate(
+                    device_id=device_id,
+                    uid=state.uid,
+                    values={m: v for m, (v, _) in state.values.items()},
+                    at=at if at is not None else state.status_at,
+                    online=state.online,
+                    online_changed=state.online is not None
+                    and was_online.get(device_id) != state.online,
+                )
+            )
+        return updates
+
+    def device_ids(self) -> list[int]:
+        """Return the devices this batch touches."""
+        return list(self._devices)
+
+
+def _dt(ts: float | None) -> datetime | None:
+    return clock.from_timestamp(ts) if ts is not None else None

@@ -1,0 +1,78 @@
+"""Which uids are known devices: a cache in front of the devices table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core import clock
+from core.devices.models import Device
+
+# An unknown uid is looked up again after this long, so a device provisioned while it is
+# already publishing starts being accepted within that time.
+UNKNOWN_RECHECK_SECONDS = 10.0
+MAX_UNKNOWN = 10_000
+
+
+@dataclass(slots=True)
+class KnownDevice:
+    """What ingest needs of a device."""
+
+    id: int
+    uid: str
+    type_code: str
+    online: bool
+
+
+class DeviceDirectory:
+    """Resolves uids to devices, one query per batch for the ones not cached."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._known: dict[str, KnownDevice] = {}
+        self._unknown_until: dict[str, float] = {}
+
+    async def resolve(self, uids: Iterable[str]) -> dict[str, KnownDevice]:
+        """Return the known devices among `uids`."""
+        now = clock.monotonic()
+        wanted = set(uids)
+        missing = [
+            uid
+            for uid in wanted
+            if uid not in self._known and self._unknown_until.get(uid, 0.0) <= now
+        ]
+        if missing:
+            await self._load(missing, now)
+        return {uid: self._known[uid] for uid in wanted if uid in self._known}
+
+    async def _load(self, uids: list[str], now: float) -> None:
+        query = select(Device.id, Device.uid, Device.type_code, Device.is_online).where(
+            Device.uid.in_(uids)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).tuples().all()
+        for device_id, uid, type_code, online in rows:
+            self._known[uid] = KnownDevice(device_id, uid, type_code, online)
+            self._unknown_until.pop(uid, None)
+        if len(self._unknown_until) > MAX_UNKNOWN:  # a flood of made-up uids stays bounded
+            self._unknown_until.clear()
+        for uid in set(uids) - {row[1] for row in rows}:
+            self._unknown_until[uid] = now + UNKNOWN_RECHECK_SECONDS
+
+    def online_flags(self) -> dict[int, bool]:
+        """Return the last known online flag of every cached device."""
+        return {device.id: device.online for device in self._known.values()}
+
+    def note_online(self, flags: dict[int, bool | None]) -> None:
+        """Remember online flags written by a flush."""
+        by_id = {device.id: device for device in self._known.values()}
+        for device_id, online in flags.items():
+            if online is not None and device_id in by_id:
+                by_id[device_id].online = online
+
+    def forget(self, uid: str) -> None:
+        """Drop a uid from the cache (the device was removed)."""
+        self._known.pop(uid, None)

@@ -1,0 +1,1 @@
+"""MQTT subscription of the processor."""

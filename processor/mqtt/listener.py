@@ -1,0 +1,92 @@
+"""The MQTT subscription: connect, subscribe at QoS 1 with a persistent session, reconnect."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import aiomqtt
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 30.0
+MAX_QUEUED_INCOMING = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerAddress:
+    """Where the broker is and how to log in, parsed from MQTT_URL."""
+
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    tls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> BrokerAddress:
+        """Parse `mqtt://user:pass@host:port` (or `mqtts://`)."""
+        parts = urlsplit(url)
+        tls = parts.scheme == "mqtts"
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (8883 if tls else 1883),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            tls=tls,
+        )
+
+
+def make_client(
+    address: BrokerAddress, client_id: str, *, clean_session: bool = False
+) -> aiomqtt.Client:
+    """Build a client for the broker; a fixed id plus clean_session=False keeps QoS 1 messages
+    queued at the broker while we are away."""
+    return aiomqtt.Client(
+        hostname=address.host,
+        port=address.port,
+        username=address.username,
+        password=address.password,
+        identifier=client_id,
+        clean_session=clean_session,
+        tls_context=ssl.create_default_context() if address.tls else None,
+        keepalive=30,
+        max_queued_incoming_messages=MAX_QUEUED_INCOMING,
+    )
+
+
+async def listen(
+    address: BrokerAddress,
+    client_id: str,
+    subscriptions: Sequence[str],
+    on_message: Callable[[str, bytes], Awaitable[None]],
+) -> None:
+    """Deliver every message to `on_message` until cancelled; reconnect with capped backoff."""
+    backoff = 1.0
+    lost = False
+    while True:
+        try:
+            async with make_client(address, client_id) as client:
+                await client.subscribe([(topic, 1) for topic in subscriptions])
+                log.info("connected to MQTT broker %s:%s", address.host, address.port)
+                lost, backoff = False, 1.0
+                async for message in client.messages:
+                    await on_message(message.topic.value, _as_bytes(message.payload))
+        except aiomqtt.MqttError as err:
+            if not lost:
+                log.warning("MQTT broker unreachable (%s); reconnecting with backoff", err)
+                lost = True
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+
+
+def _as_bytes(payload: object) -> bytes:
+    if isinstance(payload, bytes | bytearray):
+        return bytes(payload)
+    if payload is None:
+        return b""
+    return str(payload).encode()

@@ -1,0 +1,1 @@
+"""Where accepted readings go: PostgreSQL, Redis live state, InfluxDB."""

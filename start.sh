@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Dozor's local entry point.
+#   ./start.sh          install if needed, start services, migrate, run processor + bot
+#   ./start.sh demo     the same plus a simulated CO2 monitor (provisioned as demo-co2)
+#   ./start.sh test     the whole test suite (what CI runs)
+#   ./start.sh lint     ruff, mypy, import-linter
+#   ./start.sh ARGS…    any `dozor` subcommand, e.g. ./start.sh device add co2_001 --type co2
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+
+ensure_venv() {
+  if [ ! -x "$PY" ]; then
+    echo "creating the virtual environment in $VENV"
+    python3 -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed" sum
+  sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+    echo "installing Dozor and its dependencies"
+    "$PY" -m pip install --quiet --disable-pip-version-check -e ".[test,lint]"
+    echo "$sum" > "$stamp"
+  fi
+}
+
+port_open() { "$PY" - "$1" "$2" <<'PYEOF'
+import socket, sys
+s = socket.socket()
+s.settimeout(1)
+sys.exit(0 if s.connect_ex((sys.argv[1], int(sys.argv[2]))) == 0 else 1)
+PYEOF
+}
+
+wait_port() {
+  for _ in $(seq 1 50); do port_open "$1" "$2" && return 0; sleep 0.2; done
+  echo "error: $3 did not come up on $1:$2" >&2
+  return 1
+}
+
+ensure_services() {
+  if ! port_open 127.0.0.1 5432; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+      echo "starting PostgreSQL"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+      wait_port 127.0.0.1 5432 PostgreSQL
+    else
+      echo "warning: PostgreSQL is not running on 127.0.0.1:5432 and no local one is installed" >&2
+    fi
+  fi
+  if ! port_open 127.0.0.1 6379; then
+    if command -v redis-server >/dev/null; then
+      echo "starting Redis"
+      mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+      redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+      wait_port 127.0.0.1 6379 Redis
+    else
+      echo "warning: Redis is not running on 127.0.0.1:6379 and no local one is installed" >&2
+    fi
+  fi
+  if ! port_open 127.0.0.1 1883; then
+    if command -v mosquitto >/dev/null; then
+      echo "starting Mosquitto"
+      mosquitto -d -c /etc/mosquitto/mosquitto.conf
+      wait_port 127.0.0.1 1883 Mosquitto
+    else
+      echo "warning: Mosquitto is not running on 127.0.0.1:1883 and no local one is installed" >&2
+    fi
+  fi
+}
+
+cmd=${1:-run}
+case "$cmd" in
+  test)
+    shift
+    ensure_venv
+    ensure_services
+    "$0" lint
+    exec "$PY" -m pytest "$@"
+    ;;
+  lint)
+    ensure_venv
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    "$VENV/bin/mypy" .
+    "$VENV/bin/lint-imports"
+    ;;
+  run|demo)
+    ensure_venv
+    ensure_services
+    "$VENV/bin/dozor" migrate
+    if [ "$cmd" = demo ]; then
+      "$VENV/bin/dozor" device add demo-co2 --type co2 --name "Demo CO2" --location Desk 2>/dev/null \
+        || echo "demo-co2 exists already (its claim code was printed when it was created)"
+      "$VENV/bin/dozor" simulate --uid demo-co2 --type co2 --interval 5 &
+      trap 'kill $! 2>/dev/null || true' EXIT
+    fi
+    "$VENV/bin/dozor" run --no-migrate
+    ;;
+  *)
+    ensure_venv
+    ensure_services
+    exec "$VENV/bin/dozor" "$@"
+    ;;
+esac
