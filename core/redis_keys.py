@@ -35,9 +35,10 @@ class RedisKeys:
         """Capped list of the latest rejected messages, kept for inspection."""
         return f"{self.prefix}:ingest:quarantine"
 
-    def claim_failures(self, user_id: int) -> str:
-        """Counter of a user's recent wrong claim codes."""
-        return f"{self.prefix}:claim:failures:{user_id}"
+    @property
+    def claim_failures_prefix(self) -> str:
+        """Prefix of the per-user counters of recent wrong claim codes (`…:{user_id}`)."""
+        return f"{self.prefix}:claim:failures"
 
     @property
     def fsm(self) -> str:

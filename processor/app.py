@@ -40,8 +40,13 @@ def make_redis(url: str) -> Redis:
     )
 
 
-async def run_processor(settings: Settings, stop: asyncio.Event) -> IngestPipeline:
-    """Run ingest until `stop` is set, then flush what was received and close everything."""
+async def run_processor(
+    settings: Settings, stop: asyncio.Event, ready: asyncio.Event | None = None
+) -> IngestPipeline:
+    """Run ingest until `stop` is set, then flush what was received and close everything.
+
+    `ready` is set once the broker subscription is in place.
+    """
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     redis = make_redis(settings.redis_url)
@@ -66,7 +71,7 @@ async def run_processor(settings: Settings, stop: asyncio.Event) -> IngestPipeli
     address = BrokerAddress.from_url(settings.mqtt_url)
     tasks = [
         asyncio.create_task(
-            listen(address, settings.mqtt_client_id, SUBSCRIPTIONS, pipeline.submit)
+            listen(address, settings.mqtt_client_id, SUBSCRIPTIONS, pipeline.submit, stop, ready)
         ),
         asyncio.create_task(pipeline.run()),
     ]
@@ -75,6 +80,7 @@ async def run_processor(settings: Settings, stop: asyncio.Event) -> IngestPipeli
     log.info("processor running")
     try:
         await _until_stopped(stop, tasks)
+        await asyncio.wait_for(tasks[0], SHUTDOWN_FLUSH_SECONDS)  # the listener hands over
     finally:
         for task in tasks:
             task.cancel()

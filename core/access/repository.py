@@ -36,7 +36,7 @@ class MembershipRepository:
             .order_by(Device.name, Device.id)
         )
         rows = await self._session.execute(query)
-        return [(device, Role(role)) for device, role in rows.tuples()]
+        return [(device, Role(role)) for device, role in rows.all()]
 
     async def has_owner(self, device_id: int) -> bool:
         """Say whether the device has an owner."""

@@ -53,7 +53,7 @@ class DeviceDirectory:
             Device.uid.in_(uids)
         )
         async with self._sessions() as session:
-            rows = (await session.execute(query)).tuples().all()
+            rows = (await session.execute(query)).all()
         for device_id, uid, type_code, online in rows:
             self._known[uid] = KnownDevice(device_id, uid, type_code, online)
             self._unknown_until.pop(uid, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
@@ -64,24 +65,59 @@ async def listen(
     client_id: str,
     subscriptions: Sequence[str],
     on_message: Callable[[str, bytes], Awaitable[None]],
+    stop: asyncio.Event,
+    ready: asyncio.Event | None = None,
 ) -> None:
-    """Deliver every message to `on_message` until cancelled; reconnect with capped backoff."""
+    """Deliver every message to `on_message` until `stop`; reconnect with capped backoff.
+
+    `ready` is set once the first subscription is in place. On `stop`, the messages the
+    client has already received (and acknowledged) are handed over before disconnecting.
+    """
     backoff = 1.0
     lost = False
-    while True:
+    while not stop.is_set():
         try:
             async with make_client(address, client_id) as client:
                 await client.subscribe([(topic, 1) for topic in subscriptions])
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
                 lost, backoff = False, 1.0
-                async for message in client.messages:
-                    await on_message(message.topic.value, _as_bytes(message.payload))
+                if ready is not None:
+                    ready.set()
+                await _read_until_stopped(client, on_message, stop)
         except aiomqtt.MqttError as err:
             if not lost:
                 log.warning("MQTT broker unreachable (%s); reconnecting with backoff", err)
                 lost = True
-            await asyncio.sleep(backoff)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
+
+
+async def _read_until_stopped(
+    client: aiomqtt.Client,
+    on_message: Callable[[str, bytes], Awaitable[None]],
+    stop: asyncio.Event,
+) -> None:
+    async def read() -> None:
+        async for message in client.messages:
+            await on_message(message.topic.value, _as_bytes(message.payload))
+
+    reader = asyncio.create_task(read())
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait([reader, stopper], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+    if reader.done() and not reader.cancelled() and reader.exception() is not None:
+        raise reader.exception()  # type: ignore[misc]
+    # Already acknowledged to the broker: they must not be lost on the way out.
+    while len(client.messages) > 0:
+        message = await anext(client.messages)
+        await on_message(message.topic.value, _as_bytes(message.payload))
 
 
 def _as_bytes(payload: object) -> bytes:

@@ -1,0 +1,1 @@
+"""The Telegram bot: conversations, access checks, live views."""

@@ -1,0 +1,167 @@
+"""Composition of the bot: Bot, Dispatcher, services; `run_bot` runs it until asked to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+from aiohttp import ClientError
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.commands_menu import set_commands
+from bot.i18n import translator
+from bot.live import LiveOptions, LiveViews
+from bot.middlewares.current_user import CurrentUserMiddleware
+from bot.middlewares.db_session import DbSessionMiddleware
+from bot.routers import claim, devices, errors, live, start
+from core.access.attempts import AttemptLimiter
+from core.db import make_engine, make_session_factory
+from core.devices.overview import DeviceOverview
+from core.live.store import LiveStateStore
+from core.redis_keys import RedisKeys
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+FSM_TTL_SECONDS = 24 * 3600
+MAX_RESTART_BACKOFF = 60.0
+
+
+@dataclass(slots=True)
+class BotOptions:
+    """Tunables of the bot that are not configuration (tests shorten them)."""
+
+    live: LiveOptions = field(default_factory=LiveOptions)
+    polling_timeout: int = 25
+
+
+@dataclass(slots=True)
+class BotServices:
+    """Long-lived objects handlers receive by parameter name."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    keys: RedisKeys
+    overview: DeviceOverview
+    limiter: AttemptLimiter
+    live: LiveViews
+
+
+def build_bot(settings: Settings) -> Bot:
+    """Create the Bot pointed at TELEGRAM_API_URL, sending HTML."""
+    assert settings.bot_token is not None  # noqa: S101 - checked by the entry points
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_services(
+    settings: Settings,
+    bot: Bot,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+    options: BotOptions,
+) -> BotServices:
+    """Create the services the handlers use."""
+    keys = RedisKeys(settings.redis_prefix)
+    overview = DeviceOverview(LiveStateStore(redis, keys))
+    return BotServices(
+        sessions=sessions,
+        redis=redis,
+        keys=keys,
+        overview=overview,
+        limiter=AttemptLimiter(redis, keys.claim_failures_prefix),
+        live=LiveViews(bot, sessions, overview, redis, keys, options.live),
+    )
+
+
+def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
+    """Wire middlewares and routers; services reach handlers by parameter name."""
+    storage = RedisStorage(
+        services.redis,
+        key_builder=DefaultKeyBuilder(prefix=services.keys.fsm),
+        state_ttl=FSM_TTL_SECONDS,
+        data_ttl=FSM_TTL_SECONDS,
+    )
+    dp = Dispatcher(
+        storage=storage,
+        settings=settings,
+        overview=services.overview,
+        limiter=services.limiter,
+        live=services.live,
+    )
+    dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
+    dp.update.outer_middleware(CurrentUserMiddleware(settings.tz))
+    dp.include_routers(errors.router, start.router, devices.router, live.router, claim.router)
+    return dp
+
+
+async def prepare(bot: Bot) -> None:
+    """Drop any webhook and publish the command menu; failures are warnings, never fatal."""
+    for what, call in (
+        ("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False)),
+        ("setMyCommands", lambda: set_commands(bot, translator(None))),
+    ):
+        try:
+            await call()
+        except (TelegramAPIError, ClientError, TimeoutError) as err:
+            log.warning("%s failed at start-up (%s); continuing without it", what, err)
+
+
+async def poll(dp: Dispatcher, bot: Bot, options: BotOptions) -> None:
+    """Poll for updates; if the Bot API refuses even getMe, warn and try again later."""
+    backoff = 1.0
+    while True:
+        try:
+            await dp.start_polling(
+                bot,
+                handle_signals=False,
+                close_bot_session=False,
+                polling_timeout=options.polling_timeout,
+            )
+        except (TelegramAPIError, ClientError, TimeoutError) as err:
+            log.warning("Bot API refused polling (%s); retrying in %.0f s", err, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_RESTART_BACKOFF)
+        else:
+            return
+
+
+async def run_bot(
+    settings: Settings, stop: asyncio.Event, options: BotOptions | None = None
+) -> None:
+    """Run the bot until `stop` is set."""
+    options = options or BotOptions()
+    engine = make_engine(settings.database_url)
+    redis = Redis.from_url(settings.redis_url)
+    bot = build_bot(settings)
+    services = build_services(settings, bot, redis, make_session_factory(engine), options)
+    dp = build_dispatcher(settings, services)
+    await prepare(bot)
+    tasks = [asyncio.create_task(poll(dp, bot, options)), asyncio.create_task(services.live.run())]
+    log.info("bot running against %s", settings.telegram_api_url)
+    try:
+        await stop.wait()
+    finally:
+        with contextlib.suppress(RuntimeError):  # polling may not have started yet
+            await dp.stop_polling()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await bot.session.close()
+        await redis.aclose()
+        await engine.dispose()
+        log.info("bot stopped")

@@ -1,0 +1,22 @@
+"""Every CallbackData of the bot: short prefixes, ids only; authority is re-checked on press."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class DeviceOp(StrEnum):
+    """What a device button does."""
+
+    OPEN = "o"
+    LIST = "l"
+    SELECT = "s"
+
+
+class DeviceAction(CallbackData, prefix="d"):
+    """A press on a device button; `device_id` is 0 for the list itself."""
+
+    op: DeviceOp
+    device_id: int = 0

@@ -1,0 +1,9 @@
+claim-ask = Send me the claim code of the device (looks like <code>7KQ2M-XR9DA</code>), or /cancel.
+claim-done = ✅ { $name } is yours now. You are its owner. Open it: /devices
+claim-wrong = ❌ That code does not match any device. Check it and try again, or /cancel.
+claim-used = ❌ That code has been used already. Each code works once; ask whoever set up the device for a new one.
+claim-expired = ❌ That code has expired. Ask whoever set up the device for a new one.
+error-too-many-attempts = ⏳ Too many wrong codes. Try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+}.

@@ -1,0 +1,9 @@
+live-title = 📡 <b>Live: { $name }</b>
+live-footer = Updated { $time } · /stop to end
+live-stopped-footer = ⏹ Live view stopped.
+live-expired-footer = ⏹ Live view ended after { $minutes } minutes.
+live-expired-note = Live view of { $name } ended after { $minutes } minutes. Send /live to watch again.
+live-access-ended = ⏹ Live view ended: you no longer have access to this device.
+live-stopped = Live view stopped.
+live-not-running = No live view is running. Send /live to start one.
+live-choose-device = Choose a device first with /select.

@@ -1,0 +1,27 @@
+start-welcome =
+    👋 Hello, { $name }! I am Dozor: I show your sensors, warn you when something is wrong and let you share devices with family and colleagues.
+
+    To add a device, send /add with the claim code from its label or from whoever set it up.
+start-welcome-back = 👋 Welcome back, { $name }. Your devices: /devices
+start-unknown-link = This link is not valid any more. Ask for a new one, or send /add with a claim code.
+help-text =
+    <b>What I can do</b>
+    /devices — your devices; tap one to open its card
+    /status — current readings of all your devices
+    /select — choose the device that /live uses
+    /live — watch the selected device update in this message
+    /stop — stop watching
+    /add — add a device with its claim code
+    /cancel — cancel what you started
+    /help — this help
+cmd-start = Start and register
+cmd-devices = My devices
+cmd-status = Current readings
+cmd-select = Choose the current device
+cmd-live = Watch a device live
+cmd-stop = Stop watching
+cmd-add = Add a device by claim code
+cmd-cancel = Cancel
+cmd-help = Help
+cancel-done = Cancelled.
+cancel-nothing = Nothing to cancel.

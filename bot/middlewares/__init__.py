@@ -1,0 +1,1 @@
+"""Middlewares: they provide context (session, user, texts) and decide nothing."""

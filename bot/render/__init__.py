@@ -1,0 +1,1 @@
+"""Pure text renderers: numbers, units, times in the user's timezone."""

@@ -1,0 +1,123 @@
+"""Device lines, cards, the status overview and the live view, as Telegram HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from html import escape
+
+from bot.i18n import Translator
+from bot.render.time import age, clock_time
+from core import clock
+from core.devices import metrics
+from core.devices.overview import DeviceView
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What every renderer needs besides the data: texts, the user's timezone, now."""
+
+    tr: Translator
+    zone: tzinfo
+    now: datetime
+
+
+def metric_name(metric: str, tr: Translator) -> str:
+    """Return a metric's human name (its key when there is no text for it)."""
+    text = tr(f"metric-{metric}")
+    return metric if text == f"metric-{metric}" else text
+
+
+def reading(metric: str, value: float) -> str:
+    """Render a value with its unit, e.g. `920 ppm`, `25.1 °C`."""
+    unit = metrics.unit(metric)
+    return f"{metrics.format_value(metric, value)} {unit}".rstrip()
+
+
+def online_mark(view: DeviceView) -> str:
+    """Return the one-character online mark of a device."""
+    if view.device.last_seen_at is None and not view.device.is_online:
+        return "⚪"
+    return "🟢" if view.device.is_online else "🔴"
+
+
+def device_line(view: DeviceView) -> str:
+    """Render a short line for buttons: mark, name and the key reading (plain text)."""
+    text = f"{online_mark(view)} {view.device.name}"
+    key = view.primary_metric
+    if key and key in view.live.values:
+        text += f" · {reading(key, view.live.values[key])}"
+    return text
+
+
+def _status_line(view: DeviceView, ctx: RenderContext) -> str:
+    device = view.device
+    if device.last_seen_at is None and not device.is_online:
+        return ctx.tr("device-never-seen")
+    since = device.online_changed_at
+    if since is None:
+        return ctx.tr("device-online" if device.is_online else "device-offline")
+    key = "device-online-since" if device.is_online else "device-offline-since"
+    return ctx.tr(key, since=clock_time(since, ctx.zone, ctx.now))
+
+
+def reading_lines(view: DeviceView, ctx: RenderContext) -> list[str]:
+    """Render one line per metric with its value, unit and age."""
+    lines = []
+    for metric in sorted(view.live.values, key=metrics.sort_key):
+        value = view.live.values[metric]
+        at = view.live.times.get(metric)
+        when = age(ctx.now.timestamp() - at, ctx.tr) if at is not None else ""
+        unit = metrics.unit(metric)
+        lines.append(
+            ctx.tr(
+                "device-reading",
+                metric=escape(metric_name(metric, ctx.tr)),
+                value=metrics.format_value(metric, value),
+                unit=f" {unit}" if unit else "",
+                age=when,
+            )
+        )
+    return lines or [ctx.tr("device-no-readings")]
+
+
+def device_card(view: DeviceView, ctx: RenderContext) -> str:
+    """Render the device card: name, status, readings with ages, location, firmware, role."""
+    device = view.device
+    lines = [f"<b>{escape(device.name)}</b>", _status_line(view, ctx), ""]
+    lines += reading_lines(view, ctx)
+    lines.append("")
+    if device.location:
+        lines.append(ctx.tr("device-location", location=escape(device.location)))
+    if device.last_seen_at is not None and not device.is_online:
+        when = age((ctx.now - device.last_seen_at).total_seconds(), ctx.tr)
+        lines.append(ctx.tr("device-last-seen", when=when))
+    if device.firmware_version:
+        lines.append(ctx.tr("device-firmware", version=escape(device.firmware_version)))
+    lines.append(ctx.tr("device-role", role=ctx.tr(f"role-{view.role.value}")))
+    return "\n".join(lines)
+
+
+def status_overview(views: list[DeviceView], ctx: RenderContext) -> str:
+    """Render every device's readings in one message."""
+    if not views:
+        return ctx.tr("devices-empty")
+    blocks = [ctx.tr("status-title")]
+    for view in views:
+        head = f"{online_mark(view)} <b>{escape(view.device.name)}</b>"
+        if view.device.location:
+            head += f" · {escape(view.device.location)}"
+        blocks.append("\n".join([head, *reading_lines(view, ctx)]))
+    return "\n\n".join(blocks)
+
+
+def live_view(view: DeviceView, ctx: RenderContext, footer: str) -> str:
+    """Render the live view message."""
+    lines = [ctx.tr("live-title", name=escape(view.device.name)), _status_line(view, ctx), ""]
+    lines += reading_lines(view, ctx)
+    return "\n".join([*lines, "", footer])
+
+
+def now_context(tr: Translator, zone: tzinfo) -> RenderContext:
+    """Build a render context for this moment."""
+    return RenderContext(tr, zone, clock.now())

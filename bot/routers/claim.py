@@ -1,0 +1,68 @@
+"""/add: claim a device with its one-time code, typed as an argument or in reply to a prompt."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from core.access.attempts import AttemptLimiter
+from core.devices.service import claim
+
+router = Router(name="claim")
+
+
+class ClaimStates(StatesGroup):
+    """The user was asked for a claim code."""
+
+    waiting_code = State()
+
+
+async def claim_and_reply(
+    message: Message,
+    code: str,
+    session: AsyncSession,
+    limiter: AttemptLimiter,
+    state: FSMContext,
+    tr: Translator,
+) -> None:
+    """Claim with `code`; failures raise and are answered by the errors router."""
+    assert message.from_user is not None  # noqa: S101 - callers filter on from_user
+    device = await claim(session, limiter, message.from_user.id, code)
+    await state.clear()
+    await message.answer(tr("claim-done", name=escape(device.name)))
+
+
+@router.message(Command("add"), F.from_user)
+async def add_device(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    limiter: AttemptLimiter,
+    state: FSMContext,
+    tr: Translator,
+) -> None:
+    """Claim with the code given, or ask for it."""
+    if command.args:
+        await claim_and_reply(message, command.args, session, limiter, state, tr)
+        return
+    await state.set_state(ClaimStates.waiting_code)
+    await message.answer(tr("claim-ask"))
+
+
+@router.message(ClaimStates.waiting_code, F.text, ~F.text.startswith("/"), F.from_user)
+async def claim_code_typed(
+    message: Message,
+    session: AsyncSession,
+    limiter: AttemptLimiter,
+    state: FSMContext,
+    tr: Translator,
+) -> None:
+    """Claim with the code typed in reply to the prompt."""
+    await claim_and_reply(message, message.text or "", session, limiter, state, tr)

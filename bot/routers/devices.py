@@ -1,0 +1,104 @@
+"""/devices with device cards, /status and /select."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import DeviceAction, DeviceOp
+from bot.i18n import Translator
+from bot.keyboards import devices as keyboards
+from bot.render import devices as render
+from bot.replies import show
+from core.devices.overview import DeviceOverview
+from core.users.models import User
+
+router = Router(name="devices")
+
+
+@router.message(Command("devices"))
+async def show_devices(
+    message: Message, session: AsyncSession, user: User, overview: DeviceOverview, tr: Translator
+) -> None:
+    """List the user's devices as buttons."""
+    views = await overview.my_devices(session, user.id)
+    if not views:
+        await message.answer(tr("devices-empty"))
+        return
+    await message.answer(tr("devices-title"), reply_markup=keyboards.device_list(views))
+
+
+@router.callback_query(DeviceAction.filter(F.op == DeviceOp.LIST))
+async def back_to_list(
+    query: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+) -> None:
+    """Show the device list in place of a card."""
+    views = await overview.my_devices(session, user.id)
+    text = tr("devices-title") if views else tr("devices-empty")
+    await show(query, text, keyboards.device_list(views) if views else None)
+
+
+@router.callback_query(DeviceAction.filter(F.op == DeviceOp.OPEN))
+async def open_device(
+    query: CallbackQuery,
+    callback_data: DeviceAction,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Open (or refresh) a device card; access is checked again on every press."""
+    view = await overview.device(session, user.id, callback_data.device_id)
+    card = render.device_card(view, render.now_context(tr, zone))
+    await show(query, card, keyboards.device_card(view, tr))
+
+
+@router.message(Command("status"))
+async def show_status(
+    message: Message,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Show every device's readings in one message."""
+    views = await overview.my_devices(session, user.id)
+    await message.answer(render.status_overview(views, render.now_context(tr, zone)))
+
+
+@router.message(Command("select"))
+async def choose_device(
+    message: Message, session: AsyncSession, user: User, overview: DeviceOverview, tr: Translator
+) -> None:
+    """Offer the user's devices to pick the current one."""
+    views = await overview.my_devices(session, user.id)
+    if not views:
+        await message.answer(tr("devices-empty"))
+        return
+    markup = keyboards.device_list(views, DeviceOp.SELECT)
+    await message.answer(tr("devices-select-title"), reply_markup=markup)
+
+
+@router.callback_query(DeviceAction.filter(F.op == DeviceOp.SELECT))
+async def select_device(
+    query: CallbackQuery,
+    callback_data: DeviceAction,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+) -> None:
+    """Make the pressed device the current one."""
+    view = await overview.select(session, user.id, callback_data.device_id)
+    await show(query, tr("devices-selected", name=escape(view.device.name)), None)

@@ -1,0 +1,65 @@
+"""/start (with deep links), /help and /cancel."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.middlewares.current_user import profile_of
+from bot.routers.claim import claim_and_reply
+from core.access.attempts import AttemptLimiter
+from core.users.service import register
+
+router = Router(name="start")
+CLAIM_LINK_PREFIX = "add-"
+
+
+@router.message(CommandStart(deep_link=True), F.from_user)
+async def start_with_link(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    limiter: AttemptLimiter,
+    state: FSMContext,
+    tr: Translator,
+) -> None:
+    """Follow a deep link: `add-<claim code>` claims a device; others are not valid (yet)."""
+    assert message.from_user is not None  # noqa: S101 - filtered above
+    await register(session, profile_of(message.from_user))
+    payload = command.args or ""
+    if payload.startswith(CLAIM_LINK_PREFIX):
+        await claim_and_reply(
+            message, payload.removeprefix(CLAIM_LINK_PREFIX), session, limiter, state, tr
+        )
+        return
+    await message.answer(tr("start-unknown-link"))
+
+
+@router.message(CommandStart(), F.from_user)
+async def start(message: Message, session: AsyncSession, tr: Translator) -> None:
+    """Register (or reactivate) the user and greet them."""
+    assert message.from_user is not None  # noqa: S101 - filtered above
+    user = await register(session, profile_of(message.from_user))
+    await message.answer(tr("start-welcome", name=escape(user.first_name)))
+
+
+@router.message(Command("help"))
+async def show_help(message: Message, tr: Translator) -> None:
+    """List the commands."""
+    await message.answer(tr("help-text"))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, tr: Translator) -> None:
+    """Leave whatever prompt the user is in."""
+    if await state.get_state() is None:
+        await message.answer(tr("cancel-nothing"))
+        return
+    await state.clear()
+    await message.answer(tr("cancel-done"))

@@ -1,0 +1,39 @@
+"""Helpers of integration tests: provisioning and reading back what landed."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.devices.models import Device
+from core.devices.service import Provisioned, provision
+from core.history.models import MinuteRollup
+
+
+async def add_device(
+    sessions: async_sessionmaker[AsyncSession], uid: str, type_code: str = "co2", **kw: str
+) -> Provisioned:
+    """Provision a device the way `dozor device add` does."""
+    async with sessions() as session:
+        return await provision(session, uid, type_code, **kw)
+
+
+async def rollup_count(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, metric: str
+) -> int:
+    """How many readings of a metric the rollups hold for a device."""
+    async with sessions() as session:
+        total = await session.scalar(
+            select(func.coalesce(func.sum(MinuteRollup.count), 0)).where(
+                MinuteRollup.device_id == device_id, MinuteRollup.metric == metric
+            )
+        )
+        return int(total or 0)
+
+
+async def device_row(sessions: async_sessionmaker[AsyncSession], device_id: int) -> Device:
+    """Read a device row afresh."""
+    async with sessions() as session:
+        device = await session.get(Device, device_id)
+        assert device is not None
+        return device

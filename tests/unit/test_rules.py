@@ -1,0 +1,58 @@
+"""Pure rules: claim codes and the access table."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from core.access.policy import Action, Role, allows, may_invite_as
+from core.devices import claim_codes
+
+
+def test_claim_codes_have_at_least_40_random_bits_and_differ() -> None:
+    codes = {claim_codes.generate() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert claim_codes.LENGTH * math.log2(len(claim_codes.ALPHABET)) >= 40
+
+
+def test_typed_codes_are_forgiving_about_case_dashes_and_lookalikes() -> None:
+    code = "7KQ2M-XR9DA"
+    assert claim_codes.normalize(" 7kq2m xr9da ") == "7KQ2MXR9DA"
+    assert claim_codes.normalize("7KQ2M-XR9DA") == claim_codes.normalize(code)
+    assert claim_codes.normalize("OOOOO-IIIII") == "0000011111"
+    assert claim_codes.normalize("short") is None
+    assert claim_codes.normalize("7KQ2M-XR9D!") is None
+
+
+def test_hash_is_stable_and_does_not_contain_the_code() -> None:
+    digest = claim_codes.hash_code("7KQ2MXR9DA")
+    assert digest == claim_codes.hash_code("7KQ2MXR9DA")
+    assert "7KQ2MXR9DA" not in digest
+
+
+ACCESS_TABLE = {
+    Action.VIEW: (True, True, True),
+    Action.RECEIVE_ALERTS: (True, True, True),
+    Action.CONTROL: (True, True, False),
+    Action.CONFIGURE: (True, True, False),
+    Action.INVITE: (True, True, False),
+    Action.MANAGE_MEMBERS: (True, False, False),
+}
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_access_table_of_architecture(action: Action) -> None:
+    owner, admin, viewer = ACCESS_TABLE[action]
+    assert allows(Role.OWNER, action) is owner
+    assert allows(Role.ADMIN, action) is admin
+    assert allows(Role.VIEWER, action) is viewer
+    assert allows(None, action) is False
+
+
+def test_admins_invite_viewers_only() -> None:
+    assert may_invite_as(Role.ADMIN, Role.VIEWER)
+    assert not may_invite_as(Role.ADMIN, Role.ADMIN)
+    assert may_invite_as(Role.OWNER, Role.ADMIN)
+    assert not may_invite_as(Role.VIEWER, Role.VIEWER)
+    assert not may_invite_as(None, Role.VIEWER)
