@@ -24,7 +24,7 @@ from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
 from bot.middlewares.db_session import DbSessionMiddleware
-from bot.routers import claim, devices, errors, live, start
+from bot.routers import claim, devices, errors, fallback, live, start
 from core.access.attempts import AttemptLimiter
 from core.db import make_engine, make_session_factory
 from core.devices.overview import DeviceOverview
@@ -105,7 +105,14 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
     )
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
     dp.update.outer_middleware(CurrentUserMiddleware(settings.tz))
-    dp.include_routers(errors.router, start.router, devices.router, live.router, claim.router)
+    dp.include_routers(
+        errors.build_router(),
+        start.build_router(),
+        devices.build_router(),
+        live.build_router(),
+        claim.build_router(),
+        fallback.build_router(),
+    )
     return dp
 
 

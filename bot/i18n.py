@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fluent.runtime import FluentBundle, FluentLocalization, FluentResourceLoader
+from fluent.runtime import AbstractResourceLoader, FluentBundle, FluentLocalization
+from fluent.syntax import FluentParser
+from fluent.syntax.ast import Resource
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "en"
@@ -19,15 +22,30 @@ class _PlainBundle(FluentBundle):
         super().__init__(locales, functions, use_isolating=use_isolating)
 
 
+class _FileLoader(AbstractResourceLoader):
+    """Read `<locale>/<file>.ftl` under LOCALES_DIR (closing files, unlike the stock loader)."""
+
+    def resources(
+        self, locale: str, resource_ids: list[str]
+    ) -> Generator[list[Resource], None, None]:
+        """Yield the locale's resources, if it has any."""
+        found = [
+            FluentParser().parse(path.read_text("utf-8"))
+            for path in (LOCALES_DIR / locale / rid for rid in resource_ids)
+            if path.is_file()
+        ]
+        if found:
+            yield found
+
+
 class Translator:
     """Formats message ids of one locale, falling back to English."""
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
         files = sorted(p.name for p in (LOCALES_DIR / DEFAULT_LOCALE).glob("*.ftl"))
-        loader = FluentResourceLoader(str(LOCALES_DIR / "{locale}"))
         self._l10n = FluentLocalization(
-            [locale, DEFAULT_LOCALE], files, loader, bundle_class=_PlainBundle
+            [locale, DEFAULT_LOCALE], files, _FileLoader(), bundle_class=_PlainBundle
         )
 
     def __call__(self, key: str, **args: Any) -> str:

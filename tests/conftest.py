@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from cli.main import migrate
 from core.db import ensure_database, make_engine, make_session_factory
 from core.settings import Settings
+from processor.ingest.pipeline import IngestPipeline
 from tests.emulators.telegram_api import TelegramEmulator
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -56,7 +57,7 @@ def database_url() -> Iterator[str]:
     url = make_url(BASE_DATABASE_URL).set(database=f"dozor_test_{RUN_ID}")
     rendered = url.render_as_string(hide_password=False)
     asyncio.run(ensure_database(rendered))
-    migrate(Settings(_env_file=None, database_url=rendered))  # type: ignore[call-arg]
+    migrate(Settings(_env_file=None, database_url=rendered))
     yield rendered
     asyncio.run(drop_database(rendered))
 
@@ -66,7 +67,7 @@ def settings(database_url: str) -> Settings:
     """Settings of one test: its own Redis prefix and MQTT client id."""
     test_id = uuid.uuid4().hex[:10]
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=database_url,
         redis_url=REDIS_URL,
         redis_prefix=f"dozortest:{RUN_ID}:{test_id}",
@@ -108,12 +109,12 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
 class RunningProcessor:
     """A processor running in the test's event loop."""
 
-    task: asyncio.Task[object]
+    task: asyncio.Task[IngestPipeline]
     stop: asyncio.Event
     settings: Settings
     published: list[str] = field(default_factory=list)
 
-    async def shutdown(self) -> object:
+    async def shutdown(self) -> IngestPipeline:
         """Stop it the way SIGTERM does and return its pipeline."""
         self.stop.set()
         return await asyncio.wait_for(self.task, 30)
@@ -132,7 +133,7 @@ async def processor(
     settings: Settings, engine: AsyncEngine, redis: Redis
 ) -> AsyncIterator[RunningProcessor]:
     """Start the processor and wait until it is subscribed."""
-    from processor.app import run_processor  # noqa: PLC0415 - tests of the bot alone skip it
+    from processor.app import run_processor
 
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(run_processor(settings, stop, ready))

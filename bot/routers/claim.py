@@ -15,8 +15,6 @@ from bot.i18n import Translator
 from core.access.attempts import AttemptLimiter
 from core.devices.service import claim
 
-router = Router(name="claim")
-
 
 class ClaimStates(StatesGroup):
     """The user was asked for a claim code."""
@@ -39,7 +37,6 @@ async def claim_and_reply(
     await message.answer(tr("claim-done", name=escape(device.name)))
 
 
-@router.message(Command("add"), F.from_user)
 async def add_device(
     message: Message,
     command: CommandObject,
@@ -56,7 +53,6 @@ async def add_device(
     await message.answer(tr("claim-ask"))
 
 
-@router.message(ClaimStates.waiting_code, F.text, ~F.text.startswith("/"), F.from_user)
 async def claim_code_typed(
     message: Message,
     session: AsyncSession,
@@ -66,3 +62,13 @@ async def claim_code_typed(
 ) -> None:
     """Claim with the code typed in reply to the prompt."""
     await claim_and_reply(message, message.text or "", session, limiter, state, tr)
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="claim")
+    router.message.register(add_device, Command("add"), F.from_user)
+    router.message.register(
+        claim_code_typed, ClaimStates.waiting_code, F.text, ~F.text.startswith("/"), F.from_user
+    )
+    return router

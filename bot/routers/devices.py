@@ -18,10 +18,7 @@ from bot.replies import show
 from core.devices.overview import DeviceOverview
 from core.users.models import User
 
-router = Router(name="devices")
 
-
-@router.message(Command("devices"))
 async def show_devices(
     message: Message, session: AsyncSession, user: User, overview: DeviceOverview, tr: Translator
 ) -> None:
@@ -33,7 +30,6 @@ async def show_devices(
     await message.answer(tr("devices-title"), reply_markup=keyboards.device_list(views))
 
 
-@router.callback_query(DeviceAction.filter(F.op == DeviceOp.LIST))
 async def back_to_list(
     query: CallbackQuery,
     session: AsyncSession,
@@ -47,7 +43,6 @@ async def back_to_list(
     await show(query, text, keyboards.device_list(views) if views else None)
 
 
-@router.callback_query(DeviceAction.filter(F.op == DeviceOp.OPEN))
 async def open_device(
     query: CallbackQuery,
     callback_data: DeviceAction,
@@ -63,7 +58,6 @@ async def open_device(
     await show(query, card, keyboards.device_card(view, tr))
 
 
-@router.message(Command("status"))
 async def show_status(
     message: Message,
     session: AsyncSession,
@@ -77,7 +71,6 @@ async def show_status(
     await message.answer(render.status_overview(views, render.now_context(tr, zone)))
 
 
-@router.message(Command("select"))
 async def choose_device(
     message: Message, session: AsyncSession, user: User, overview: DeviceOverview, tr: Translator
 ) -> None:
@@ -90,7 +83,6 @@ async def choose_device(
     await message.answer(tr("devices-select-title"), reply_markup=markup)
 
 
-@router.callback_query(DeviceAction.filter(F.op == DeviceOp.SELECT))
 async def select_device(
     query: CallbackQuery,
     callback_data: DeviceAction,
@@ -102,3 +94,15 @@ async def select_device(
     """Make the pressed device the current one."""
     view = await overview.select(session, user.id, callback_data.device_id)
     await show(query, tr("devices-selected", name=escape(view.device.name)), None)
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="devices")
+    router.message.register(show_devices, Command("devices"))
+    router.callback_query.register(back_to_list, DeviceAction.filter(F.op == DeviceOp.LIST))
+    router.callback_query.register(open_device, DeviceAction.filter(F.op == DeviceOp.OPEN))
+    router.message.register(show_status, Command("status"))
+    router.message.register(choose_device, Command("select"))
+    router.callback_query.register(select_device, DeviceAction.filter(F.op == DeviceOp.SELECT))
+    return router

@@ -14,7 +14,6 @@ from bot.i18n import Translator, translator
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
-router = Router(name="errors")
 
 
 async def _answer(event: ErrorEvent, text: str) -> None:
@@ -26,7 +25,6 @@ async def _answer(event: ErrorEvent, text: str) -> None:
             await update.message.answer(text)
 
 
-@router.errors(ExceptionTypeFilter(DomainError))
 async def domain_error(event: ErrorEvent, tr: Translator | None = None) -> None:
     """Answer a refused action with its text; strangers and missing devices read the same."""
     err = event.exception
@@ -36,8 +34,15 @@ async def domain_error(event: ErrorEvent, tr: Translator | None = None) -> None:
     await _answer(event, tr(err.key, **{k: str(v) for k, v in err.args_for_text.items()}))
 
 
-@router.errors()
 async def unexpected_error(event: ErrorEvent, tr: Translator | None = None) -> None:
     """Log the failure with the update id and apologise to the user."""
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     await _answer(event, (tr or translator(None))("error-generic"))
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="errors")
+    router.errors.register(domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(unexpected_error)
+    return router

@@ -14,10 +14,7 @@ from bot.live import LiveViews
 from core.devices.overview import DeviceOverview
 from core.users.models import User
 
-router = Router(name="live")
 
-
-@router.message(Command("live"))
 async def start_live(
     message: Message,
     session: AsyncSession,
@@ -35,8 +32,15 @@ async def start_live(
     await live.start(message.chat.id, user.id, view, tr, zone)
 
 
-@router.message(Command("stop"))
 async def stop_live(message: Message, live: LiveViews, tr: Translator) -> None:
     """Stop the live view of this chat."""
     stopped = await live.stop(message.chat.id)
     await message.answer(tr("live-stopped" if stopped else "live-not-running"))
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="live")
+    router.message.register(start_live, Command("live"))
+    router.message.register(stop_live, Command("stop"))
+    return router

@@ -16,11 +16,9 @@ from bot.routers.claim import claim_and_reply
 from core.access.attempts import AttemptLimiter
 from core.users.service import register
 
-router = Router(name="start")
 CLAIM_LINK_PREFIX = "add-"
 
 
-@router.message(CommandStart(deep_link=True), F.from_user)
 async def start_with_link(
     message: Message,
     command: CommandObject,
@@ -41,7 +39,6 @@ async def start_with_link(
     await message.answer(tr("start-unknown-link"))
 
 
-@router.message(CommandStart(), F.from_user)
 async def start(message: Message, session: AsyncSession, tr: Translator) -> None:
     """Register (or reactivate) the user and greet them."""
     assert message.from_user is not None  # noqa: S101 - filtered above
@@ -49,13 +46,11 @@ async def start(message: Message, session: AsyncSession, tr: Translator) -> None
     await message.answer(tr("start-welcome", name=escape(user.first_name)))
 
 
-@router.message(Command("help"))
 async def show_help(message: Message, tr: Translator) -> None:
     """List the commands."""
     await message.answer(tr("help-text"))
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, tr: Translator) -> None:
     """Leave whatever prompt the user is in."""
     if await state.get_state() is None:
@@ -63,3 +58,13 @@ async def cancel(message: Message, state: FSMContext, tr: Translator) -> None:
         return
     await state.clear()
     await message.answer(tr("cancel-done"))
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="start")
+    router.message.register(start_with_link, CommandStart(deep_link=True), F.from_user)
+    router.message.register(start, CommandStart(), F.from_user)
+    router.message.register(show_help, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router

@@ -73,7 +73,7 @@ class DeviceRepository:
     async def ids_by_uid(self, uids: Sequence[str]) -> dict[str, int]:
         """Map the known ones of `uids` to device ids."""
         query = select(Device.uid, Device.id).where(Device.uid.in_(uids))
-        return {uid: device_id for uid, device_id in (await self._session.execute(query)).all()}
+        return {row[0]: row[1] for row in (await self._session.execute(query)).all()}
 
     def add(self, device: Device) -> None:
         """Stage a new device."""

@@ -9,6 +9,7 @@ Tests act as users (`send`, `press`) and read chats as the user sees them (`chat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -222,10 +223,8 @@ class TelegramEmulator:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout > 0:
             async with self._new_update:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout)
-                except TimeoutError:
-                    pass
         return self._updates[:limit]
 
     def _chat(self, params: dict[str, Any]) -> int:
@@ -382,7 +381,7 @@ class TelegramEmulator:
         }
         if text.startswith("/"):
             payload["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                {"type": "bot_command", "offset": 0, "length": len(text.split(maxsplit=1)[0])}
             ]
         await self._push({"message": payload})
         return message
@@ -436,19 +435,18 @@ class TelegramEmulator:
             if remaining <= 0:
                 raise AssertionError("timed out waiting for the bot")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.2))
-            except TimeoutError:
-                pass
 
     async def reply_to(self, user: FakeUser, text: str, timeout: float = 10.0) -> ChatMessage:
         """Send `text` and wait for the next message the bot sends back."""
         before = len(self.bot_messages(user.id))
         await self.send(user, text)
-        return await self.wait_for(
+        reply: ChatMessage = await self.wait_for(
             lambda: len(self.bot_messages(user.id)) > before and self.bot_messages(user.id)[before],
             timeout,
         )
+        return reply
 
 
 def _error(err: ApiError) -> web.Response:

@@ -11,11 +11,16 @@ from core.history.models import MinuteRollup
 
 
 async def add_device(
-    sessions: async_sessionmaker[AsyncSession], uid: str, type_code: str = "co2", **kw: str
+    sessions: async_sessionmaker[AsyncSession],
+    uid: str,
+    type_code: str = "co2",
+    *,
+    name: str | None = None,
+    location: str | None = None,
 ) -> Provisioned:
     """Provision a device the way `dozor device add` does."""
     async with sessions() as session:
-        return await provision(session, uid, type_code, **kw)
+        return await provision(session, uid, type_code, name=name, location=location)
 
 
 async def rollup_count(

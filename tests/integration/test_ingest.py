@@ -45,7 +45,7 @@ async def test_telemetry_lands_in_live_state_postgres_and_rollups(
 
     event = await eventually(announced)
     assert event["uid"] == uid and event["device_id"] == device.id
-    await pubsub.aclose()
+    await pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
 async def test_bad_messages_are_counted_kept_and_touch_nothing_else(
@@ -69,7 +69,7 @@ async def test_bad_messages_are_counted_kept_and_touch_nothing_else(
 
     async def counters() -> dict[str, int]:
         raw = await redis.hgetall(keys.ingest_rejected)
-        counts = {k.decode(): int(v) for k, v in raw.items()}
+        counts = {str(k, "utf-8") if isinstance(k, bytes) else k: int(v) for k, v in raw.items()}
         return counts if counts.get("unknown_device") else {}
 
     counts = await eventually(counters)

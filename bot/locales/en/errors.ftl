@@ -2,3 +2,5 @@ error-generic = Something went wrong on our side. Please try again in a moment.
 error-not-found = This device does not exist or you have no access to it.
 error-stale = This button is out of date. Send /devices for a fresh list.
 error-invalid-input = I could not use that. Please check it and try again.
+unknown-command = I do not know that command. Send /help to see what I can do.
+unexpected-text = I did not expect a message here. Send /help to see what I can do.
