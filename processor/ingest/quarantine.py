@@ -19,6 +19,9 @@ KEEP_LATEST = 1000
 KEEP_PER_FLUSH = 100
 PAYLOAD_EXCERPT = 512
 _MAX_LOG_KEYS = 10_000
+# Across all devices, at most this many rejection lines a minute (a flood of made-up uids
+# must not flood the log); the rest are summarised once the minute is over.
+LOG_LINES_PER_MINUTE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,9 @@ class Quarantine:
         self._pending_counts: Counter[str] = Counter()
         self._pending: list[RejectedMessage] = []
         self._last_logged: dict[tuple[str | None, str], float] = {}
+        self._window_start = 0.0
+        self._window_lines = 0
+        self._window_suppressed = 0
 
     def reject(self, message: RejectedMessage) -> None:
         """Count a rejected message and log it unless its device was logged this minute."""
@@ -65,6 +71,8 @@ class Quarantine:
         if len(self._last_logged) > _MAX_LOG_KEYS:
             self._last_logged.clear()
         self._last_logged[key] = now
+        if not self._within_budget(now):
+            return
         log.warning(
             "rejected message from %s: %s (%s)",
             uid or "?",
@@ -72,6 +80,20 @@ class Quarantine:
             detail,
             extra={"uid": uid, "reason": reason},
         )
+
+    def _within_budget(self, now: float) -> bool:
+        if now - self._window_start >= LOG_INTERVAL_SECONDS:
+            if self._window_suppressed:
+                log.warning(
+                    "%d more rejected messages were not logged in the last minute",
+                    self._window_suppressed,
+                )
+            self._window_start, self._window_lines, self._window_suppressed = now, 0, 0
+        self._window_lines += 1
+        if self._window_lines > LOG_LINES_PER_MINUTE:
+            self._window_suppressed += 1
+            return False
+        return True
 
     async def flush(self) -> None:
         """Write counters and kept messages to Redis in one round trip."""

@@ -87,6 +87,7 @@ async def test_owner_claims_a_simulated_device_and_sees_its_readings(
     assert "device.claimed" in audit
     running.cancel()
     await asyncio.gather(running, return_exceptions=True)
+    await publish(f"devices/{uid}/status", b"", retain=True)  # leave no retained message behind
 
 
 async def test_forged_callback_reveals_nothing_to_a_stranger(

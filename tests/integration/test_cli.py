@@ -1,0 +1,101 @@
+"""`dozor device add` and `dozor device list` as an operator uses them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core import clock
+from core.devices import claim_codes
+from core.devices.models import Device, DeviceConfig
+from core.settings import Settings
+from tests.conftest import unique_uid
+
+
+def dozor(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": settings.database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_device_add_prints_a_one_time_code_stored_only_hashed(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    uid = unique_uid("co2_")
+    result = dozor(
+        settings,
+        "device",
+        "add",
+        uid,
+        "--type",
+        "co2",
+        "--name",
+        "Bedroom",
+        "--location",
+        "Home",
+        "--ttl",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    code = re.search(r"Claim code: (\S+)", result.stdout)
+    assert code is not None
+    assert f"devices/{uid}/telemetry" in result.stdout and "mqtt://127.0.0.1:1883" in result.stdout
+    async with sessions() as session:
+        device = await session.scalar(select(Device).where(Device.uid == uid))
+        assert device is not None
+        config = await session.get(DeviceConfig, device.id)
+    assert (device.name, device.location, device.type_code) == ("Bedroom", "Home", "co2")
+    canonical = claim_codes.normalize(code.group(1))
+    assert canonical is not None
+    assert device.claim_code_hash == claim_codes.hash_code(canonical)
+    assert canonical not in (device.claim_code_hash or "")
+    assert device.claim_code_expires_at is not None
+    remaining = device.claim_code_expires_at - clock.now()
+    assert timedelta(days=1, hours=23) < remaining <= timedelta(days=2)
+    assert config is not None and config.config["report_interval"] == 30
+
+    listing = dozor(settings, "device", "list")
+    assert listing.returncode == 0
+    assert uid in listing.stdout and "Bedroom" in listing.stdout and "never" in listing.stdout
+
+
+async def test_device_add_refuses_duplicates_bad_types_and_bad_uids(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    uid = unique_uid()
+    assert dozor(settings, "device", "add", uid, "--type", "co2").returncode == 0
+    again = dozor(settings, "device", "add", uid, "--type", "co2")
+    assert again.returncode == 2 and "exists already" in again.stdout
+    wrong = dozor(settings, "device", "add", unique_uid(), "--type", "toaster")
+    assert wrong.returncode == 2 and "known types: co2, dust, multi, temp" in wrong.stdout
+    bad = dozor(settings, "device", "add", "bad uid/with slash", "--type", "co2")
+    assert bad.returncode == 2 and "not a valid uid" in bad.stdout
+    for result in (again, wrong, bad):
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+async def test_expired_code_is_refused(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], redis: object
+) -> None:
+    from core.access.attempts import AttemptLimiter
+    from core.devices.service import ClaimCodeExpiredError, claim, provision
+
+    async with sessions() as session:
+        provisioned = await provision(session, unique_uid(), "co2", ttl=timedelta(seconds=-1))
+    limiter = AttemptLimiter(redis, f"{settings.redis_prefix}:claim")  # type: ignore[arg-type]
+    async with sessions() as session:
+        with pytest.raises(ClaimCodeExpiredError):
+            await claim(session, limiter, 42, provisioned.claim_code)

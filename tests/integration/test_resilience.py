@@ -1,0 +1,267 @@
+"""The processor survives restarts of the broker, Redis and PostgreSQL, and flushes on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiomqtt
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.live.store import LiveStateStore
+from core.redis_keys import RedisKeys
+from core.settings import Settings
+from processor.app import run_processor
+from tests.conftest import MQTT_URL, eventually, forget_mqtt_session, publish, unique_uid
+from tests.integration.helpers import add_device, rollup_count
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalServer:
+    """A private broker or Redis server on its own port, to stop and start at will."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.argv = argv
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, port: int) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            *self.argv, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+        )
+        await eventually(lambda: _port_open(port), timeout=10)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+async def private_broker(tmp_path: Path) -> AsyncIterator[tuple[LocalServer, int]]:
+    if shutil.which("mosquitto") is None:
+        pytest.fail("mosquitto is not installed; ./start.sh test expects the local broker")
+    port = free_port()
+    config = tmp_path / "mosquitto.conf"
+    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+    server = LocalServer(["mosquitto", "-c", str(config)])
+    await server.start(port)
+    yield server, port
+    await server.stop()
+
+
+@pytest.fixture
+async def private_redis() -> AsyncIterator[tuple[LocalServer, int]]:
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed; ./start.sh test expects it")
+    port = free_port()
+    argv = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+    server = LocalServer(argv)
+    await server.start(port)
+    yield server, port
+    await server.stop()
+
+
+async def _publish_to(port: int, topic: str, payload: bytes) -> None:
+    async with aiomqtt.Client("127.0.0.1", port) as client:
+        await client.publish(topic, payload, qos=1)
+
+
+async def test_reconnects_after_the_broker_restarts(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    private_broker: tuple[LocalServer, int],
+) -> None:
+    broker, port = private_broker
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    local = settings.model_copy(update={"mqtt_url": f"mqtt://127.0.0.1:{port}"})
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_processor(local, stop, ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    await _publish_to(port, f"devices/{uid}/telemetry", b'{"co2": 600}')
+    await eventually(lambda: rollup_count(sessions, device_id, "co2"))
+
+    await broker.stop()
+    await broker.start(port)
+
+    async def delivered_after_restart() -> bool:
+        await _publish_to(port, f"devices/{uid}/telemetry", b'{"co2": 700}')
+        return await rollup_count(sessions, device_id, "co2") >= 2
+
+    await eventually(delivered_after_restart, timeout=30, interval=0.5)
+    stop.set()
+    await asyncio.wait_for(task, 30)
+
+
+async def test_keeps_the_batch_while_redis_is_down(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    private_redis: tuple[LocalServer, int],
+) -> None:
+    server, port = private_redis
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    local = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{port}/0"})
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_processor(local, stop, ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    client = Redis.from_url(local.redis_url)
+    live = LiveStateStore(client, RedisKeys(local.redis_prefix))
+    try:
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+        await eventually(lambda: _live_co2(live, device_id, 600.0))
+
+        await server.stop()
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 777}')
+        # PostgreSQL goes on while Redis is away …
+        assert await eventually(lambda: rollup_count(sessions, device_id, "co2")) >= 1
+        await eventually(lambda: _rollups_at_least(sessions, device_id, 2))
+        await server.start(port)
+        # … and the live state catches up once Redis is back, nothing lost.
+        await eventually(lambda: _live_co2(live, device_id, 777.0), timeout=30, interval=0.2)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await client.aclose()
+        await forget_mqtt_session(local.mqtt_client_id)
+
+
+async def _live_co2(live: LiveStateStore, device_id: int, value: float) -> bool:
+    try:
+        return (await live.read(device_id)).values.get("co2") == value
+    except OSError:
+        return False
+    except Exception:  # noqa: BLE001 - redis errors while the server restarts
+        return False
+
+
+async def _rollups_at_least(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, n: int
+) -> bool:
+    return await rollup_count(sessions, device_id, "co2") >= n
+
+
+async def test_recovers_when_postgres_drops_its_connections(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_processor(settings, stop, ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    try:
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+        await eventually(lambda: rollup_count(sessions, device_id, "co2"))
+        # What a PostgreSQL restart looks like to a client: every connection is cut.
+        async with engine.connect() as connection:
+            await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 650}')
+        await eventually(lambda: _rollups_at_least(sessions, device_id, 2), timeout=30)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await forget_mqtt_session(settings.mqtt_client_id)
+
+
+async def test_sigterm_flushes_what_was_received(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "REDIS_PREFIX": settings.redis_prefix,
+        "MQTT_URL": MQTT_URL,
+        "MQTT_CLIENT_ID": settings.mqtt_client_id,
+        "INGEST_FLUSH_MS": "60000",  # nothing is flushed on a timer during this test
+        "INGEST_BATCH_SIZE": "100000",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "processor",
+        cwd=ROOT,
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    lines: list[str] = []
+
+    async def read_log() -> None:  # keep the pipe drained so logging never blocks the process
+        assert process.stderr is not None
+        async for line in process.stderr:
+            lines.append(line.decode())
+
+    reader = asyncio.create_task(read_log())
+    try:
+        await eventually(lambda: any("connected to MQTT broker" in x for x in lines), timeout=20)
+        host, _, port = MQTT_URL.removeprefix("mqtt://").partition(":")
+        async with aiomqtt.Client(host, int(port or 1883)) as watcher:
+            await watcher.subscribe(f"devices/{uid}/telemetry", qos=1)
+            for i in range(50):
+                await watcher.publish(f"devices/{uid}/telemetry", f'{{"co2": {600 + i}}}', qos=1)
+            seen = 0
+            async for _ in watcher.messages:  # the broker delivered to every subscriber
+                seen += 1
+                if seen == 50:
+                    break
+        assert await rollup_count(sessions, device_id, "co2") == 0
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+        await asyncio.wait_for(reader, 10)
+        output = "".join(lines)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert "Traceback" not in output
+    assert "50 messages accepted" in output
+    assert await rollup_count(sessions, device_id, "co2") == 50
