@@ -47,7 +47,9 @@ def migrate(settings: Settings, revision: str = "head") -> None:
 
     if asyncio.run(ensure_database(settings.database_url)):
         print("created the database")
-    config = Config(str(ROOT / "alembic.ini"))
+    # From the source tree, or from the working directory in the Docker image.
+    ini = Path.cwd() / "alembic.ini"
+    config = Config(str(ini if ini.is_file() else ROOT / "alembic.ini"))
     config.attributes["database_url"] = settings.database_url
     config.attributes["configure_logger"] = False
     command.upgrade(config, revision)

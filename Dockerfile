@@ -1,0 +1,21 @@
+# One image for the processor and the bot (and `dozor` admin commands).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md alembic.ini ./
+COPY alembic ./alembic
+COPY core ./core
+COPY drivers ./drivers
+COPY processor ./processor
+COPY bot ./bot
+COPY device_firmware ./device_firmware
+COPY cli ./cli
+RUN pip install . && useradd --system --uid 10001 dozor
+USER dozor
+
+CMD ["dozor", "run"]

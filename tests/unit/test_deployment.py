@@ -1,0 +1,102 @@
+"""docker-compose.yml, the Dockerfile and .env.example agree with the settings.
+
+No Docker engine runs on these machines, so the files are checked by reading them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
+APP_SERVICES = ("migrate", "processor", "bot")
+INFRA = {"postgres": 5432, "redis": 6379, "mosquitto": 1883, "influxdb": 8086}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def _resolve(value: str) -> str:
+    """Expand ${VAR:-default} and ${VAR:?msg} the way compose does with an empty environment."""
+    return re.sub(
+        r"\$\{[A-Z_]+(?::-([^}]*)|:\?[^}]*)?\}",
+        lambda m: "required-value" if m.group(1) is None else m.group(1),
+        value,
+    )
+
+
+def test_every_service_has_an_image_or_build_and_infra_has_healthchecks(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    assert set(services) == set(INFRA) | set(APP_SERVICES)
+    for name, service in services.items():
+        assert "image" in service or "build" in service, name
+    for name in INFRA:
+        assert "healthcheck" in services[name], name
+        assert any(str(v).split(":")[0] in compose["volumes"] for v in services[name]["volumes"])
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_environment_is_valid_settings_pointing_at_compose_services(
+    compose: dict[str, Any], name: str
+) -> None:
+    service = compose["services"][name]
+    assert service["build"] == "."
+    env = {key: _resolve(str(value)) for key, value in service["environment"].items()}
+    assert set(env) <= SETTINGS_VARS, set(env) - SETTINGS_VARS
+    values = {k.lower(): v for k, v in env.items() if v}
+    settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    hosts = {
+        urlsplit(settings.database_url.replace("+asyncpg", "")).hostname: "postgres",
+        urlsplit(settings.redis_url).hostname: "redis",
+        urlsplit(settings.mqtt_url).hostname: "mosquitto",
+        urlsplit(settings.influx_url or "").hostname: "influxdb",
+    }
+    for host, service_name in hosts.items():
+        assert host == service_name
+
+
+def test_apps_wait_for_what_they_use(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    processor = services["processor"]["depends_on"]
+    assert processor["migrate"]["condition"] == "service_completed_successfully"
+    assert {"redis", "mosquitto", "influxdb"} <= set(processor)
+    bot = services["bot"]
+    assert "BOT_TOKEN" in bot["environment"]
+    assert bot["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["processor"]["command"] == ["dozor", "processor"]
+    assert bot["command"] == ["dozor", "bot"]
+
+
+def test_mosquitto_keeps_enough_queued_messages(compose: dict[str, Any]) -> None:
+    mounts = compose["services"]["mosquitto"]["volumes"]
+    config_path = next(m.split(":")[0] for m in mounts if m.endswith("mosquitto.conf:ro"))
+    config = (ROOT / config_path).read_text()
+    queued = int(re.search(r"^max_queued_messages (\d+)", config, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert queued >= 100_000
+    assert re.search(r"^persistence true", config, re.MULTILINE)
+
+
+def test_dockerfile_installs_the_package_and_migrations() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for part in ("core", "drivers", "processor", "bot", "cli", "alembic", "alembic.ini"):
+        assert re.search(rf"COPY .*\b{re.escape(part)}\b", dockerfile), part
+    assert "pip install ." in dockerfile
+
+
+def test_env_example_documents_every_setting() -> None:
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert documented >= SETTINGS_VARS, SETTINGS_VARS - documented
