@@ -71,12 +71,23 @@ ensure_services() {
   fi
 }
 
+ensure_test_tools() {
+  # VictoriaMetrics stands in for InfluxDB 2 in tests (same /api/v2/write line protocol).
+  if ! command -v victoria-metrics >/dev/null && command -v apt-get >/dev/null \
+      && [ "$(id -u)" = 0 ]; then
+    echo "installing victoria-metrics (Debian package) for the InfluxDB export tests"
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq victoria-metrics >/dev/null
+  fi
+}
+
 cmd=${1:-run}
 case "$cmd" in
   test)
     shift
     ensure_venv
     ensure_services
+    ensure_test_tools
     "$0" lint
     exec "$PY" -m pytest "$@"
     ;;
