@@ -85,9 +85,9 @@ async def test_accepted_readings_are_written_as_points(
         stop.set()
         await asyncio.wait_for(task, 30)
         await forget_mqtt_session(local.mqtt_client_id)
-    by_name = {s["metric"]["__name__"]: s for s in series}  # type: ignore[index]
+    by_name = {s["metric"]["__name__"]: s for s in series}
     assert set(by_name) == {"co2_co2", "co2_temperature"}
     co2 = by_name["co2_co2"]
-    assert co2["metric"]["uid"] == uid and co2["metric"]["type"] == "co2"  # type: ignore[index]
+    assert co2["metric"]["uid"] == uid and co2["metric"]["type"] == "co2"
     assert co2["values"] == [700, 710, 720]
     assert co2["timestamps"] == [(base + v) * 1000 for v in (700, 710, 720)]
