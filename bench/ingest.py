@@ -1,0 +1,265 @@
+"""Ingest benchmark: simulated devices publish through the real broker into one processor.
+
+Prints the sustained rate written through to PostgreSQL and Redis, the publish → live-state
+latency (p50/p99) at half that rate, and the processor's peak RSS.
+
+    .venv/bin/python bench/ingest.py [--devices 200] [--messages 100000] [--publishers 2]
+
+Uses the local PostgreSQL and Redis (its own database `dozor_bench` and Redis prefix) and
+starts its own Mosquitto on a free port with the production settings of deploy/mosquitto.conf
+(the Debian default of max_queued_messages 1000 drops QoS 1 messages for a subscriber that
+falls behind during a burst). The processor runs as a separate process, like in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import orjson
+import paho.mqtt.client as mqtt
+import psutil
+from paho.mqtt.enums import CallbackAPIVersion
+from redis.asyncio import Redis
+from sqlalchemy import delete, func, make_url, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cli.main import migrate  # noqa: E402
+from core.db import ensure_database, make_engine, make_session_factory  # noqa: E402
+from core.devices.models import Device  # noqa: E402
+from core.devices.service import provision  # noqa: E402
+from core.history.models import MinuteRollup  # noqa: E402
+from core.redis_keys import RedisKeys  # noqa: E402
+from core.settings import Settings  # noqa: E402
+
+BASE_URL = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/dozor")
+DB_URL = make_url(BASE_URL).set(database="dozor_bench").render_as_string(hide_password=False)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+MQTT_HOST = "127.0.0.1"
+MQTT_PORT = 0  # set by start_broker()
+
+
+def start_broker(workdir: Path) -> subprocess.Popen[bytes]:
+    """Run Mosquitto with the production queue limits on a free loopback port."""
+    global MQTT_PORT  # noqa: PLW0603 - read by the publisher processes after fork
+    with socket.socket() as sock:
+        sock.bind((MQTT_HOST, 0))
+        MQTT_PORT = sock.getsockname()[1]
+    production = (ROOT / "deploy" / "mosquitto.conf").read_text().splitlines()
+    kept = [
+        line
+        for line in production
+        if line.startswith(("max_queued", "max_inflight", "allow_anonymous"))
+    ]
+    config = workdir / "mosquitto.conf"
+    config.write_text("\n".join([f"listener {MQTT_PORT} {MQTT_HOST}", *kept]) + "\n")
+    broker = subprocess.Popen(  # noqa: S603
+        ["mosquitto", "-c", str(config)],  # noqa: S607
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        with socket.socket() as sock:
+            if sock.connect_ex((MQTT_HOST, MQTT_PORT)) == 0:
+                return broker
+        time.sleep(0.05)
+    raise SystemExit("mosquitto did not start")
+
+
+def publish_worker(uids: list[str], count: int, rate: float, start_at: float, seq0: int) -> None:
+    """Publish `count` messages round-robin over `uids` at `rate`/s (0: as fast as possible)."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-{uuid.uuid4().hex[:8]}")
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect(MQTT_HOST, MQTT_PORT)
+    client.loop_start()
+    while time.time() < start_at:
+        time.sleep(0.001)
+    info = None
+    began = time.perf_counter()
+    for i in range(count):
+        if rate:
+            due = began + i / rate
+            while time.perf_counter() < due:
+                time.sleep(0.0005)
+        uid = uids[i % len(uids)]
+        # The timestamp is the send time: the live-state event carries it back as `at`.
+        body = orjson.dumps({"co2": 400 + (i % 1000), "timestamp": time.time()})
+        info = client.publish(f"devices/{uid}/telemetry", body, qos=1)
+    if info is not None:
+        info.wait_for_publish(120)
+    client.loop_stop()
+    client.disconnect()
+
+
+def run_publishers(uids: list[str], total: int, workers: int, rate: float, seq0: int) -> float:
+    """Publish `total` messages from `workers` processes; return when the last one is acked."""
+    start_at = time.time() + 1.0
+    share = total // workers
+    procs = [
+        multiprocessing.Process(
+            target=publish_worker,
+            args=(uids[w::workers], share, rate / workers, start_at, seq0 + w * share),
+        )
+        for w in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    return start_at
+
+
+async def rollup_total(sessions, ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+    async with sessions() as session:
+        total = await session.scalar(
+            select(func.coalesce(func.sum(MinuteRollup.count), 0)).where(
+                MinuteRollup.device_id.in_(ids), MinuteRollup.metric == "co2"
+            )
+        )
+    return int(total or 0)
+
+
+class RssWatcher:
+    """Sample a process's resident set size in the background."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            try:
+                self.peak = max(self.peak, self.process.memory_info().rss)
+            except psutil.Error:
+                return
+            await asyncio.sleep(0.1)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._watch())
+
+
+async def measure_latency(redis: Redis, keys: RedisKeys, stop: asyncio.Event) -> list[float]:
+    latencies: list[float] = []
+    async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+        await pubsub.subscribe(keys.events_channel)
+        while not stop.is_set():
+            message = await pubsub.get_message(timeout=0.1)
+            if message is None:
+                continue
+            event = orjson.loads(message["data"])
+            if event.get("at"):
+                latencies.append(time.time() - event["at"])
+    return latencies
+
+
+async def main() -> None:  # noqa: PLR0915 - a linear script
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--publishers", type=int, default=2)
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+
+    await ensure_database(DB_URL)
+    await asyncio.to_thread(migrate, Settings(_env_file=None, database_url=DB_URL))
+    engine = make_engine(DB_URL)
+    sessions = make_session_factory(engine)
+    run = uuid.uuid4().hex[:6]
+    uids = [f"bench{run}-{i}" for i in range(args.devices)]
+    for uid in uids:
+        async with sessions() as session:
+            await provision(session, uid, "co2")
+    async with sessions() as session:
+        ids = list((await session.scalars(select(Device.id).where(Device.uid.in_(uids)))).all())
+
+    workdir = Path(tempfile.mkdtemp(prefix="dozor-bench-"))
+    broker = start_broker(workdir)
+    prefix = f"dozorbench:{run}"
+    client_id = f"dozor-bench-{run}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=DB_URL,
+        REDIS_URL=REDIS_URL,
+        REDIS_PREFIX=prefix,
+        MQTT_URL=f"mqtt://{MQTT_HOST}:{MQTT_PORT}",
+        MQTT_CLIENT_ID=client_id,
+        LOG_LEVEL="ERROR",
+    )
+    env.pop("INFLUX_URL", None)
+    processor = subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env)
+    watcher = RssWatcher(processor.pid)
+    watcher.start()
+    await asyncio.sleep(2)  # let it connect and subscribe
+    redis = Redis.from_url(REDIS_URL)
+    keys = RedisKeys(prefix)
+    try:
+        # 1. Sustained rate: publish as fast as the publishers can, time until all are stored.
+        start_at = await asyncio.to_thread(
+            run_publishers, uids, args.messages, args.publishers, 0, 0
+        )
+        published = time.time()
+        total = args.messages // args.publishers * args.publishers
+        deadline = time.time() + 300
+        while (done := await rollup_total(sessions, ids)) < total:
+            if time.time() > deadline:
+                raise SystemExit(f"only {done:,} of {total:,} messages stored after 5 minutes")
+            await asyncio.sleep(0.05)
+        stored = time.time()
+        live = await redis.hgetall(keys.live(ids[0]))
+        assert live, "live state missing in Redis"
+        rate = total / (stored - start_at)
+        publish_rate = total / (published - start_at)
+        print(
+            f"sustained ingest: {rate:,.0f} messages/s written through to PostgreSQL and Redis "
+            f"({total:,} messages from {args.devices} devices; publishers reached "
+            f"{publish_rate:,.0f} msg/s)"
+        )
+
+        # 2. Latency at half that rate.
+        half = rate / 2
+        count = int(half * args.latency_seconds)
+        stop = asyncio.Event()
+        collector = asyncio.create_task(measure_latency(redis, keys, stop))
+        await asyncio.sleep(0.5)
+        await asyncio.to_thread(run_publishers, uids, count, args.publishers, half, 10_000_000)
+        await asyncio.sleep(1.0)
+        stop.set()
+        latencies = sorted(await collector)
+        if latencies:
+            p50 = statistics.median(latencies) * 1000
+            p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+            print(
+                f"publish → live state latency at {half:,.0f} msg/s: p50 {p50:.1f} ms, "
+                f"p99 {p99:.1f} ms ({len(latencies):,} samples)"
+            )
+        print(f"processor peak RSS: {watcher.peak / 1024 / 1024:.1f} MiB")
+    finally:
+        processor.terminate()
+        processor.wait(30)
+        async for key in redis.scan_iter(match=f"{prefix}:*"):
+            await redis.delete(key)
+        await redis.aclose()
+        async with sessions() as session:
+            await session.execute(delete(Device).where(Device.uid.in_(uids)))
+            await session.commit()
+        await engine.dispose()
+        broker.terminate()
+        broker.wait(10)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
