@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import signal
 import subprocess
 import sys
 from datetime import timedelta
@@ -16,7 +18,7 @@ from core import clock
 from core.devices import claim_codes
 from core.devices.models import Device, DeviceConfig
 from core.settings import Settings
-from tests.conftest import unique_uid
+from tests.conftest import forget_mqtt_session, unique_uid
 
 
 def dozor(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -99,3 +101,38 @@ async def test_expired_code_is_refused(
     async with sessions() as session:
         with pytest.raises(ClaimCodeExpiredError):
             await claim(session, limiter, 42, provisioned.claim_code)
+
+
+async def test_without_a_bot_token_the_processor_runs_and_says_how_to_get_one(
+    settings: Settings,
+) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": settings.database_url,
+        "REDIS_PREFIX": settings.redis_prefix,
+        "MQTT_CLIENT_ID": settings.mqtt_client_id,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli.main",
+        "run",
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    lines: list[str] = []
+    try:
+        while not any("processor running" in line for line in lines):
+            lines.append((await asyncio.wait_for(process.stderr.readline(), 30)).decode())
+        process.send_signal(signal.SIGTERM)
+        rest = (await asyncio.wait_for(process.stderr.read(), 30)).decode()
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert lines[0].startswith("BOT_TOKEN is not set: running the processor only.")
+    assert "@BotFather" in lines[0]
+    assert "Traceback" not in "".join(lines) + rest
