@@ -16,6 +16,7 @@ from datetime import tzinfo
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -125,13 +126,13 @@ class LiveViews:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
 
-    async def _follow(self, pubsub: object) -> None:
+    async def _follow(self, pubsub: PubSub) -> None:
         while True:
-            message = await pubsub.get_message(timeout=TICK_SECONDS)  # type: ignore[attr-defined]
+            message = await pubsub.get_message(timeout=TICK_SECONDS)
             if message is not None:
                 event = decode_event(message["data"])
                 if event is not None:
-                    self._mark_dirty(int(event["device_id"]))  # type: ignore[call-overload]
+                    self._mark_dirty(event.device_id)
             await self._tick()
 
     def _mark_dirty(self, device_id: int) -> None:

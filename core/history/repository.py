@@ -29,10 +29,13 @@ class RollupDelta:
 
 _UPSERT = text("""
 INSERT INTO rollups_minute AS r (device_id, metric, minute, count, min, max, sum, last, last_at)
-SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:metrics AS text[]),
-                     CAST(:minutes AS timestamptz[]), CAST(:counts AS integer[]),
-                     CAST(:mins AS float8[]), CAST(:maxs AS float8[]), CAST(:sums AS float8[]),
-                     CAST(:lasts AS float8[]), CAST(:last_ats AS timestamptz[]))
+SELECT v.* FROM unnest(CAST(:ids AS integer[]), CAST(:metrics AS text[]),
+                       CAST(:minutes AS timestamptz[]), CAST(:counts AS integer[]),
+                       CAST(:mins AS float8[]), CAST(:maxs AS float8[]), CAST(:sums AS float8[]),
+                       CAST(:lasts AS float8[]), CAST(:last_ats AS timestamptz[]))
+     AS v(device_id, metric, minute, count, min, max, sum, last, last_at)
+-- a device removed since its readings arrived is skipped, not a failed batch
+JOIN devices AS d ON d.id = v.device_id
 ON CONFLICT (device_id, metric, minute) DO UPDATE SET
     count = r.count + excluded.count,
     min = LEAST(r.min, excluded.min),

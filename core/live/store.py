@@ -60,13 +60,23 @@ def encode_event(update: LiveUpdate) -> bytes:
     )
 
 
-def decode_event(raw: bytes | str) -> dict[str, object] | None:
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """An announcement on the events channel: this device has new state."""
+
+    device_id: int
+    uid: str
+
+
+def decode_event(raw: bytes | str) -> LiveEvent | None:
     """Decode an events-channel message; None when it is not one of ours."""
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    return body if isinstance(body, dict) and isinstance(body.get("device_id"), int) else None
+    if not isinstance(body, dict) or not isinstance(body.get("device_id"), int):
+        return None
+    return LiveEvent(body["device_id"], str(body.get("uid", "")))
 
 
 class LiveStateStore:

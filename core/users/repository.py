@@ -29,10 +29,16 @@ class UserRepository:
         language: str,
     ) -> User:
         """Create the user or refresh their names; return the row."""
-        values = {"first_name": first_name, "last_name": last_name, "username": username}
+        # Registering again (/start) also makes a user who had blocked the bot reachable.
+        values = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "is_active": True,
+        }
         query = (
             insert(User)
-            .values(id=user_id, language=language, is_active=True, **values)
+            .values(id=user_id, language=language, **values)
             .on_conflict_do_update(index_elements=[User.id], set_=values)
             .returning(User)
         )

@@ -14,6 +14,8 @@ from core.devices.models import Device
 # An unknown uid is looked up again after this long, so a device provisioned while it is
 # already publishing starts being accepted within that time.
 UNKNOWN_RECHECK_SECONDS = 10.0
+# A known device is looked up again after this long, so a removed one stops being accepted.
+KNOWN_RECHECK_SECONDS = 300.0
 MAX_UNKNOWN = 10_000
 
 
@@ -25,6 +27,7 @@ class KnownDevice:
     uid: str
     type_code: str
     online: bool
+    loaded_at: float = 0.0
 
 
 class DeviceDirectory:
@@ -39,14 +42,16 @@ class DeviceDirectory:
         """Return the known devices among `uids`."""
         now = clock.monotonic()
         wanted = set(uids)
-        missing = [
-            uid
-            for uid in wanted
-            if uid not in self._known and self._unknown_until.get(uid, 0.0) <= now
-        ]
+        missing = [uid for uid in wanted if self._stale(uid, now)]
         if missing:
             await self._load(missing, now)
         return {uid: self._known[uid] for uid in wanted if uid in self._known}
+
+    def _stale(self, uid: str, now: float) -> bool:
+        known = self._known.get(uid)
+        if known is not None:
+            return now - known.loaded_at >= KNOWN_RECHECK_SECONDS
+        return self._unknown_until.get(uid, 0.0) <= now
 
     async def _load(self, uids: list[str], now: float) -> None:
         query = select(Device.id, Device.uid, Device.type_code, Device.is_online).where(
@@ -54,8 +59,10 @@ class DeviceDirectory:
         )
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
+        for uid in uids:
+            self._known.pop(uid, None)
         for device_id, uid, type_code, online in rows:
-            self._known[uid] = KnownDevice(device_id, uid, type_code, online)
+            self._known[uid] = KnownDevice(device_id, uid, type_code, online, now)
             self._unknown_until.pop(uid, None)
         if len(self._unknown_until) > MAX_UNKNOWN:  # a flood of made-up uids stays bounded
             self._unknown_until.clear()
@@ -72,7 +79,3 @@ class DeviceDirectory:
         for device_id, online in flags.items():
             if online is not None and device_id in by_id:
                 by_id[device_id].online = online
-
-    def forget(self, uid: str) -> None:
-        """Drop a uid from the cache (the device was removed)."""
-        self._known.pop(uid, None)

@@ -187,6 +187,9 @@ class IngestPipeline:
         except self._transient:
             log.exception("giving up writing to %s", what)
             return False, None
+        except Exception:  # one bad batch must not stop ingest for everyone
+            log.exception("dropping a batch: unexpected error writing to %s", what)
+            return False, None
         if what in self._outages:
             self._outages.discard(what)
             log.info("%s is back", what)

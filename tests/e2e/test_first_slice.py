@@ -14,6 +14,7 @@ from bot.live import LiveOptions
 from core.access.models import Membership
 from core.audit.models import AuditEntry
 from core.users.models import User
+from core.users.repository import UserRepository
 from device_firmware.simulator.device import SimulatedDevice
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.e2e.conftest import RunningBot
@@ -35,6 +36,26 @@ async def test_start_registers_the_user_and_sets_the_menu(
     commands = {c["command"] for c in emulator.commands}
     assert {"devices", "status", "live", "stop", "add", "help", "select"} <= commands
     assert "/devices" in (await emulator.reply_to(OWNER, "/help")).plain
+
+
+async def test_start_makes_a_user_who_had_blocked_the_bot_reachable_again(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await emulator.reply_to(OWNER, "/start")
+    async with sessions() as session:
+        await UserRepository(session).set_active(OWNER.id, active=False)
+        await session.commit()
+    await emulator.reply_to(OWNER, "/start")
+    async with sessions() as session:
+        user = await session.get(User, OWNER.id)
+    assert user is not None and user.is_active
+
+
+async def test_unknown_commands_and_stray_text_get_a_hint(
+    bot: RunningBot, emulator: TelegramEmulator
+) -> None:
+    assert "do not know that command" in (await emulator.reply_to(OWNER, "/frobnicate")).plain
+    assert "/help" in (await emulator.reply_to(OWNER, "hello there")).plain
 
 
 async def test_owner_claims_a_simulated_device_and_sees_its_readings(

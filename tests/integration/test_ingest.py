@@ -7,8 +7,10 @@ import json
 
 import orjson
 from redis.asyncio import Redis
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.devices.models import Device
 from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.settings import Settings
@@ -130,3 +132,31 @@ async def test_many_devices_are_written_in_few_statements(
     assert pipeline_stats.done()
     assert result.stats.accepted == 100
     assert result.stats.flushes < 100  # batched: not one write per message
+
+
+async def test_a_removed_device_does_not_break_the_batch_of_others(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    gone, kept = unique_uid(), unique_uid()
+    gone_id = (await add_device(sessions, gone)).device.id
+    kept_id = (await add_device(sessions, kept)).device.id
+    await publish(f"devices/{gone}/telemetry", b'{"co2": 500}')
+    await publish(f"devices/{kept}/telemetry", b'{"co2": 500}')
+    await eventually(lambda: rollup_count(sessions, gone_id, "co2"))
+    await eventually(lambda: rollup_count(sessions, kept_id, "co2"))
+    async with sessions() as session:  # removed while the processor still has it cached
+        await session.execute(delete(Device).where(Device.id == gone_id))
+        await session.commit()
+
+    await publish(f"devices/{gone}/telemetry", b'{"co2": 600}')
+    await publish(f"devices/{kept}/telemetry", b'{"co2": 600}')
+    assert await eventually(lambda: _count_at_least(sessions, kept_id, 2))
+    assert not processor.task.done()
+    assert await rollup_count(sessions, gone_id, "co2") == 0
+
+
+async def _count_at_least(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, n: int
+) -> bool:
+    return await rollup_count(sessions, device_id, "co2") >= n
