@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
@@ -14,10 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
-
-from core.logs import configure_logging
-from core.settings import Settings, describe_errors, get_settings
+from core.entrypoint import load_settings, stop_event_on_signals
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BOTFATHER_HINT = (
@@ -26,25 +23,14 @@ BOTFATHER_HINT = (
 )
 
 
-def _settings() -> Settings:
-    try:
-        settings = get_settings()
-    except ValidationError as err:
-        sys.stderr.write("\n".join(describe_errors(err)) + "\n")
-        raise SystemExit(2) from None
-    configure_logging(settings.log_level, settings.log_format)
-    return settings
-
-
 def migrate(settings: Settings, revision: str = "head") -> None:
     """Bring the database schema up to `revision`."""
     from alembic.config import Config
 
     from alembic import command
-
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     from core.db import ensure_database
 
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if asyncio.run(ensure_database(settings.database_url)):
         print("created the database")
     # From the source tree, or from the working directory in the Docker image.
@@ -56,10 +42,7 @@ def migrate(settings: Settings, revision: str = "head") -> None:
 
 
 async def _serve(settings: Settings, *, bot: bool, processor: bool) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_event_on_signals()
     jobs: list[Coroutine[Any, Any, object]] = []
     if processor:
         from processor.app import run_processor
@@ -74,7 +57,7 @@ async def _serve(settings: Settings, *, bot: bool, processor: bool) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     """Run processor and bot together (the processor alone without a bot token)."""
-    settings = _settings()
+    settings = load_settings()
     has_token = settings.bot_token is not None
     if not has_token:
         print(BOTFATHER_HINT, file=sys.stderr)
@@ -85,12 +68,12 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def cmd_processor(_: argparse.Namespace) -> None:
     """Run the processor."""
-    asyncio.run(_serve(_settings(), bot=False, processor=True))
+    asyncio.run(_serve(load_settings(), bot=False, processor=True))
 
 
 def cmd_bot(_: argparse.Namespace) -> None:
     """Run the bot."""
-    settings = _settings()
+    settings = load_settings()
     if settings.bot_token is None:
         print("configuration error: BOT_TOKEN: required for the bot", file=sys.stderr)
         raise SystemExit(2)
@@ -99,7 +82,7 @@ def cmd_bot(_: argparse.Namespace) -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     """Apply migrations."""
-    migrate(_settings(), args.revision)
+    migrate(load_settings(), args.revision)
     print(f"database is at revision {args.revision}")
 
 
@@ -110,7 +93,7 @@ def cmd_device_add(args: argparse.Namespace) -> None:
     if not is_valid_uid(args.uid):
         print(f"error: {args.uid!r} is not a valid uid (letters, digits, _ . : -; up to 64)")
         raise SystemExit(2)
-    settings = _settings()
+    settings = load_settings()
     provisioned = asyncio.run(_provision(settings, args))
     broker = urlsplit(settings.mqtt_url)
     print(f"Device {args.uid} ({args.type}) created as \u201c{provisioned.device.name}\u201d.")
@@ -154,7 +137,7 @@ async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
 
 def cmd_device_list(_: argparse.Namespace) -> None:
     """List devices."""
-    rows = asyncio.run(_list_devices(_settings()))
+    rows = asyncio.run(_list_devices(load_settings()))
     if not rows:
         print("no devices yet: dozor device add UID --type co2 --name NAME")
         return
@@ -183,7 +166,7 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     """Run a simulated device."""
     from device_firmware.simulator.device import SimulatedDevice, run_device
 
-    settings = _settings()
+    settings = load_settings()
     device = SimulatedDevice(args.uid, args.type, args.interval, settings.mqtt_url)
     print(f"simulating {args.uid} ({args.type}) every {args.interval:g} s; Ctrl-C to stop")
     with contextlib.suppress(KeyboardInterrupt):
