@@ -57,6 +57,7 @@ def make_client(
         tls_context=ssl.create_default_context() if address.tls else None,
         keepalive=30,
         max_queued_incoming_messages=MAX_QUEUED_INCOMING,
+        logger=logging.getLogger("processor.mqtt.client"),  # every packet, at DEBUG
     )
 
 

@@ -222,6 +222,7 @@ async def test_sigterm_flushes_what_was_received(
         "MQTT_CLIENT_ID": settings.mqtt_client_id,
         "INGEST_FLUSH_MS": "60000",  # nothing is flushed on a timer during this test
         "INGEST_BATCH_SIZE": "100000",
+        "LOG_LEVEL": "DEBUG",  # the MQTT client logs each PUBLISH it has read off the socket
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -243,15 +244,15 @@ async def test_sigterm_flushes_what_was_received(
     try:
         await eventually(lambda: any("connected to MQTT broker" in x for x in lines), timeout=20)
         host, _, port = MQTT_URL.removeprefix("mqtt://").partition(":")
-        async with aiomqtt.Client(host, int(port or 1883)) as watcher:
-            await watcher.subscribe(f"devices/{uid}/telemetry", qos=1)
+        async with aiomqtt.Client(host, int(port or 1883)) as client:
             for i in range(50):
-                await watcher.publish(f"devices/{uid}/telemetry", f'{{"co2": {600 + i}}}', qos=1)
-            seen = 0
-            async for _ in watcher.messages:  # the broker delivered to every subscriber
-                seen += 1
-                if seen == 50:
-                    break
+                await client.publish(f"devices/{uid}/telemetry", f'{{"co2": {600 + i}}}', qos=1)
+
+        def received() -> int:
+            topic = f"devices/{uid}/telemetry"
+            return sum("Received PUBLISH" in line and topic in line for line in lines)
+
+        await eventually(lambda: received() == 50, timeout=20)
         assert await rollup_count(sessions, device_id, "co2") == 0
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 30) == 0
