@@ -26,9 +26,6 @@ async def start_live(
 ) -> None:
     """Start watching the selected device (the only one, when there is one)."""
     view = await overview.selected(session, user.id)
-    if view is None:
-        await message.answer(tr("live-choose-device"))
-        return
     await live.start(message.chat.id, user.id, view, tr, zone)
 
 

@@ -11,8 +11,21 @@ from core.access.repository import MembershipRepository
 from core.access.service import require
 from core.devices.models import Device, DeviceType
 from core.devices.repository import DeviceRepository
+from core.errors import DomainError
 from core.live.store import LiveState, LiveStateStore
 from core.users.repository import UserRepository
+
+
+class NoDevicesError(DomainError):
+    """The user has no devices yet."""
+
+    key = "devices-empty"
+
+
+class DeviceNotChosenError(DomainError):
+    """The user has several devices and has not chosen one."""
+
+    key = "live-choose-device"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +78,7 @@ class DeviceOverview:
         await session.commit()
         return view
 
-    async def selected(self, session: AsyncSession, user_id: int) -> DeviceView | None:
+    async def selected(self, session: AsyncSession, user_id: int) -> DeviceView:
         """Return the user's current device: the selected one, or their only one."""
         user = await UserRepository(session).get(user_id)
         if user is not None and user.selected_device_id is not None:
@@ -73,4 +86,8 @@ class DeviceOverview:
             if role is not None:
                 return await self.device(session, user_id, user.selected_device_id)
         views = await self.my_devices(session, user_id)
-        return views[0] if len(views) == 1 else None
+        if not views:
+            raise NoDevicesError
+        if len(views) > 1:
+            raise DeviceNotChosenError
+        return views[0]

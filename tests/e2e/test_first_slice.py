@@ -242,3 +242,25 @@ async def test_bot_keeps_running_when_the_api_rejects_start_up_calls(
     assert "/devices" in reply.plain
     stop.set()
     await asyncio.wait_for(task, 15)
+
+
+async def test_select_chooses_the_device_live_watches(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    assert "no devices yet" in (await emulator.reply_to(OWNER, "/live")).plain
+    kitchen = await add_device(sessions, unique_uid(), name="Kitchen")
+    attic = await add_device(sessions, unique_uid(), name="Attic <2>")
+    for provisioned in (kitchen, attic):
+        await emulator.reply_to(OWNER, f"/add {provisioned.claim_code}")
+    assert "Choose a device first" in (await emulator.reply_to(OWNER, "/live")).plain
+
+    picker = await emulator.reply_to(OWNER, "/select")
+    assert [b["text"] for b in picker.buttons()] == ["⚪ Attic <2>", "⚪ Kitchen"]
+    await emulator.press(OWNER, picker, "Attic")
+    await emulator.wait_for(lambda: "Current device: Attic <2>" in picker.plain)
+    live = await emulator.reply_to(OWNER, "/live")
+    assert "Live: Attic <2>" in live.plain
+    await emulator.reply_to(OWNER, "/stop")

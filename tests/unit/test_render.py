@@ -1,0 +1,103 @@
+"""Pure renderers: ages, local times, cards (HTML-safe), keyboards."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+
+from bot.callbacks import DeviceAction, DeviceOp
+from bot.i18n import translator
+from bot.keyboards.devices import device_list
+from bot.render.devices import RenderContext, device_card, device_line, status_overview
+from bot.render.time import age, clock_time
+from core.access.policy import Role
+from core.devices.models import Device
+from core.devices.overview import DeviceView
+from core.live.store import LiveState
+from tests.emulators.telegram_api import _check_html
+
+TR = translator("en")
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
+
+
+def view(
+    name: str = "Bedroom",
+    *,
+    online: bool = True,
+    values: dict[str, float] | None = None,
+    seen: datetime | None = NOW,
+) -> DeviceView:
+    device = Device(
+        id=7,
+        uid="co2_001",
+        type_code="co2",
+        name=name,
+        location="Home & <Garden>",
+        firmware_version="2.0.1",
+        is_online=online,
+        last_seen_at=seen,
+        online_changed_at=NOW - timedelta(hours=2),
+    )
+    if values is None:
+        values = {"co2": 920, "temperature": 25.14, "humidity": 29}
+    live = LiveState(7, values=values, times=dict.fromkeys(values, NOW.timestamp() - 12))
+    return DeviceView(device, Role.OWNER, "co2", live)
+
+
+def test_ages_read_naturally() -> None:
+    assert [age(s, TR) for s in (0, 12, 59, 60, 3599, 3600, 86400 * 3)] == [
+        "0 s ago",
+        "12 s ago",
+        "59 s ago",
+        "1 min ago",
+        "59 min ago",
+        "1 h ago",
+        "3 d ago",
+    ]
+
+
+def test_clock_time_is_local_and_adds_the_date_when_not_today() -> None:
+    assert clock_time(NOW - timedelta(hours=2), WARSAW, NOW) == "11:00"
+    assert clock_time(NOW - timedelta(days=2), WARSAW, NOW) == "21 Nov 13:00"
+    assert clock_time(NOW - timedelta(days=400), WARSAW, NOW) == "19 Oct 2025 14:00"  # CEST
+
+
+def test_card_shows_units_ages_status_location_firmware_and_role() -> None:
+    card = device_card(view(), RenderContext(TR, WARSAW, NOW))
+    _check_html(card)  # Telegram would accept it
+    assert "CO₂: <b>920</b> ppm · 12 s ago" in card
+    assert "Temperature: <b>25.1</b> °C" in card and "Humidity: <b>29</b> %" in card
+    assert "online since 11:00" in card
+    assert "📍 Home &amp; &lt;Garden&gt;" in card
+    assert "Firmware 2.0.1" in card and "Your role: owner" in card
+    assert card.index("CO₂") < card.index("Temperature") < card.index("Humidity")
+
+
+def test_offline_card_says_since_when_and_when_last_seen() -> None:
+    card = device_card(
+        view(online=False, seen=NOW - timedelta(minutes=5)), RenderContext(TR, WARSAW, NOW)
+    )
+    assert "🔴 offline since 11:00" in card and "Last seen 5 min ago" in card
+
+
+def test_device_names_are_escaped_everywhere() -> None:
+    hostile = view(name="<b>Lab</b> & <i>")
+    ctx = RenderContext(TR, WARSAW, NOW)
+    for text in (device_card(hostile, ctx), status_overview([hostile], ctx)):
+        _check_html(text)
+        assert "&lt;b&gt;Lab&lt;/b&gt; &amp; &lt;i&gt;" in text
+
+
+def test_device_list_buttons_carry_ids_only() -> None:
+    markup = device_list([view()], DeviceOp.SELECT)
+    (button,) = [b for row in markup.inline_keyboard for b in row]
+    assert button.text == device_line(view()) == "🟢 Bedroom · 920 ppm"
+    assert button.callback_data == DeviceAction(op=DeviceOp.SELECT, device_id=7).pack() == "d:s:7"
+
+
+def test_a_device_never_seen_says_so() -> None:
+    never = view(online=False, seen=None, values={})
+    never.device.online_changed_at = None
+    card = device_card(never, RenderContext(TR, WARSAW, NOW))
+    assert "never connected" in card and "No readings yet." in card
