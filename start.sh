@@ -103,8 +103,11 @@ case "$cmd" in
     ensure_services
     "$VENV/bin/dozor" migrate
     if [ "$cmd" = demo ]; then
-      "$VENV/bin/dozor" device add demo-co2 --type co2 --name "Demo CO2" --location Desk 2>/dev/null \
-        || echo "demo-co2 exists already (its claim code was printed when it was created)"
+      if "$VENV/bin/dozor" device list | grep -q '^demo-co2 '; then
+        echo "demo-co2 exists already (its claim code was printed when it was created)"
+      else
+        "$VENV/bin/dozor" device add demo-co2 --type co2 --name "Demo CO2" --location Desk
+      fi
       "$VENV/bin/dozor" simulate --uid demo-co2 --type co2 --interval 5 &
       trap 'kill $! 2>/dev/null || true' EXIT
     fi

@@ -25,12 +25,12 @@ BOTFATHER_HINT = (
 
 def migrate(settings: Settings, revision: str = "head") -> None:
     """Bring the database schema up to `revision`."""
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise at import
+    from alembic import command
     from alembic.config import Config
 
-    from alembic import command
     from core.db import ensure_database
 
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if asyncio.run(ensure_database(settings.database_url)):
         print("created the database")
     # From the source tree, or from the working directory in the Docker image.

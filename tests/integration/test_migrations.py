@@ -9,10 +9,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from alembic import command
 from alembic.config import Config
 from sqlalchemy import make_url
 
-from alembic import command
 from core.db import ensure_database
 from tests.conftest import BASE_DATABASE_URL, drop_database
 
