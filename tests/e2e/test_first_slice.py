@@ -9,10 +9,11 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import BotOptions
+from bot.app import BotOptions, run_bot
 from bot.live import LiveOptions
 from core.access.models import Membership
 from core.audit.models import AuditEntry
+from core.settings import Settings
 from core.users.models import User
 from core.users.repository import UserRepository
 from device_firmware.simulator.device import SimulatedDevice
@@ -227,21 +228,27 @@ async def test_live_view_ends_by_itself_with_a_note(
 
 async def test_bot_keeps_running_when_the_api_rejects_start_up_calls(
     emulator: TelegramEmulator,
-    settings: object,
+    settings: Settings,
     engine: object,
     redis: Redis,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from bot.app import run_bot
-
     emulator.failures["setMyCommands"] = ApiError(400, "Bad Request: commands are not allowed")
     emulator.failures["deleteWebhook"] = ApiError(500, "Internal Server Error")
+    emulator.failures["getMe"] = ApiError(502, "Bad Gateway")
     stop = asyncio.Event()
-    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})  # type: ignore[attr-defined]
+    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
     task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
+    await emulator.wait_for(lambda: len(emulator.calls("getMe")) >= 2, timeout=15)
+    del emulator.failures["getMe"]  # the Bot API server comes back
     reply = await emulator.reply_to(OWNER, "/help", timeout=15)
     assert "/devices" in reply.plain
     stop.set()
     await asyncio.wait_for(task, 15)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("setMyCommands failed at start-up" in w for w in warnings)
+    assert any("deleteWebhook failed at start-up" in w for w in warnings)
+    assert any("Bot API refused polling" in w for w in warnings)
 
 
 async def test_select_chooses_the_device_live_watches(
