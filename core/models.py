@@ -1,13 +1,16 @@
 """Every table, imported once so that `Base.metadata` is complete (alembic, tests)."""
 
 from core.access.models import Membership
+from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
 from core.history.models import MinuteRollup
+from core.outbox.models import OutboxMessage
 from core.users.models import User
 
 __all__ = [
+    "AlertEpisode",
     "AuditEntry",
     "Base",
     "Device",
@@ -15,5 +18,6 @@ __all__ = [
     "DeviceType",
     "Membership",
     "MinuteRollup",
+    "OutboxMessage",
     "User",
 ]

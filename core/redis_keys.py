@@ -21,6 +21,11 @@ class RedisKeys:
         return f"{self.prefix}:events"
 
     @property
+    def outbox_channel(self) -> str:
+        """Pub/sub channel that wakes the bot's outbox delivery."""
+        return f"{self.prefix}:outbox"
+
+    @property
     def ingest_rejected(self) -> str:
         """Hash of rejected-message counters by reason."""
         return f"{self.prefix}:ingest:rejected"

@@ -5,21 +5,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
+from tenacity import AsyncRetrying, wait_exponential
 
 from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
+from core.outbox.wakeup import OutboxWakeup
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
+from processor.alerting import AlertEngine
 from processor.ingest.directory import DeviceDirectory
 from processor.ingest.pipeline import IngestPipeline
 from processor.ingest.quarantine import Quarantine
+from processor.jobs.offline import SilenceSweep
 from processor.mqtt.listener import BrokerAddress, listen
 from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
@@ -59,12 +65,16 @@ async def run_processor(
             settings.influx_org or "",
             settings.influx_bucket or "dozor",
         )
+    alerts = AlertEngine(sessions, OutboxWakeup(redis, keys))
+    await _retry_forever(alerts.load, "loading open alert episodes")
+    directory, live = DeviceDirectory(sessions), LiveStateStore(redis, keys)
     pipeline = IngestPipeline(
-        DeviceDirectory(sessions),
-        PostgresSink(sessions),
-        LiveStateStore(redis, keys),
+        directory,
+        PostgresSink(sessions, alerts),
+        live,
         Quarantine(redis, keys),
         influx,
+        alerts,
         batch_size=settings.ingest_batch_size,
         flush_interval=settings.ingest_flush_ms / 1000,
     )
@@ -77,11 +87,22 @@ async def run_processor(
     ]
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        SilenceSweep(sessions, alerts, live, directory),
+        "interval",
+        seconds=settings.offline_sweep_seconds,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.start()
     log.info("processor running")
     try:
         await _until_stopped(stop, tasks)
         await asyncio.wait_for(tasks[0], SHUTDOWN_FLUSH_SECONDS)  # the listener hands over
     finally:
+        scheduler.shutdown(wait=False)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -93,6 +114,17 @@ async def run_processor(
         await redis.aclose()
         await engine.dispose()
     return pipeline
+
+
+async def _retry_forever(call: Callable[[], Awaitable[None]], what: str) -> None:
+    """Run a start-up step until it works (the database may still be starting)."""
+    async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.5, max=30)):
+        with attempt:
+            try:
+                await call()
+            except Exception:
+                log.warning("%s failed; retrying", what, exc_info=True)
+                raise
 
 
 async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:

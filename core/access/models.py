@@ -26,4 +26,5 @@ class Membership(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     notifications: Mapped[bool] = mapped_column(default=True)
+    muted_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

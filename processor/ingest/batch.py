@@ -145,6 +145,10 @@ class Batch:
             )
         return updates
 
+    def statuses(self) -> list[tuple[int, bool | None, float]]:
+        """Return each device's final online flag in this batch and when it was set."""
+        return [(d, s.online, s.status_at) for d, s in self._devices.items()]
+
     def device_ids(self) -> list[int]:
         """Return the devices this batch touches."""
         return list(self._devices)

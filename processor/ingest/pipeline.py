@@ -18,6 +18,7 @@ from core import clock
 from core.live.store import LiveStateStore
 from drivers.generic import codec
 from drivers.readings import Decoded, Rejected, StatusChange, Telemetry
+from processor.alerting import AlertEngine, Plan
 from processor.ingest.batch import Batch
 from processor.ingest.directory import DeviceDirectory
 from processor.ingest.quarantine import Quarantine, RejectedMessage
@@ -66,13 +67,14 @@ class IngestStats:
 class IngestPipeline:
     """Takes raw MQTT messages, writes them in batches; never raises on bad input."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the pipeline's collaborators
         self,
         directory: DeviceDirectory,
         postgres: PostgresSink,
         live: LiveStateStore,
         quarantine: Quarantine,
         influx: InfluxExporter | None = None,
+        alerts: AlertEngine | None = None,
         *,
         batch_size: int = 1000,
         flush_interval: float = 0.1,
@@ -83,6 +85,7 @@ class IngestPipeline:
         self._live = live
         self._quarantine = quarantine
         self._influx = influx
+        self._alerts = alerts
         self._batch_size = batch_size
         self._flush_interval = flush_interval
         self._retry_for = retry_for
@@ -160,17 +163,27 @@ class IngestPipeline:
         updates = batch.live_updates(self._directory.online_flags())
         if self._influx is not None:
             self._influx.offer(to_line(p, types[p.device_id]) for p in batch.points)
-        results = await asyncio.gather(
-            self._retry(lambda: self._postgres.write(contacts, deltas), "PostgreSQL"),
+        plan = await self._plan_alerts(batch)
+        (pg_ok, recorded), (redis_ok, _) = await asyncio.gather(
+            self._retry(lambda: self._postgres.write(contacts, deltas, plan), "PostgreSQL"),
             self._retry(lambda: self._live.write(updates), "Redis"),
         )
         self._directory.note_online({c.device_id: c.online for c in contacts})
-        if not all(ok for ok, _ in results):
+        if pg_ok and plan is not None and self._alerts is not None:
+            await self._alerts.settle(plan, recorded or [])
+        if not (pg_ok and redis_ok):
             self.stats.lost += len(batch)
         self.stats.accepted += len(batch)
         self.stats.flushes += 1
         if self.on_flushed is not None:
             await self.on_flushed(len(batch))
+
+    async def _plan_alerts(self, batch: Batch) -> Plan | None:
+        if self._alerts is None:
+            return None
+        alerts = self._alerts
+        ok, _ = await self._retry(lambda: alerts.refresh_rules(batch.device_ids()), "PostgreSQL")
+        return alerts.plan(batch.points, batch.statuses()) if ok else None
 
     async def _retry(self, call: Callable[[], Awaitable[T]], what: str) -> tuple[bool, T | None]:
         """Run `call`, retrying transient failures with capped exponential backoff."""

@@ -1,0 +1,1 @@
+"""Alert rules, episodes and what members are told about them."""

@@ -1,0 +1,40 @@
+"""The alert_episodes table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base
+
+
+class AlertEpisode(Base):
+    """A stretch of time during which something was wrong with a device."""
+
+    __tablename__ = "alert_episodes"
+    __table_args__ = (
+        # At most one open episode per device, kind and metric: a restart cannot open a second.
+        Index(
+            "uq_alert_episodes_open",
+            "device_id",
+            "kind",
+            "metric",
+            unique=True,
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(32), default="")
+    severity: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float | None]
+    threshold: Mapped[float | None]
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    close_value: Mapped[float | None]
+    acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
+    acknowledged_at: Mapped[datetime | None]

@@ -1,0 +1,85 @@
+"""All SQL for alert episodes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.alerts.models import AlertEpisode
+
+
+class EpisodeRepository:
+    """Opening, closing and reading episodes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def open_episodes(self) -> Sequence[AlertEpisode]:
+        """Return every episode that is still open."""
+        query = select(AlertEpisode).where(AlertEpisode.closed_at.is_(None))
+        return (await self._session.scalars(query)).all()
+
+    async def open(
+        self,
+        device_id: int,
+        kind: str,
+        metric: str,
+        severity: str,
+        value: float | None,
+        threshold: float | None,
+        at: datetime,
+    ) -> AlertEpisode | None:
+        """Open an episode; None when one is open already (a restart, another instance)."""
+        query = (
+            insert(AlertEpisode)
+            .values(
+                device_id=device_id,
+                kind=kind,
+                metric=metric,
+                severity=severity,
+                value=value,
+                threshold=threshold,
+                opened_at=at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["device_id", "kind", "metric"],
+                index_where=text("closed_at IS NULL"),
+            )
+            .returning(AlertEpisode)
+        )
+        return await self._session.scalar(query)
+
+    async def close(
+        self, device_id: int, kind: str, metric: str, at: datetime, value: float | None
+    ) -> AlertEpisode | None:
+        """Close the open episode, if there is one, and return it."""
+        query = (
+            update(AlertEpisode)
+            .where(
+                AlertEpisode.device_id == device_id,
+                AlertEpisode.kind == kind,
+                AlertEpisode.metric == metric,
+                AlertEpisode.closed_at.is_(None),
+            )
+            .values(closed_at=at, close_value=value)
+            .returning(AlertEpisode)
+        )
+        return await self._session.scalar(query)
+
+    async def get(self, episode_id: int) -> AlertEpisode | None:
+        """Return one episode."""
+        return await self._session.get(AlertEpisode, episode_id)
+
+    async def acknowledge(self, episode_id: int, user_id: int, at: datetime) -> bool:
+        """Mark an episode acknowledged unless someone did already; return whether we did."""
+        query = (
+            update(AlertEpisode)
+            .where(AlertEpisode.id == episode_id, AlertEpisode.acknowledged_by.is_(None))
+            .values(acknowledged_by=user_id, acknowledged_at=at)
+        )
+        result = await self._session.execute(query)
+        return bool(result.rowcount)  # type: ignore[attr-defined]

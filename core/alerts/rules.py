@@ -1,0 +1,116 @@
+"""Threshold rules with hysteresis and a minimum duration (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any, Final, Literal
+
+
+class Severity(StrEnum):
+    """How urgent an alert is."""
+
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class Kind(StrEnum):
+    """What an episode is about."""
+
+    HIGH = "threshold_high"
+    LOW = "threshold_low"
+    OFFLINE = "device_offline"
+
+
+# How far a value must come back past the threshold before an episode closes.
+DEFAULT_HYSTERESIS: Final[dict[str, float]] = {
+    "co2": 100,
+    "temperature": 0.5,
+    "humidity": 3,
+    "pressure": 2,
+    "pm1": 5,
+    "pm25": 5,
+    "pm10": 5,
+    "voc": 50,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """One limit of one metric: `high` opens above `limit`, `low` below it."""
+
+    metric: str
+    kind: Kind
+    limit: float
+    hysteresis: float
+    min_duration: float = 0.0
+    severity: Severity = Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class WatchState:
+    """Where a threshold stands: an open episode, or a value past it since a moment."""
+
+    open: bool = False
+    pending_since: float | None = None
+
+
+Transition = Literal["open", "close"]
+
+
+def step(
+    rule: Threshold, state: WatchState, value: float, at: float
+) -> tuple[WatchState, Transition | None]:
+    """Apply one reading; return the new state and whether an episode opens or closes."""
+    high = rule.kind is Kind.HIGH
+    if state.open:
+        back = (
+            value <= rule.limit - rule.hysteresis if high else value >= rule.limit + rule.hysteresis
+        )
+        return (WatchState(), "close") if back else (state, None)
+    beyond = value > rule.limit if high else value < rule.limit
+    if not beyond:
+        return WatchState(), None
+    since = state.pending_since if state.pending_since is not None else at
+    if at - since >= rule.min_duration:
+        return WatchState(open=True), "open"
+    return replace(state, pending_since=since), None
+
+
+def thresholds_from_config(config: Mapping[str, Any]) -> list[Threshold]:
+    """Read the thresholds of a device config; entries that make no sense are skipped."""
+    if config.get("alerts_enabled") is False:
+        return []
+    raw = config.get("thresholds")
+    if not isinstance(raw, Mapping):
+        return []
+    rules: list[Threshold] = []
+    for metric, spec in raw.items():
+        if isinstance(spec, Mapping):
+            rules.extend(_rules_of(str(metric), spec))
+    return rules
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _rules_of(metric: str, spec: Mapping[str, Any]) -> list[Threshold]:
+    hysteresis = _number(spec.get("hysteresis"))
+    if hysteresis is None or hysteresis < 0:
+        hysteresis = DEFAULT_HYSTERESIS.get(metric, 0.0)
+    duration = _number(spec.get("min_duration")) or 0.0
+    try:
+        severity = Severity(spec.get("severity", "warning"))
+    except ValueError:
+        severity = Severity.WARNING
+    rules = []
+    for key, kind in (("high", Kind.HIGH), ("low", Kind.LOW)):
+        limit = _number(spec.get(key))
+        if limit is not None:
+            rules.append(Threshold(metric, kind, limit, hysteresis, max(0.0, duration), severity))
+    return rules

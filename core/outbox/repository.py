@@ -1,0 +1,124 @@
+"""All SQL for the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.outbox.models import OutboxMessage
+
+_FOR_MEMBERS = text("""
+INSERT INTO outbox (user_id, device_id, episode_id, event, severity, dedup_key, payload)
+SELECT m.user_id, m.device_id, :episode_id, :event, :severity,
+       :dedup_prefix || m.user_id, CAST(:payload AS jsonb)
+FROM memberships AS m JOIN users AS u ON u.id = m.user_id
+WHERE m.device_id = :device_id AND m.notifications AND u.is_active
+  AND (m.muted_until IS NULL OR m.muted_until <= now())
+ORDER BY m.user_id
+ON CONFLICT (dedup_key) DO NOTHING
+""")
+
+# Every due message of up to :chats chats that no other bot instance is delivering to: the
+# advisory lock per chat keeps one chat's messages with one instance, in order.
+_CLAIM = text("""
+SELECT o.id FROM outbox AS o
+WHERE o.status = 'pending' AND o.due_at <= now()
+  AND o.user_id IN (
+      SELECT c.user_id FROM (
+          SELECT user_id, min(id) AS first_id FROM outbox
+          WHERE status = 'pending' AND due_at <= now() AND NOT (user_id = ANY(:busy))
+          GROUP BY user_id ORDER BY first_id LIMIT :chats
+      ) AS c
+      WHERE pg_try_advisory_xact_lock(c.user_id)
+  )
+ORDER BY o.id
+LIMIT :rows
+FOR UPDATE SKIP LOCKED
+""")
+
+
+class OutboxRepository:
+    """Writing, claiming and settling outbox rows."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def enqueue_for_members(
+        self,
+        device_id: int,
+        episode_id: int | None,
+        event: str,
+        severity: str,
+        payload: dict[str, Any],
+    ) -> int:
+        """Write one row per member who wants alerts of the device; return how many."""
+        result = await self._session.execute(
+            _FOR_MEMBERS,
+            {
+                "device_id": device_id,
+                "episode_id": episode_id,
+                "event": event,
+                "severity": severity,
+                "dedup_prefix": f"{event}:{episode_id}:",
+                "payload": orjson.dumps(payload).decode(),
+            },
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim(
+        self, *, busy: Sequence[int], chats: int = 20, rows: int = 200
+    ) -> Sequence[OutboxMessage]:
+        """Lock the due rows of a few chats for delivery (held until the transaction ends)."""
+        ids = (
+            await self._session.scalars(_CLAIM, {"busy": list(busy), "chats": chats, "rows": rows})
+        ).all()
+        if not ids:
+            return []
+        query = select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        return (await self._session.scalars(query)).all()
+
+    async def mark_sent(self, ids: Sequence[int], message_id: int, at: datetime) -> None:
+        """Settle rows as delivered in one message."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status="sent", sent_at=at, message_id=message_id, last_error=None)
+        )
+
+    async def postpone_chat(self, user_id: int, until: datetime, error: str) -> None:
+        """Delay every pending row of a chat (keeps them in order) after a failure."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.user_id == user_id, OutboxMessage.status == "pending")
+            .values(due_at=until, attempts=OutboxMessage.attempts + 1, last_error=error[:256])
+        )
+
+    async def drop_chat(self, user_id: int, reason: str) -> None:
+        """Give up on every pending row of a chat (the user blocked the bot)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.user_id == user_id, OutboxMessage.status == "pending")
+            .values(status="dropped", last_error=reason[:256])
+        )
+
+    async def fail(self, ids: Sequence[int], reason: str) -> None:
+        """Give up on rows Telegram refuses for good (e.g. chat not found)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status="failed", last_error=reason[:256])
+        )
+
+    async def deliveries_of(self, episode_id: int) -> Sequence[OutboxMessage]:
+        """Return the sent messages about an episode (to edit them later)."""
+        query = select(OutboxMessage).where(
+            OutboxMessage.episode_id == episode_id,
+            OutboxMessage.status == "sent",
+            OutboxMessage.event == "opened",
+        )
+        return (await self._session.scalars(query)).all()

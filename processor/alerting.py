@@ -1,0 +1,194 @@
+"""The alert engine: runs the rules over each batch and records what opens and closes.
+
+State (which episodes are open) is loaded from PostgreSQL at start, so a restart during an
+open episode sends nothing new; the database's one-open-episode index has the last word.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core import clock
+from core.alerts.repository import EpisodeRepository
+from core.alerts.rules import Kind, Severity, Threshold, WatchState, step, thresholds_from_config
+from core.alerts.service import Change, Recorded, record_changes
+from core.devices.models import Device, DeviceConfig, DeviceType
+from processor.ingest.batch import RawPoint
+
+log = logging.getLogger(__name__)
+
+CONFIG_RECHECK_SECONDS = 10.0
+OFFLINE_AFTER_INTERVALS = 3
+_Key = tuple[int, Kind, str]
+
+
+@dataclass(slots=True)
+class DeviceRules:
+    """What the engine knows of one device's alert settings."""
+
+    enabled: bool
+    thresholds: list[Threshold]
+    report_interval: float
+    loaded_at: float
+
+
+@dataclass(slots=True)
+class Plan:
+    """Changes decided for one batch and the watch states they lead to."""
+
+    changes: list[Change] = field(default_factory=list)
+    states: dict[_Key, WatchState] = field(default_factory=dict)
+
+
+class AlertEngine:
+    """Threshold and offline rules over the readings of every device."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        wake: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._wake = wake
+        self._states: dict[_Key, WatchState] = {}
+        self._rules: dict[int, DeviceRules] = {}
+
+    async def load(self) -> None:
+        """Learn which episodes are open (after a restart)."""
+        async with self._sessions() as session:
+            for episode in await EpisodeRepository(session).open_episodes():
+                self._states[(episode.device_id, Kind(episode.kind), episode.metric)] = WatchState(
+                    open=True
+                )
+
+    async def refresh_rules(self, device_ids: Iterable[int]) -> None:
+        """Read the alert settings of devices not looked at recently."""
+        now = clock.monotonic()
+        stale = [
+            d
+            for d in set(device_ids)
+            if d not in self._rules or now - self._rules[d].loaded_at > CONFIG_RECHECK_SECONDS
+        ]
+        if not stale:
+            return
+        query = (
+            select(Device.id, DeviceConfig.config, DeviceType.report_interval)
+            .join(DeviceType, DeviceType.code == Device.type_code)
+            .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
+            .where(Device.id.in_(stale))
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        for device_id, stored, default_interval in rows:
+            config = stored or {}
+            interval = config.get("report_interval", default_interval)
+            if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+                interval = default_interval
+            self._rules[device_id] = DeviceRules(
+                enabled=config.get("alerts_enabled") is not False,
+                thresholds=thresholds_from_config(config),
+                report_interval=float(interval),
+                loaded_at=now,
+            )
+
+    def plan(
+        self, points: Sequence[RawPoint], statuses: Iterable[tuple[int, bool | None, float]]
+    ) -> Plan:
+        """Run the rules over a batch's readings (in arrival order) and status changes."""
+        plan = Plan()
+        for point in points:
+            rules = self._rules.get(point.device_id)
+            if rules is None:
+                continue
+            self._close_offline(plan, point.device_id, point.at)
+            for rule in rules.thresholds:
+                value = point.metrics.get(rule.metric)
+                if value is not None:
+                    self._apply(plan, point.device_id, rule, value, point.at, rules.enabled)
+        for device_id, online, at in statuses:
+            if online is True:
+                self._close_offline(plan, device_id, at)
+            elif online is False:
+                self.plan_offline(plan, device_id, at)
+        return plan
+
+    def _state(self, plan: Plan, key: _Key) -> WatchState:
+        return plan.states.get(key) or self._states.get(key) or WatchState()
+
+    def _apply(
+        self, plan: Plan, device_id: int, rule: Threshold, value: float, at: float, enabled: bool
+    ) -> None:
+        key = (device_id, rule.kind, rule.metric)
+        state, transition = step(rule, self._state(plan, key), value, at)
+        if transition == "open" and not enabled:
+            state = WatchState()  # alerts switched off: watch, but open nothing
+            transition = None
+        plan.states[key] = state
+        if transition is not None:
+            plan.changes.append(
+                Change(
+                    device_id,
+                    rule.kind,
+                    rule.metric,
+                    transition == "open",
+                    rule.severity,
+                    value,
+                    rule.limit,
+                    at,
+                )
+            )
+
+    def plan_offline(self, plan: Plan, device_id: int, at: float) -> None:
+        """Open a device_offline episode unless one is open or alerts are off."""
+        key = (device_id, Kind.OFFLINE, "")
+        rules = self._rules.get(device_id)
+        if self._state(plan, key).open or (rules is not None and not rules.enabled):
+            return
+        plan.states[key] = WatchState(open=True)
+        plan.changes.append(
+            Change(device_id, Kind.OFFLINE, "", True, Severity.WARNING, None, None, at)
+        )
+
+    def _close_offline(self, plan: Plan, device_id: int, at: float) -> None:
+        key = (device_id, Kind.OFFLINE, "")
+        if self._state(plan, key).open:
+            plan.states[key] = WatchState()
+            plan.changes.append(
+                Change(device_id, Kind.OFFLINE, "", False, Severity.INFO, None, None, at)
+            )
+
+    async def write(self, session: AsyncSession, plan: Plan) -> list[Recorded]:
+        """Record the plan's changes in the caller's transaction."""
+        return await record_changes(session, plan.changes)
+
+    async def settle(self, plan: Plan, recorded: Sequence[Recorded]) -> None:
+        """After the transaction committed: adopt the states, wake the bots if anyone is told."""
+        self.commit(plan)
+        for item in recorded:
+            log.info(
+                "alert %s %s on device %s (%s): %d to notify",
+                item.change.kind,
+                "opened" if item.change.opens else "closed",
+                item.change.device_id,
+                item.change.metric or "-",
+                item.notified,
+            )
+        if self._wake is not None and any(item.notified for item in recorded):
+            await self._wake()
+
+    def commit(self, plan: Plan) -> None:
+        """Adopt the plan's states once its transaction committed."""
+        self._states.update(plan.states)
+        for key, state in plan.states.items():
+            if not state.open and state.pending_since is None:
+                self._states.pop(key, None)
+
+    def silent_after(self, device_id: int) -> float | None:
+        """Seconds of silence after which a device counts as offline (None: unknown)."""
+        rules = self._rules.get(device_id)
+        return rules.report_interval * OFFLINE_AFTER_INTERVALS if rules else None

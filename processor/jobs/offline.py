@@ -1,0 +1,79 @@
+"""The silence sweep: a device quiet for 3 × its report interval is offline."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core import clock
+from core.devices.models import Device
+from core.live.store import LiveStateStore, LiveUpdate
+from processor.alerting import AlertEngine, Plan
+from processor.ingest.directory import DeviceDirectory
+
+log = logging.getLogger(__name__)
+
+
+class SilenceSweep:
+    """Marks silent devices offline and opens their device_offline episodes."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        alerts: AlertEngine,
+        live: LiveStateStore,
+        directory: DeviceDirectory,
+    ) -> None:
+        self._sessions = sessions
+        self._alerts = alerts
+        self._live = live
+        self._directory = directory
+
+    async def __call__(self) -> int:
+        """Run once; return how many devices went offline."""
+        now = clock.now()
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Device.id, Device.uid, Device.last_seen_at).where(
+                        Device.is_online, Device.last_seen_at.is_not(None)
+                    )
+                )
+            ).all()
+        await self._alerts.refresh_rules(row[0] for row in rows)
+        silent = [
+            device_id
+            for device_id, _, seen in rows
+            if (limit := self._alerts.silent_after(device_id)) is not None
+            and seen is not None
+            and now - seen > timedelta(seconds=limit)
+        ]
+        if not silent:
+            return 0
+        plan = Plan()
+        async with self._sessions() as session, session.begin():
+            flipped = (
+                await session.scalars(
+                    update(Device)
+                    .where(Device.id.in_(silent), Device.is_online)
+                    .values(is_online=False, online_changed_at=now)
+                    .returning(Device.id)
+                )
+            ).all()  # another instance may have flipped some already
+            for device_id in flipped:
+                self._alerts.plan_offline(plan, device_id, now.timestamp())
+            recorded = await self._alerts.write(session, plan)
+        await self._alerts.settle(plan, recorded)
+        uids = {device_id: uid for device_id, uid, _ in rows}
+        self._directory.note_online(dict.fromkeys(flipped, False))
+        await self._live.write(
+            [
+                LiveUpdate(d, uids[d], {}, now.timestamp(), online=False, online_changed=True)
+                for d in flipped
+            ]
+        )
+        log.info("%d silent devices marked offline", len(flipped))
+        return len(flipped)
