@@ -24,7 +24,8 @@ from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
 from bot.middlewares.db_session import DbSessionMiddleware
-from bot.routers import claim, devices, errors, fallback, live, start
+from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
+from bot.routers import alerts, claim, devices, errors, fallback, live, start
 from core.access.attempts import AttemptLimiter
 from core.db import make_engine, make_session_factory
 from core.devices.overview import DeviceOverview
@@ -35,6 +36,7 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 FSM_TTL_SECONDS = 24 * 3600
 MAX_RESTART_BACKOFF = 60.0
+DELIVERY_DRAIN_SECONDS = 15.0
 
 
 @dataclass(slots=True)
@@ -42,6 +44,7 @@ class BotOptions:
     """Tunables of the bot that are not configuration (tests shorten them)."""
 
     live: LiveOptions = field(default_factory=LiveOptions)
+    delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
     polling_timeout: int = 25
 
 
@@ -110,6 +113,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         start.build_router(),
         devices.build_router(),
         live.build_router(),
+        alerts.build_router(),
         claim.build_router(),
         fallback.build_router(),
     )
@@ -158,13 +162,24 @@ async def run_bot(
     services = build_services(settings, bot, redis, make_session_factory(engine), options)
     dp = build_dispatcher(settings, services)
     await prepare(bot)
-    tasks = [asyncio.create_task(poll(dp, bot, options)), asyncio.create_task(services.live.run())]
+    notifier = OutboxNotifier(
+        bot, services.sessions, redis, services.keys, settings.tz, options.delivery
+    )
+    tasks = [
+        asyncio.create_task(poll(dp, bot, options)),
+        asyncio.create_task(services.live.run()),
+    ]
+    delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)
     try:
         await stop.wait()
     finally:
         with contextlib.suppress(RuntimeError):  # polling may not have started yet
             await dp.stop_polling()
+        try:  # let a delivery round in progress record what it sent
+            await asyncio.wait_for(delivery, DELIVERY_DRAIN_SECONDS)
+        except TimeoutError:
+            log.warning("outbox delivery did not finish in time; its rows stay pending")
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -13,10 +13,26 @@ class DeviceOp(StrEnum):
     OPEN = "o"
     LIST = "l"
     SELECT = "s"
+    SHOW = "v"  # the card as a new message (from an alert, which stays as it is)
 
 
 class DeviceAction(CallbackData, prefix="d"):
     """A press on a device button; `device_id` is 0 for the list itself."""
 
     op: DeviceOp
+    device_id: int = 0
+
+
+class AlertOp(StrEnum):
+    """What an alert button does."""
+
+    ACK = "a"
+    MUTE = "m"
+
+
+class AlertAction(CallbackData, prefix="a"):
+    """A press on an alert button: acknowledge the episode, or mute its device."""
+
+    op: AlertOp
+    episode_id: int = 0
     device_id: int = 0

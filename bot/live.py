@@ -122,6 +122,8 @@ class LiveViews:
                     self._mark_all_dirty()  # catch up on anything missed while away
                     await self._follow(pubsub)
             except (RedisError, OSError) as err:
+                if _being_cancelled():  # redis-py turns a cancelled read into ConnectionError
+                    raise asyncio.CancelledError from err
                 log.warning("live views lost Redis (%s); resubscribing in %.0f s", err, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
@@ -216,3 +218,8 @@ class LiveViews:
 def _shown(view: DeviceView) -> tuple[object, ...]:
     """What the reader sees change: readings and online state (not the clock)."""
     return (tuple(sorted(view.live.values.items())), view.device.is_online)
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -58,6 +58,24 @@ async def open_device(
     await show(query, card, keyboards.device_card(view, tr))
 
 
+async def send_device_card(
+    query: CallbackQuery,
+    callback_data: DeviceAction,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Send a device card as a new message (from an alert, which stays as it is)."""
+    view = await overview.device(session, user.id, callback_data.device_id)
+    card = render.device_card(view, render.now_context(tr, zone))
+    await query.bot.send_message(  # type: ignore[union-attr]
+        user.id, card, reply_markup=keyboards.device_card(view, tr)
+    )
+    await query.answer()
+
+
 async def show_status(
     message: Message,
     session: AsyncSession,
@@ -102,6 +120,7 @@ def build_router() -> Router:
     router.message.register(show_devices, Command("devices"))
     router.callback_query.register(back_to_list, DeviceAction.filter(F.op == DeviceOp.LIST))
     router.callback_query.register(open_device, DeviceAction.filter(F.op == DeviceOp.OPEN))
+    router.callback_query.register(send_device_card, DeviceAction.filter(F.op == DeviceOp.SHOW))
     router.message.register(show_status, Command("status"))
     router.message.register(choose_device, Command("select"))
     router.callback_query.register(select_device, DeviceAction.filter(F.op == DeviceOp.SELECT))

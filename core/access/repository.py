@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
@@ -46,6 +47,14 @@ class MembershipRepository:
             )
         )
         return found is not None
+
+    async def set_muted_until(self, user_id: int, device_id: int, until: datetime) -> None:
+        """Silence a member's alerts of a device until `until`."""
+        await self._session.execute(
+            update(Membership)
+            .where(Membership.user_id == user_id, Membership.device_id == device_id)
+            .values(muted_until=until)
+        )
 
     def add(self, user_id: int, device_id: int, role: Role) -> None:
         """Stage a membership."""

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
+from core.access.policy import Action
+from core.access.repository import MembershipRepository
+from core.access.service import require
 from core.alerts.models import AlertEpisode
 from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind
+from core.audit.repository import AuditRepository
 from core.devices.models import Device
+from core.errors import StaleAction
 from core.outbox.repository import OutboxRepository
+from core.users.repository import UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,3 +103,53 @@ def episode_payload(episode: AlertEpisode, device: Device, event: str) -> dict[s
 async def _devices(session: AsyncSession, ids: set[int]) -> dict[int, Device]:
     rows = await session.scalars(select(Device).where(Device.id.in_(ids)))
     return {device.id: device for device in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """Who acknowledged an episode, and the messages about it to update."""
+
+    episode: AlertEpisode
+    device: Device
+    by_name: str
+    at: datetime
+    deliveries: list[tuple[int, int]]  # (chat id, message id)
+
+
+async def acknowledge(session: AsyncSession, user_id: int, episode_id: int) -> Acknowledgement:
+    """Acknowledge an episode for everyone (the first press counts; later ones see who)."""
+    episode = await EpisodeRepository(session).get(episode_id)
+    if episode is None:
+        raise StaleAction
+    grant = await require(session, user_id, episode.device_id, Action.VIEW)
+    if await EpisodeRepository(session).acknowledge(episode_id, user_id, clock.now()):
+        AuditRepository(session).record(
+            "alert.acknowledged",
+            actor_user_id=user_id,
+            device_id=episode.device_id,
+            after={"episode": episode_id},
+        )
+    await session.commit()
+    await session.refresh(episode)
+    acker = await UserRepository(session).get(episode.acknowledged_by or user_id)
+    deliveries = [
+        (row.user_id, row.message_id)
+        for row in await OutboxRepository(session).deliveries_of(episode_id)
+        if row.message_id is not None
+    ]
+    return Acknowledgement(
+        episode=episode,
+        device=grant.device,
+        by_name=acker.first_name if acker else "?",
+        at=episode.acknowledged_at or clock.now(),
+        deliveries=deliveries,
+    )
+
+
+async def mute(session: AsyncSession, user_id: int, device_id: int, hours: float) -> Device:
+    """Silence the member's alerts of a device for `hours`."""
+    grant = await require(session, user_id, device_id, Action.VIEW)
+    until = clock.now() + timedelta(hours=hours)
+    await MembershipRepository(session).set_muted_until(user_id, device_id, until)
+    await session.commit()
+    return grant.device

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.models import OutboxMessage
@@ -23,22 +23,10 @@ ORDER BY m.user_id
 ON CONFLICT (dedup_key) DO NOTHING
 """)
 
-# Every due message of up to :chats chats that no other bot instance is delivering to: the
-# advisory lock per chat keeps one chat's messages with one instance, in order.
-_CLAIM = text("""
-SELECT o.id FROM outbox AS o
-WHERE o.status = 'pending' AND o.due_at <= now()
-  AND o.user_id IN (
-      SELECT c.user_id FROM (
-          SELECT user_id, min(id) AS first_id FROM outbox
-          WHERE status = 'pending' AND due_at <= now() AND NOT (user_id = ANY(:busy))
-          GROUP BY user_id ORDER BY first_id LIMIT :chats
-      ) AS c
-      WHERE pg_try_advisory_xact_lock(c.user_id)
-  )
-ORDER BY o.id
-LIMIT :rows
-FOR UPDATE SKIP LOCKED
+_DUE_CHATS = text("""
+SELECT user_id FROM outbox
+WHERE status = 'pending' AND due_at <= now() AND NOT (user_id = ANY(:busy))
+GROUP BY user_id ORDER BY min(id) LIMIT :chats
 """)
 
 
@@ -70,16 +58,32 @@ class OutboxRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    async def claim(
-        self, *, busy: Sequence[int], chats: int = 20, rows: int = 200
-    ) -> Sequence[OutboxMessage]:
-        """Lock the due rows of a few chats for delivery (held until the transaction ends)."""
-        ids = (
-            await self._session.scalars(_CLAIM, {"busy": list(busy), "chats": chats, "rows": rows})
-        ).all()
-        if not ids:
+    async def due_chats(self, *, busy: Sequence[int], limit: int = 30) -> list[int]:
+        """Chats with messages due now, oldest first, leaving out `busy` ones."""
+        rows = await self._session.scalars(_DUE_CHATS, {"busy": list(busy), "chats": limit})
+        return list(rows.all())
+
+    async def lock_chat(self, user_id: int) -> Sequence[OutboxMessage]:
+        """Take a chat's due messages for this transaction; none if another bot has the chat.
+
+        The advisory lock keeps one chat with one bot instance at a time, so its messages
+        leave in order; the row locks keep every row with one sender.
+        """
+        locked = await self._session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:chat)"), {"chat": user_id}
+        )
+        if not locked:
             return []
-        query = select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.due_at <= func.now(),
+            )
+            .order_by(OutboxMessage.id)
+            .with_for_update(skip_locked=True)
+        )
         return (await self._session.scalars(query)).all()
 
     async def mark_sent(self, ids: Sequence[int], message_id: int, at: datetime) -> None:

@@ -1,0 +1,179 @@
+"""Deliver outbox rows: one chat at a time under its locks, paced, retried, never twice.
+
+A chat's due rows are locked (advisory lock per chat plus row locks) in a short transaction
+that sends them and marks them sent before committing. If the bot dies mid-way the rows stay
+pending and go out after the restart; only a crash in the milliseconds between Telegram's
+answer and the commit can repeat a message, and nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+from aiohttp import ClientError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import translator
+from bot.keyboards.alerts import alert_buttons, open_only
+from bot.notifier.pacing import Pacer
+from bot.render.alerts import alert_text, combined_text
+from core import clock
+from core.outbox.models import OutboxMessage
+from core.outbox.repository import OutboxRepository
+from core.redis_keys import RedisKeys
+from core.users.models import User
+from core.users.repository import UserRepository
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 300
+
+
+@dataclass(slots=True)
+class DeliveryOptions:
+    """How often to look without a wake-up, and Telegram's limits."""
+
+    poll_seconds: float = 1.0
+    overall_per_second: float = 30.0
+    per_chat_seconds: float = 1.0
+
+
+class OutboxNotifier:
+    """The delivery loop of one bot instance."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        redis: Redis,
+        keys: RedisKeys,
+        default_tz: str,
+        options: DeliveryOptions | None = None,
+    ) -> None:
+        self._bot = bot
+        self._sessions = sessions
+        self._redis = redis
+        self._keys = keys
+        self._default_tz = default_tz
+        self.options = options or DeliveryOptions()
+        self._pacer = Pacer(self.options.overall_per_second, self.options.per_chat_seconds)
+        self._wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop`: on a wake-up from the processor, and every poll interval.
+
+        A round in progress finishes before it stops, so no send is cut off half-recorded.
+        """
+        listener = asyncio.create_task(self._listen())
+        try:
+            while not stop.is_set():
+                try:
+                    delivered = await self.deliver_once()
+                except Exception:  # a database outage must not end delivery for good
+                    log.exception("outbox delivery round failed; retrying")
+                    delivered = 0
+                if not delivered:
+                    await self._idle(stop)
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+        await asyncio.wait(
+            waiters, timeout=self.options.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in waiters:
+            waiter.cancel()
+        self._wake.clear()
+
+    async def _listen(self) -> None:
+        """Turn publishes on the outbox channel into wake-ups (only Redis; safe to cancel)."""
+        while True:
+            try:
+                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(self._keys.outbox_channel)
+                    while True:
+                        if await pubsub.get_message(timeout=5.0) is not None:
+                            self._wake.set()
+            except (RedisError, OSError) as err:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():  # a cancelled read surfaces so
+                    raise asyncio.CancelledError from err
+                log.info("outbox wake-ups unavailable (%s); polling meanwhile", err)
+                await asyncio.sleep(self.options.poll_seconds * 5)
+
+    async def deliver_once(self) -> int:
+        """Send what is due now to every chat that may receive; return how many rows."""
+        async with self._sessions() as session:
+            chats = await OutboxRepository(session).due_chats(busy=self._pacer.busy_chats())
+        delivered = 0
+        for chat in chats:
+            delivered += await self._deliver_chat(chat)
+        return delivered
+
+    async def _deliver_chat(self, chat: int) -> int:
+        async with self._sessions() as session, session.begin():
+            outbox = OutboxRepository(session)
+            rows = await outbox.lock_chat(chat)
+            if not rows:
+                return 0
+            user = await UserRepository(session).get(chat)
+            await self._pacer.before_send()
+            try:
+                message_id = await self._send(chat, rows, user)
+            except TelegramRetryAfter as err:
+                await outbox.postpone_chat(
+                    chat,
+                    clock.now() + timedelta(seconds=err.retry_after),
+                    f"429 retry after {err.retry_after}",
+                )
+                return 0
+            except TelegramForbiddenError as err:
+                log.info("chat %s blocked the bot; no more messages to it", chat)
+                await UserRepository(session).set_active(chat, active=False)
+                await outbox.drop_chat(chat, f"403 {err.message}")
+                return 0
+            except TelegramBadRequest as err:
+                log.warning("Telegram refused messages for chat %s: %s", chat, err.message)
+                await outbox.fail([r.id for r in rows], f"400 {err.message}")
+                return 0
+            except (TelegramServerError, TelegramNetworkError, ClientError, TimeoutError) as err:
+                delay = min(MAX_BACKOFF_SECONDS, 2 ** (rows[0].attempts + 1))
+                await outbox.postpone_chat(chat, clock.now() + timedelta(seconds=delay), str(err))
+                return 0
+            finally:
+                self._pacer.sent_to(chat)
+            await outbox.mark_sent([r.id for r in rows], message_id, clock.now())
+            return len(rows)
+
+    async def _send(self, chat: int, rows: Sequence[OutboxMessage], user: User | None) -> int:
+        tr = translator(user.language if user else None)
+        zone = clock.zone(user.timezone if user else None, self._default_tz)
+        markup: InlineKeyboardMarkup | None
+        if len(rows) == 1:
+            row = rows[0]
+            text = alert_text(row.payload, tr, zone)
+            device_id = int(row.payload.get("device_id") or row.device_id or 0)
+            if row.event == "opened":
+                markup = alert_buttons(row.episode_id, device_id, tr, can_ack=True)
+            else:
+                markup = open_only(device_id, tr)
+        else:
+            text, markup = combined_text([r.payload for r in rows], tr), None
+        message = await self._bot.send_message(chat, text, reply_markup=markup)
+        return message.message_id

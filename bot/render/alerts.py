@@ -1,0 +1,98 @@
+"""Alert messages from outbox payloads, in the reader's language and timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from html import escape
+from typing import Any
+
+from bot.i18n import Translator
+from bot.render.devices import metric_name, reading
+from bot.render.time import clock_time
+from core import clock
+
+ICONS = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
+MINUTE, HOUR = 60, 3600
+
+
+def duration(seconds: float, tr: Translator) -> str:
+    """Render a stretch of time, e.g. `25 min`, `2 h 5 min`."""
+    seconds = max(0, int(seconds))
+    if seconds < MINUTE:
+        return tr("duration-seconds", n=str(seconds))
+    if seconds < HOUR:
+        return tr("duration-minutes", n=str(seconds // MINUTE))
+    return tr("duration-hours", h=str(seconds // HOUR), m=str(seconds % HOUR // MINUTE))
+
+
+def _device(payload: dict[str, Any]) -> str:
+    name = escape(str(payload.get("device_name", "?")))
+    location = payload.get("location")
+    return f"{name} · {escape(str(location))}" if location else name
+
+
+def _when(ts: float | None, zone: tzinfo) -> str:
+    now = clock.now()
+    return clock_time(datetime.fromtimestamp(ts or now.timestamp(), now.tzinfo), zone, now)
+
+
+def headline(payload: dict[str, Any], tr: Translator) -> str:
+    """The first line of an alert: what, where."""
+    kind, event, device = payload.get("kind"), payload.get("event"), _device(payload)
+    metric = escape(metric_name(str(payload.get("metric", "")), tr))
+    if kind == "device_offline":
+        return tr("alert-offline" if event == "opened" else "alert-online", device=device)
+    direction = "high" if kind == "threshold_high" else "low"
+    if event == "opened":
+        icon = ICONS.get(str(payload.get("severity")), "🟠")
+        return tr(f"alert-{direction}", icon=icon, metric=metric, device=device)
+    return tr(f"alert-back-{direction}", metric=metric, device=device)
+
+
+def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
+    """The whole message about one episode opening or closing."""
+    lines = [headline(payload, tr)]
+    metric = str(payload.get("metric", ""))
+    opened, closed = payload.get("opened_at"), payload.get("closed_at")
+    if payload.get("kind") == "device_offline":
+        if payload.get("event") == "opened":
+            lines.append(tr("alert-offline-since", time=_when(opened, zone)))
+        else:
+            lines.append(
+                tr("alert-online-away", duration=duration((closed or 0) - (opened or 0), tr))
+            )
+        return "\n".join(lines)
+    if payload.get("event") == "opened":
+        value, threshold = payload.get("value"), payload.get("threshold")
+        if value is not None and threshold is not None:
+            lines.append(
+                tr(
+                    "alert-value",
+                    value=reading(metric, value),
+                    threshold=reading(metric, threshold),
+                )
+            )
+        lines.append(tr("alert-since", time=_when(opened, zone)))
+    else:
+        value = payload.get("close_value")
+        lines.append(
+            tr(
+                "alert-back-value",
+                value=reading(metric, value) if value is not None else "?",
+                duration=duration((closed or 0) - (opened or 0), tr),
+            )
+        )
+    return "\n".join(lines)
+
+
+def combined_text(payloads: list[dict[str, Any]], tr: Translator) -> str:
+    """One message for several alerts of one chat that were due together."""
+    offline = all(
+        p.get("kind") == "device_offline" and p.get("event") == "opened" for p in payloads
+    )
+    if offline:
+        names = ", ".join(_device(p) for p in payloads)
+        return tr("alert-combined-offline", count=str(len(payloads))) + "\n" + names
+    lines = [tr("alert-combined", count=str(len(payloads)))]
+    lines += [f"• {headline(p, tr)}" for p in payloads]
+    return "\n".join(lines)
