@@ -89,7 +89,7 @@ async def run_processor(
         tasks.append(asyncio.create_task(influx.run()))
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
-        SilenceSweep(sessions, alerts, live, directory),
+        SilenceSweep(sessions, alerts, live, directory).run,
         "interval",
         seconds=settings.offline_sweep_seconds,
         max_instances=1,

@@ -77,6 +77,7 @@ def settings(database_url: str) -> Settings:
         mqtt_client_id=f"dozor-test-{test_id}",
         bot_token="123456:TEST-TOKEN",
         ingest_flush_ms=20,
+        offline_sweep_seconds=0.5,
     )
 
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 import asyncpg
 import redis.exceptions
 import sqlalchemy.exc
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from core import clock
 from core.live.store import LiveStateStore
@@ -28,22 +28,27 @@ from processor.sinks.postgres import PostgresSink
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Errors worth retrying: the database or Redis went away. Everything else is a bug.
-_TRANSIENT: tuple[type[BaseException], ...] = (OSError, ConnectionError, TimeoutError)
+# Errors worth retrying: the database or Redis went away. Everything else is a bug or bad
+# data, and retrying it would only hold up every other device.
+_TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    ConnectionError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
-def _transient_errors() -> tuple[type[BaseException], ...]:
-
-    return (
-        *_TRANSIENT,
-        asyncpg.PostgresConnectionError,
-        asyncpg.InterfaceError,
-        asyncpg.CannotConnectNowError,
-        sqlalchemy.exc.DBAPIError,
-        sqlalchemy.exc.InterfaceError,
-        redis.exceptions.ConnectionError,
-        redis.exceptions.TimeoutError,
-    )
+def is_transient(err: BaseException) -> bool:
+    """Say whether a failed write is worth retrying."""
+    if isinstance(err, sqlalchemy.exc.DBAPIError) and err.connection_invalidated:
+        return True
+    return isinstance(err, _TRANSIENT)
 
 
 @dataclass(slots=True)
@@ -93,7 +98,6 @@ class IngestPipeline:
         self._full = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
-        self._transient = _transient_errors()
         self.stats = IngestStats()
         self._outages: set[str] = set()
         self.on_flushed: Callable[[int], Awaitable[None]] | None = None
@@ -189,7 +193,7 @@ class IngestPipeline:
         """Run `call`, retrying transient failures with capped exponential backoff."""
         try:
             async for attempt in AsyncRetrying(
-                retry=retry_if_exception_type(self._transient),
+                retry=retry_if_exception(is_transient),
                 wait=wait_exponential(multiplier=0.2, max=30),
                 stop=stop_after_delay(self._retry_for),
                 before_sleep=lambda state: self._note_outage(what, state.outcome),
@@ -197,11 +201,11 @@ class IngestPipeline:
             ):
                 with attempt:
                     result = await call()
-        except self._transient:
-            log.exception("giving up writing to %s", what)
-            return False, None
-        except Exception:  # one bad batch must not stop ingest for everyone
-            log.exception("dropping a batch: unexpected error writing to %s", what)
+        except Exception as err:  # one bad batch must not stop ingest for everyone
+            if is_transient(err):
+                log.exception("giving up writing to %s", what)
+            else:
+                log.exception("dropping a batch: unexpected error writing to %s", what)
             return False, None
         if what in self._outages:
             self._outages.discard(what)

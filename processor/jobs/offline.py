@@ -32,7 +32,7 @@ class SilenceSweep:
         self._live = live
         self._directory = directory
 
-    async def __call__(self) -> int:
+    async def run(self) -> int:
         """Run once; return how many devices went offline."""
         now = clock.now()
         async with self._sessions() as session:

@@ -149,6 +149,8 @@ class TelegramEmulator:
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     commands: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, ApiError] = field(default_factory=dict)
+    # One-off failures: the next calls of a method get these answers, in order.
+    fail_next: dict[str, list[ApiError]] = field(default_factory=dict)
     blocked_by: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -190,6 +192,8 @@ class TelegramEmulator:
         try:
             if method in self.failures:
                 raise self.failures[method]
+            if self.fail_next.get(method):
+                raise self.fail_next[method].pop(0)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
             result = await handler(params)

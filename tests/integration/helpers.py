@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.devices.models import Device
+from core.access.models import Membership
+from core.devices.models import Device, DeviceConfig
 from core.devices.service import Provisioned, provision
 from core.history.models import MinuteRollup
+from core.users.repository import UserRepository
 
 
 async def add_device(
@@ -42,3 +44,35 @@ async def device_row(sessions: async_sessionmaker[AsyncSession], device_id: int)
         device = await session.get(Device, device_id)
         assert device is not None
         return device
+
+
+async def set_config(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, **config: object
+) -> None:
+    """Merge keys into a device's config (the settings UI comes with a later issue)."""
+    async with sessions() as session:
+        row = await session.get(DeviceConfig, device_id)
+        assert row is not None
+        row.config = {**row.config, **config}
+        row.version += 1
+        await session.commit()
+
+
+async def add_member(
+    sessions: async_sessionmaker[AsyncSession],
+    user_id: int,
+    device_id: int,
+    role: str,
+    *,
+    notifications: bool = True,
+    name: str = "Member",
+) -> None:
+    """Make a user a member of a device (sharing comes with a later issue)."""
+    async with sessions() as session:
+        await UserRepository(session).upsert(
+            user_id, first_name=name, last_name=None, username=None, language="en"
+        )
+        session.add(
+            Membership(user_id=user_id, device_id=device_id, role=role, notifications=notifications)
+        )
+        await session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from core.alerts.rules import Kind, Severity, Threshold, WatchState, step, thresholds_from_config
@@ -10,8 +12,8 @@ HIGH = Threshold("co2", Kind.HIGH, 1000, 100)
 LOW = Threshold("temperature", Kind.LOW, 2.0, 0.5, severity=Severity.CRITICAL)
 
 
-def run(rule: Threshold, values: list[float], dt: float = 1.0) -> list[str | None]:
-    state, out = WatchState(), []
+def run(rule: Threshold, values: Sequence[float], dt: float = 1.0) -> list[str | None]:
+    state, out = WatchState(), list[str | None]()
     for i, value in enumerate(values):
         state, transition = step(rule, state, value, i * dt)
         out.append(transition)

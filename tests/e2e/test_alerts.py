@@ -1,0 +1,277 @@
+"""Alerts end to end: the right people hear once, at the right moments, through failures."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.alerts.models import AlertEpisode
+from core.outbox.models import OutboxMessage
+from core.settings import Settings
+from core.users.models import User
+from processor.app import run_processor
+from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
+from tests.e2e.conftest import RunningBot
+from tests.emulators.telegram_api import ApiError, FakeUser, TelegramEmulator
+from tests.integration.helpers import add_device, add_member, rollup_count, set_config
+
+OWNER = FakeUser(3001, "Anna")
+ADMIN = FakeUser(3002, "Bob")
+QUIET = FakeUser(3003, "Cleo")  # a member with notifications off
+STRANGER = FakeUser(3004, "Eve")
+
+
+def _last_says(emulator: TelegramEmulator, chat: int, words: str) -> bool:
+    messages = emulator.bot_messages(chat)
+    return bool(messages) and words in messages[-1].plain
+
+
+async def co2_device(
+    sessions: async_sessionmaker[AsyncSession], emulator: TelegramEmulator, **threshold: float
+) -> tuple[str, int]:
+    uid = unique_uid("co2_")
+    provisioned = await add_device(sessions, uid, name="Bedroom", location="Home")
+    device_id = provisioned.device.id
+    await set_config(sessions, device_id, thresholds={"co2": {"high": 1000, **threshold}})
+    await emulator.reply_to(OWNER, f"/add {provisioned.claim_code}")
+    for user in (ADMIN, QUIET, STRANGER):
+        await emulator.reply_to(user, "/start")
+    await add_member(sessions, ADMIN.id, device_id, "admin", name="Bob")
+    await add_member(sessions, QUIET.id, device_id, "viewer", notifications=False, name="Cleo")
+    return uid, device_id
+
+
+async def test_crossing_alerts_each_member_once_and_closing_says_back_to_normal(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    before = {u.id: len(emulator.bot_messages(u.id)) for u in (OWNER, ADMIN, QUIET, STRANGER)}
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 900}')
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1250}')
+    owner_alert = await emulator.wait_for(
+        lambda: (
+            len(emulator.bot_messages(OWNER.id)) > before[OWNER.id]
+            and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    text = owner_alert.plain
+    assert "CO₂ too high — Bedroom · Home" in text
+    assert "1250 ppm (threshold 1000 ppm)" in text and "since" in text
+    assert [b["text"] for b in owner_alert.buttons()] == [
+        "✅ Acknowledge",
+        "🔕 Mute 1 h",
+        "📟 Open device",
+    ]
+    await emulator.wait_for(lambda: len(emulator.bot_messages(ADMIN.id)) > before[ADMIN.id])
+
+    # Oscillating inside the hysteresis band (closes only at ≤ 900): nothing more.
+    for co2 in (1050, 950, 1100, 920, 1010):
+        await publish(f"devices/{uid}/telemetry", f'{{"co2": {co2}}}'.encode())
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 850}')
+    back = await emulator.wait_for(
+        lambda: (
+            "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain
+            and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    assert "now 850 ppm" in back.plain
+    await emulator.wait_for(lambda: "back to normal" in emulator.bot_messages(ADMIN.id)[-1].plain)
+    for user in (OWNER, ADMIN):
+        assert len(emulator.bot_messages(user.id)) == before[user.id] + 2
+    for user in (QUIET, STRANGER):
+        assert len(emulator.bot_messages(user.id)) == before[user.id]
+    async with sessions() as session:
+        (episode,) = (await session.scalars(select(AlertEpisode))).all()
+    assert (episode.value, episode.threshold, episode.close_value) == (1250, 1000, 850)
+    assert episode.closed_at is not None
+
+
+async def test_processor_restart_during_an_episode_sends_nothing_new(
+    settings: Settings,
+    engine: AsyncEngine,
+    redis: Redis,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await co2_device(sessions, emulator)
+    stored = 0
+
+    async def run_once(*payloads: bytes) -> None:
+        nonlocal stored
+        stop, ready = asyncio.Event(), asyncio.Event()
+        task = asyncio.create_task(run_processor(settings, stop, ready))
+        await asyncio.wait_for(ready.wait(), 10)
+        for payload in payloads:
+            await publish(f"devices/{uid}/telemetry", payload)
+        stored += len(payloads)
+        await eventually(lambda: _stored(sessions, device_id, stored), timeout=10)
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+    try:
+        await run_once(b'{"co2": 1300}')
+        await emulator.wait_for(lambda: "too high" in emulator.bot_messages(OWNER.id)[-1].plain)
+        count = len(emulator.bot_messages(OWNER.id))
+        await run_once(b'{"co2": 1400}', b'{"co2": 1350}')
+        await run_once(b'{"co2": 700}')
+        await emulator.wait_for(
+            lambda: "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain
+        )
+        assert len(emulator.bot_messages(OWNER.id)) == count + 1
+        async with sessions() as session:
+            rows = (await session.scalars(select(OutboxMessage.dedup_key))).all()
+        assert len(rows) == len(set(rows)) == 4  # opened + closed, for Anna and Bob
+    finally:
+        await forget_mqtt_session(settings.mqtt_client_id)
+
+
+async def _stored(sessions: async_sessionmaker[AsyncSession], device_id: int, n: int) -> bool:
+    return await rollup_count(sessions, device_id, "co2") >= n
+
+
+async def test_last_will_and_silence_open_offline_episodes(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await co2_device(sessions, emulator)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 500}')
+    await publish(f"devices/{uid}/status", b"offline")
+    offline = await emulator.wait_for(
+        lambda: (
+            "went offline" in emulator.bot_messages(OWNER.id)[-1].plain
+            and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    assert "Bedroom · Home went offline" in offline.plain
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 510}')
+    online = await emulator.wait_for(
+        lambda: (
+            "back online" in emulator.bot_messages(OWNER.id)[-1].plain
+            and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    assert "away for" in online.plain
+
+    # Silence: a 0.3 s report interval, so 0.9 s without telemetry means offline.
+    await set_config(sessions, device_id, report_interval=0.3)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 520}')
+    await emulator.wait_for(
+        lambda: "went offline" in emulator.bot_messages(OWNER.id)[-1].plain, timeout=20
+    )
+    async with sessions() as session:
+        kinds = (await session.scalars(select(AlertEpisode.kind))).all()
+    assert kinds == ["device_offline", "device_offline"]
+
+
+async def test_alerts_disabled_sends_nothing(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await co2_device(sessions, emulator)
+    await set_config(sessions, device_id, alerts_enabled=False)
+    count = len(emulator.bot_messages(OWNER.id))
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 5000}')
+    await publish(f"devices/{uid}/status", b"offline")
+    reply = await emulator.reply_to(OWNER, "/help")  # the bot is responsive meanwhile
+    assert "/devices" in reply.plain
+    async with sessions() as session:
+        assert (await session.scalars(select(AlertEpisode))).all() == []
+    assert len(emulator.bot_messages(OWNER.id)) == count + 1
+
+
+async def test_acknowledge_shows_everyone_who_and_mute_silences(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
+    owner_alert = await emulator.wait_for(
+        lambda: (
+            "too high" in emulator.bot_messages(OWNER.id)[-1].plain
+            and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    admin_alert = await emulator.wait_for(
+        lambda: (
+            "too high" in emulator.bot_messages(ADMIN.id)[-1].plain
+            and emulator.bot_messages(ADMIN.id)[-1]
+        )
+    )
+    await emulator.press(OWNER, owner_alert, "Acknowledge")
+    await emulator.wait_for(lambda: "Acknowledged by Anna" in owner_alert.plain)
+    note = await emulator.wait_for(
+        lambda: (
+            "Acknowledged by Anna" in emulator.bot_messages(ADMIN.id)[-1].plain
+            and emulator.bot_messages(ADMIN.id)[-1]
+        )
+    )
+    assert note.message_id != admin_alert.message_id
+    assert "Acknowledge" not in [b["text"] for b in admin_alert.buttons()]
+
+    query = await emulator.press(ADMIN, admin_alert, "Mute")
+    answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
+    assert "no alerts for you for 1 hour" in answer["text"]
+    admin_count = len(emulator.bot_messages(ADMIN.id))
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+    await emulator.wait_for(lambda: "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain)
+    assert len(emulator.bot_messages(ADMIN.id)) == admin_count
+
+    # A stranger forging the acknowledge button of this episode (id 1) learns nothing.
+    forged = await emulator.press(STRANGER, owner_alert, data="a:a:1:0")
+    refused = await emulator.wait_for(lambda: emulator.callback_answers.get(forged))
+    assert refused["text"] == "This device does not exist or you have no access to it."
+
+
+async def test_delivery_waits_on_429_retries_5xx_and_stops_at_403(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    emulator.fail_next["sendMessage"] = [
+        ApiError(429, "Too Many Requests: retry after 1", retry_after=1),
+        ApiError(502, "Bad Gateway"),
+    ]
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
+    for chat in (OWNER.id, ADMIN.id):
+        await emulator.wait_for(partial(_last_says, emulator, chat, "too high"), timeout=20)
+    assert emulator.fail_next["sendMessage"] == []
+    async with sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    assert {r.status for r in rows} == {"sent"}
+    assert max(r.attempts for r in rows) >= 1
+
+    emulator.blocked_by.add(ADMIN.id)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+    await emulator.wait_for(lambda: "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain)
+
+    async def admin_inactive() -> bool:
+        async with sessions() as session:
+            user = await session.get(User, ADMIN.id)
+            return user is not None and not user.is_active
+
+    await eventually(admin_inactive)
+    async with sessions() as session:
+        dropped = (
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.user_id == ADMIN.id, OutboxMessage.event == "closed"
+                )
+            )
+        ).all()
+    assert [r.status for r in dropped] == ["dropped"]
