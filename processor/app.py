@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
@@ -26,6 +27,7 @@ from processor.ingest.directory import DeviceDirectory
 from processor.ingest.pipeline import IngestPipeline
 from processor.ingest.quarantine import Quarantine
 from processor.jobs.offline import SilenceSweep
+from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, listen
 from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
@@ -65,7 +67,8 @@ async def run_processor(
             settings.influx_org or "",
             settings.influx_bucket or "dozor",
         )
-    alerts = AlertEngine(sessions, OutboxWakeup(redis, keys))
+    wake = OutboxWakeup(redis, keys)
+    alerts = AlertEngine(sessions, wake)
     await _retry_forever(alerts.load, "loading open alert episodes")
     directory, live = DeviceDirectory(sessions), LiveStateStore(redis, keys)
     pipeline = IngestPipeline(
@@ -92,6 +95,15 @@ async def run_processor(
         SilenceSweep(sessions, alerts, live, directory).run,
         "interval",
         seconds=settings.offline_sweep_seconds,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
+    scheduler.add_job(
+        reminders.run,
+        "interval",
+        seconds=reminders.check_seconds,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,

@@ -78,6 +78,7 @@ def settings(database_url: str) -> Settings:
         bot_token="123456:TEST-TOKEN",
         ingest_flush_ms=20,
         offline_sweep_seconds=0.5,
+        alert_reminder_seconds=2.0,  # apart by more than the 1 s per-chat pacing
     )
 
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('close_value', sa.Double(), nullable=True),
+    sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False),
     sa.Column('acknowledged_by', sa.BigInteger(), nullable=True),
     sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_alert_episodes_device_id_devices'), ondelete='CASCADE'),

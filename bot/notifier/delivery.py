@@ -169,7 +169,7 @@ class OutboxNotifier:
             row = rows[0]
             text = alert_text(row.payload, tr, zone)
             device_id = int(row.payload.get("device_id") or row.device_id or 0)
-            if row.event == "opened":
+            if row.event == "opened" or row.event.startswith("reminder"):
                 markup = alert_buttons(row.episode_id, device_id, tr, can_ack=True)
             else:
                 markup = open_only(device_id, tr)

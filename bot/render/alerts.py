@@ -43,14 +43,17 @@ def headline(payload: dict[str, Any], tr: Translator) -> str:
     if kind == "device_offline":
         return tr("alert-offline" if event == "opened" else "alert-online", device=device)
     direction = "high" if kind == "threshold_high" else "low"
-    if event == "opened":
+    if event in {"opened", "reminder"}:
         icon = ICONS.get(str(payload.get("severity")), "🟠")
         return tr(f"alert-{direction}", icon=icon, metric=metric, device=device)
     return tr(f"alert-back-{direction}", metric=metric, device=device)
 
 
 def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
-    """The whole message about one episode opening or closing."""
+    """The whole message about one episode opening, closing, or still open (a reminder)."""
+    if payload.get("event") == "reminder":
+        reminder = tr("alert-reminder", n=str(payload.get("reminder", 1)))
+        return reminder + "\n" + alert_text({**payload, "event": "opened"}, tr, zone)
     lines = [headline(payload, tr)]
     metric = str(payload.get("metric", ""))
     opened, closed = payload.get("opened_at"), payload.get("closed_at")
@@ -94,5 +97,7 @@ def combined_text(payloads: list[dict[str, Any]], tr: Translator) -> str:
         names = ", ".join(_device(p) for p in payloads)
         return tr("alert-combined-offline", count=str(len(payloads))) + "\n" + names
     lines = [tr("alert-combined", count=str(len(payloads)))]
-    lines += [f"• {headline(p, tr)}" for p in payloads]
+    lines += [
+        f"• {'⏰ ' if p.get('event') == 'reminder' else ''}{headline(p, tr)}" for p in payloads
+    ]
     return "\n".join(lines)

@@ -36,5 +36,6 @@ class AlertEpisode(Base):
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     close_value: Mapped[float | None]
+    reminders_sent: Mapped[int] = mapped_column(server_default="0")
     acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
     acknowledged_at: Mapped[datetime | None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -69,6 +69,25 @@ class EpisodeRepository:
             .returning(AlertEpisode)
         )
         return await self._session.scalar(query)
+
+    async def take_due_reminders(
+        self, now: datetime, every: timedelta, limit: int
+    ) -> Sequence[AlertEpisode]:
+        """Count one more reminder on each open, unacknowledged critical episode that is due."""
+        due = AlertEpisode.opened_at + every * (AlertEpisode.reminders_sent + 1) <= now
+        query = (
+            update(AlertEpisode)
+            .where(
+                AlertEpisode.closed_at.is_(None),
+                AlertEpisode.acknowledged_by.is_(None),
+                AlertEpisode.severity == "critical",
+                AlertEpisode.reminders_sent < limit,
+                due,
+            )
+            .values(reminders_sent=AlertEpisode.reminders_sent + 1)
+            .returning(AlertEpisode)
+        )
+        return (await self._session.scalars(query)).all()
 
     async def get(self, episode_id: int) -> AlertEpisode | None:
         """Return one episode."""

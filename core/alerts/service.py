@@ -82,6 +82,30 @@ async def record_changes(session: AsyncSession, changes: Sequence[Change]) -> li
     return recorded
 
 
+MAX_REMINDERS = 3
+
+
+async def queue_reminders(session: AsyncSession, every: timedelta) -> int:
+    """Remind members of unacknowledged critical episodes; return how many rows were queued."""
+    episodes = await EpisodeRepository(session).take_due_reminders(
+        clock.now(), every, MAX_REMINDERS
+    )
+    if not episodes:
+        return 0
+    devices = await _devices(session, {e.device_id for e in episodes})
+    outbox, queued = OutboxRepository(session), 0
+    for episode in episodes:
+        device = devices.get(episode.device_id)
+        if device is None:
+            continue
+        payload = episode_payload(episode, device, "reminder")
+        payload["reminder"] = episode.reminders_sent
+        queued += await outbox.enqueue_for_members(
+            device.id, episode.id, f"reminder{episode.reminders_sent}", episode.severity, payload
+        )
+    return queued
+
+
 def episode_payload(episode: AlertEpisode, device: Device, event: str) -> dict[str, Any]:
     """What the bot needs to tell a member about an episode, in any language."""
     return {

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.models import OutboxMessage
@@ -123,6 +123,6 @@ class OutboxRepository:
         query = select(OutboxMessage).where(
             OutboxMessage.episode_id == episode_id,
             OutboxMessage.status == "sent",
-            OutboxMessage.event == "opened",
+            or_(OutboxMessage.event == "opened", OutboxMessage.event.like("reminder%")),
         )
         return (await self._session.scalars(query)).all()

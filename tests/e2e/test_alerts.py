@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from functools import partial
 
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
+from core.alerts.service import queue_reminders
 from core.outbox.models import OutboxMessage
 from core.settings import Settings
 from core.users.models import User
 from processor.app import run_processor
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
 from tests.e2e.conftest import RunningBot
-from tests.emulators.telegram_api import ApiError, FakeUser, TelegramEmulator
+from tests.emulators.telegram_api import ApiError, ChatMessage, FakeUser, TelegramEmulator
 from tests.integration.helpers import add_device, add_member, rollup_count, set_config
 
 OWNER = FakeUser(3001, "Anna")
@@ -31,7 +33,7 @@ def _last_says(emulator: TelegramEmulator, chat: int, words: str) -> bool:
 
 
 async def co2_device(
-    sessions: async_sessionmaker[AsyncSession], emulator: TelegramEmulator, **threshold: float
+    sessions: async_sessionmaker[AsyncSession], emulator: TelegramEmulator, **threshold: object
 ) -> tuple[str, int]:
     uid = unique_uid("co2_")
     provisioned = await add_device(sessions, uid, name="Bedroom", location="Home")
@@ -275,3 +277,43 @@ async def test_delivery_waits_on_429_retries_5xx_and_stops_at_403(
             )
         ).all()
     assert [r.status for r in dropped] == ["dropped"]
+
+
+async def test_unacknowledged_critical_alerts_are_reminded_three_times(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator, severity="critical")
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 2500}')
+    alert = await emulator.wait_for(
+        lambda: (
+            "too high" in emulator.bot_messages(OWNER.id)[-1].plain
+            and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    assert alert.plain.startswith("🔴")
+
+    def reminders() -> list[ChatMessage]:
+        return [m for m in emulator.bot_messages(OWNER.id) if "Reminder" in m.plain]
+
+    got = await emulator.wait_for(lambda: len(reminders()) >= 3 and reminders(), timeout=30)
+    assert [m.plain.split(" —")[0] for m in got] == [
+        "⏰ Reminder 1 of 3",
+        "⏰ Reminder 2 of 3",
+        "⏰ Reminder 3 of 3",
+    ]
+    assert "CO₂ too high — Bedroom · Home" in got[0].plain
+    async with sessions() as session:
+        (episode,) = (await session.scalars(select(AlertEpisode))).all()
+        assert episode.reminders_sent == 3
+        assert await queue_reminders(session, timedelta(0)) == 0  # three is the most
+
+    # Acknowledged: no reminder is due any more, however much time passes.
+    await emulator.press(OWNER, got[-1], "Acknowledge")
+    await emulator.wait_for(lambda: "Acknowledged by Anna" in got[-1].plain)
+    async with sessions() as session, session.begin():
+        await session.execute(update(AlertEpisode).values(reminders_sent=0))
+    async with sessions() as session:
+        assert await queue_reminders(session, timedelta(0)) == 0

@@ -9,6 +9,7 @@ alert-offline = 📴 <b>{ $device } went offline</b>
 alert-offline-since = no word from it since { $time }
 alert-online = 📶 <b>{ $device } is back online</b>
 alert-online-away = away for { $duration }
+alert-reminder = ⏰ Reminder { $n } of 3 — nobody has acknowledged this yet:
 alert-acknowledged = ✅ Acknowledged by { $name } at { $time }
 alert-combined = ⚠️ <b>{ $count } alerts</b>
 alert-combined-offline = 📴 <b>{ $count } devices went offline</b>
