@@ -14,6 +14,7 @@ class DeviceOp(StrEnum):
     LIST = "l"
     SELECT = "s"
     SHOW = "v"  # the card as a new message (from an alert, which stays as it is)
+    NOTIFY = "n"  # switch my alerts of this device
 
 
 class DeviceAction(CallbackData, prefix="d"):

@@ -23,12 +23,16 @@ def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> Inline
 
 
 def device_card(view: DeviceView, tr: Translator) -> InlineKeyboardMarkup:
-    """Refresh and back to the list."""
+    """My alerts of this device on/off, refresh, back to the list."""
     builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("devices-alerts-on" if view.notifications else "devices-alerts-off"),
+        callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=view.device.id),
+    )
     builder.button(
         text=tr("devices-refresh"),
         callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=view.device.id),
     )
     builder.button(text=tr("devices-back"), callback_data=DeviceAction(op=DeviceOp.LIST))
-    builder.adjust(2)
+    builder.adjust(1, 2)
     return builder.as_markup()

@@ -58,6 +58,21 @@ async def open_device(
     await show(query, card, keyboards.device_card(view, tr))
 
 
+async def toggle_my_alerts(
+    query: CallbackQuery,
+    callback_data: DeviceAction,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Switch this member's alerts of the device and redraw the card."""
+    view = await overview.toggle_notifications(session, user.id, callback_data.device_id)
+    card = render.device_card(view, render.now_context(tr, zone))
+    await show(query, card, keyboards.device_card(view, tr))
+
+
 async def send_device_card(
     query: CallbackQuery,
     callback_data: DeviceAction,
@@ -121,6 +136,7 @@ def build_router() -> Router:
     router.callback_query.register(back_to_list, DeviceAction.filter(F.op == DeviceOp.LIST))
     router.callback_query.register(open_device, DeviceAction.filter(F.op == DeviceOp.OPEN))
     router.callback_query.register(send_device_card, DeviceAction.filter(F.op == DeviceOp.SHOW))
+    router.callback_query.register(toggle_my_alerts, DeviceAction.filter(F.op == DeviceOp.NOTIFY))
     router.message.register(show_status, Command("status"))
     router.message.register(choose_device, Command("select"))
     router.callback_query.register(select_device, DeviceAction.filter(F.op == DeviceOp.SELECT))

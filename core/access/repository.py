@@ -19,6 +19,22 @@ class MembershipRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def get(self, user_id: int, device_id: int) -> Membership | None:
+        """Return the user's membership of the device."""
+        return await self._session.scalar(
+            select(Membership).where(
+                Membership.user_id == user_id, Membership.device_id == device_id
+            )
+        )
+
+    async def set_notifications(self, user_id: int, device_id: int, *, on: bool) -> None:
+        """Switch a member's alerts of a device on or off."""
+        await self._session.execute(
+            update(Membership)
+            .where(Membership.user_id == user_id, Membership.device_id == device_id)
+            .values(notifications=on)
+        )
+
     async def role_of(self, user_id: int, device_id: int) -> Role | None:
         """Return the user's role on the device, or None when they are not a member."""
         role = await self._session.scalar(

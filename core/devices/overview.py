@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.policy import Action, Role
 from core.access.repository import MembershipRepository
-from core.access.service import require
+from core.access.service import require, toggle_notifications
 from core.devices.models import Device, DeviceType
 from core.devices.repository import DeviceRepository
 from core.errors import DomainError
@@ -36,6 +36,7 @@ class DeviceView:
     role: Role
     primary_metric: str | None
     live: LiveState
+    notifications: bool = True
 
 
 class DeviceOverview:
@@ -69,7 +70,14 @@ class DeviceOverview:
         grant = await require(session, user_id, device_id, Action.VIEW)
         live = await self._live.read(device_id)
         metric = await self._primary_metric(session, grant.device.type_code)
-        return DeviceView(grant.device, grant.role, metric, live)
+        return DeviceView(grant.device, grant.role, metric, live, grant.notifications)
+
+    async def toggle_notifications(
+        self, session: AsyncSession, user_id: int, device_id: int
+    ) -> DeviceView:
+        """Switch the member's alerts of a device and return the refreshed view."""
+        await toggle_notifications(session, user_id, device_id)
+        return await self.device(session, user_id, device_id)
 
     async def select(self, session: AsyncSession, user_id: int, device_id: int) -> DeviceView:
         """Make a device the user's current one."""

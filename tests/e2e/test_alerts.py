@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
 from core.alerts.service import queue_reminders
+from core.audit.models import AuditEntry
 from core.outbox.models import OutboxMessage
 from core.settings import Settings
 from core.users.models import User
@@ -317,3 +318,26 @@ async def test_unacknowledged_critical_alerts_are_reminded_three_times(
         await session.execute(update(AlertEpisode).values(reminders_sent=0))
     async with sessions() as session:
         assert await queue_reminders(session, timedelta(0)) == 0
+
+
+async def test_a_member_switches_their_alerts_off_from_the_card(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    listing = await emulator.reply_to(OWNER, "/devices")
+    await emulator.press(OWNER, listing, "Bedroom")
+    await emulator.wait_for(lambda: "Your role: owner" in listing.plain)
+    assert listing.button("My alerts").get("text") == "🔔 My alerts: on (tap to switch off)"
+    await emulator.press(OWNER, listing, "My alerts")
+    await emulator.wait_for(lambda: "🔕 My alerts: off" in listing.button("My alerts")["text"])
+
+    owner_count = len(emulator.bot_messages(OWNER.id))
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1800}')
+    await emulator.wait_for(partial(_last_says, emulator, ADMIN.id, "too high"))
+    assert len(emulator.bot_messages(OWNER.id)) == owner_count
+    async with sessions() as session:
+        audit = (await session.scalars(select(AuditEntry.action))).all()
+    assert "member.notifications" in audit
