@@ -37,3 +37,9 @@ class AlertAction(CallbackData, prefix="a"):
     op: AlertOp
     episode_id: int = 0
     device_id: int = 0
+
+
+class AlertPage(CallbackData, prefix="ap"):
+    """A page of /alerts."""
+
+    page: int

@@ -10,6 +10,8 @@ from bot.i18n import Translator
 from bot.render.devices import metric_name, reading
 from bot.render.time import clock_time
 from core import clock
+from core.alerts.models import AlertEpisode
+from core.devices.models import Device
 
 ICONS = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 MINUTE, HOUR = 60, 3600
@@ -101,3 +103,25 @@ def combined_text(payloads: list[dict[str, Any]], tr: Translator) -> str:
         f"• {'⏰ ' if p.get('event') == 'reminder' else ''}{headline(p, tr)}" for p in payloads
     ]
     return "\n".join(lines)
+
+
+def episode_line(episode: AlertEpisode, device: Device, tr: Translator, zone: tzinfo) -> str:
+    """One line of /alerts: what, where, when, and whether it is still open."""
+    payload = {
+        "kind": episode.kind,
+        "event": "opened",
+        "metric": episode.metric,
+        "severity": episode.severity,
+        "device_name": device.name,
+        "location": device.location,
+    }
+    now = clock.now()
+    if episode.closed_at is None:
+        when = tr("alerts-open", time=clock_time(episode.opened_at, zone, now))
+    else:
+        when = tr(
+            "alerts-closed",
+            start=clock_time(episode.opened_at, zone, now),
+            end=clock_time(episode.closed_at, zone, now),
+        )
+    return f"{headline(payload, tr)}\n    {when}"

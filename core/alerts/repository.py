@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access.models import Membership
 from core.alerts.models import AlertEpisode
+from core.devices.models import Device
 
 
 class EpisodeRepository:
@@ -88,6 +90,25 @@ class EpisodeRepository:
             .returning(AlertEpisode)
         )
         return (await self._session.scalars(query)).all()
+
+    async def recent_for_member(
+        self, user_id: int, offset: int, limit: int
+    ) -> tuple[Sequence[tuple[AlertEpisode, Device]], int]:
+        """Episodes of the user's devices, open ones first, then newest; and how many in all."""
+        mine = select(Membership.device_id).where(Membership.user_id == user_id)
+        query = (
+            select(AlertEpisode, Device)
+            .join(Device, Device.id == AlertEpisode.device_id)
+            .where(AlertEpisode.device_id.in_(mine))
+            .order_by(AlertEpisode.closed_at.is_(None).desc(), AlertEpisode.opened_at.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = [(episode, device) for episode, device in (await self._session.execute(query)).all()]
+        total = await self._session.scalar(
+            select(func.count()).select_from(AlertEpisode).where(AlertEpisode.device_id.in_(mine))
+        )
+        return rows, int(total or 0)
 
     async def get(self, episode_id: int) -> AlertEpisode | None:
         """Return one episode."""

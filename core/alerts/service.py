@@ -177,3 +177,22 @@ async def mute(session: AsyncSession, user_id: int, device_id: int, hours: float
     await MembershipRepository(session).set_muted_until(user_id, device_id, until)
     await session.commit()
     return grant.device
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodePage:
+    """One page of a member's alert history."""
+
+    items: list[tuple[AlertEpisode, Device]]
+    page: int
+    pages: int
+
+
+async def recent_episodes(
+    session: AsyncSession, user_id: int, page: int, size: int = 5
+) -> EpisodePage:
+    """Return a page of episodes of the user's devices (open ones first)."""
+    page = max(0, page)
+    items, total = await EpisodeRepository(session).recent_for_member(user_id, page * size, size)
+    pages = max(1, -(-total // size))
+    return EpisodePage(list(items), min(page, pages - 1), pages)

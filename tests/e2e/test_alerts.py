@@ -10,7 +10,9 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core import clock
 from core.alerts.models import AlertEpisode
+from core.alerts.repository import EpisodeRepository
 from core.alerts.service import queue_reminders
 from core.audit.models import AuditEntry
 from core.outbox.models import OutboxMessage
@@ -341,3 +343,32 @@ async def test_a_member_switches_their_alerts_off_from_the_card(
     async with sessions() as session:
         audit = (await session.scalars(select(AuditEntry.action))).all()
     assert "member.notifications" in audit
+
+
+async def test_alerts_lists_open_episodes_first_a_page_at_a_time(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, device_id = await co2_device(sessions, emulator)
+    start = clock.now() - timedelta(days=1)
+    async with sessions() as session, session.begin():
+        episodes = EpisodeRepository(session)
+        for hour in range(6):
+            at = start + timedelta(hours=hour)
+            await episodes.open(device_id, "threshold_high", "co2", "warning", 1200, 1000, at)
+            await episodes.close(
+                device_id, "threshold_high", "co2", at + timedelta(minutes=20), 900
+            )
+        await episodes.open(device_id, "device_offline", "", "warning", None, None, start)
+
+    first = await emulator.reply_to(OWNER, "/alerts")
+    lines = first.plain.split("\n\n")
+    assert lines[0] == "Alerts (page 1 of 2)"
+    assert lines[1].startswith("📴 Bedroom · Home went offline") and "open since" in lines[1]
+    assert len(lines) == 6 and all("CO₂ too high" in line for line in lines[2:])
+    await emulator.press(OWNER, first, "Older")
+    await emulator.wait_for(lambda: "page 2 of 2" in first.plain)
+    assert first.plain.count("CO₂ too high") == 2
+    assert [b["text"] for b in first.buttons()] == ["Newer ▶"]
+    assert "No alerts so far" in (await emulator.reply_to(STRANGER, "/alerts")).plain

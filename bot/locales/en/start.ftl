@@ -8,6 +8,7 @@ help-text =
     <b>What I can do</b>
     /devices — your devices; tap one to open its card
     /status — current readings of all your devices
+    /alerts — recent alerts of your devices, open ones first
     /select — choose the device that /live uses
     /live — watch the selected device update in this message
     /stop — stop watching
@@ -21,6 +22,7 @@ cmd-select = Choose the current device
 cmd-live = Watch a device live
 cmd-stop = Stop watching
 cmd-add = Add a device by claim code
+cmd-alerts = Recent alerts
 cmd-cancel = Cancel
 cmd-help = Help
 cancel-done = Cancelled.
