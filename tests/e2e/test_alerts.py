@@ -10,10 +10,13 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app import BotOptions, run_bot
 from core import clock
+from core.access.models import Membership
 from core.alerts.models import AlertEpisode
 from core.alerts.repository import EpisodeRepository
-from core.alerts.service import queue_reminders
+from core.alerts.rules import Kind
+from core.alerts.service import Change, queue_reminders, record_changes
 from core.audit.models import AuditEntry
 from core.outbox.models import OutboxMessage
 from core.settings import Settings
@@ -372,3 +375,48 @@ async def test_alerts_lists_open_episodes_first_a_page_at_a_time(
     assert first.plain.count("CO₂ too high") == 2
     assert [b["text"] for b in first.buttons()] == ["Newer ▶"]
     assert "No alerts so far" in (await emulator.reply_to(STRANGER, "/alerts")).plain
+
+
+async def test_alerts_due_together_go_as_one_message(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    emulator.open_chat(OWNER)  # the bot is not running while the alerts pile up
+    seed = (await add_device(sessions, unique_uid(), name="Seed")).device.id
+    await add_member(sessions, OWNER.id, seed, "owner", name="Anna")  # registers Anna too
+    names = ["Kitchen", "Hall", "Garage"]
+    device_ids = []
+    for name in names:
+        device_id = (await add_device(sessions, unique_uid(), name=name)).device.id
+        async with sessions() as session, session.begin():
+            session.add(Membership(user_id=OWNER.id, device_id=device_id, role="owner"))
+        device_ids.append(device_id)
+    now = clock.now().timestamp()
+    async with sessions() as session, session.begin():
+        recorded = await record_changes(
+            session,
+            [Change(d, Kind.OFFLINE, "", True, "warning", None, None, now) for d in device_ids],
+        )
+    assert [r.notified for r in recorded] == [1, 1, 1]
+
+    stop = asyncio.Event()
+    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
+    task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
+    try:
+        message = await emulator.wait_for(
+            lambda: emulator.bot_messages(OWNER.id) and emulator.bot_messages(OWNER.id)[-1]
+        )
+        await emulator.reply_to(OWNER, "/help")  # give delivery time to send anything more
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+    assert message.plain.startswith("📴 3 devices went offline")
+    assert all(name in message.plain for name in names)
+    alerts = [m for m in emulator.bot_messages(OWNER.id) if "offline" in m.plain]
+    assert alerts == [message]
+    async with sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    assert {(r.status, r.message_id) for r in rows} == {("sent", message.message_id)}

@@ -371,6 +371,10 @@ class TelegramEmulator:
         async with self._new_update:
             self._new_update.notify_all()
 
+    def open_chat(self, user: FakeUser) -> None:
+        """A chat that exists already (the user talked to the bot before this test)."""
+        self.messages.setdefault(user.id, [])
+
     async def send(self, user: FakeUser, text: str) -> ChatMessage:
         """Send a message to the bot as `user`."""
         self.messages.setdefault(user.id, [])
