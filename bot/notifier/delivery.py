@@ -41,6 +41,9 @@ from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300
+# Rows this old when they finally go out were held up (the bot was down, Telegram refused):
+# they are summarised as such rather than replayed as if they were news.
+STALE_AFTER = timedelta(minutes=2)
 
 
 @dataclass(slots=True)
@@ -174,6 +177,8 @@ class OutboxNotifier:
             else:
                 markup = open_only(device_id, tr)
         else:
-            text, markup = combined_text([r.payload for r in rows], tr), None
+            stale = clock.now() - rows[0].created_at > STALE_AFTER
+            text = combined_text([r.payload for r in rows], tr, zone, unreachable=stale)
+            markup = None
         message = await self._bot.send_message(chat, text, reply_markup=markup)
         return message.message_id

@@ -90,18 +90,36 @@ def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
     return "\n".join(lines)
 
 
-def combined_text(payloads: list[dict[str, Any]], tr: Translator) -> str:
+def fold_episodes(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep one entry per episode: a closing supersedes its opening and its reminders."""
+    latest: dict[object, dict[str, Any]] = {}
+    for index, payload in enumerate(payloads):
+        parts = ("device_id", "kind", "metric", "opened_at")
+        key = tuple(payload.get(p) for p in parts) if payload.get("opened_at") else index
+        folded = key in latest and payload.get("event") == "closed"
+        latest[key] = {**payload, "folded": True} if folded else payload
+    return list(latest.values())
+
+
+def combined_text(
+    payloads: list[dict[str, Any]], tr: Translator, zone: tzinfo, *, unreachable: bool = False
+) -> str:
     """One message for several alerts of one chat that were due together."""
-    offline = all(
-        p.get("kind") == "device_offline" and p.get("event") == "opened" for p in payloads
-    )
-    if offline:
-        names = ", ".join(_device(p) for p in payloads)
-        return tr("alert-combined-offline", count=str(len(payloads))) + "\n" + names
-    lines = [tr("alert-combined", count=str(len(payloads)))]
-    lines += [
-        f"• {'⏰ ' if p.get('event') == 'reminder' else ''}{headline(p, tr)}" for p in payloads
-    ]
+    entries = fold_episodes(payloads)
+    offline = all(p.get("kind") == "device_offline" and p.get("event") == "opened" for p in entries)
+    if offline and not unreachable:
+        names = ", ".join(_device(p) for p in entries)
+        return tr("alert-combined-offline", count=len(entries)) + "\n" + names
+    title = "alert-unreachable" if unreachable else "alert-combined"
+    lines = [tr(title, count=len(entries))]
+    for p in entries:
+        if p.get("folded"):
+            span = f"{_when(p.get('opened_at'), zone)}–{_when(p.get('closed_at'), zone)}"
+            opened = headline({**p, "event": "opened"}, tr)
+            lines.append(f"• {tr('alert-was', alert=opened, span=span)}")
+        else:
+            prefix = "⏰ " if p.get("event") == "reminder" else ""
+            lines.append(f"• {prefix}{headline(p, tr)}")
     return "\n".join(lines)
 
 

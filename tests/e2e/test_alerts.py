@@ -420,3 +420,51 @@ async def test_alerts_due_together_go_as_one_message(
     async with sessions() as session:
         rows = (await session.scalars(select(OutboxMessage))).all()
     assert {(r.status, r.message_id) for r in rows} == {("sent", message.message_id)}
+
+
+async def test_after_downtime_a_chat_gets_one_summary_not_a_replay(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    emulator.open_chat(OWNER)
+    hall = (await add_device(sessions, unique_uid(), name="Hall")).device.id
+    lab = (await add_device(sessions, unique_uid(), name="Lab")).device.id
+    await add_member(sessions, OWNER.id, hall, "owner", name="Anna")
+    async with sessions() as session, session.begin():
+        session.add(Membership(user_id=OWNER.id, device_id=lab, role="owner"))
+    t0 = clock.now().timestamp() - 3600
+    async with sessions() as session, session.begin():
+        await record_changes(
+            session,
+            [
+                Change(hall, Kind.HIGH, "co2", True, "warning", 1300, 1000, t0),
+                Change(lab, Kind.HIGH, "co2", True, "warning", 1400, 1000, t0 + 60),
+            ],
+        )
+    async with sessions() as session, session.begin():
+        await record_changes(
+            session, [Change(hall, Kind.HIGH, "co2", False, "warning", 850, 1000, t0 + 600)]
+        )
+        await session.execute(
+            update(OutboxMessage).values(created_at=clock.now() - timedelta(hours=1))
+        )  # held up for an hour
+
+    stop = asyncio.Event()
+    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
+    task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
+    try:
+        summary = await emulator.wait_for(
+            lambda: emulator.bot_messages(OWNER.id) and emulator.bot_messages(OWNER.id)[-1]
+        )
+        await emulator.reply_to(OWNER, "/help")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+    lines = summary.plain.split("\n")
+    assert lines[0] == "📭 While Dozor was unreachable (2 alerts):"
+    assert lines[1].startswith("• 🟠 CO₂ too high — Hall (") and lines[1].endswith("over now)")
+    assert lines[2] == "• 🟠 CO₂ too high — Lab"
+    assert len([m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain]) == 1

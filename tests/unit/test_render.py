@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.callbacks import DeviceAction, DeviceOp
 from bot.i18n import translator
 from bot.keyboards.devices import device_list
+from bot.render.alerts import combined_text
 from bot.render.devices import RenderContext, device_card, device_line, status_overview
 from bot.render.time import age, clock_time
 from core.access.policy import Role
@@ -101,3 +102,42 @@ def test_a_device_never_seen_says_so() -> None:
     never.device.online_changed_at = None
     card = device_card(never, RenderContext(TR, WARSAW, NOW))
     assert "never connected" in card and "No readings yet." in card
+
+
+def _payload(
+    event: str, device: str, opened: float, closed: float | None = None
+) -> dict[str, object]:
+    return {
+        "event": event,
+        "kind": "threshold_high",
+        "metric": "co2",
+        "severity": "warning",
+        "device_id": hash(device) % 1000,
+        "device_name": device,
+        "location": None,
+        "value": 1300,
+        "threshold": 1000,
+        "close_value": 800,
+        "opened_at": opened,
+        "closed_at": closed,
+    }
+
+
+def test_an_alert_that_opened_and_closed_while_away_is_one_line() -> None:
+    t0 = NOW.timestamp()
+    payloads = [
+        _payload("opened", "Hall", t0),
+        _payload("opened", "Lab", t0 + 60),
+        _payload("closed", "Hall", t0, t0 + 600),
+    ]
+    text = combined_text(payloads, TR, WARSAW, unreachable=True)
+    _check_html(text)
+    lines = text.split("\n")
+    assert lines[0] == "📭 <b>While Dozor was unreachable</b> (2 alerts):"
+    assert lines[1] == "• 🟠 <b>CO₂ too high</b> — Hall (13:00–13:10, over now)"
+    assert lines[2] == "• 🟠 <b>CO₂ too high</b> — Lab"
+
+
+def test_one_alert_reads_in_the_singular() -> None:
+    text = combined_text([_payload("opened", "Hall", NOW.timestamp())] * 1, TR, WARSAW)
+    assert text.startswith("⚠️ <b>One alert</b>")

@@ -11,7 +11,15 @@ alert-online = 📶 <b>{ $device } is back online</b>
 alert-online-away = away for { $duration }
 alert-reminder = ⏰ Reminder { $n } of 3 — nobody has acknowledged this yet:
 alert-acknowledged = ✅ Acknowledged by { $name } at { $time }
-alert-combined = ⚠️ <b>{ $count } alerts</b>
+alert-combined = ⚠️ <b>{ $count ->
+    [one] One alert
+   *[other] { $count } alerts
+}</b>
+alert-unreachable = 📭 <b>While Dozor was unreachable</b> ({ $count ->
+    [one] one alert
+   *[other] { $count } alerts
+}):
+alert-was = { $alert } ({ $span }, over now)
 alert-combined-offline = 📴 <b>{ $count } devices went offline</b>
 alert-button-ack = ✅ Acknowledge
 alert-button-mute = 🔕 Mute 1 h
