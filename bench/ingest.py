@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from sqlalchemy import delete, func, make_url, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.broker import start_broker  # noqa: E402
 from cli.main import migrate  # noqa: E402
 from core.db import ensure_database, make_engine, make_session_factory  # noqa: E402
 from core.devices.models import Device  # noqa: E402
@@ -48,34 +48,7 @@ BASE_URL = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0
 DB_URL = make_url(BASE_URL).set(database="dozor_bench").render_as_string(hide_password=False)
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 MQTT_HOST = "127.0.0.1"
-MQTT_PORT = 0  # set by start_broker()
-
-
-def start_broker(workdir: Path) -> subprocess.Popen[bytes]:
-    """Run Mosquitto with the production queue limits on a free loopback port."""
-    global MQTT_PORT  # noqa: PLW0603 - read by the publisher processes after fork
-    with socket.socket() as sock:
-        sock.bind((MQTT_HOST, 0))
-        MQTT_PORT = sock.getsockname()[1]
-    production = (ROOT / "deploy" / "mosquitto.conf").read_text().splitlines()
-    kept = [
-        line
-        for line in production
-        if line.startswith(("max_queued", "max_inflight", "allow_anonymous"))
-    ]
-    config = workdir / "mosquitto.conf"
-    config.write_text("\n".join([f"listener {MQTT_PORT} {MQTT_HOST}", *kept]) + "\n")
-    broker = subprocess.Popen(  # noqa: S603
-        ["mosquitto", "-c", str(config)],  # noqa: S607
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        with socket.socket() as sock:
-            if sock.connect_ex((MQTT_HOST, MQTT_PORT)) == 0:
-                return broker
-        time.sleep(0.05)
-    raise SystemExit("mosquitto did not start")
+MQTT_PORT = 0  # set in main() from start_broker()
 
 
 def publish_worker(uids: list[str], count: int, rate: float, start_at: float, seq0: int) -> None:
@@ -187,7 +160,8 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
         ids = list((await session.scalars(select(Device.id).where(Device.uid.in_(uids)))).all())
 
     workdir = Path(tempfile.mkdtemp(prefix="dozor-bench-"))
-    broker = start_broker(workdir)
+    global MQTT_PORT
+    broker, MQTT_PORT = start_broker(workdir)
     prefix = f"dozorbench:{run}"
     client_id = f"dozor-bench-{run}"
     env = dict(

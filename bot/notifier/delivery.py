@@ -41,6 +41,7 @@ from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300
+MAX_PER_MESSAGE = 25
 # Rows this old when they finally go out were held up (the bot was down, Telegram refused):
 # they are summarised as such rather than replayed as if they were news.
 STALE_AFTER = timedelta(minutes=2)
@@ -132,7 +133,9 @@ class OutboxNotifier:
     async def _deliver_chat(self, chat: int) -> int:
         async with self._sessions() as session, session.begin():
             outbox = OutboxRepository(session)
-            rows = await outbox.lock_chat(chat)
+            # One message lists at most MAX_PER_MESSAGE alerts (Telegram's 4096 characters);
+            # the rest stay pending and follow a second later.
+            rows = await outbox.lock_chat(chat, MAX_PER_MESSAGE)
             if not rows:
                 return 0
             user = await UserRepository(session).get(chat)

@@ -63,7 +63,7 @@ class OutboxRepository:
         rows = await self._session.scalars(_DUE_CHATS, {"busy": list(busy), "chats": limit})
         return list(rows.all())
 
-    async def lock_chat(self, user_id: int) -> Sequence[OutboxMessage]:
+    async def lock_chat(self, user_id: int, limit: int = 100) -> Sequence[OutboxMessage]:
         """Take a chat's due messages for this transaction; none if another bot has the chat.
 
         The advisory lock keeps one chat with one bot instance at a time, so its messages
@@ -82,6 +82,7 @@ class OutboxRepository:
                 OutboxMessage.due_at <= func.now(),
             )
             .order_by(OutboxMessage.id)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return (await self._session.scalars(query)).all()

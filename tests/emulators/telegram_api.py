@@ -146,6 +146,7 @@ class TelegramEmulator:
     host: str = "127.0.0.1"
     messages: dict[int, list[ChatMessage]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    request_times: list[float] = field(default_factory=list)  # time.time() of each request
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     commands: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, ApiError] = field(default_factory=dict)
@@ -188,6 +189,7 @@ class TelegramEmulator:
         method = request.match_info["method"]
         params = await _read_params(request)
         self.requests.append((method, params))
+        self.request_times.append(time.time())
         handler = getattr(self, f"_api_{method.lower()}", None)
         try:
             if method in self.failures:
