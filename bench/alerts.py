@@ -31,6 +31,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import func, make_url, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,6 +51,7 @@ from tests.emulators.telegram_api import FakeUser, TelegramEmulator  # noqa: E40
 BASE_URL = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/dozor")
 DB_URL = make_url(BASE_URL).set(database="dozor_bench").render_as_string(hide_password=False)
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+Sessions = async_sessionmaker[AsyncSession]
 THRESHOLDS = {"thresholds": {"co2": {"high": 1000}}, "alerts_enabled": True}
 
 
@@ -69,8 +71,8 @@ def background_load(port: int, uids: list[str], rate: float, seconds: float) -> 
 
 
 async def add_devices(
-    sessions, prefix: str, count: int, members: list[int]
-) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    sessions: Sessions, prefix: str, count: int, members: list[int]
+) -> list[tuple[str, int]]:
     """Provision devices with a CO2 threshold, shared by `members`."""
     made = []
     for i in range(count):
@@ -90,7 +92,7 @@ async def add_devices(
     return made
 
 
-async def add_users(sessions, ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+async def add_users(sessions: Sessions, ids: list[int]) -> None:
     async with sessions() as session:
         for user_id in ids:
             await UserRepository(session).upsert(
@@ -109,7 +111,13 @@ def peak_rates(times: list[float], window: float) -> float:
     return best / window
 
 
-async def latency(args, emulator, sessions, port: int, run: str) -> None:  # type: ignore[no-untyped-def]
+async def latency(
+    args: argparse.Namespace,
+    emulator: TelegramEmulator,
+    sessions: Sessions,
+    port: int,
+    run: str,
+) -> None:
     watchers = [FakeUser(9_100_000 + i) for i in range(args.trials)]
     await add_users(sessions, [w.id for w in watchers])
     for w in watchers:
@@ -156,7 +164,13 @@ async def latency(args, emulator, sessions, port: int, run: str) -> None:  # typ
     )
 
 
-async def burst(args, emulator, sessions, port: int, run: str) -> None:  # type: ignore[no-untyped-def]
+async def burst(
+    args: argparse.Namespace,
+    emulator: TelegramEmulator,
+    sessions: Sessions,
+    port: int,
+    run: str,
+) -> None:
     people = [FakeUser(9_200_000 + i) for i in range(args.members)]
     await add_users(sessions, [p.id for p in people])
     for person in people:
