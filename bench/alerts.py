@@ -30,7 +30,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import func, make_url, select, update
+from sqlalchemy import delete, func, make_url, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ from bot.app import BotOptions, run_bot  # noqa: E402
 from cli.main import migrate  # noqa: E402
 from core.access.models import Membership  # noqa: E402
 from core.db import ensure_database, make_engine, make_session_factory  # noqa: E402
-from core.devices.models import DeviceConfig  # noqa: E402
+from core.devices.models import Device, DeviceConfig  # noqa: E402
 from core.devices.service import provision  # noqa: E402
 from core.outbox.models import OutboxMessage  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -281,6 +281,8 @@ async def main() -> None:
         processor.terminate()
         processor.wait(30)
         broker.terminate()
+        async with sessions() as session, session.begin():  # leave no devices behind
+            await session.execute(delete(Device).where(Device.uid.like(f"%{run}%")))
         await emulator.close()
         await engine.dispose()
 

@@ -15,6 +15,7 @@ from processor.alerting import AlertEngine, Plan
 from processor.ingest.directory import DeviceDirectory
 
 log = logging.getLogger(__name__)
+MAX_PER_RUN = 200
 
 
 class SilenceSweep:
@@ -53,6 +54,9 @@ class SilenceSweep:
         ]
         if not silent:
             return 0
+        # Many devices falling silent at once (a broker or network outage) are taken a slice
+        # per run, so one sweep never holds up ingest for long.
+        silent = silent[:MAX_PER_RUN]
         plan = Plan()
         async with self._sessions() as session, session.begin():
             flipped = (
