@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from redis.asyncio import Redis
 from sqlalchemy import select, update
@@ -27,6 +30,7 @@ from tests.e2e.conftest import RunningBot
 from tests.emulators.telegram_api import ApiError, ChatMessage, FakeUser, TelegramEmulator
 from tests.integration.helpers import add_device, add_member, rollup_count, set_config
 
+ROOT = Path(__file__).resolve().parents[2]
 OWNER = FakeUser(3001, "Anna")
 ADMIN = FakeUser(3002, "Bob")
 QUIET = FakeUser(3003, "Cleo")  # a member with notifications off
@@ -468,3 +472,58 @@ async def test_after_downtime_a_chat_gets_one_summary_not_a_replay(
     assert lines[1].startswith("• 🟠 CO₂ too high — Hall (") and lines[1].endswith("over now)")
     assert lines[2] == "• 🟠 CO₂ too high — Lab"
     assert len([m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain]) == 1
+
+
+async def test_processor_killed_during_an_episode_sends_no_duplicate(
+    settings: Settings,
+    engine: AsyncEngine,
+    redis: Redis,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await co2_device(sessions, emulator)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "REDIS_PREFIX": settings.redis_prefix,
+        "MQTT_URL": settings.mqtt_url,
+        "MQTT_CLIENT_ID": settings.mqtt_client_id,
+    }
+
+    async def start() -> asyncio.subprocess.Process:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "processor", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+        )
+        assert process.stderr is not None
+        while b"connected to MQTT broker" not in await asyncio.wait_for(
+            process.stderr.readline(), 30
+        ):
+            pass
+        return process
+
+    first = await start()
+    try:
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 1600}')
+        await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "too high"))
+        count = len(emulator.bot_messages(OWNER.id))
+        first.kill()  # no goodbye, no flush
+        await first.wait()
+        second = await start()
+        try:
+            await publish(f"devices/{uid}/telemetry", b'{"co2": 1700}')
+            await eventually(lambda: _stored(sessions, device_id, 2), timeout=15)
+            await publish(f"devices/{uid}/telemetry", b'{"co2": 700}')
+            await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "back to normal"))
+        finally:
+            second.terminate()
+            await second.wait()
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert len(emulator.bot_messages(OWNER.id)) == count + 1
+    async with sessions() as session:
+        assert len((await session.scalars(select(AlertEpisode))).all()) == 1
