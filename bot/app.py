@@ -25,7 +25,17 @@ from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
 from bot.middlewares.db_session import DbSessionMiddleware
 from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
-from bot.routers import alerts, claim, devices, errors, fallback, history_of_alerts, live, start
+from bot.routers import (
+    alerts,
+    claim,
+    devices,
+    errors,
+    fallback,
+    history_of_alerts,
+    live,
+    start,
+    user_settings,
+)
 from core.access.attempts import AttemptLimiter
 from core.db import make_engine, make_session_factory
 from core.devices.overview import DeviceOverview
@@ -115,6 +125,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         live.build_router(),
         alerts.build_router(),
         history_of_alerts.build_router(),
+        user_settings.build_router(),
         claim.build_router(),
         fallback.build_router(),
     )

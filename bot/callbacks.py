@@ -43,3 +43,10 @@ class AlertPage(CallbackData, prefix="ap"):
     """A page of /alerts."""
 
     page: int
+
+
+class QuietHours(CallbackData, prefix="q"):
+    """A quiet-hours preset in /settings; -1, -1 switches them off."""
+
+    start: int
+    end: int

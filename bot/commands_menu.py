@@ -7,7 +7,18 @@ from aiogram.types import BotCommand
 
 from bot.i18n import Translator
 
-COMMANDS = ("devices", "status", "alerts", "select", "live", "stop", "add", "cancel", "help")
+COMMANDS = (
+    "devices",
+    "status",
+    "alerts",
+    "select",
+    "live",
+    "stop",
+    "add",
+    "settings",
+    "cancel",
+    "help",
+)
 
 
 def build_commands(tr: Translator) -> list[BotCommand]:

@@ -1,4 +1,4 @@
-"""Alert episodes, the outbox, and a per-member mute.
+"""Alert episodes, the outbox, a per-member mute, and quiet hours.
 
 Revision ID: 0002
 Revises: 0001
@@ -48,6 +48,7 @@ def upgrade() -> None:
     sa.Column('payload', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('status', sa.String(length=16), server_default='pending', nullable=False),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('held', sa.Boolean(), server_default=sa.text('false'), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
@@ -63,9 +64,13 @@ def upgrade() -> None:
     op.create_index('ix_outbox_pending', 'outbox', ['due_at'], unique=False, postgresql_where=sa.text("status = 'pending'"))
     op.create_index(op.f('ix_outbox_user_id'), 'outbox', ['user_id'], unique=False)
     op.add_column('memberships', sa.Column('muted_until', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('quiet_start', sa.SmallInteger(), nullable=True))
+    op.add_column('users', sa.Column('quiet_end', sa.SmallInteger(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('users', 'quiet_end')
+    op.drop_column('users', 'quiet_start')
     op.drop_column('memberships', 'muted_until')
     op.drop_index(op.f('ix_outbox_user_id'), table_name='outbox')
     op.drop_index('ix_outbox_pending', table_name='outbox', postgresql_where=sa.text("status = 'pending'"))

@@ -16,11 +16,10 @@ from datetime import timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
     TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError
@@ -37,6 +36,7 @@ from core.outbox.models import OutboxMessage
 from core.outbox.repository import OutboxRepository
 from core.redis_keys import RedisKeys
 from core.users.models import User
+from core.users.quiet_hours import quiet_until
 from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
@@ -136,36 +136,58 @@ class OutboxNotifier:
             # One message lists at most MAX_PER_MESSAGE alerts (Telegram's 4096 characters);
             # the rest stay pending and follow a second later.
             rows = await outbox.lock_chat(chat, MAX_PER_MESSAGE)
+            user = await UserRepository(session).get(chat) if rows else None
+            rows = await self._hold_for_quiet_hours(outbox, rows, user)
             if not rows:
                 return 0
-            user = await UserRepository(session).get(chat)
             await self._pacer.before_send()
             try:
                 message_id = await self._send(chat, rows, user)
-            except TelegramRetryAfter as err:
-                await outbox.postpone_chat(
-                    chat,
-                    clock.now() + timedelta(seconds=err.retry_after),
-                    f"429 retry after {err.retry_after}",
-                )
-                return 0
-            except TelegramForbiddenError as err:
-                log.info("chat %s blocked the bot; no more messages to it", chat)
-                await UserRepository(session).set_active(chat, active=False)
-                await outbox.drop_chat(chat, f"403 {err.message}")
-                return 0
-            except TelegramBadRequest as err:
-                log.warning("Telegram refused messages for chat %s: %s", chat, err.message)
-                await outbox.fail([r.id for r in rows], f"400 {err.message}")
-                return 0
-            except (TelegramServerError, TelegramNetworkError, ClientError, TimeoutError) as err:
-                delay = min(MAX_BACKOFF_SECONDS, 2 ** (rows[0].attempts + 1))
-                await outbox.postpone_chat(chat, clock.now() + timedelta(seconds=delay), str(err))
+            except (TelegramAPIError, ClientError, TimeoutError) as err:
+                await self._settle_failure(session, chat, rows, err)
                 return 0
             finally:
                 self._pacer.sent_to(chat)
             await outbox.mark_sent([r.id for r in rows], message_id, clock.now())
             return len(rows)
+
+    async def _settle_failure(
+        self,
+        session: AsyncSession,
+        chat: int,
+        rows: Sequence[OutboxMessage],
+        err: Exception,
+    ) -> None:
+        """Decide what a failed send means for the chat's rows."""
+        outbox = OutboxRepository(session)
+        if isinstance(err, TelegramRetryAfter):
+            until = clock.now() + timedelta(seconds=err.retry_after)
+            await outbox.postpone_chat(chat, until, f"429 retry after {err.retry_after}")
+        elif isinstance(err, TelegramForbiddenError):
+            log.info("chat %s blocked the bot; no more messages to it", chat)
+            await UserRepository(session).set_active(chat, active=False)
+            await outbox.drop_chat(chat, f"403 {err.message}")
+        elif isinstance(err, TelegramBadRequest):
+            log.warning("Telegram refused messages for chat %s: %s", chat, err.message)
+            await outbox.fail([r.id for r in rows], f"400 {err.message}")
+        else:  # 5xx, network, timeout: back off exponentially
+            delay = min(MAX_BACKOFF_SECONDS, 2 ** (rows[0].attempts + 1))
+            await outbox.postpone_chat(chat, clock.now() + timedelta(seconds=delay), str(err))
+
+    async def _hold_for_quiet_hours(
+        self, outbox: OutboxRepository, rows: Sequence[OutboxMessage], user: User | None
+    ) -> Sequence[OutboxMessage]:
+        """Keep non-critical rows back during the reader's quiet hours; return what goes now."""
+        if user is None:
+            return rows
+        zone = clock.zone(user.timezone, self._default_tz)
+        until = quiet_until(clock.now(), zone, user.quiet_start, user.quiet_end)
+        if until is None:
+            return rows
+        held = [r.id for r in rows if r.severity != "critical"]
+        if held:
+            await outbox.hold(held, until)
+        return [r for r in rows if r.severity == "critical"]
 
     async def _send(self, chat: int, rows: Sequence[OutboxMessage], user: User | None) -> int:
         tr = translator(user.language if user else None)
@@ -180,8 +202,9 @@ class OutboxNotifier:
             else:
                 markup = open_only(device_id, tr)
         else:
-            stale = clock.now() - rows[0].created_at > STALE_AFTER
-            text = combined_text([r.payload for r in rows], tr, zone, unreachable=stale)
+            held = any(r.held for r in rows)
+            stale = not held and clock.now() - rows[0].created_at > STALE_AFTER
+            text = combined_text([r.payload for r in rows], tr, zone, unreachable=stale, quiet=held)
             markup = None
         message = await self._bot.send_message(chat, text, reply_markup=markup)
         return message.message_id

@@ -102,15 +102,20 @@ def fold_episodes(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def combined_text(
-    payloads: list[dict[str, Any]], tr: Translator, zone: tzinfo, *, unreachable: bool = False
+    payloads: list[dict[str, Any]],
+    tr: Translator,
+    zone: tzinfo,
+    *,
+    unreachable: bool = False,
+    quiet: bool = False,
 ) -> str:
     """One message for several alerts of one chat that were due together."""
     entries = fold_episodes(payloads)
     offline = all(p.get("kind") == "device_offline" and p.get("event") == "opened" for p in entries)
-    if offline and not unreachable:
+    if offline and not (unreachable or quiet):
         names = ", ".join(_device(p) for p in entries)
         return tr("alert-combined-offline", count=len(entries)) + "\n" + names
-    title = "alert-unreachable" if unreachable else "alert-combined"
+    title = "alert-quiet" if quiet else "alert-unreachable" if unreachable else "alert-combined"
     lines = [tr(title, count=len(entries))]
     for p in entries:
         if p.get("folded"):

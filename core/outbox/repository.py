@@ -103,6 +103,14 @@ class OutboxRepository:
             .values(due_at=until, attempts=OutboxMessage.attempts + 1, last_error=error[:256])
         )
 
+    async def hold(self, ids: Sequence[int], until: datetime) -> None:
+        """Keep rows back until the end of the reader's quiet hours."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(due_at=until, held=True, last_error="held for quiet hours")
+        )
+
     async def drop_chat(self, user_id: int, reason: str) -> None:
         """Give up on every pending row of a chat (the user blocked the bot)."""
         await self._session.execute(

@@ -50,6 +50,16 @@ class UserRepository:
         """Mark the user as reachable (or not)."""
         await self._session.execute(update(User).where(User.id == user_id).values(is_active=active))
 
+    async def set_quiet_hours(self, user_id: int, start: int | None, end: int | None) -> None:
+        """Store the user's quiet hours (None, None: off)."""
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(quiet_start=start, quiet_end=end)
+        )
+
+    async def set_timezone(self, user_id: int, name: str) -> None:
+        """Store the user's timezone."""
+        await self._session.execute(update(User).where(User.id == user_id).values(timezone=name))
+
     async def set_selected_device(self, user_id: int, device_id: int | None) -> None:
         """Remember the device later commands use."""
         await self._session.execute(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.errors import InvalidInput
 from core.users.models import User
+from core.users.quiet_hours import valid_hours
 from core.users.repository import UserRepository
 
 SUPPORTED_LANGUAGES = ("en",)
@@ -40,3 +43,30 @@ async def register(session: AsyncSession, profile: TelegramProfile) -> User:
     )
     await session.commit()
     return user
+
+
+class UnknownTimezoneError(InvalidInput):
+    """No timezone has that name."""
+
+    key = "settings-unknown-timezone"
+
+
+async def set_quiet_hours(
+    session: AsyncSession, user_id: int, start: int | None, end: int | None
+) -> None:
+    """Set (or switch off) the user's quiet hours."""
+    if not valid_hours(start, end):
+        raise InvalidInput
+    await UserRepository(session).set_quiet_hours(user_id, start, end)
+    await session.commit()
+
+
+async def set_timezone(session: AsyncSession, user_id: int, name: str) -> str:
+    """Set the user's timezone by its IANA name (e.g. Europe/Warsaw); return the name."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
+        raise UnknownTimezoneError(name=name) from err
+    await UserRepository(session).set_timezone(user_id, name)
+    await session.commit()
+    return name

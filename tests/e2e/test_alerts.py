@@ -24,6 +24,7 @@ from core.audit.models import AuditEntry
 from core.outbox.models import OutboxMessage
 from core.settings import Settings
 from core.users.models import User
+from core.users.service import set_quiet_hours
 from processor.app import run_processor
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
 from tests.e2e.conftest import RunningBot
@@ -527,3 +528,69 @@ async def test_processor_killed_during_an_episode_sends_no_duplicate(
     assert len(emulator.bot_messages(OWNER.id)) == count + 1
     async with sessions() as session:
         assert len((await session.scalars(select(AlertEpisode))).all()) == 1
+
+
+async def test_quiet_hours_hold_warnings_let_critical_through_and_summarise_later(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    hour = clock.now().hour  # the owner's timezone is the default, UTC
+    async with sessions() as session:
+        await set_quiet_hours(session, OWNER.id, hour, (hour + 2) % 24)
+    provisioned = await add_device(sessions, unique_uid(), name="Freezer")
+    await set_config(
+        sessions,
+        provisioned.device.id,
+        thresholds={"temperature": {"high": -10, "severity": "critical"}},
+    )
+    await emulator.reply_to(OWNER, f"/add {provisioned.claim_code}")
+    count = len(emulator.bot_messages(OWNER.id))
+
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1300}')
+    await emulator.wait_for(partial(_last_says, emulator, ADMIN.id, "too high"))
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 800}')
+    await emulator.wait_for(partial(_last_says, emulator, ADMIN.id, "back to normal"))
+    await publish(f"devices/{provisioned.device.uid}/telemetry", b'{"temperature": 2}')
+    critical = await emulator.wait_for(
+        lambda: len(emulator.bot_messages(OWNER.id)) > count and emulator.bot_messages(OWNER.id)[-1]
+    )
+    assert critical.plain.startswith("🔴 Temperature too high — Freezer")
+    assert len(emulator.bot_messages(OWNER.id)) == count + 1  # the CO₂ alerts wait
+
+    async with sessions() as session, session.begin():
+        held = (await session.scalars(select(OutboxMessage).where(OutboxMessage.held))).all()
+        assert {(r.user_id, r.event) for r in held} == {(OWNER.id, "opened"), (OWNER.id, "closed")}
+        assert all(r.due_at > clock.now() for r in held)
+        # The morning comes: the quiet hours are over and the held rows are due.
+        await session.execute(update(User).where(User.id == OWNER.id).values(quiet_start=None))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.held).values(due_at=clock.now())
+        )
+    await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "quiet hours"))
+    summary = emulator.bot_messages(OWNER.id)[-1]
+    assert summary.plain.startswith("🌙 During your quiet hours (one alert):")
+    assert "CO₂ too high — Bedroom · Home" in summary.plain and "over now" in summary.plain
+
+
+async def test_settings_set_quiet_hours_and_timezone(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    screen = await emulator.reply_to(OWNER, "/settings")
+    assert "Quiet hours: off" in screen.plain and "Timezone: UTC" in screen.plain
+    await emulator.press(OWNER, screen, "22–07")
+    await emulator.wait_for(lambda: "Quiet hours: 22:00–07:00" in screen.plain)
+    assert (
+        "Timezone set to Europe/Warsaw"
+        in (await emulator.reply_to(OWNER, "/settings tz Europe/Warsaw")).plain
+    )
+    refused = await emulator.reply_to(OWNER, "/settings tz Mars/Olympus")
+    assert "do not know the timezone “Mars/Olympus”" in refused.plain
+    async with sessions() as session:
+        user = await session.get(User, OWNER.id)
+    assert user is not None
+    assert (user.quiet_start, user.quiet_end, user.timezone) == (22, 7, "Europe/Warsaw")

@@ -56,3 +56,23 @@ def test_admins_invite_viewers_only() -> None:
     assert may_invite_as(Role.OWNER, Role.ADMIN)
     assert not may_invite_as(Role.VIEWER, Role.VIEWER)
     assert not may_invite_as(None, Role.VIEWER)
+
+
+def test_quiet_hours_across_midnight_end_in_the_morning() -> None:
+    import zoneinfo
+    from datetime import UTC, datetime
+
+    from core.users.quiet_hours import quiet_until, valid_hours
+
+    warsaw = zoneinfo.ZoneInfo("Europe/Warsaw")
+    night = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 23:30 in Warsaw
+    assert quiet_until(night, warsaw, 22, 7) == datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    early = datetime(2026, 11, 24, 4, 0, tzinfo=UTC)  # 05:00 in Warsaw
+    assert quiet_until(early, warsaw, 22, 7) == datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    assert quiet_until(datetime(2026, 11, 24, 12, 0, tzinfo=UTC), warsaw, 22, 7) is None
+    assert quiet_until(night, warsaw, None, None) is None
+    assert quiet_until(datetime(2026, 11, 24, 0, 30, tzinfo=UTC), warsaw, 1, 3) == datetime(
+        2026, 11, 24, 2, 0, tzinfo=UTC
+    )
+    assert valid_hours(None, None) and valid_hours(22, 7)
+    assert not valid_hours(5, 5) and not valid_hours(24, 3) and not valid_hours(1, None)

@@ -19,6 +19,10 @@ alert-unreachable = 📭 <b>While Dozor was unreachable</b> ({ $count ->
     [one] one alert
    *[other] { $count } alerts
 }):
+alert-quiet = 🌙 <b>During your quiet hours</b> ({ $count ->
+    [one] one alert
+   *[other] { $count } alerts
+}):
 alert-was = { $alert } ({ $span }, over now)
 alert-combined-offline = 📴 <b>{ $count } devices went offline</b>
 alert-button-ack = ✅ Acknowledge

@@ -13,6 +13,7 @@ help-text =
     /live — watch the selected device update in this message
     /stop — stop watching
     /add — add a device with its claim code
+    /settings — your timezone and quiet hours
     /cancel — cancel what you started
     /help — this help
 cmd-start = Start and register

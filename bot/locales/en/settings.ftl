@@ -1,0 +1,11 @@
+settings-title = <b>Your settings</b>
+settings-timezone = Timezone: { $zone } (your time now { $time })
+settings-quiet = Quiet hours: { $hours }
+settings-quiet-off = off
+settings-quiet-range = { $start }:00–{ $end }:00
+settings-quiet-help = During quiet hours only critical alerts reach you; the others wait for the morning and come as one message.
+settings-timezone-help = To change the timezone send, for example, <code>/settings tz Europe/Warsaw</code>.
+settings-quiet-button-off = No quiet hours
+settings-timezone-set = ✅ Timezone set to { $zone }.
+settings-unknown-timezone = ❌ I do not know the timezone “{ $name }”. Use a name like Europe/Warsaw or America/Sao_Paulo.
+cmd-settings = My settings: timezone, quiet hours

@@ -1,0 +1,99 @@
+"""/settings of the user: timezone and quiet hours."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import QuietHours
+from bot.i18n import Translator
+from bot.replies import show
+from core import clock
+from core.users.models import User
+from core.users.repository import UserRepository
+from core.users.service import set_quiet_hours, set_timezone
+
+PRESETS = ((22, 7), (23, 8), (21, 6), (0, 8))
+TZ_ARGUMENT = "tz"
+
+
+def _render(user: User, tr: Translator, zone: tzinfo) -> str:
+    if user.quiet_start is None or user.quiet_end is None:
+        hours = tr("settings-quiet-off")
+    else:
+        hours = tr(
+            "settings-quiet-range", start=f"{user.quiet_start:02d}", end=f"{user.quiet_end:02d}"
+        )
+    now = f"{clock.now().astimezone(zone):%H:%M}"
+    name = escape(user.timezone or str(zone))
+    return "\n".join(
+        [
+            tr("settings-title"),
+            tr("settings-timezone", zone=name, time=now),
+            tr("settings-quiet", hours=hours),
+            "",
+            tr("settings-quiet-help"),
+            tr("settings-timezone-help"),
+        ]
+    )
+
+
+def _keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for start, end in PRESETS:
+        builder.button(
+            text=f"🌙 {start:02d}–{end:02d}", callback_data=QuietHours(start=start, end=end)
+        )
+    builder.button(text=tr("settings-quiet-button-off"), callback_data=QuietHours(start=-1, end=-1))
+    builder.adjust(4, 1)
+    return builder.as_markup()
+
+
+async def show_settings(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    user: User,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Show the settings, or set the timezone with `/settings tz Europe/Warsaw`."""
+    words = (command.args or "").split()
+    note = ""
+    if len(words) == 2 and words[0].lower() == TZ_ARGUMENT:  # noqa: PLR2004 - "tz <name>"
+        name = await set_timezone(session, user.id, words[1])
+        note = tr("settings-timezone-set", zone=escape(name)) + "\n\n"
+        user = await UserRepository(session).get(user.id) or user
+        zone = clock.zone(name)
+    await message.answer(note + _render(user, tr, zone), reply_markup=_keyboard(tr))
+
+
+async def choose_quiet_hours(
+    query: CallbackQuery,
+    callback_data: QuietHours,
+    session: AsyncSession,
+    user: User,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Set quiet hours from a preset (or switch them off)."""
+    off = callback_data.start < 0
+    await set_quiet_hours(
+        session, user.id, None if off else callback_data.start, None if off else callback_data.end
+    )
+    await session.refresh(user)
+    await show(query, _render(user, tr, zone), _keyboard(tr))
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="user_settings")
+    router.message.register(show_settings, Command("settings"))
+    router.callback_query.register(choose_quiet_hours, QuietHours.filter())
+    return router
