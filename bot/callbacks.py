@@ -50,3 +50,9 @@ class QuietHours(CallbackData, prefix="q"):
 
     start: int
     end: int
+
+
+class DigestHour(CallbackData, prefix="dh"):
+    """A morning digest hour in /settings."""
+
+    hour: int

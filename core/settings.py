@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     ingest_flush_ms: int = Field(default=100, ge=1, le=60_000)
     offline_sweep_seconds: float = Field(default=15.0, gt=0, le=3600)
     alert_reminder_seconds: float = Field(default=600.0, gt=0, le=86_400)
+    digest_check_seconds: float = Field(default=60.0, gt=0, le=3600)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

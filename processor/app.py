@@ -26,6 +26,7 @@ from processor.alerting import AlertEngine
 from processor.ingest.directory import DeviceDirectory
 from processor.ingest.pipeline import IngestPipeline
 from processor.ingest.quarantine import Quarantine
+from processor.jobs.digests import DigestJob
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, listen
@@ -104,6 +105,14 @@ async def run_processor(
         reminders.run,
         "interval",
         seconds=reminders.check_seconds,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        DigestJob(sessions, settings.tz, wake).run,
+        "interval",
+        seconds=settings.digest_check_seconds,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,

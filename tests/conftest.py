@@ -79,6 +79,7 @@ def settings(database_url: str) -> Settings:
         ingest_flush_ms=20,
         offline_sweep_seconds=0.5,
         alert_reminder_seconds=2.0,  # apart by more than the 1 s per-chat pacing
+        digest_check_seconds=0.5,
     )
 
 

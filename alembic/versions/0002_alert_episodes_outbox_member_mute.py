@@ -66,9 +66,11 @@ def upgrade() -> None:
     op.add_column('memberships', sa.Column('muted_until', sa.DateTime(timezone=True), nullable=True))
     op.add_column('users', sa.Column('quiet_start', sa.SmallInteger(), nullable=True))
     op.add_column('users', sa.Column('quiet_end', sa.SmallInteger(), nullable=True))
+    op.add_column('users', sa.Column('digest_hour', sa.SmallInteger(), server_default='8', nullable=False))
 
 
 def downgrade() -> None:
+    op.drop_column('users', 'digest_hour')
     op.drop_column('users', 'quiet_end')
     op.drop_column('users', 'quiet_start')
     op.drop_column('memberships', 'muted_until')

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import translator
 from bot.keyboards.alerts import alert_buttons, open_only
 from bot.notifier.pacing import Pacer
-from bot.render.alerts import alert_text, combined_text
+from bot.render.alerts import alert_text, combined_text, digest_text
 from core import clock
 from core.outbox.models import OutboxMessage
 from core.outbox.repository import OutboxRepository
@@ -135,7 +135,7 @@ class OutboxNotifier:
             outbox = OutboxRepository(session)
             # One message lists at most MAX_PER_MESSAGE alerts (Telegram's 4096 characters);
             # the rest stay pending and follow a second later.
-            rows = await outbox.lock_chat(chat, MAX_PER_MESSAGE)
+            rows = _one_message(await outbox.lock_chat(chat, MAX_PER_MESSAGE))
             user = await UserRepository(session).get(chat) if rows else None
             rows = await self._hold_for_quiet_hours(outbox, rows, user)
             if not rows:
@@ -193,7 +193,9 @@ class OutboxNotifier:
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
         markup: InlineKeyboardMarkup | None
-        if len(rows) == 1:
+        if rows[0].event == "digest":
+            text, markup = digest_text(rows[0].payload, tr, zone), None
+        elif len(rows) == 1:
             row = rows[0]
             text = alert_text(row.payload, tr, zone)
             device_id = int(row.payload.get("device_id") or row.device_id or 0)
@@ -208,3 +210,11 @@ class OutboxNotifier:
             markup = None
         message = await self._bot.send_message(chat, text, reply_markup=markup)
         return message.message_id
+
+
+def _one_message(rows: Sequence[OutboxMessage]) -> Sequence[OutboxMessage]:
+    """What goes in the next message: a digest alone, or the alerts before it."""
+    for index, row in enumerate(rows):
+        if row.event == "digest":
+            return rows[index : index + 1] if index == 0 else rows[:index]
+    return rows

@@ -11,6 +11,7 @@ from bot.render.devices import metric_name, reading
 from bot.render.time import clock_time
 from core import clock
 from core.alerts.models import AlertEpisode
+from core.devices.metrics import format_value, sort_key
 from core.devices.models import Device
 
 ICONS = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
@@ -148,3 +149,37 @@ def episode_line(episode: AlertEpisode, device: Device, tr: Translator, zone: tz
             end=clock_time(episode.closed_at, zone, now),
         )
     return f"{headline(payload, tr)}\n    {when}"
+
+
+def digest_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
+    """The morning digest: each device's night, the night's alerts, what is offline now."""
+    lines = [
+        tr(
+            "digest-title",
+            start=_when(payload.get("start"), zone),
+            end=_when(payload.get("end"), zone),
+        )
+    ]
+    for device in payload.get("devices", []):
+        parts = []
+        for metric, (low, high, mean) in sorted(
+            device.get("metrics", {}).items(), key=lambda item: sort_key(item[0])
+        ):
+            parts.append(
+                tr(
+                    "digest-metric",
+                    metric=escape(metric_name(metric, tr)),
+                    low=format_value(metric, low),
+                    high=format_value(metric, high),
+                    mean=reading(metric, mean),
+                )
+            )
+        body = "; ".join(parts) if parts else tr("digest-no-readings")
+        lines.append(f"<b>{escape(str(device.get('name')))}</b>: {body}")
+    alerts = payload.get("alerts", [])
+    lines.append(tr("digest-alerts", count=len(alerts)))
+    lines += [f"• {headline(a, tr)} ({_when(a.get('opened_at'), zone)})" for a in alerts]
+    offline = payload.get("offline", [])
+    if offline:
+        lines.append(tr("digest-offline", names=escape(", ".join(map(str, offline)))))
+    return "\n".join(lines)

@@ -11,15 +11,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import QuietHours
+from bot.callbacks import DigestHour, QuietHours
 from bot.i18n import Translator
 from bot.replies import show
 from core import clock
 from core.users.models import User
 from core.users.repository import UserRepository
-from core.users.service import set_quiet_hours, set_timezone
+from core.users.service import set_digest_hour, set_quiet_hours, set_timezone
 
 PRESETS = ((22, 7), (23, 8), (21, 6), (0, 8))
+DIGEST_HOURS = (7, 8, 9)
 TZ_ARGUMENT = "tz"
 
 
@@ -37,6 +38,7 @@ def _render(user: User, tr: Translator, zone: tzinfo) -> str:
             tr("settings-title"),
             tr("settings-timezone", zone=name, time=now),
             tr("settings-quiet", hours=hours),
+            tr("settings-digest", time=f"{user.digest_hour:02d}:00"),
             "",
             tr("settings-quiet-help"),
             tr("settings-timezone-help"),
@@ -51,7 +53,9 @@ def _keyboard(tr: Translator) -> InlineKeyboardMarkup:
             text=f"🌙 {start:02d}–{end:02d}", callback_data=QuietHours(start=start, end=end)
         )
     builder.button(text=tr("settings-quiet-button-off"), callback_data=QuietHours(start=-1, end=-1))
-    builder.adjust(4, 1)
+    for hour in DIGEST_HOURS:
+        builder.button(text=f"☀️ {hour:02d}:00", callback_data=DigestHour(hour=hour))
+    builder.adjust(4, 1, len(DIGEST_HOURS))
     return builder.as_markup()
 
 
@@ -91,9 +95,24 @@ async def choose_quiet_hours(
     await show(query, _render(user, tr, zone), _keyboard(tr))
 
 
+async def choose_digest_hour(
+    query: CallbackQuery,
+    callback_data: DigestHour,
+    session: AsyncSession,
+    user: User,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Set when the morning digest comes."""
+    await set_digest_hour(session, user.id, callback_data.hour)
+    await session.refresh(user)
+    await show(query, _render(user, tr, zone), _keyboard(tr))
+
+
 def build_router() -> Router:
     """Register this feature's handlers on a new router."""
     router = Router(name="user_settings")
     router.message.register(show_settings, Command("settings"))
     router.callback_query.register(choose_quiet_hours, QuietHours.filter())
+    router.callback_query.register(choose_digest_hour, DigestHour.filter())
     return router

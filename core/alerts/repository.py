@@ -110,6 +110,21 @@ class EpisodeRepository:
         )
         return rows, int(total or 0)
 
+    async def opened_between(
+        self, device_ids: Sequence[int], start: datetime, end: datetime
+    ) -> Sequence[AlertEpisode]:
+        """Episodes of these devices that opened in [start, end)."""
+        query = (
+            select(AlertEpisode)
+            .where(
+                AlertEpisode.device_id.in_(device_ids),
+                AlertEpisode.opened_at >= start,
+                AlertEpisode.opened_at < end,
+            )
+            .order_by(AlertEpisode.opened_at)
+        )
+        return (await self._session.scalars(query)).all()
+
     async def get(self, episode_id: int) -> AlertEpisode | None:
         """Return one episode."""
         return await self._session.get(AlertEpisode, episode_id)

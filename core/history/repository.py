@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.history.models import MinuteRollup
@@ -71,6 +71,30 @@ class RollupRepository:
                 "last_ats": [d.last_at for d in ordered],
             },
         )
+
+    async def summary(
+        self, device_ids: Sequence[int], start: datetime, end: datetime
+    ) -> dict[int, dict[str, tuple[float, float, float]]]:
+        """Min, max and mean of every metric of each device in [start, end)."""
+        query = (
+            select(
+                MinuteRollup.device_id,
+                MinuteRollup.metric,
+                func.min(MinuteRollup.min),
+                func.max(MinuteRollup.max),
+                func.sum(MinuteRollup.sum) / func.sum(MinuteRollup.count),
+            )
+            .where(
+                MinuteRollup.device_id.in_(device_ids),
+                MinuteRollup.minute >= start,
+                MinuteRollup.minute < end,
+            )
+            .group_by(MinuteRollup.device_id, MinuteRollup.metric)
+        )
+        out: dict[int, dict[str, tuple[float, float, float]]] = {}
+        for device_id, metric, low, high, mean in (await self._session.execute(query)).all():
+            out.setdefault(device_id, {})[metric] = (float(low), float(high), float(mean))
+        return out
 
     async def minutes(
         self, device_id: int, metric: str, start: datetime, end: datetime

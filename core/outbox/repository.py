@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.models import OutboxMessage
@@ -57,6 +58,23 @@ class OutboxRepository:
             },
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def enqueue_one(
+        self, user_id: int, event: str, severity: str, dedup_key: str, payload: dict[str, Any]
+    ) -> bool:
+        """Write one message for one person unless its dedup key exists; return whether new."""
+        result = await self._session.execute(
+            insert(OutboxMessage)
+            .values(
+                user_id=user_id,
+                event=event,
+                severity=severity,
+                dedup_key=dedup_key,
+                payload=payload,
+            )
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def due_chats(self, *, busy: Sequence[int], limit: int = 30) -> list[int]:
         """Chats with messages due now, oldest first, leaving out `busy` ones."""

@@ -25,6 +25,7 @@ class User(Base):
     # Quiet hours as local hours [start, end); None means off. Critical alerts ignore them.
     quiet_start: Mapped[int | None] = mapped_column(SmallInteger)
     quiet_end: Mapped[int | None] = mapped_column(SmallInteger)
+    digest_hour: Mapped[int] = mapped_column(SmallInteger, server_default="8")
     selected_device_id: Mapped[int | None] = mapped_column(
         ForeignKey("devices.id", ondelete="SET NULL")
     )

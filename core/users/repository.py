@@ -56,6 +56,10 @@ class UserRepository:
             update(User).where(User.id == user_id).values(quiet_start=start, quiet_end=end)
         )
 
+    async def set_digest_hour(self, user_id: int, hour: int) -> None:
+        """Store when the user's morning digest comes (local hour)."""
+        await self._session.execute(update(User).where(User.id == user_id).values(digest_hour=hour))
+
     async def set_timezone(self, user_id: int, name: str) -> None:
         """Store the user's timezone."""
         await self._session.execute(update(User).where(User.id == user_id).values(timezone=name))

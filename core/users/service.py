@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import InvalidInput
 from core.users.models import User
-from core.users.quiet_hours import valid_hours
+from core.users.quiet_hours import HOURS_IN_DAY, valid_hours
 from core.users.repository import UserRepository
 
 SUPPORTED_LANGUAGES = ("en",)
@@ -70,3 +70,11 @@ async def set_timezone(session: AsyncSession, user_id: int, name: str) -> str:
     await UserRepository(session).set_timezone(user_id, name)
     await session.commit()
     return name
+
+
+async def set_digest_hour(session: AsyncSession, user_id: int, hour: int) -> None:
+    """Set the local hour of the user's morning digest."""
+    if not 0 <= hour < HOURS_IN_DAY:
+        raise InvalidInput
+    await UserRepository(session).set_digest_hour(user_id, hour)
+    await session.commit()

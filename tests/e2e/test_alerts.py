@@ -584,6 +584,9 @@ async def test_settings_set_quiet_hours_and_timezone(
     assert "Quiet hours: off" in screen.plain and "Timezone: UTC" in screen.plain
     await emulator.press(OWNER, screen, "22–07")
     await emulator.wait_for(lambda: "Quiet hours: 22:00–07:00" in screen.plain)
+    assert "Morning digest (with quiet hours on): 08:00" in screen.plain
+    await emulator.press(OWNER, screen, "☀️ 07:00")
+    await emulator.wait_for(lambda: "Morning digest (with quiet hours on): 07:00" in screen.plain)
     assert (
         "Timezone set to Europe/Warsaw"
         in (await emulator.reply_to(OWNER, "/settings tz Europe/Warsaw")).plain
@@ -594,3 +597,40 @@ async def test_settings_set_quiet_hours_and_timezone(
         user = await session.get(User, OWNER.id)
     assert user is not None
     assert (user.quiet_start, user.quiet_end, user.timezone) == (22, 7, "Europe/Warsaw")
+    assert user.digest_hour == 7
+
+
+async def test_morning_digest_tells_how_the_night_went_once(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    garage = await add_device(sessions, unique_uid(), name="Garage")
+    await emulator.reply_to(OWNER, f"/add {garage.claim_code}")
+    now = clock.now()
+    night_end = now.replace(minute=0, second=0, microsecond=0)
+    for minutes, co2 in ((90, 600), (60, 1200), (30, 900)):
+        at = int((night_end - timedelta(minutes=minutes)).timestamp())
+        await publish(f"devices/{uid}/telemetry", f'{{"co2": {co2}, "timestamp": {at}}}'.encode())
+    await publish(f"devices/{garage.device.uid}/telemetry", b'{"co2": 500}')
+    await publish(f"devices/{garage.device.uid}/status", b"offline")
+    await eventually(lambda: _stored(sessions, garage.device.id, 1))
+    await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "went offline"))
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(User)
+            .where(User.id == OWNER.id)
+            .values(quiet_start=(now.hour - 2) % 24, quiet_end=now.hour, digest_hour=now.hour)
+        )
+
+    await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "Good morning"))
+    digest = emulator.bot_messages(OWNER.id)[-1].plain
+    assert "Bedroom: CO₂ 600–1200, avg 900 ppm" in digest
+    assert "Garage: CO₂" not in digest  # its reading came after the night
+    assert "One alert overnight:\n• 🟠 CO₂ too high — Bedroom · Home" in digest
+    assert digest.endswith("Offline now: Garage")
+    await emulator.reply_to(OWNER, "/help")
+    digests = [m for m in emulator.bot_messages(OWNER.id) if "Good morning" in m.plain]
+    assert len(digests) == 1

@@ -23,6 +23,15 @@ alert-quiet = 🌙 <b>During your quiet hours</b> ({ $count ->
     [one] one alert
    *[other] { $count } alerts
 }):
+digest-title = ☀️ <b>Good morning!</b> Your night, { $start }–{ $end }:
+digest-metric = { $metric } { $low }–{ $high }, avg { $mean }
+digest-no-readings = no readings
+digest-alerts = { $count ->
+    [0] No alerts overnight.
+    [one] One alert overnight:
+   *[other] { $count } alerts overnight:
+}
+digest-offline = Offline now: { $names }
 alert-was = { $alert } ({ $span }, over now)
 alert-combined-offline = 📴 <b>{ $count } devices went offline</b>
 alert-button-ack = ✅ Acknowledge

@@ -1,0 +1,1 @@
+"""The morning digest: how the night went, for people with quiet hours."""
