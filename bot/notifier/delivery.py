@@ -54,6 +54,7 @@ class DeliveryOptions:
     poll_seconds: float = 1.0
     overall_per_second: float = 30.0
     per_chat_seconds: float = 1.0
+    send_timeout: float = 15.0  # an unanswered send is retried later like a network error
 
 
 class OutboxNotifier:
@@ -208,7 +209,9 @@ class OutboxNotifier:
             stale = not held and clock.now() - rows[0].created_at > STALE_AFTER
             text = combined_text([r.payload for r in rows], tr, zone, unreachable=stale, quiet=held)
             markup = None
-        message = await self._bot.send_message(chat, text, reply_markup=markup)
+        message = await self._bot.send_message(
+            chat, text, reply_markup=markup, request_timeout=int(self.options.send_timeout)
+        )
         return message.message_id
 
 

@@ -9,11 +9,13 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import BotOptions, run_bot
+from bot.notifier.delivery import DeliveryOptions
 from core import clock
 from core.access.models import Membership
 from core.alerts.models import AlertEpisode
@@ -634,3 +636,25 @@ async def test_morning_digest_tells_how_the_night_went_once(
     await emulator.reply_to(OWNER, "/help")
     digests = [m for m in emulator.bot_messages(OWNER.id) if "Good morning" in m.plain]
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize(
+    "bot_options", [BotOptions(delivery=DeliveryOptions(send_timeout=1), polling_timeout=1)]
+)
+async def test_a_send_that_times_out_is_retried_and_arrives_once(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, _ = await co2_device(sessions, emulator)
+    emulator.hang_next["sendMessage"] = [3.0]
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
+    for chat in (OWNER.id, ADMIN.id):
+        await emulator.wait_for(partial(_last_says, emulator, chat, "too high"), timeout=20)
+    for chat in (OWNER.id, ADMIN.id):
+        assert len([m for m in emulator.bot_messages(chat) if "too high" in m.plain]) == 1
+    async with sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    assert {r.status for r in rows} == {"sent"}
+    assert max(r.attempts for r in rows) == 1  # the lost request was retried once

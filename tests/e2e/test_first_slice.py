@@ -204,11 +204,10 @@ async def test_live_view_edits_at_most_once_per_interval(
     assert 1 <= len(edit_times) < 10  # 40 readings, a handful of edits
 
 
-@pytest.fixture
-def bot_options() -> BotOptions:
-    return BotOptions(live=LiveOptions(edit_interval=0.5, lifetime=2.0), polling_timeout=1)
-
-
+@pytest.mark.parametrize(
+    "bot_options",
+    [BotOptions(live=LiveOptions(edit_interval=0.5, lifetime=2.0), polling_timeout=1)],
+)
 async def test_live_view_ends_by_itself_with_a_note(
     processor: RunningProcessor,
     bot: RunningBot,

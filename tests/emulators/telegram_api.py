@@ -152,6 +152,9 @@ class TelegramEmulator:
     failures: dict[str, ApiError] = field(default_factory=dict)
     # One-off failures: the next calls of a method get these answers, in order.
     fail_next: dict[str, list[ApiError]] = field(default_factory=dict)
+    # The next N calls of a method hang this many seconds and are then dropped unprocessed,
+    # as when a request is lost on the way to Telegram.
+    hang_next: dict[str, list[float]] = field(default_factory=dict)
     blocked_by: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -196,6 +199,9 @@ class TelegramEmulator:
                 raise self.failures[method]
             if self.fail_next.get(method):
                 raise self.fail_next[method].pop(0)
+            if self.hang_next.get(method):
+                await asyncio.sleep(self.hang_next[method].pop(0))
+                raise ApiError(504, "Gateway Timeout")
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
             result = await handler(params)
