@@ -6,7 +6,6 @@ import asyncio
 import os
 import sys
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -40,9 +39,10 @@ QUIET = FakeUser(3003, "Cleo")  # a member with notifications off
 STRANGER = FakeUser(3004, "Eve")
 
 
-def _last_says(emulator: TelegramEmulator, chat: int, words: str) -> bool:
-    messages = emulator.bot_messages(chat)
-    return bool(messages) and words in messages[-1].plain
+async def _all_sent(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage] | None:
+    async with sessions() as session:
+        rows = list((await session.scalars(select(OutboxMessage))).all())
+    return rows if rows and all(r.status == "sent" for r in rows) else None
 
 
 async def co2_device(
@@ -90,14 +90,9 @@ async def test_crossing_alerts_each_member_once_and_closing_says_back_to_normal(
     for co2 in (1050, 950, 1100, 920, 1010):
         await publish(f"devices/{uid}/telemetry", f'{{"co2": {co2}}}'.encode())
     await publish(f"devices/{uid}/telemetry", b'{"co2": 850}')
-    back = await emulator.wait_for(
-        lambda: (
-            "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain
-            and emulator.bot_messages(OWNER.id)[-1]
-        )
-    )
+    back = await emulator.wait_for_message(OWNER, "back to normal")
     assert "now 850 ppm" in back.plain
-    await emulator.wait_for(lambda: "back to normal" in emulator.bot_messages(ADMIN.id)[-1].plain)
+    await emulator.wait_for_message(ADMIN, "back to normal")
     for user in (OWNER, ADMIN):
         assert len(emulator.bot_messages(user.id)) == before[user.id] + 2
     for user in (QUIET, STRANGER):
@@ -133,13 +128,11 @@ async def test_processor_restart_during_an_episode_sends_nothing_new(
 
     try:
         await run_once(b'{"co2": 1300}')
-        await emulator.wait_for(lambda: "too high" in emulator.bot_messages(OWNER.id)[-1].plain)
+        await emulator.wait_for_message(OWNER, "too high")
         count = len(emulator.bot_messages(OWNER.id))
         await run_once(b'{"co2": 1400}', b'{"co2": 1350}')
         await run_once(b'{"co2": 700}')
-        await emulator.wait_for(
-            lambda: "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain
-        )
+        await emulator.wait_for_message(OWNER, "back to normal")
         assert len(emulator.bot_messages(OWNER.id)) == count + 1
         async with sessions() as session:
             rows = (await session.scalars(select(OutboxMessage.dedup_key))).all()
@@ -161,28 +154,16 @@ async def test_last_will_and_silence_open_offline_episodes(
     uid, device_id = await co2_device(sessions, emulator)
     await publish(f"devices/{uid}/telemetry", b'{"co2": 500}')
     await publish(f"devices/{uid}/status", b"offline")
-    offline = await emulator.wait_for(
-        lambda: (
-            "went offline" in emulator.bot_messages(OWNER.id)[-1].plain
-            and emulator.bot_messages(OWNER.id)[-1]
-        )
-    )
+    offline = await emulator.wait_for_message(OWNER, "went offline")
     assert "Bedroom · Home went offline" in offline.plain
     await publish(f"devices/{uid}/telemetry", b'{"co2": 510}')
-    online = await emulator.wait_for(
-        lambda: (
-            "back online" in emulator.bot_messages(OWNER.id)[-1].plain
-            and emulator.bot_messages(OWNER.id)[-1]
-        )
-    )
+    online = await emulator.wait_for_message(OWNER, "back online")
     assert "away for" in online.plain
 
     # Silence: a 0.3 s report interval, so 0.9 s without telemetry means offline.
     await set_config(sessions, device_id, report_interval=0.3)
     await publish(f"devices/{uid}/telemetry", b'{"co2": 520}')
-    await emulator.wait_for(
-        lambda: "went offline" in emulator.bot_messages(OWNER.id)[-1].plain, timeout=20
-    )
+    await emulator.wait_for_message(OWNER, "went offline", timeout=20)
     async with sessions() as session:
         kinds = (await session.scalars(select(AlertEpisode.kind))).all()
     assert kinds == ["device_offline", "device_offline"]
@@ -214,26 +195,12 @@ async def test_acknowledge_shows_everyone_who_and_mute_silences(
 ) -> None:
     uid, _ = await co2_device(sessions, emulator)
     await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
-    owner_alert = await emulator.wait_for(
-        lambda: (
-            "too high" in emulator.bot_messages(OWNER.id)[-1].plain
-            and emulator.bot_messages(OWNER.id)[-1]
-        )
-    )
-    admin_alert = await emulator.wait_for(
-        lambda: (
-            "too high" in emulator.bot_messages(ADMIN.id)[-1].plain
-            and emulator.bot_messages(ADMIN.id)[-1]
-        )
-    )
+    owner_alert = await emulator.wait_for_message(OWNER, "too high")
+    admin_alert = await emulator.wait_for_message(ADMIN, "too high")
+    await eventually(lambda: _all_sent(sessions))  # every copy is recorded with its id
     await emulator.press(OWNER, owner_alert, "Acknowledge")
     await emulator.wait_for(lambda: "Acknowledged by Anna" in owner_alert.plain)
-    note = await emulator.wait_for(
-        lambda: (
-            "Acknowledged by Anna" in emulator.bot_messages(ADMIN.id)[-1].plain
-            and emulator.bot_messages(ADMIN.id)[-1]
-        )
-    )
+    note = await emulator.wait_for_message(ADMIN, "Acknowledged by Anna")
     assert note.message_id != admin_alert.message_id
     assert "Acknowledge" not in [b["text"] for b in admin_alert.buttons()]
 
@@ -242,7 +209,7 @@ async def test_acknowledge_shows_everyone_who_and_mute_silences(
     assert "no alerts for you for 1 hour" in answer["text"]
     admin_count = len(emulator.bot_messages(ADMIN.id))
     await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
-    await emulator.wait_for(lambda: "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain)
+    await emulator.wait_for_message(OWNER, "back to normal")
     assert len(emulator.bot_messages(ADMIN.id)) == admin_count
 
     # A stranger forging the acknowledge button of this episode (id 1) learns nothing.
@@ -263,17 +230,15 @@ async def test_delivery_waits_on_429_retries_5xx_and_stops_at_403(
         ApiError(502, "Bad Gateway"),
     ]
     await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
-    for chat in (OWNER.id, ADMIN.id):
-        await emulator.wait_for(partial(_last_says, emulator, chat, "too high"), timeout=20)
+    for user in (OWNER, ADMIN):
+        await emulator.wait_for_message(user, "too high", timeout=20)
     assert emulator.fail_next["sendMessage"] == []
-    async with sessions() as session:
-        rows = (await session.scalars(select(OutboxMessage))).all()
-    assert {r.status for r in rows} == {"sent"}
+    rows = await eventually(lambda: _all_sent(sessions))  # sent, and recorded as sent
     assert max(r.attempts for r in rows) >= 1
 
     emulator.blocked_by.add(ADMIN.id)
     await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
-    await emulator.wait_for(lambda: "back to normal" in emulator.bot_messages(OWNER.id)[-1].plain)
+    await emulator.wait_for_message(OWNER, "back to normal")
 
     async def admin_inactive() -> bool:
         async with sessions() as session:
@@ -300,12 +265,7 @@ async def test_unacknowledged_critical_alerts_are_reminded_three_times(
 ) -> None:
     uid, _ = await co2_device(sessions, emulator, severity="critical")
     await publish(f"devices/{uid}/telemetry", b'{"co2": 2500}')
-    alert = await emulator.wait_for(
-        lambda: (
-            "too high" in emulator.bot_messages(OWNER.id)[-1].plain
-            and emulator.bot_messages(OWNER.id)[-1]
-        )
-    )
+    alert = await emulator.wait_for_message(OWNER, "too high")
     assert alert.plain.startswith("🔴")
 
     def reminders() -> list[ChatMessage]:
@@ -348,7 +308,7 @@ async def test_a_member_switches_their_alerts_off_from_the_card(
 
     owner_count = len(emulator.bot_messages(OWNER.id))
     await publish(f"devices/{uid}/telemetry", b'{"co2": 1800}')
-    await emulator.wait_for(partial(_last_says, emulator, ADMIN.id, "too high"))
+    await emulator.wait_for_message(ADMIN, "too high")
     assert len(emulator.bot_messages(OWNER.id)) == owner_count
     async with sessions() as session:
         audit = (await session.scalars(select(AuditEntry.action))).all()
@@ -509,7 +469,7 @@ async def test_processor_killed_during_an_episode_sends_no_duplicate(
     first = await start()
     try:
         await publish(f"devices/{uid}/telemetry", b'{"co2": 1600}')
-        await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "too high"))
+        await emulator.wait_for_message(OWNER, "too high")
         count = len(emulator.bot_messages(OWNER.id))
         first.kill()  # no goodbye, no flush
         await first.wait()
@@ -518,7 +478,7 @@ async def test_processor_killed_during_an_episode_sends_no_duplicate(
             await publish(f"devices/{uid}/telemetry", b'{"co2": 1700}')
             await eventually(lambda: _stored(sessions, device_id, 2), timeout=15)
             await publish(f"devices/{uid}/telemetry", b'{"co2": 700}')
-            await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "back to normal"))
+            await emulator.wait_for_message(OWNER, "back to normal")
         finally:
             second.terminate()
             await second.wait()
@@ -552,13 +512,11 @@ async def test_quiet_hours_hold_warnings_let_critical_through_and_summarise_late
     count = len(emulator.bot_messages(OWNER.id))
 
     await publish(f"devices/{uid}/telemetry", b'{"co2": 1300}')
-    await emulator.wait_for(partial(_last_says, emulator, ADMIN.id, "too high"))
+    await emulator.wait_for_message(ADMIN, "too high")
     await publish(f"devices/{uid}/telemetry", b'{"co2": 800}')
-    await emulator.wait_for(partial(_last_says, emulator, ADMIN.id, "back to normal"))
+    await emulator.wait_for_message(ADMIN, "back to normal")
     await publish(f"devices/{provisioned.device.uid}/telemetry", b'{"temperature": 2}')
-    critical = await emulator.wait_for(
-        lambda: len(emulator.bot_messages(OWNER.id)) > count and emulator.bot_messages(OWNER.id)[-1]
-    )
+    critical = await emulator.wait_for_message(OWNER, "Temperature too high")
     assert critical.plain.startswith("🔴 Temperature too high — Freezer")
     assert len(emulator.bot_messages(OWNER.id)) == count + 1  # the CO₂ alerts wait
 
@@ -571,7 +529,7 @@ async def test_quiet_hours_hold_warnings_let_critical_through_and_summarise_late
         await session.execute(
             update(OutboxMessage).where(OutboxMessage.held).values(due_at=clock.now())
         )
-    await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "quiet hours"))
+    await emulator.wait_for_message(OWNER, "quiet hours")
     summary = emulator.bot_messages(OWNER.id)[-1]
     assert summary.plain.startswith("🌙 During your quiet hours (one alert):")
     assert "CO₂ too high — Bedroom · Home" in summary.plain and "over now" in summary.plain
@@ -613,13 +571,15 @@ async def test_morning_digest_tells_how_the_night_went_once(
     await emulator.reply_to(OWNER, f"/add {garage.claim_code}")
     now = clock.now()
     night_end = now.replace(minute=0, second=0, microsecond=0)
+    # A reading now keeps the sensor online; the night's readings carry their own times.
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 700}')
     for minutes, co2 in ((90, 600), (60, 1200), (30, 900)):
         at = int((night_end - timedelta(minutes=minutes)).timestamp())
         await publish(f"devices/{uid}/telemetry", f'{{"co2": {co2}, "timestamp": {at}}}'.encode())
     await publish(f"devices/{garage.device.uid}/telemetry", b'{"co2": 500}')
     await publish(f"devices/{garage.device.uid}/status", b"offline")
     await eventually(lambda: _stored(sessions, garage.device.id, 1))
-    await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "went offline"))
+    await emulator.wait_for_message(OWNER, "Garage went offline")
     async with sessions() as session, session.begin():
         await session.execute(
             update(User)
@@ -627,7 +587,7 @@ async def test_morning_digest_tells_how_the_night_went_once(
             .values(quiet_start=(now.hour - 2) % 24, quiet_end=now.hour, digest_hour=now.hour)
         )
 
-    await emulator.wait_for(partial(_last_says, emulator, OWNER.id, "Good morning"))
+    await emulator.wait_for_message(OWNER, "Good morning")
     digest = emulator.bot_messages(OWNER.id)[-1].plain
     assert "Bedroom: CO₂ 600–1200, avg 900 ppm" in digest
     assert "Garage: CO₂" not in digest  # its reading came after the night
@@ -650,11 +610,9 @@ async def test_a_send_that_times_out_is_retried_and_arrives_once(
     uid, _ = await co2_device(sessions, emulator)
     emulator.hang_next["sendMessage"] = [3.0]
     await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
-    for chat in (OWNER.id, ADMIN.id):
-        await emulator.wait_for(partial(_last_says, emulator, chat, "too high"), timeout=20)
+    for user in (OWNER, ADMIN):
+        await emulator.wait_for_message(user, "too high", timeout=20)
     for chat in (OWNER.id, ADMIN.id):
         assert len([m for m in emulator.bot_messages(chat) if "too high" in m.plain]) == 1
-    async with sessions() as session:
-        rows = (await session.scalars(select(OutboxMessage))).all()
-    assert {r.status for r in rows} == {"sent"}
+    rows = await eventually(lambda: _all_sent(sessions))  # sent, and recorded as sent
     assert max(r.attempts for r in rows) == 1  # the lost request was retried once

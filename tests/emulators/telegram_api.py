@@ -454,6 +454,18 @@ class TelegramEmulator:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.2))
 
+    async def wait_for_message(
+        self, user: FakeUser, words: str, timeout: float = 10.0
+    ) -> ChatMessage:
+        """Wait until the bot's latest message to `user` contains `words`; return it."""
+
+        def latest() -> ChatMessage | None:
+            sent = self.bot_messages(user.id)
+            return sent[-1] if sent and words in sent[-1].plain else None
+
+        message: ChatMessage = await self.wait_for(latest, timeout)
+        return message
+
     async def reply_to(self, user: FakeUser, text: str, timeout: float = 10.0) -> ChatMessage:
         """Send `text` and wait for the next message the bot sends back."""
         before = len(self.bot_messages(user.id))
