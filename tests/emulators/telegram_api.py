@@ -155,6 +155,8 @@ class TelegramEmulator:
     # The next N calls of a method hang this many seconds and are then dropped unprocessed,
     # as when a request is lost on the way to Telegram.
     hang_next: dict[str, list[float]] = field(default_factory=dict)
+    # From the Nth call of a method on, calls hang this long and are dropped (a dead link).
+    hang_from: dict[str, tuple[int, float]] = field(default_factory=dict)
     blocked_by: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -201,6 +203,9 @@ class TelegramEmulator:
                 raise self.fail_next[method].pop(0)
             if self.hang_next.get(method):
                 await asyncio.sleep(self.hang_next[method].pop(0))
+                raise ApiError(504, "Gateway Timeout")
+            if method in self.hang_from and len(self.calls(method)) >= self.hang_from[method][0]:
+                await asyncio.sleep(self.hang_from[method][1])
                 raise ApiError(504, "Gateway Timeout")
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
