@@ -25,6 +25,14 @@ class RedisKeys:
         """Pub/sub channel that wakes the bot's outbox delivery."""
         return f"{self.prefix}:outbox"
 
+    def pace_chat(self, chat: int) -> str:
+        """Set for a second after a message to a chat (shared by every bot instance)."""
+        return f"{self.prefix}:pace:chat:{chat}"
+
+    def pace_second(self, second: int) -> str:
+        """Counter of messages sent in one wall-clock second (shared by every bot instance)."""
+        return f"{self.prefix}:pace:second:{second}"
+
     @property
     def ingest_rejected(self) -> str:
         """Hash of rejected-message counters by reason."""

@@ -75,7 +75,9 @@ class OutboxNotifier:
         self._keys = keys
         self._default_tz = default_tz
         self.options = options or DeliveryOptions()
-        self._pacer = Pacer(self.options.overall_per_second, self.options.per_chat_seconds)
+        self._pacer = Pacer(
+            redis, keys, self.options.overall_per_second, self.options.per_chat_seconds
+        )
         self._wake = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -139,7 +141,7 @@ class OutboxNotifier:
             rows = _one_message(await outbox.lock_chat(chat, MAX_PER_MESSAGE))
             user = await UserRepository(session).get(chat) if rows else None
             rows = await self._hold_for_quiet_hours(outbox, rows, user)
-            if not rows:
+            if not rows or not await self._pacer.take_chat(chat):
                 return 0
             await self._pacer.before_send()
             try:
@@ -147,8 +149,6 @@ class OutboxNotifier:
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 await self._settle_failure(session, chat, rows, err)
                 return 0
-            finally:
-                self._pacer.sent_to(chat)
             await outbox.mark_sent([r.id for r in rows], message_id, clock.now())
             return len(rows)
 
