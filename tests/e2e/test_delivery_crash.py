@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import re
 import signal
@@ -102,3 +103,54 @@ async def test_a_killed_bot_loses_nothing_and_repeats_nothing(
             for name in re.findall(r"Room\d\d", m.plain)
         ]
         assert seen == names, person  # every alert once, in the order it happened
+
+
+async def test_two_bot_instances_share_the_limits_and_never_send_twice(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    person = PEOPLE[0]
+    emulator.open_chat(person)
+    names = [f"Room{i:02d}" for i in range(6)]
+    device_ids = [(await add_device(sessions, unique_uid(), name=n)).device.id for n in names]
+    await add_member(sessions, person.id, device_ids[0], "viewer", name=person.first_name)
+    async with sessions() as session, session.begin():
+        session.add_all(
+            Membership(user_id=person.id, device_id=d, role="viewer") for d in device_ids[1:]
+        )
+    bots = [await start_bot(settings, emulator) for _ in range(2)]
+    try:
+        for i, device_id in enumerate(device_ids):  # one alert after another, each on its own
+            async with sessions() as session, session.begin():
+                await record_changes(
+                    session,
+                    [Change(device_id, Kind.OFFLINE, "", True, "warning", None, None, now_plus(i))],
+                )
+
+        async def all_sent() -> bool:
+            async with sessions() as session:
+                rows = (await session.scalars(select(OutboxMessage.status))).all()
+            return len(rows) == len(names) and set(rows) == {"sent"}
+
+        await eventually(all_sent, timeout=60, interval=0.2)
+    finally:
+        for process in bots:
+            process.terminate()
+            await process.wait()
+    seen = [
+        name for m in emulator.bot_messages(person.id) for name in re.findall(r"Room\d\d", m.plain)
+    ]
+    assert seen == names
+    times = [
+        t
+        for (method, params), t in zip(emulator.requests, emulator.request_times, strict=True)
+        if method == "sendMessage" and int(params["chat_id"]) == person.id
+    ]
+    assert all(b - a >= 0.9 for a, b in itertools.pairwise(times))
+
+
+def now_plus(seconds: int) -> float:
+    return clock.now().timestamp() + seconds
