@@ -42,6 +42,8 @@ from core.users.repository import UserRepository
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300
 MAX_PER_MESSAGE = 25
+# Telegram lets bots edit their messages for 48 hours; stay well inside that.
+EDITABLE_FOR = timedelta(hours=24)
 # Rows this old when they finally go out were held up (the bot was down, Telegram refused):
 # they are summarised as such rather than replayed as if they were news.
 STALE_AFTER = timedelta(minutes=2)
@@ -145,7 +147,9 @@ class OutboxNotifier:
                 return 0
             await self._pacer.before_send()
             try:
-                message_id = await self._send(chat, rows, user)
+                message_id = await self._edit_combined(outbox, chat, rows, user)
+                if message_id is None:
+                    message_id = await self._send(chat, rows, user)
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 await self._settle_failure(session, chat, rows, err)
                 return 0
@@ -189,6 +193,35 @@ class OutboxNotifier:
         if held:
             await outbox.hold(held, until)
         return [r for r in rows if r.severity == "critical"]
+
+    async def _edit_combined(
+        self, outbox: OutboxRepository, chat: int, rows: Sequence[OutboxMessage], user: User | None
+    ) -> int | None:
+        """A closing whose opening went out in a combined message updates that message instead.
+
+        Returns the edited message's id, or None when a new message is needed.
+        """
+        row = rows[0]
+        if len(rows) != 1 or row.event != "closed" or row.episode_id is None:
+            return None
+        since = clock.now() - EDITABLE_FOR
+        together = await outbox.combined_with_opening(chat, row.episode_id, since)
+        if not together or together[0].message_id is None:
+            return None
+        tr = translator(user.language if user else None)
+        zone = clock.zone(user.timezone if user else None, self._default_tz)
+        text = combined_text([r.payload for r in [*together, row]], tr, zone)
+        try:
+            await self._bot.edit_message_text(text, chat_id=chat, message_id=together[0].message_id)
+        except TelegramBadRequest as err:  # deleted, or too old after all: say it anew
+            log.info(
+                "could not update message %s in chat %s: %s",
+                together[0].message_id,
+                chat,
+                err.message,
+            )
+            return None
+        return together[0].message_id
 
     async def _send(self, chat: int, rows: Sequence[OutboxMessage], user: User | None) -> int:
         tr = translator(user.language if user else None)

@@ -145,6 +145,31 @@ class OutboxRepository:
             .values(status="failed", last_error=reason[:256])
         )
 
+    async def combined_with_opening(
+        self, user_id: int, episode_id: int, since: datetime
+    ) -> Sequence[OutboxMessage]:
+        """The rows sent together in the message that told `user_id` of this episode opening,
+        when that message listed several alerts and is recent enough to edit."""
+        opening = await self._session.scalar(
+            select(OutboxMessage.message_id).where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.episode_id == episode_id,
+                OutboxMessage.event == "opened",
+                OutboxMessage.status == "sent",
+                OutboxMessage.sent_at >= since,
+            )
+        )
+        if opening is None:
+            return []
+        rows = (
+            await self._session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.user_id == user_id, OutboxMessage.message_id == opening)
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+        return rows if len(rows) > 1 else []
+
     async def deliveries_of(self, episode_id: int) -> Sequence[OutboxMessage]:
         """Return the sent messages about an episode (to edit them later)."""
         query = select(OutboxMessage).where(

@@ -204,6 +204,10 @@ async def test_acknowledge_shows_everyone_who_and_mute_silences(
     assert note.message_id != admin_alert.message_id
     assert "Acknowledge" not in [b["text"] for b in admin_alert.buttons()]
 
+    await emulator.press(ADMIN, admin_alert, "Open device")
+    card = await emulator.wait_for_message(ADMIN, "Your role: admin")
+    assert "Bedroom" in card.plain and "CO₂: 1500 ppm" in card.plain
+
     query = await emulator.press(ADMIN, admin_alert, "Mute")
     answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
     assert "no alerts for you for 1 hour" in answer["text"]
@@ -616,3 +620,44 @@ async def test_a_send_that_times_out_is_retried_and_arrives_once(
         assert len([m for m in emulator.bot_messages(chat) if "too high" in m.plain]) == 1
     rows = await eventually(lambda: _all_sent(sessions))  # sent, and recorded as sent
     assert max(r.attempts for r in rows) == 1  # the lost request was retried once
+
+
+async def test_a_closing_updates_the_combined_message_that_announced_it(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    emulator.open_chat(OWNER)
+    hall = (await add_device(sessions, unique_uid(), name="Hall")).device.id
+    lab = (await add_device(sessions, unique_uid(), name="Lab")).device.id
+    await add_member(sessions, OWNER.id, hall, "owner", name="Anna")
+    async with sessions() as session, session.begin():
+        session.add(Membership(user_id=OWNER.id, device_id=lab, role="owner"))
+    t0 = clock.now().timestamp()
+    async with sessions() as session, session.begin():
+        await record_changes(
+            session,
+            [
+                Change(hall, Kind.HIGH, "co2", True, "warning", 1300, 1000, t0),
+                Change(lab, Kind.HIGH, "co2", True, "warning", 1400, 1000, t0),
+            ],
+        )
+    stop = asyncio.Event()
+    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
+    task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
+    try:
+        combined = await emulator.wait_for_message(OWNER, "2 alerts")
+        async with sessions() as session, session.begin():
+            await record_changes(
+                session, [Change(hall, Kind.HIGH, "co2", False, "warning", 800, 1000, t0 + 300)]
+            )
+        await emulator.wait_for(lambda: "over now" in combined.plain, timeout=15)
+        await emulator.reply_to(OWNER, "/help")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+    assert "Hall (" in combined.plain and "over now" in combined.plain
+    assert "CO₂ too high — Lab" in combined.plain
+    assert [m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain] == [combined]
