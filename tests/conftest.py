@@ -129,8 +129,9 @@ async def forget_mqtt_session(client_id: str) -> None:
     """Drop the broker's persistent session of `client_id` (it would queue messages forever)."""
     host_port = MQTT_URL.removeprefix("mqtt://")
     host, _, port = host_port.partition(":")
-    async with aiomqtt.Client(host, int(port or 1883), identifier=client_id, clean_session=True):
-        pass
+    client = aiomqtt.Client(host, int(port or 1883), identifier=client_id, clean_session=True)
+    async with client:
+        return  # connecting with a clean session is what drops the old one
 
 
 @pytest.fixture

@@ -464,10 +464,9 @@ async def test_processor_killed_during_an_episode_sends_no_duplicate(
             sys.executable, "-m", "processor", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
         )
         assert process.stderr is not None
-        while b"connected to MQTT broker" not in await asyncio.wait_for(
-            process.stderr.readline(), 30
-        ):
-            pass
+        line = b""
+        while b"connected to MQTT broker" not in line:
+            line = await asyncio.wait_for(process.stderr.readline(), 30)
         return process
 
     first = await start()
