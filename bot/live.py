@@ -20,6 +20,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cancellation import being_cancelled
 from bot.i18n import Translator
 from bot.render import devices as render
 from core import clock
@@ -122,7 +123,7 @@ class LiveViews:
                     self._mark_all_dirty()  # catch up on anything missed while away
                     await self._follow(pubsub)
             except (RedisError, OSError) as err:
-                if _being_cancelled():  # redis-py turns a cancelled read into ConnectionError
+                if being_cancelled():  # redis-py turns a cancelled read into ConnectionError
                     raise asyncio.CancelledError from err
                 log.warning("live views lost Redis (%s); resubscribing in %.0f s", err, backoff)
                 await asyncio.sleep(backoff)
@@ -218,8 +219,3 @@ class LiveViews:
 def _shown(view: DeviceView) -> tuple[object, ...]:
     """What the reader sees change: readings and online state (not the clock)."""
     return (tuple(sorted(view.live.values.items())), view.device.is_online)
-
-
-def _being_cancelled() -> bool:
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0

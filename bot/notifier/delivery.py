@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cancellation import being_cancelled
 from bot.i18n import translator
 from bot.keyboards.alerts import alert_buttons, open_only
 from bot.notifier.pacing import Pacer
@@ -120,8 +121,7 @@ class OutboxNotifier:
                         if await pubsub.get_message(timeout=5.0) is not None:
                             self._wake.set()
             except (RedisError, OSError) as err:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():  # a cancelled read surfaces so
+                if being_cancelled():  # redis-py turns a cancelled read into ConnectionError
                     raise asyncio.CancelledError from err
                 log.info("outbox wake-ups unavailable (%s); polling meanwhile", err)
                 await asyncio.sleep(self.options.poll_seconds * 5)

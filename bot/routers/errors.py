@@ -31,7 +31,8 @@ async def domain_error(event: ErrorEvent, tr: Translator | None = None) -> None:
     assert isinstance(err, DomainError)  # noqa: S101 - guaranteed by the filter
     log.info("update %s refused: %s", event.update.update_id, err.describe())
     tr = tr or translator(None)
-    await _answer(event, tr(err.key, **{k: str(v) for k, v in err.args_for_text.items()}))
+    args = {k: v if isinstance(v, int | float) else str(v) for k, v in err.args_for_text.items()}
+    await _answer(event, tr(err.key, **args))
 
 
 async def unexpected_error(event: ErrorEvent, tr: Translator | None = None) -> None:

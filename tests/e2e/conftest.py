@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -48,3 +49,20 @@ async def bot(
     yield RunningBot(task, stop)
     stop.set()
     await asyncio.wait_for(task, 15)
+
+
+@asynccontextmanager
+async def bot_running(
+    settings: Settings, emulator: TelegramEmulator, options: BotOptions | None = None
+) -> AsyncIterator[None]:
+    """Run the bot for a block of a test (for tests that prepare things while it is down)."""
+    stop = asyncio.Event()
+    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
+    task = asyncio.create_task(
+        run_bot(bot_settings, stop, options or BotOptions(polling_timeout=1))
+    )
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)

@@ -13,10 +13,9 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import BotOptions, run_bot
+from bot.app import BotOptions
 from bot.notifier.delivery import DeliveryOptions
 from core import clock
-from core.access.models import Membership
 from core.alerts.models import AlertEpisode
 from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind
@@ -28,7 +27,7 @@ from core.users.models import User
 from core.users.service import set_quiet_hours
 from processor.app import run_processor
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, bot_running
 from tests.emulators.telegram_api import ApiError, ChatMessage, FakeUser, TelegramEmulator
 from tests.integration.helpers import add_device, add_member, rollup_count, set_config
 
@@ -356,15 +355,10 @@ async def test_alerts_due_together_go_as_one_message(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     emulator.open_chat(OWNER)  # the bot is not running while the alerts pile up
-    seed = (await add_device(sessions, unique_uid(), name="Seed")).device.id
-    await add_member(sessions, OWNER.id, seed, "owner", name="Anna")  # registers Anna too
     names = ["Kitchen", "Hall", "Garage"]
-    device_ids = []
-    for name in names:
-        device_id = (await add_device(sessions, unique_uid(), name=name)).device.id
-        async with sessions() as session, session.begin():
-            session.add(Membership(user_id=OWNER.id, device_id=device_id, role="owner"))
-        device_ids.append(device_id)
+    device_ids = [(await add_device(sessions, unique_uid(), name=n)).device.id for n in names]
+    for device_id in device_ids:
+        await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
     now = clock.now().timestamp()
     async with sessions() as session, session.begin():
         recorded = await record_changes(
@@ -373,17 +367,11 @@ async def test_alerts_due_together_go_as_one_message(
         )
     assert [r.notified for r in recorded] == [1, 1, 1]
 
-    stop = asyncio.Event()
-    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
-    task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
-    try:
+    async with bot_running(settings, emulator):
         message = await emulator.wait_for(
             lambda: emulator.bot_messages(OWNER.id) and emulator.bot_messages(OWNER.id)[-1]
         )
         await emulator.reply_to(OWNER, "/help")  # give delivery time to send anything more
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
     assert message.plain.startswith("📴 3 devices went offline")
     assert all(name in message.plain for name in names)
     alerts = [m for m in emulator.bot_messages(OWNER.id) if "offline" in m.plain]
@@ -403,9 +391,8 @@ async def test_after_downtime_a_chat_gets_one_summary_not_a_replay(
     emulator.open_chat(OWNER)
     hall = (await add_device(sessions, unique_uid(), name="Hall")).device.id
     lab = (await add_device(sessions, unique_uid(), name="Lab")).device.id
-    await add_member(sessions, OWNER.id, hall, "owner", name="Anna")
-    async with sessions() as session, session.begin():
-        session.add(Membership(user_id=OWNER.id, device_id=lab, role="owner"))
+    for device_id in (hall, lab):
+        await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
     t0 = clock.now().timestamp() - 3600
     async with sessions() as session, session.begin():
         await record_changes(
@@ -423,17 +410,11 @@ async def test_after_downtime_a_chat_gets_one_summary_not_a_replay(
             update(OutboxMessage).values(created_at=clock.now() - timedelta(hours=1))
         )  # held up for an hour
 
-    stop = asyncio.Event()
-    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
-    task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
-    try:
+    async with bot_running(settings, emulator):
         summary = await emulator.wait_for(
             lambda: emulator.bot_messages(OWNER.id) and emulator.bot_messages(OWNER.id)[-1]
         )
         await emulator.reply_to(OWNER, "/help")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
     lines = summary.plain.split("\n")
     assert lines[0] == "📭 While Dozor was unreachable (2 alerts):"
     assert lines[1].startswith("• 🟠 CO₂ too high — Hall (") and lines[1].endswith("over now)")
@@ -631,9 +612,8 @@ async def test_a_closing_updates_the_combined_message_that_announced_it(
     emulator.open_chat(OWNER)
     hall = (await add_device(sessions, unique_uid(), name="Hall")).device.id
     lab = (await add_device(sessions, unique_uid(), name="Lab")).device.id
-    await add_member(sessions, OWNER.id, hall, "owner", name="Anna")
-    async with sessions() as session, session.begin():
-        session.add(Membership(user_id=OWNER.id, device_id=lab, role="owner"))
+    for device_id in (hall, lab):
+        await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
     t0 = clock.now().timestamp()
     async with sessions() as session, session.begin():
         await record_changes(
@@ -643,10 +623,7 @@ async def test_a_closing_updates_the_combined_message_that_announced_it(
                 Change(lab, Kind.HIGH, "co2", True, "warning", 1400, 1000, t0),
             ],
         )
-    stop = asyncio.Event()
-    bot_settings = settings.model_copy(update={"telegram_api_url": emulator.url})
-    task = asyncio.create_task(run_bot(bot_settings, stop, BotOptions(polling_timeout=1)))
-    try:
+    async with bot_running(settings, emulator):
         combined = await emulator.wait_for_message(OWNER, "2 alerts")
         async with sessions() as session, session.begin():
             await record_changes(
@@ -654,9 +631,6 @@ async def test_a_closing_updates_the_combined_message_that_announced_it(
             )
         await emulator.wait_for(lambda: "over now" in combined.plain, timeout=15)
         await emulator.reply_to(OWNER, "/help")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
     assert "Hall (" in combined.plain and "over now" in combined.plain
     assert "CO₂ too high — Lab" in combined.plain
     assert [m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain] == [combined]

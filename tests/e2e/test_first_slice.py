@@ -143,7 +143,7 @@ async def test_repeated_wrong_codes_are_rate_limited(
     for _ in range(5):
         assert "does not match" in (await emulator.reply_to(STRANGER, "/add 00000-00000")).plain
     limited = await emulator.reply_to(STRANGER, f"/add {provisioned.claim_code}")
-    assert "Too many wrong codes" in limited.plain
+    assert "Too many wrong codes. Try again in 15 minutes." in limited.plain
     async with sessions() as session:
         assert (await session.scalars(select(Membership))).all() == []
 

@@ -141,3 +141,8 @@ def test_an_alert_that_opened_and_closed_while_away_is_one_line() -> None:
 def test_one_alert_reads_in_the_singular() -> None:
     text = combined_text([_payload("opened", "Hall", NOW.timestamp())] * 1, TR, WARSAW)
     assert text.startswith("⚠️ <b>One alert</b>")
+
+
+def test_counts_pick_their_plural_forms() -> None:
+    assert TR("error-too-many-attempts", minutes=1).endswith("Try again in a minute.")
+    assert TR("error-too-many-attempts", minutes=15).endswith("Try again in 15 minutes.")
