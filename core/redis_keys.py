@@ -54,6 +54,24 @@ class RedisKeys:
         return f"{self.prefix}:claim:failures"
 
     @property
+    def command_stream(self) -> str:
+        """Stream of command and config-push requests, consumed by the processors' group."""
+        return f"{self.prefix}:commands"
+
+    @property
+    def command_group(self) -> str:
+        """Consumer group of the processors on the command stream."""
+        return "processors"
+
+    def command_result(self, command_id: str) -> str:
+        """List where a command's result is pushed for the waiting bot."""
+        return f"{self.prefix}:command:{command_id}:result"
+
+    def config_watch(self, device_id: int) -> str:
+        """Hash of settings messages waiting for the device to apply its config."""
+        return f"{self.prefix}:config:watch:{device_id}"
+
+    @property
     def fsm(self) -> str:
         """Prefix of the bot's conversation state."""
         return f"{self.prefix}:fsm"

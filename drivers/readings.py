@@ -15,6 +15,7 @@ class Telemetry:
     firmware_version: str | None = None
     ip: str | None = None
     uptime: float | None = None
+    config_version: int | None = None  # the config version the device runs
     # Fields dropped from an otherwise good message: (reason, field name).
     dropped: tuple[tuple[str, str], ...] = field(default=())
 
@@ -29,6 +30,16 @@ class StatusChange:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandAck:
+    """A device's answer to a command, matched to it by `command_id`."""
+
+    uid: str
+    command_id: str
+    ok: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Rejected:
     """A message that could not be used at all, with the reason (a short stable word)."""
 
@@ -37,4 +48,4 @@ class Rejected:
     detail: str = ""
 
 
-Decoded = Telemetry | StatusChange | Rejected
+Decoded = Telemetry | StatusChange | CommandAck | Rejected

@@ -66,6 +66,10 @@ class AlertEngine:
                     open=True
                 )
 
+    def forget_rules(self, device_id: int) -> None:
+        """Re-read a device's alert settings at its next reading (they were just changed)."""
+        self._rules.pop(device_id, None)
+
     async def refresh_rules(self, device_ids: Iterable[int]) -> None:
         """Read the alert settings of devices not looked at recently."""
         now = clock.monotonic()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from core.redis_keys import RedisKeys
 from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
 from processor.alerting import AlertEngine
+from processor.commands import CommandExecutor
 from processor.ingest.directory import DeviceDirectory
 from processor.ingest.pipeline import IngestPipeline
 from processor.ingest.quarantine import Quarantine
@@ -30,6 +32,7 @@ from processor.jobs.digests import DigestJob
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, listen
+from processor.mqtt.publisher import Publisher
 from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
 
@@ -83,11 +86,16 @@ async def run_processor(
         flush_interval=settings.ingest_flush_ms / 1000,
     )
     address = BrokerAddress.from_url(settings.mqtt_url)
+    publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
+    executor = CommandExecutor(redis, keys, sessions, publisher, alerts.forget_rules)
+    pipeline.on_ack = executor.record_ack
     tasks = [
         asyncio.create_task(
             listen(address, settings.mqtt_client_id, SUBSCRIPTIONS, pipeline.submit, stop, ready)
         ),
         asyncio.create_task(pipeline.run()),
+        asyncio.create_task(publisher.run()),
+        asyncio.create_task(executor.run()),
     ]
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))

@@ -22,7 +22,8 @@ class Action(StrEnum):
     CONTROL = "control"
     CONFIGURE = "configure"
     INVITE = "invite"
-    MANAGE_MEMBERS = "manage_members"
+    MANAGE_MEMBERS = "manage_members"  # see members, change roles, revoke, transfer, remove
+    READ_AUDIT = "read_audit"
 
 
 _ALLOWED: Final[dict[Role, frozenset[Action]]] = {
@@ -31,6 +32,12 @@ _ALLOWED: Final[dict[Role, frozenset[Action]]] = {
         {Action.VIEW, Action.RECEIVE_ALERTS, Action.CONTROL, Action.CONFIGURE, Action.INVITE}
     ),
     Role.VIEWER: frozenset({Action.VIEW, Action.RECEIVE_ALERTS}),
+}
+# Roles a member may hand out, by their own role (ARCHITECTURE.md: admins invite viewers only).
+_MAY_GRANT: Final[dict[Role, frozenset[Role]]] = {
+    Role.OWNER: frozenset({Role.ADMIN, Role.VIEWER}),
+    Role.ADMIN: frozenset({Role.VIEWER}),
+    Role.VIEWER: frozenset(),
 }
 
 
@@ -41,6 +48,11 @@ def allows(role: Role | None, action: Action) -> bool:
 
 def may_invite_as(role: Role | None, invited: Role) -> bool:
     """Say whether a member with `role` may invite someone as `invited` (admins: viewers only)."""
-    if role is Role.OWNER:
-        return invited is not Role.OWNER
-    return role is Role.ADMIN and invited is Role.VIEWER
+    return role is not None and invited in _MAY_GRANT[role]
+
+
+def grantable_roles(role: Role | None) -> list[Role]:
+    """Return the roles a member with `role` may invite as, highest first."""
+    if role is None:
+        return []
+    return [r for r in (Role.ADMIN, Role.VIEWER) if r in _MAY_GRANT[role]]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
 from core.access.policy import Role
 from core.devices.models import Device
+from core.users.models import User
 
 
 class MembershipRepository:
@@ -55,6 +56,18 @@ class MembershipRepository:
         rows = await self._session.execute(query)
         return [(device, Role(role)) for device, role in rows.all()]
 
+    async def members_of(self, device_id: int) -> Sequence[tuple[User, Role]]:
+        """Return a device's members with their role: owner first, then by name."""
+        order = {Role.OWNER: 0, Role.ADMIN: 1, Role.VIEWER: 2}
+        query = (
+            select(User, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.device_id == device_id)
+            .order_by(User.first_name, User.id)
+        )
+        rows = [(user, Role(role)) for user, role in (await self._session.execute(query)).all()]
+        return sorted(rows, key=lambda pair: order[pair[1]])
+
     async def has_owner(self, device_id: int) -> bool:
         """Say whether the device has an owner."""
         found = await self._session.scalar(
@@ -71,6 +84,23 @@ class MembershipRepository:
             .where(Membership.user_id == user_id, Membership.device_id == device_id)
             .values(muted_until=until)
         )
+
+    async def set_role(self, user_id: int, device_id: int, role: Role) -> None:
+        """Change a member's role."""
+        await self._session.execute(
+            update(Membership)
+            .where(Membership.user_id == user_id, Membership.device_id == device_id)
+            .values(role=role.value)
+        )
+
+    async def remove(self, user_id: int, device_id: int) -> bool:
+        """Delete a membership; return whether there was one."""
+        result = await self._session.execute(
+            delete(Membership).where(
+                Membership.user_id == user_id, Membership.device_id == device_id
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def add(self, user_id: int, device_id: int, role: Role) -> None:
         """Stage a membership."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
@@ -12,6 +13,8 @@ from core.audit.repository import AuditRepository
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.errors import AccessDenied
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +27,35 @@ class Grant:
 
 
 async def require(session: AsyncSession, user_id: int, device_id: int, action: Action) -> Grant:
-    """Return the device and role, or raise AccessDenied (same answer as for a missing device)."""
+    """Return the device and role, or raise AccessDenied (same answer as for a missing device).
+
+    Membership and role are read afresh on every call: a button or a prompt never carries
+    authority, so a revoked member or a removed device is refused at the next press.
+    """
     membership = await MembershipRepository(session).get(user_id, device_id)
     role = Role(membership.role) if membership else None
     device = await DeviceRepository(session).get(device_id) if membership else None
     if device is None or membership is None or role is None or not allows(role, action):
-        raise AccessDenied
+        raise AccessDenied(device_id=device_id, action=action.value)
     return Grant(device, role, membership.notifications)
+
+
+async def record_refusal(
+    sessions: async_sessionmaker[AsyncSession], user_id: int, err: AccessDenied
+) -> None:
+    """Write a refused attempt to the audit log (forged or stale buttons, strangers' commands)."""
+    device_id = err.args_for_text.get("device_id")
+    action = err.args_for_text.get("action")
+    async with sessions() as session:
+        exists = isinstance(device_id, int) and await DeviceRepository(session).get(device_id)
+        AuditRepository(session).record(
+            "access.denied",
+            actor_user_id=user_id,
+            device_id=device_id if exists and isinstance(device_id, int) else None,
+            after={"action": action, "device_id": device_id},
+        )
+        await session.commit()
+    log.info("user %s refused %s on device %s", user_id, action, device_id)
 
 
 async def toggle_notifications(session: AsyncSession, user_id: int, device_id: int) -> Grant:

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.devices.models import Device, DeviceType
+from core.devices.models import Device, DeviceConfig, DeviceType
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,13 @@ class ContactRow:
     firmware_version: str | None = None
     ip: str | None = None
 
+
+_APPLY_CONFIG_VERSIONS = text("""
+UPDATE device_configs AS c SET applied_version = v.version
+FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[])) AS v(id, version)
+WHERE c.device_id = v.id AND c.applied_version IS DISTINCT FROM v.version
+RETURNING c.device_id
+""")
 
 _APPLY_CONTACTS = text("""
 UPDATE devices AS d SET
@@ -79,6 +86,11 @@ class DeviceRepository:
         """Stage a new device."""
         self._session.add(device)
 
+    async def delete(self, device_id: int) -> None:
+        """Delete a device; its memberships, config, history and alerts go with it (cascade)."""
+        await self._session.flush()  # staged rows that name the device are written first
+        await self._session.execute(delete(Device).where(Device.id == device_id))
+
     async def apply_contacts(self, rows: Sequence[ContactRow]) -> None:
         """Write last seen, online flag, firmware and ip of many devices in one statement."""
         ordered = sorted(rows, key=lambda row: row.device_id)  # same lock order everywhere
@@ -93,3 +105,21 @@ class DeviceRepository:
                 "ip": [r.ip for r in ordered],
             },
         )
+
+    async def config(self, device_id: int, *, for_update: bool = False) -> DeviceConfig | None:
+        """Return a device's config row (locked for a change when `for_update`)."""
+        query = select(DeviceConfig).where(DeviceConfig.device_id == device_id)
+        if for_update:
+            query = query.with_for_update()
+        return await self._session.scalar(query)
+
+    async def apply_config_versions(self, versions: dict[int, int]) -> list[int]:
+        """Record the config version each device reports it applied; return those that changed."""
+        if not versions:
+            return []
+        ordered = sorted(versions.items())
+        result = await self._session.execute(
+            _APPLY_CONFIG_VERSIONS,
+            {"ids": [d for d, _ in ordered], "versions": [v for _, v in ordered]},
+        )
+        return [row[0] for row in result.all()]

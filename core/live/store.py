@@ -100,6 +100,12 @@ class LiveStateStore:
                 pipe.publish(self._keys.events_channel, encode_event(update))
         await pipe.execute()
 
+    async def announce(self, device_id: int, uid: str = "") -> None:
+        """Tell every bot instance that something about a device changed (access, config)."""
+        await self._redis.publish(
+            self._keys.events_channel, orjson.dumps({"device_id": device_id, "uid": uid})
+        )
+
     async def read_many(self, device_ids: Iterable[int]) -> dict[int, LiveState]:
         """Read the live state of several devices in one round trip."""
         ids = list(device_ids)

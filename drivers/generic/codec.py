@@ -10,7 +10,7 @@ import orjson
 
 from drivers.generic import limits
 from drivers.generic.topics import parse_topic
-from drivers.readings import Decoded, Rejected, StatusChange, Telemetry
+from drivers.readings import CommandAck, Decoded, Rejected, StatusChange, Telemetry
 
 _METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TEXT_FIELDS: Final = ("firmware_version", "ip")
@@ -30,7 +30,23 @@ def decode(topic: str, payload: bytes, now: float) -> Decoded | None:
         return decode_telemetry(uid, payload, now)
     if kind == "status":
         return decode_status(uid, payload, now)
-    return None
+    return decode_event(uid, payload) if kind == "events" else None
+
+
+def decode_event(uid: str, payload: bytes) -> Decoded | None:
+    """Decode a command result `{"id": …, "ok": …, "error": …}`; other events are not read yet."""
+    try:
+        body = orjson.loads(payload)
+    except orjson.JSONDecodeError as err:
+        return Rejected(uid, "malformed_json", str(err)[:100])
+    if not isinstance(body, dict):
+        return Rejected(uid, "not_an_object", type(body).__name__)
+    if "id" not in body:
+        return None
+    command_id, ok = body.get("id"), body.get("ok")
+    if not isinstance(command_id, str) or not command_id or not isinstance(ok, bool):
+        return Rejected(uid, "bad_command_result", str(body)[:100])
+    return CommandAck(uid, command_id[:64], ok, _text(body.get("error")))
 
 
 def decode_status(uid: str, payload: bytes, now: float) -> Decoded:
@@ -77,6 +93,7 @@ def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
         firmware_version=_text(body.get("firmware_version")),
         ip=_text(body.get("ip")),
         uptime=_number(body.get("uptime")),
+        config_version=_version(body.get("config_version")),
         dropped=tuple(dropped),
     )
 
@@ -109,6 +126,12 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value) if math.isfinite(value) else None
+
+
+def _version(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31:
+        return value
+    return None
 
 
 def _text(value: Any) -> str | None:

@@ -9,7 +9,8 @@ Kind = Literal["telemetry", "status", "config", "commands", "events", "ota", "ot
 
 TELEMETRY_FILTER: Final = "devices/+/telemetry"
 STATUS_FILTER: Final = "devices/+/status"
-SUBSCRIPTIONS: Final = (TELEMETRY_FILTER, STATUS_FILTER)
+EVENTS_FILTER: Final = "devices/+/events"
+SUBSCRIPTIONS: Final = (TELEMETRY_FILTER, STATUS_FILTER, EVENTS_FILTER)
 
 # A uid is what a device calls itself; it becomes part of topics, Redis keys and messages.
 UID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")

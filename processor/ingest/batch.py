@@ -31,6 +31,7 @@ class _DeviceState:
     status_at: float = 0.0
     firmware_version: str | None = None
     ip: str | None = None
+    config_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ class Batch:
         state.online, state.status_at = True, max(state.status_at, reading.at)
         state.firmware_version = reading.firmware_version or state.firmware_version
         state.ip = reading.ip or state.ip
+        if reading.config_version is not None:
+            state.config_version = reading.config_version
         self.points.append(RawPoint(device_id, reading.uid, reading.at, reading.metrics))
 
     def add_status(self, device_id: int, change: StatusChange) -> None:
@@ -144,6 +147,14 @@ class Batch:
                 )
             )
         return updates
+
+    def config_versions(self) -> dict[int, int]:
+        """Return the config version each device reported last in this batch."""
+        return {
+            device_id: state.config_version
+            for device_id, state in self._devices.items()
+            if state.config_version is not None
+        }
 
     def statuses(self) -> list[tuple[int, bool | None, float]]:
         """Return each device's final online flag in this batch and when it was set."""

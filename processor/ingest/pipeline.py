@@ -17,7 +17,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_e
 from core import clock
 from core.live.store import LiveStateStore
 from drivers.generic import codec
-from drivers.readings import Decoded, Rejected, StatusChange, Telemetry
+from drivers.readings import CommandAck, Rejected, StatusChange, Telemetry
 from processor.alerting import AlertEngine, Plan
 from processor.ingest.batch import Batch
 from processor.ingest.directory import DeviceDirectory
@@ -101,11 +101,17 @@ class IngestPipeline:
         self.stats = IngestStats()
         self._outages: set[str] = set()
         self.on_flushed: Callable[[int], Awaitable[None]] | None = None
+        # Command results skip the batch: someone is waiting for them.
+        self.on_ack: Callable[[CommandAck], Awaitable[None]] | None = None
 
     async def submit(self, topic: str, payload: bytes) -> None:
         """Decode a message and add it to the next batch; waits only when sinks fall behind."""
         decoded = codec.decode(topic, payload, clock.now().timestamp())
         if decoded is None:
+            return
+        if isinstance(decoded, CommandAck):
+            if self.on_ack is not None:
+                await self.on_ack(decoded)
             return
         self._accept(topic, payload, decoded)
         if len(self._pending) >= self._batch_size:
@@ -114,7 +120,9 @@ class IngestPipeline:
                 self._room.clear()
                 await self._room.wait()
 
-    def _accept(self, topic: str, payload: bytes, decoded: Decoded) -> None:
+    def _accept(
+        self, topic: str, payload: bytes, decoded: Telemetry | StatusChange | Rejected
+    ) -> None:
         if isinstance(decoded, Rejected):
             self._quarantine.reject(
                 RejectedMessage(decoded.uid, decoded.reason, topic, payload, decoded.detail)
@@ -169,7 +177,10 @@ class IngestPipeline:
             self._influx.offer(to_line(p, types[p.device_id]) for p in batch.points)
         plan = await self._plan_alerts(batch)
         (pg_ok, recorded), (redis_ok, _) = await asyncio.gather(
-            self._retry(lambda: self._postgres.write(contacts, deltas, plan), "PostgreSQL"),
+            self._retry(
+                lambda: self._postgres.write(contacts, deltas, plan, batch.config_versions()),
+                "PostgreSQL",
+            ),
             self._retry(lambda: self._live.write(updates), "Redis"),
         )
         self._directory.note_online({c.device_id: c.online for c in contacts})

@@ -20,12 +20,20 @@ class PostgresSink:
         self._alerts = alerts
 
     async def write(
-        self, contacts: list[ContactRow], deltas: list[RollupDelta], plan: Plan | None = None
+        self,
+        contacts: list[ContactRow],
+        deltas: list[RollupDelta],
+        plan: Plan | None = None,
+        config_versions: dict[int, int] | None = None,
     ) -> list[Recorded]:
-        """Apply contacts, rollup deltas and alert changes (with their outbox rows) at once."""
+        """Apply contacts, rollup deltas, applied config versions and alert changes (with their
+        outbox rows) at once."""
         async with self._sessions() as session, session.begin():
+            devices = DeviceRepository(session)
             if contacts:
-                await DeviceRepository(session).apply_contacts(contacts)
+                await devices.apply_contacts(contacts)
+            if config_versions:
+                await devices.apply_config_versions(config_versions)
             await RollupRepository(session).add_deltas(deltas)
             if self._alerts is not None and plan is not None and plan.changes:
                 return await self._alerts.write(session, plan)

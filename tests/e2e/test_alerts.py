@@ -24,7 +24,7 @@ from core.audit.models import AuditEntry
 from core.outbox.models import OutboxMessage
 from core.settings import Settings
 from core.users.models import User
-from core.users.service import set_quiet_hours
+from core.users.service import set_digest_hour, set_quiet_hours
 from processor.app import run_processor
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
 from tests.e2e.conftest import RunningBot, bot_running
@@ -486,6 +486,8 @@ async def test_quiet_hours_hold_warnings_let_critical_through_and_summarise_late
     hour = clock.now().hour  # the owner's timezone is the default, UTC
     async with sessions() as session:
         await set_quiet_hours(session, OWNER.id, hour, (hour + 2) % 24)
+        # No morning digest falls due during this test, whatever the hour it runs at.
+        await set_digest_hour(session, OWNER.id, (hour + 12) % 24)
     provisioned = await add_device(sessions, unique_uid(), name="Freezer")
     await set_config(
         sessions,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.callbacks import DeviceAction, DeviceOp
 from bot.i18n import translator
@@ -124,7 +124,9 @@ def _payload(
 
 
 def test_an_alert_that_opened_and_closed_while_away_is_one_line() -> None:
-    t0 = NOW.timestamp()
+    # combined_text reads the real clock: times of today (in Warsaw) show without a date.
+    today = datetime.now(WARSAW).date()
+    t0 = datetime.combine(today, time(13, 0), WARSAW).timestamp()
     payloads = [
         _payload("opened", "Hall", t0),
         _payload("opened", "Lab", t0 + 60),

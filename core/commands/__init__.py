@@ -1,0 +1,1 @@
+"""Device commands and config pushes: bot → Redis stream → processor → device, and back."""

@@ -1,0 +1,163 @@
+"""Editing a device config: parse what people type, check it, return the new config (pure).
+
+A config looks like ARCHITECTURE.md's `devices/{uid}/config` payload without its version:
+`{"report_interval": 30, "alerts_enabled": true, "thresholds": {"co2": {"high": 1000}},
+"night_mode": {"start": 22, "end": 7}}`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from copy import deepcopy
+from enum import StrEnum
+from typing import Any, Final
+
+from core.devices import metrics
+from core.errors import InvalidInput
+
+INTERVAL_RANGE: Final = (5, 86_400)  # seconds; below 5 s a battery device would not last
+# Sane limits for thresholds per metric (what the sensors can measure, with a margin).
+THRESHOLD_RANGES: Final[dict[str, tuple[float, float]]] = {
+    "co2": (300, 10_000),
+    "temperature": (-50, 120),
+    "humidity": (0, 100),
+    "pressure": (300, 1_200),
+    "pm1": (0, 1_000),
+    "pm25": (0, 1_000),
+    "pm10": (0, 1_000),
+    "voc": (0, 60_000),
+    "battery": (0, 100),
+    "rssi": (-120, 0),
+    "noise": (0, 140),
+    "lux": (0, 150_000),
+}
+GENERIC_RANGE: Final = (-1e6, 1e6)
+_UNITS: Final = {"": 1, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600}
+_DURATION: Final = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z]*)\s*$")
+
+
+class Field(StrEnum):
+    """What a typed number sets."""
+
+    INTERVAL = "interval"
+    HIGH = "high"
+    LOW = "low"
+    HYSTERESIS = "hysteresis"
+
+
+class BadNumberError(InvalidInput):
+    """The text is not a number."""
+
+    key = "settings-bad-number"
+
+
+class OutOfRangeError(InvalidInput):
+    """The number is outside what makes sense for the metric (`low`, `high`, `unit`)."""
+
+    key = "settings-out-of-range"
+
+
+class HighNotAboveLowError(InvalidInput):
+    """A high threshold must stay above the low one."""
+
+    key = "settings-high-not-above-low"
+
+
+def threshold_range(metric: str) -> tuple[float, float]:
+    """Return the range a threshold of `metric` may take."""
+    return THRESHOLD_RANGES.get(metric, GENERIC_RANGE)
+
+
+def parse_number(text: str) -> float:
+    """Read a number as people type it: `1000`, `22,5`, `-3`, `1 200`, `1000 ppm`."""
+    cleaned = text.strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    match = re.match(r"^([-+]?[0-9]*\.?[0-9]+)", cleaned)
+    if not match:
+        raise BadNumberError
+    value = float(match.group(1))
+    if not math.isfinite(value):
+        raise BadNumberError
+    return value
+
+
+def parse_interval(text: str) -> int:
+    """Read a report interval in seconds: `30`, `30 s`, `5 min`, `1 h`."""
+    match = _DURATION.match(text.lower())
+    if not match or match.group(2) not in _UNITS:
+        raise BadNumberError
+    seconds = round(float(match.group(1).replace(",", ".")) * _UNITS[match.group(2)])
+    low, high = INTERVAL_RANGE
+    if not low <= seconds <= high:
+        raise OutOfRangeError(low=f"{low} s", high=f"{high // 3600} h", unit="")
+    return seconds
+
+
+def _checked(metric: str, value: float, field: Field) -> float:
+    low, high = threshold_range(metric)
+    if field is Field.HYSTERESIS:
+        low, high = 0.0, (high - low) / 4
+    if not low <= value <= high:
+        unit = metrics.unit(metric)
+        raise OutOfRangeError(
+            low=metrics.format_value(metric, low),
+            high=metrics.format_value(metric, high),
+            unit=f" {unit}" if unit else "",
+        )
+    return value
+
+
+def set_interval(config: dict[str, Any], seconds: int) -> dict[str, Any]:
+    """Return the config with a new report interval."""
+    return {**deepcopy(config), "report_interval": seconds}
+
+
+def set_alerts(config: dict[str, Any], *, on: bool) -> dict[str, Any]:
+    """Return the config with the device's alerts switched on or off."""
+    return {**deepcopy(config), "alerts_enabled": on}
+
+
+def set_night_mode(config: dict[str, Any], start: int | None, end: int | None) -> dict[str, Any]:
+    """Return the config with night mode hours (None, None: off)."""
+    new = deepcopy(config)
+    if start is None or end is None:
+        new.pop("night_mode", None)
+        return new
+    if not (0 <= start < 24 and 0 <= end < 24) or start == end:  # noqa: PLR2004 - hours
+        raise InvalidInput
+    new["night_mode"] = {"start": start, "end": end}
+    return new
+
+
+def set_threshold(
+    config: dict[str, Any], metric: str, field: Field, value: float | None
+) -> dict[str, Any]:
+    """Return the config with one threshold field of `metric` set (None: cleared)."""
+    new = deepcopy(config)
+    thresholds = new.setdefault("thresholds", {})
+    spec = dict(thresholds.get(metric) or {})
+    if value is None:
+        spec.pop(field.value, None)
+    else:
+        spec[field.value] = _checked(metric, value, field)
+    high, low = spec.get("high"), spec.get("low")
+    if isinstance(high, int | float) and isinstance(low, int | float) and high <= low:
+        raise HighNotAboveLowError
+    if any(key in spec for key in ("high", "low")):
+        thresholds[metric] = spec
+    else:
+        thresholds.pop(metric, None)
+    if not thresholds:
+        new.pop("thresholds")
+    return new
+
+
+def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the top-level keys that differ, as {"before": …, "after": …} for the audit log."""
+    keys = sorted(set(before) | set(after))
+    diff = {key: (before.get(key), after.get(key)) for key in keys}
+    changed = {key: pair for key, pair in diff.items() if pair[0] != pair[1]}
+    return {
+        "before": {key: pair[0] for key, pair in changed.items()},
+        "after": {key: pair[1] for key, pair in changed.items()},
+    }

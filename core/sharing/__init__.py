@@ -1,0 +1,1 @@
+"""Sharing devices: invites, roles, revocation, ownership transfer and removal."""

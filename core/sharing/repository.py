@@ -1,0 +1,42 @@
+"""All SQL for invites."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.sharing.models import Invite
+
+
+class InviteRepository:
+    """Queries and writes of invites."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, invite: Invite) -> None:
+        """Stage a new invite."""
+        self._session.add(invite)
+
+    async def find_for_use(self, token_hash: str | None, code_hash: str | None) -> Invite | None:
+        """Return the invite with this token or code, locked for this transaction."""
+        conditions = []
+        if token_hash:
+            conditions.append(Invite.token_hash == token_hash)
+        if code_hash:
+            conditions.append(Invite.code_hash == code_hash)
+        if not conditions:
+            return None
+        query = select(Invite).where(or_(*conditions)).with_for_update()
+        return await self._session.scalar(query)
+
+    async def mark_used(self, invite_id: int, user_id: int, at: datetime) -> bool:
+        """Use an invite once; return False when it was used meanwhile."""
+        result = await self._session.execute(
+            update(Invite)
+            .where(Invite.id == invite_id, Invite.used_at.is_(None))
+            .values(used_by=user_id, used_at=at)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

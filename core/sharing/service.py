@@ -1,0 +1,293 @@
+"""Use cases of sharing: invite, join, change a role, revoke, transfer ownership, remove.
+
+Every use case re-reads the actor's role (core.access.service.require), writes the audit log
+and stages notices to the people concerned in the same transaction. After a change of access
+the device is announced on the events channel, so open live views re-check it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import clock
+from core.access.attempts import AttemptLimiter
+from core.access.policy import Action, Role, may_invite_as
+from core.access.repository import MembershipRepository
+from core.access.service import require
+from core.audit.repository import AuditRepository
+from core.devices import claim_codes
+from core.devices.models import Device
+from core.devices.repository import DeviceRepository
+from core.errors import AccessDenied, DomainError, StaleAction
+from core.live.store import LiveStateStore
+from core.outbox.notices import notify
+from core.sharing import tokens
+from core.sharing.models import Invite
+from core.sharing.repository import InviteRepository
+from core.users.models import User
+
+DEFAULT_INVITE_TTL = timedelta(hours=24)
+
+
+class InviteWrongError(DomainError):
+    """No invite has this token or code."""
+
+    key = "invite-wrong"
+
+
+class InviteUsedError(DomainError):
+    """The invite was used already."""
+
+    key = "invite-used"
+
+
+class InviteExpiredError(DomainError):
+    """The invite is too old."""
+
+    key = "invite-expired"
+
+
+class AlreadyMemberError(DomainError):
+    """The person following an invite is a member already (with `role`)."""
+
+    key = "invite-already-member"
+
+
+class MemberGoneError(StaleAction):
+    """The member a button names is no longer a member (or is the owner now)."""
+
+    key = "member-gone"
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvite:
+    """An invite as its creator sees it once: the secrets are not stored."""
+
+    device: Device
+    role: Role
+    token: str
+    code: str
+    expires_at: datetime
+
+    @property
+    def start_payload(self) -> str:
+        """The /start payload of the deep link."""
+        return tokens.LINK_PREFIX + self.token
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """The device someone joined and their role on it."""
+
+    device: Device
+    role: Role
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return "?"
+    return user.first_name or (f"@{user.username}" if user.username else str(user.id))
+
+
+class SharingService:
+    """Sharing use cases; each takes the caller's session and commits it."""
+
+    def __init__(
+        self,
+        live: LiveStateStore,
+        limiter: AttemptLimiter,
+        wake: Callable[[], Awaitable[None]],
+        invite_ttl: timedelta = DEFAULT_INVITE_TTL,
+    ) -> None:
+        self._live = live
+        self._limiter = limiter
+        self._wake = wake
+        self.invite_ttl = invite_ttl
+
+    async def create_invite(
+        self, session: AsyncSession, user_id: int, device_id: int, role: Role
+    ) -> NewInvite:
+        """Create a single-use invite as `role` (owners: admin or viewer; admins: viewer)."""
+        grant = await require(session, user_id, device_id, Action.INVITE)
+        if not may_invite_as(grant.role, role):
+            raise AccessDenied(device_id=device_id, action=f"invite_{role.value}")
+        token, code = tokens.new_token(), tokens.new_code()
+        expires_at = clock.now() + self.invite_ttl
+        invite = Invite(
+            device_id=device_id,
+            role=role.value,
+            created_by=user_id,
+            token_hash=tokens.hash_token(token),
+            code_hash=tokens.hash_code(claim_codes.normalize(code) or ""),
+            expires_at=expires_at,
+        )
+        InviteRepository(session).add(invite)
+        await session.flush()
+        AuditRepository(session).record(
+            "invite.created",
+            actor_user_id=user_id,
+            device_id=device_id,
+            after={"invite_id": invite.id, "role": role.value, "expires_at": str(expires_at)},
+        )
+        await session.commit()
+        return NewInvite(grant.device, role, token, code, expires_at)
+
+    async def accept(
+        self, session: AsyncSession, user_id: int, *, token: str = "", code: str = ""
+    ) -> Joined:
+        """Join the device of an invite (deep-link token or typed code); tell the inviter."""
+        await self._limiter.check(user_id)
+        canonical = claim_codes.normalize(code) if code else None
+        invite = await InviteRepository(session).find_for_use(
+            tokens.hash_token(token) if token else None,
+            tokens.hash_code(canonical) if canonical else None,
+        )
+        if invite is None or invite.used_at is not None:
+            await self._limiter.record_failure(user_id)
+            raise InviteWrongError if invite is None else InviteUsedError
+        if invite.expires_at <= clock.now():
+            raise InviteExpiredError
+        role = await self._join(session, invite, user_id)
+        device = await DeviceRepository(session).get(invite.device_id)
+        assert device is not None  # noqa: S101 - the invite's foreign key holds the device
+        await session.commit()
+        await self._limiter.reset(user_id)
+        await self._wake()
+        return Joined(device, role)
+
+    async def _join(self, session: AsyncSession, invite: Invite, user_id: int) -> Role:
+        members = MembershipRepository(session)
+        role, current = Role(invite.role), await members.role_of(user_id, invite.device_id)
+        if current is not None and (current is not Role.VIEWER or role is Role.VIEWER):
+            # Nothing to gain; the invite stays unused for the person it was meant for.
+            raise AlreadyMemberError(role=current.value)
+        if current is None:
+            members.add(user_id, invite.device_id, role)
+        else:
+            await members.set_role(user_id, invite.device_id, role)
+        await InviteRepository(session).mark_used(invite.id, user_id, clock.now())
+        AuditRepository(session).record(
+            "member.joined",
+            actor_user_id=user_id,
+            device_id=invite.device_id,
+            before={"role": current.value} if current else None,
+            after={"role": role.value, "invite_id": invite.id, "invited_by": invite.created_by},
+        )
+        if await members.role_of(invite.created_by, invite.device_id) is not None:
+            device = await DeviceRepository(session).get(invite.device_id)
+            joiner = await session.get(User, user_id)
+            await notify(
+                session,
+                invite.created_by,
+                "notice-joined",
+                name=_name(joiner),
+                device=device.name if device else "?",
+                role=role.value,
+            )
+        return role
+
+    async def members(
+        self, session: AsyncSession, user_id: int, device_id: int
+    ) -> tuple[Device, Sequence[tuple[User, Role]]]:
+        """Return the device and its members (owners only)."""
+        grant = await require(session, user_id, device_id, Action.MANAGE_MEMBERS)
+        return grant.device, await MembershipRepository(session).members_of(device_id)
+
+    async def member(
+        self, session: AsyncSession, user_id: int, device_id: int, member_id: int
+    ) -> tuple[Device, User, Role]:
+        """Return one member of the device other than the owner (owners only)."""
+        grant = await require(session, user_id, device_id, Action.MANAGE_MEMBERS)
+        role = await MembershipRepository(session).role_of(member_id, device_id)
+        member = await session.get(User, member_id)
+        if role is None or role is Role.OWNER or member is None:
+            raise MemberGoneError
+        return grant.device, member, role
+
+    async def change_role(
+        self, session: AsyncSession, user_id: int, device_id: int, member_id: int, role: Role
+    ) -> Role:
+        """Make a member an admin or a viewer; tell them."""
+        device, _, before = await self.member(session, user_id, device_id, member_id)
+        if role is Role.OWNER:
+            raise StaleAction
+        if before is not role:
+            await MembershipRepository(session).set_role(member_id, device_id, role)
+            AuditRepository(session).record(
+                "member.role",
+                actor_user_id=user_id,
+                device_id=device_id,
+                before={"user_id": member_id, "role": before.value},
+                after={"user_id": member_id, "role": role.value},
+            )
+            await notify(session, member_id, "notice-role", device=device.name, role=role.value)
+        await session.commit()
+        await self._after_access_change(device)
+        return role
+
+    async def revoke(
+        self, session: AsyncSession, user_id: int, device_id: int, member_id: int
+    ) -> User:
+        """Take a member's access away at once; tell them. Returns who it was."""
+        device, member, before = await self.member(session, user_id, device_id, member_id)
+        await MembershipRepository(session).remove(member_id, device_id)
+        AuditRepository(session).record(
+            "member.revoked",
+            actor_user_id=user_id,
+            device_id=device_id,
+            before={"user_id": member_id, "role": before.value},
+        )
+        await notify(session, member_id, "notice-revoked", device=device.name)
+        await session.commit()
+        await self._after_access_change(device)
+        return member
+
+    async def transfer(
+        self, session: AsyncSession, user_id: int, device_id: int, member_id: int
+    ) -> User:
+        """Make a member the owner; the previous owner stays on as an admin."""
+        device, member, before = await self.member(session, user_id, device_id, member_id)
+        members = MembershipRepository(session)
+        await members.set_role(user_id, device_id, Role.ADMIN)
+        await members.set_role(member_id, device_id, Role.OWNER)
+        AuditRepository(session).record(
+            "device.transferred",
+            actor_user_id=user_id,
+            device_id=device_id,
+            before={"owner": user_id, "user_id": member_id, "role": before.value},
+            after={"owner": member_id, "previous_owner_role": Role.ADMIN.value},
+        )
+        await notify(session, member_id, "notice-owner", device=device.name)
+        await session.commit()
+        await self._after_access_change(device)
+        return member
+
+    async def remove_device(self, session: AsyncSession, user_id: int, device_id: int) -> str:
+        """Delete the device with its data; tell every other member. Returns its name."""
+        grant = await require(session, user_id, device_id, Action.MANAGE_MEMBERS)
+        device = grant.device
+        owner = await session.get(User, user_id)
+        for member, _ in await MembershipRepository(session).members_of(device_id):
+            if member.id != user_id:
+                await notify(
+                    session, member.id, "notice-removed", device=device.name, name=_name(owner)
+                )
+        # The audit row keeps what the device was; its device_id becomes NULL with the row.
+        AuditRepository(session).record(
+            "device.removed",
+            actor_user_id=user_id,
+            device_id=device_id,
+            before={"device_id": device_id, "uid": device.uid, "name": device.name},
+        )
+        await DeviceRepository(session).delete(device_id)
+        await session.commit()
+        await self._after_access_change(device)
+        return device.name
+
+    async def _after_access_change(self, device: Device) -> None:
+        await self._live.announce(device.id, device.uid)
+        await self._wake()
