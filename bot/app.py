@@ -20,28 +20,39 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commands_menu import set_commands
+from bot.config_watch import ConfigWatch
 from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
 from bot.middlewares.db_session import DbSessionMiddleware
 from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
 from bot.routers import (
+    admin,
     alerts,
     claim,
+    control,
+    device_settings,
     devices,
     errors,
     fallback,
     history_of_alerts,
     live,
+    members,
+    sharing,
     start,
     user_settings,
 )
 from core.access.attempts import AttemptLimiter
+from core.commands.bus import CommandBus
+from core.commands.service import ControlService
 from core.db import make_engine, make_session_factory
+from core.devices.configuration import ConfigService
 from core.devices.overview import DeviceOverview
 from core.live.store import LiveStateStore
+from core.outbox.wakeup import OutboxWakeup
 from core.redis_keys import RedisKeys
 from core.settings import Settings
+from core.sharing.service import SharingService
 
 log = logging.getLogger(__name__)
 FSM_TTL_SECONDS = 24 * 3600
@@ -56,6 +67,7 @@ class BotOptions:
     live: LiveOptions = field(default_factory=LiveOptions)
     delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
     polling_timeout: int = 25
+    command_timeout: float = 10.0  # how long a command waits for the device's answer
 
 
 @dataclass(slots=True)
@@ -68,6 +80,10 @@ class BotServices:
     overview: DeviceOverview
     limiter: AttemptLimiter
     live: LiveViews
+    sharing: SharingService
+    configs: ConfigService
+    control: ControlService
+    watch: ConfigWatch
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -90,14 +106,22 @@ def build_services(
 ) -> BotServices:
     """Create the services the handlers use."""
     keys = RedisKeys(settings.redis_prefix)
-    overview = DeviceOverview(LiveStateStore(redis, keys))
+    store = LiveStateStore(redis, keys)
+    overview = DeviceOverview(store)
+    limiter = AttemptLimiter(redis, keys.claim_failures_prefix)
+    bus = CommandBus(redis, keys)
+    configs = ConfigService(store, bus)
     return BotServices(
         sessions=sessions,
         redis=redis,
         keys=keys,
         overview=overview,
-        limiter=AttemptLimiter(redis, keys.claim_failures_prefix),
+        limiter=limiter,
         live=LiveViews(bot, sessions, overview, redis, keys, options.live),
+        sharing=SharingService(store, limiter, OutboxWakeup(redis, keys)),
+        configs=configs,
+        control=ControlService(bus, options.command_timeout),
+        watch=ConfigWatch(bot, sessions, configs, redis, keys, settings.tz),
     )
 
 
@@ -115,13 +139,23 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         overview=services.overview,
         limiter=services.limiter,
         live=services.live,
+        sessions=services.sessions,
+        sharing=services.sharing,
+        configs=services.configs,
+        control=services.control,
+        watch=services.watch,
     )
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
     dp.update.outer_middleware(CurrentUserMiddleware(settings.tz))
     dp.include_routers(
         errors.build_router(),
         start.build_router(),
+        admin.build_router(),
         devices.build_router(),
+        device_settings.build_router(),
+        control.build_router(),
+        sharing.build_router(),
+        members.build_router(),
         live.build_router(),
         alerts.build_router(),
         history_of_alerts.build_router(),
@@ -180,6 +214,7 @@ async def run_bot(
     tasks = [
         asyncio.create_task(poll(dp, bot, options)),
         asyncio.create_task(services.live.run()),
+        asyncio.create_task(services.watch.run()),
     ]
     delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)

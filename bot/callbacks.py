@@ -56,3 +56,78 @@ class DigestHour(CallbackData, prefix="dh"):
     """A morning digest hour in /settings."""
 
     hour: int
+
+
+class SettingsOp(StrEnum):
+    """What a settings button does."""
+
+    OPEN = "o"  # the settings screen
+    ALERTS = "a"  # switch the device's alerts on or off
+    ASK = "k"  # prompt for a number (`field`, `metric`)
+    INTERVAL = "i"  # a preset report interval (`value` seconds)
+    METRIC = "m"  # the thresholds of `metric`
+    CLEAR = "x"  # clear `field` of `metric`
+    NIGHT_MENU = "nm"
+    NIGHT = "n"  # night mode preset: `value` = start * 100 + end, -1 = off
+
+
+class SettingsAction(CallbackData, prefix="cf"):
+    """A press on a settings button; `version` is the config version the message showed."""
+
+    op: SettingsOp
+    device_id: int
+    version: int = 0
+    field: str = ""
+    metric: str = ""
+    value: int = 0
+
+
+class PromptCancel(CallbackData, prefix="pc"):
+    """Cancel under a prompt."""
+
+
+class CommandOp(StrEnum):
+    """What a command button does."""
+
+    MENU = "l"
+    ASK = "a"  # confirm a critical command first
+    RUN = "r"
+
+
+class CommandAction(CallbackData, prefix="c"):
+    """A press on a device command button."""
+
+    op: CommandOp
+    device_id: int
+    name: str = ""
+
+
+class ShareAction(CallbackData, prefix="s"):
+    """Share a device: choose the role (`role` empty) or create the invite."""
+
+    device_id: int
+    role: str = ""
+
+
+class MemberOp(StrEnum):
+    """What a member-list button does."""
+
+    LIST = "l"
+    OPEN = "o"
+    ROLE = "r"
+    REVOKE_ASK = "v"
+    REVOKE = "V"
+    TRANSFER_ASK = "t"
+    TRANSFER = "T"
+    LOG = "g"
+    REMOVE_ASK = "x"
+    REMOVE = "X"
+
+
+class MemberAction(CallbackData, prefix="m"):
+    """A press in the owner's screens: members, roles, revoke, transfer, log, removal."""
+
+    op: MemberOp
+    device_id: int
+    user_id: int = 0
+    role: str = ""

@@ -15,6 +15,7 @@ COMMANDS = (
     "live",
     "stop",
     "add",
+    "share",
     "settings",
     "cancel",
     "help",

@@ -7,6 +7,7 @@ from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
 from core.history.models import MinuteRollup
 from core.outbox.models import OutboxMessage
+from core.sharing.models import Invite
 from core.users.models import User
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Device",
     "DeviceConfig",
     "DeviceType",
+    "Invite",
     "Membership",
     "MinuteRollup",
     "OutboxMessage",

@@ -5,9 +5,20 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import DeviceAction, DeviceOp
+from bot.callbacks import (
+    CommandAction,
+    CommandOp,
+    DeviceAction,
+    DeviceOp,
+    MemberAction,
+    MemberOp,
+    SettingsAction,
+    SettingsOp,
+    ShareAction,
+)
 from bot.i18n import Translator
 from bot.render.devices import device_line
+from core.access.policy import Action, allows
 from core.devices.overview import DeviceView
 
 
@@ -23,16 +34,48 @@ def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> Inline
 
 
 def device_card(view: DeviceView, tr: Translator) -> InlineKeyboardMarkup:
-    """My alerts of this device on/off, refresh, back to the list."""
+    """The card's buttons; each shows only to roles that may use it (the server checks anyway)."""
+    device_id, role = view.device.id, view.role
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("devices-alerts-on" if view.notifications else "devices-alerts-off"),
-        callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=view.device.id),
+        callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=device_id),
     )
+    rows = [1]
+    if allows(role, Action.CONTROL):
+        builder.button(
+            text=tr("card-settings"),
+            callback_data=SettingsAction(op=SettingsOp.OPEN, device_id=device_id),
+        )
+        builder.button(
+            text=tr("card-commands"),
+            callback_data=CommandAction(op=CommandOp.MENU, device_id=device_id),
+        )
+        rows.append(2)
+    if allows(role, Action.INVITE):
+        builder.button(text=tr("card-share"), callback_data=ShareAction(device_id=device_id))
+        rows.append(1)
+    if allows(role, Action.MANAGE_MEMBERS):
+        for key, op in (("card-members", MemberOp.LIST), ("card-log", MemberOp.LOG)):
+            builder.button(text=tr(key), callback_data=MemberAction(op=op, device_id=device_id))
+        builder.button(
+            text=tr("card-remove"),
+            callback_data=MemberAction(op=MemberOp.REMOVE_ASK, device_id=device_id),
+        )
+        rows += [2, 1]
     builder.button(
         text=tr("devices-refresh"),
-        callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=view.device.id),
+        callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id),
     )
     builder.button(text=tr("devices-back"), callback_data=DeviceAction(op=DeviceOp.LIST))
-    builder.adjust(1, 2)
+    builder.adjust(*rows, 2)
+    return builder.as_markup()
+
+
+def back_to_card(device_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """A single button back to the device card."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("card-back"), callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id)
+    )
     return builder.as_markup()

@@ -32,8 +32,10 @@ from bot.i18n import translator
 from bot.keyboards.alerts import alert_buttons, open_only
 from bot.notifier.pacing import Pacer
 from bot.render.alerts import alert_text, combined_text, digest_text
+from bot.render.notices import notice_text
 from core import clock
 from core.outbox.models import OutboxMessage
+from core.outbox.notices import NOTICE_EVENT
 from core.outbox.repository import OutboxRepository
 from core.redis_keys import RedisKeys
 from core.users.models import User
@@ -48,6 +50,7 @@ EDITABLE_FOR = timedelta(hours=24)
 # Rows this old when they finally go out were held up (the bot was down, Telegram refused):
 # they are summarised as such rather than replayed as if they were news.
 STALE_AFTER = timedelta(minutes=2)
+SOLO_EVENTS = frozenset({"digest", NOTICE_EVENT})  # never combined with alerts
 
 
 @dataclass(slots=True)
@@ -229,6 +232,8 @@ class OutboxNotifier:
         markup: InlineKeyboardMarkup | None
         if rows[0].event == "digest":
             text, markup = digest_text(rows[0].payload, tr, zone), None
+        elif rows[0].event == NOTICE_EVENT:
+            text, markup = notice_text(rows[0].payload, tr), None
         elif len(rows) == 1:
             row = rows[0]
             text = alert_text(row.payload, tr, zone)
@@ -249,8 +254,8 @@ class OutboxNotifier:
 
 
 def _one_message(rows: Sequence[OutboxMessage]) -> Sequence[OutboxMessage]:
-    """What goes in the next message: a digest alone, or the alerts before it."""
+    """What goes in the next message: a digest or a notice alone, or the alerts before it."""
     for index, row in enumerate(rows):
-        if row.event == "digest":
+        if row.event in SOLO_EVENTS:
             return rows[index : index + 1] if index == 0 else rows[:index]
     return rows

@@ -1,8 +1,6 @@
-"""/add: claim a device with its one-time code, typed as an argument or in reply to a prompt."""
+"""/add: claim a device, or join a shared one, with a code typed as an argument or in reply."""
 
 from __future__ import annotations
-
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -12,8 +10,8 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from core.access.attempts import AttemptLimiter
-from core.devices.service import claim
+from bot.routers.sharing import joined_text
+from core.sharing.service import SharingService
 
 
 class ClaimStates(StatesGroup):
@@ -26,28 +24,28 @@ async def claim_and_reply(
     message: Message,
     code: str,
     session: AsyncSession,
-    limiter: AttemptLimiter,
+    sharing: SharingService,
     state: FSMContext,
     tr: Translator,
 ) -> None:
-    """Claim with `code`; failures raise and are answered by the errors router."""
+    """Use `code` (invite or claim); failures raise and are answered by the errors router."""
     assert message.from_user is not None  # noqa: S101 - callers filter on from_user
-    device = await claim(session, limiter, message.from_user.id, code)
+    joined = await sharing.redeem_code(session, message.from_user.id, code)
     await state.clear()
-    await message.answer(tr("claim-done", name=escape(device.name)))
+    await message.answer(joined_text(joined, tr))
 
 
 async def add_device(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
-    limiter: AttemptLimiter,
+    sharing: SharingService,
     state: FSMContext,
     tr: Translator,
 ) -> None:
     """Claim with the code given, or ask for it."""
     if command.args:
-        await claim_and_reply(message, command.args, session, limiter, state, tr)
+        await claim_and_reply(message, command.args, session, sharing, state, tr)
         return
     await state.set_state(ClaimStates.waiting_code)
     await message.answer(tr("claim-ask"))
@@ -56,12 +54,12 @@ async def add_device(
 async def claim_code_typed(
     message: Message,
     session: AsyncSession,
-    limiter: AttemptLimiter,
+    sharing: SharingService,
     state: FSMContext,
     tr: Translator,
 ) -> None:
     """Claim with the code typed in reply to the prompt."""
-    await claim_and_reply(message, message.text or "", session, limiter, state, tr)
+    await claim_and_reply(message, message.text or "", session, sharing, state, tr)
 
 
 def build_router() -> Router:

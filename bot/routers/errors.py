@@ -9,9 +9,12 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
+from aiogram.types import User as TelegramUser
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator, translator
-from core.errors import DomainError
+from core.access.service import record_refusal
+from core.errors import AccessDenied, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +28,24 @@ async def _answer(event: ErrorEvent, text: str) -> None:
             await update.message.answer(text)
 
 
-async def domain_error(event: ErrorEvent, tr: Translator | None = None) -> None:
-    """Answer a refused action with its text; strangers and missing devices read the same."""
+async def domain_error(
+    event: ErrorEvent,
+    sessions: async_sessionmaker[AsyncSession],
+    tr: Translator | None = None,
+    event_from_user: TelegramUser | None = None,
+) -> None:
+    """Answer a refused action with its text; strangers and missing devices read the same.
+
+    A refusal of access (a forged or stale button, a stranger's command) is also audited.
+    """
     err = event.exception
     assert isinstance(err, DomainError)  # noqa: S101 - guaranteed by the filter
     log.info("update %s refused: %s", event.update.update_id, err.describe())
+    if isinstance(err, AccessDenied) and event_from_user is not None:
+        await record_refusal(sessions, event_from_user.id, err)
+    args_for_text = {k: v for k, v in err.args_for_text.items() if k not in {"device_id", "action"}}
     tr = tr or translator(None)
-    args = {k: v if isinstance(v, int | float) else str(v) for k, v in err.args_for_text.items()}
+    args = {k: v if isinstance(v, int | float) else str(v) for k, v in args_for_text.items()}
     await _answer(event, tr(err.key, **args))
 
 

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.middlewares.current_user import profile_of
 from bot.routers.claim import claim_and_reply
-from core.access.attempts import AttemptLimiter
+from bot.routers.sharing import joined_text
+from core.sharing.service import SharingService
+from core.sharing.tokens import LINK_PREFIX
 from core.users.service import register
 
 CLAIM_LINK_PREFIX = "add-"
@@ -23,18 +25,23 @@ async def start_with_link(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
-    limiter: AttemptLimiter,
+    sharing: SharingService,
     state: FSMContext,
     tr: Translator,
 ) -> None:
-    """Follow a deep link: `add-<claim code>` claims a device; others are not valid (yet)."""
+    """Follow a deep link: `add-<claim code>` claims a device, `join-<token>` an invite."""
     assert message.from_user is not None  # noqa: S101 - filtered above
     await register(session, profile_of(message.from_user))
     payload = command.args or ""
     if payload.startswith(CLAIM_LINK_PREFIX):
         await claim_and_reply(
-            message, payload.removeprefix(CLAIM_LINK_PREFIX), session, limiter, state, tr
+            message, payload.removeprefix(CLAIM_LINK_PREFIX), session, sharing, state, tr
         )
+        return
+    if payload.startswith(LINK_PREFIX):
+        token = payload.removeprefix(LINK_PREFIX)
+        joined = await sharing.accept(session, message.from_user.id, token=token)
+        await message.answer(joined_text(joined, tr))
         return
     await message.answer(tr("start-unknown-link"))
 

@@ -22,6 +22,7 @@ from core.audit.repository import AuditRepository
 from core.devices import claim_codes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
+from core.devices.service import claim
 from core.errors import AccessDenied, DomainError, StaleAction
 from core.live.store import LiveStateStore
 from core.outbox.notices import notify
@@ -158,6 +159,16 @@ class SharingService:
         await self._limiter.reset(user_id)
         await self._wake()
         return Joined(device, role)
+
+    async def redeem_code(self, session: AsyncSession, user_id: int, typed: str) -> Joined:
+        """Use a typed code: an invite's short code, or else a device's claim code."""
+        canonical = claim_codes.normalize(typed)
+        if canonical is not None:
+            found = await InviteRepository(session).find_for_use(None, tokens.hash_code(canonical))
+            if found is not None:
+                return await self.accept(session, user_id, code=typed)
+        device = await claim(session, self._limiter, user_id, typed)
+        return Joined(device, Role.OWNER)
 
     async def _join(self, session: AsyncSession, invite: Invite, user_id: int) -> Role:
         members = MembershipRepository(session)

@@ -6,13 +6,14 @@ start-welcome-back = 👋 Welcome back, { $name }. Your devices: /devices
 start-unknown-link = This link is not valid any more. Ask for a new one, or send /add with a claim code.
 help-text =
     <b>What I can do</b>
-    /devices — your devices; tap one to open its card
+    /devices — your devices; tap one to open its card (settings, commands, sharing, members)
     /status — current readings of all your devices
     /alerts — recent alerts of your devices, open ones first
     /select — choose the device that /live uses
     /live — watch the selected device update in this message
     /stop — stop watching
-    /add — add a device with its claim code
+    /add — add a device with its claim code, or join one with an invitation code
+    /share — invite someone to one of your devices
     /settings — your timezone and quiet hours
     /cancel — cancel what you started
     /help — this help

@@ -1,0 +1,130 @@
+"""Settings messages waiting for their device: edited to "applied" when the device reports it.
+
+A settings message that shows "waiting for the device" is remembered in Redis (per device,
+so any bot instance can finish it, and it survives a restart). When the processor announces
+new state of that device, the version the device applied is read from PostgreSQL; each
+waiting message whose version it reached is taken (HDEL: exactly one instance wins) and
+re-rendered for its reader, access checked again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import orjson
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.cancellation import being_cancelled
+from bot.i18n import translator
+from bot.keyboards import settings as keyboards
+from bot.render import settings as render
+from bot.render.devices import now_context
+from core import clock
+from core.devices.configuration import ConfigService, ConfigView
+from core.devices.repository import DeviceRepository
+from core.errors import DomainError
+from core.live.store import decode_event
+from core.redis_keys import RedisKeys
+from core.users.repository import UserRepository
+
+log = logging.getLogger(__name__)
+WATCH_TTL_SECONDS = 7 * 24 * 3600
+
+
+class ConfigWatch:
+    """Remembers waiting settings messages and edits them once the device caught up."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        configs: ConfigService,
+        redis: Redis,
+        keys: RedisKeys,
+        default_tz: str,
+    ) -> None:
+        self._bot = bot
+        self._sessions = sessions
+        self._configs = configs
+        self._redis = redis
+        self._keys = keys
+        self._default_tz = default_tz
+
+    async def watch(self, chat_id: int, message_id: int, user_id: int, view: ConfigView) -> None:
+        """Remember a message showing `view` until the device applies its version."""
+        if view.applied:
+            return
+        key = self._keys.config_watch(view.device.id)
+        entry = orjson.dumps({"user": user_id, "version": view.version})
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hset(key, f"{chat_id}:{message_id}", entry)
+        pipe.expire(key, WATCH_TTL_SECONDS)
+        await pipe.execute()
+
+    async def run(self) -> None:
+        """Follow device announcements until cancelled; survive Redis restarts."""
+        backoff = 1.0
+        while True:
+            try:
+                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(self._keys.events_channel)
+                    backoff = 1.0
+                    while True:
+                        message = await pubsub.get_message(timeout=1.0)
+                        event = decode_event(message["data"]) if message else None
+                        if event is not None:
+                            await self.check(event.device_id)
+            except (RedisError, OSError) as err:
+                if being_cancelled():
+                    raise asyncio.CancelledError from err
+                log.warning("config watch lost Redis (%s); resubscribing in %.0f s", err, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def check(self, device_id: int) -> None:
+        """Finish the waiting messages of a device whose applied version caught up."""
+        key = self._keys.config_watch(device_id)
+        waiting = await self._redis.hgetall(key)
+        if not waiting:
+            return
+        async with self._sessions() as session:
+            row = await DeviceRepository(session).config(device_id)
+            applied = row.applied_version if row else None
+            if row is None:
+                await self._redis.delete(key)
+                return
+            for field, raw in waiting.items():
+                entry = orjson.loads(raw)
+                if applied is None or applied < entry["version"]:
+                    continue
+                if await self._redis.hdel(key, _text(field)):
+                    chat, message = (int(part) for part in _text(field).split(":"))
+                    await self._refresh(session, chat, message, int(entry["user"]), device_id)
+
+    async def _refresh(
+        self, session: AsyncSession, chat: int, message: int, user_id: int, device_id: int
+    ) -> None:
+        user = await UserRepository(session).get(user_id)
+        tr = translator(user.language if user else None)
+        ctx = now_context(tr, clock.zone(user.timezone if user else None, self._default_tz))
+        try:
+            view = await self._configs.view(session, user_id, device_id)
+            await self._bot.edit_message_text(
+                render.settings_screen(view, ctx),
+                chat_id=chat,
+                message_id=message,
+                reply_markup=keyboards.settings_screen(view, tr),
+            )
+        except DomainError as err:  # access gone meanwhile: leave the message as it is
+            log.info("settings message %s not refreshed: %s", message, err.describe())
+        except TelegramAPIError as err:
+            log.info("settings message %s could not be edited: %s", message, err)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

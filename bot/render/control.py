@@ -1,0 +1,34 @@
+"""What a command came to, as Telegram HTML."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from bot.i18n import Translator
+from bot.render.time import clock_time
+from core import clock
+from core.commands.service import CommandOutcome
+
+
+def outcome_text(outcome: CommandOutcome, tr: Translator, zone: tzinfo) -> str:
+    """Done (with the time it took), refused by the device (with its reason), or no answer."""
+    name, command = escape(outcome.device.name), tr(f"command-{outcome.command}")
+    result = outcome.result
+    if result is not None and result.ok:
+        return tr("command-done", command=command, name=name, seconds=f"{outcome.seconds:.1f}")
+    if result is not None:
+        return tr("command-failed", command=command, name=name, error=escape(result.error or "?"))
+    device = outcome.device
+    if device.is_online:
+        state = tr("command-device-online")
+    else:
+        since = device.online_changed_at or device.last_seen_at
+        now = clock.now()
+        state = (
+            tr("command-device-offline-since", since=clock_time(since, zone, now))
+            if since
+            else tr("command-device-never-seen")
+        )
+    waited = f"{outcome.seconds:.0f}"
+    return tr("command-no-answer", command=command, name=name, seconds=waited) + "\n" + state

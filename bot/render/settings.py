@@ -1,0 +1,109 @@
+"""The settings screen and its prompts, as Telegram HTML."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from bot.render.devices import RenderContext, metric_name, reading
+from bot.render.time import clock_time
+from core.alerts.rules import DEFAULT_HYSTERESIS
+from core.devices import metrics
+from core.devices.config_rules import INTERVAL_RANGE, Field, threshold_range
+from core.devices.configuration import ConfigView
+
+
+def interval_text(seconds: float, ctx: RenderContext) -> str:
+    """Render a report interval: `30 s`, `5 min`, `1 h`."""
+    seconds = int(seconds)
+    if seconds % 3600 == 0:
+        return ctx.tr("interval-hours", n=seconds // 3600)
+    if seconds % 60 == 0:
+        return ctx.tr("interval-minutes", n=seconds // 60)
+    return ctx.tr("interval-seconds", n=seconds)
+
+
+def applied_line(view: ConfigView, ctx: RenderContext) -> str:
+    """Say whether the device runs the current version."""
+    if view.applied:
+        return ctx.tr("settings-applied", version=view.version)
+    since = view.offline_since
+    if since is not None:
+        when = clock_time(since, ctx.zone, ctx.now)
+        return ctx.tr("settings-waiting-offline", version=view.version, since=when)
+    return ctx.tr("settings-waiting", version=view.version)
+
+
+def _limit(metric: str, spec: dict[str, Any], key: str) -> str:
+    value = spec.get(key)
+    return reading(metric, value) if isinstance(value, int | float) else "—"
+
+
+def threshold_line(metric: str, spec: dict[str, Any], ctx: RenderContext) -> str:
+    """One metric's thresholds: above, below, hysteresis."""
+    hysteresis = spec.get("hysteresis", DEFAULT_HYSTERESIS.get(metric, 0))
+    return ctx.tr(
+        "settings-threshold",
+        metric=escape(metric_name(metric, ctx.tr)),
+        high=_limit(metric, spec, "high"),
+        low=_limit(metric, spec, "low"),
+        hysteresis=reading(metric, hysteresis),
+    )
+
+
+def settings_screen(view: ConfigView, ctx: RenderContext) -> str:
+    """Render the whole settings screen of a device."""
+    config = view.config
+    night = config.get("night_mode")
+    alerts = "settings-alerts-on" if config.get("alerts_enabled", True) else "settings-alerts-off"
+    lines = [
+        ctx.tr("settings-device-title", name=escape(view.device.name)),
+        applied_line(view, ctx),
+        "",
+        ctx.tr("settings-interval", interval=interval_text(config.get("report_interval", 30), ctx)),
+        ctx.tr(alerts),
+        ctx.tr("settings-night", start=f"{night['start']:02d}", end=f"{night['end']:02d}")
+        if isinstance(night, dict)
+        else ctx.tr("settings-night-off"),
+        ctx.tr("settings-thresholds"),
+    ]
+    thresholds = config.get("thresholds") or {}
+    shown = [m for m in view.metrics if m in thresholds]
+    lines += [threshold_line(m, thresholds[m], ctx) for m in shown] or [
+        ctx.tr("settings-no-thresholds")
+    ]
+    return "\n".join(lines)
+
+
+def metric_screen(view: ConfigView, metric: str, ctx: RenderContext) -> str:
+    """Render one metric's thresholds with what can be done to them."""
+    spec = (view.config.get("thresholds") or {}).get(metric) or {}
+    return "\n".join(
+        [
+            ctx.tr(
+                "settings-metric-title",
+                metric=escape(metric_name(metric, ctx.tr)),
+                name=escape(view.device.name),
+            ),
+            threshold_line(metric, spec, ctx),
+            "",
+            ctx.tr("settings-metric-help"),
+        ]
+    )
+
+
+def prompt(field: Field, metric: str, ctx: RenderContext) -> str:
+    """Ask for a number, saying what is accepted."""
+    if field is Field.INTERVAL:
+        return ctx.tr("prompt-interval", low=INTERVAL_RANGE[0], high=INTERVAL_RANGE[1] // 3600)
+    low, high = threshold_range(metric)
+    if field is Field.HYSTERESIS:
+        low, high = 0, (high - low) / 4
+    unit = metrics.unit(metric)
+    return ctx.tr(
+        f"prompt-{field.value}",
+        metric=escape(metric_name(metric, ctx.tr)),
+        low=metrics.format_value(metric, low),
+        high=metrics.format_value(metric, high),
+        unit=f" {unit}" if unit else "",
+    )

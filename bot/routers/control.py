@@ -1,0 +1,100 @@
+"""Device commands from the card: pick one, confirm the critical ones, see the device's answer."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from html import escape
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import CommandAction, CommandOp, DeviceAction, DeviceOp
+from bot.i18n import Translator
+from bot.keyboards.devices import back_to_card
+from bot.render.control import outcome_text
+from bot.replies import show
+from core.access.policy import Action
+from core.access.service import require
+from core.commands.service import ControlService
+from core.devices import commands
+from core.users.models import User
+
+
+def _menu(device_id: int, type_code: str, tr: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for command in commands.commands_of(type_code):
+        op = CommandOp.ASK if command.critical else CommandOp.RUN
+        builder.button(
+            text=tr(f"command-{command.name}"),
+            callback_data=CommandAction(op=op, device_id=device_id, name=command.name),
+        )
+    builder.button(
+        text=tr("card-back"), callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def show_commands(
+    query: CallbackQuery,
+    callback_data: CommandAction,
+    session: AsyncSession,
+    user: User,
+    tr: Translator,
+) -> None:
+    """List the commands the device type declares (owners and admins)."""
+    grant = await require(session, user.id, callback_data.device_id, Action.CONTROL)
+    text = tr("commands-title", name=escape(grant.device.name))
+    await show(query, text, _menu(grant.device.id, grant.device.type_code, tr))
+
+
+async def confirm_command(
+    query: CallbackQuery,
+    callback_data: CommandAction,
+    session: AsyncSession,
+    user: User,
+    control: ControlService,
+    tr: Translator,
+) -> None:
+    """Ask "are you sure?" before a critical command."""
+    device = await control.check(session, user.id, callback_data.device_id, callback_data.name)
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("command-yes", command=tr(f"command-{callback_data.name}")),
+        callback_data=CommandAction(op=CommandOp.RUN, device_id=device.id, name=callback_data.name),
+    )
+    builder.button(
+        text=tr("prompt-cancel"),
+        callback_data=CommandAction(op=CommandOp.MENU, device_id=device.id),
+    )
+    builder.adjust(1)
+    text = tr(f"command-confirm-{callback_data.name}", name=escape(device.name))
+    await show(query, text, builder.as_markup())
+
+
+async def run_command(
+    query: CallbackQuery,
+    callback_data: CommandAction,
+    session: AsyncSession,
+    user: User,
+    control: ControlService,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Send the command, say so at once, then show the device's answer (or its silence)."""
+    device = await control.check(session, user.id, callback_data.device_id, callback_data.name)
+    command = tr(f"command-{callback_data.name}")
+    await show(query, tr("command-sent", command=command, name=escape(device.name)), None)
+    outcome = await control.run(session, user.id, device.id, callback_data.name)
+    await show(query, outcome_text(outcome, tr, zone), back_to_card(device.id, tr))
+
+
+def build_router() -> Router:
+    """Register this feature's handlers on a new router."""
+    router = Router(name="control")
+    router.callback_query.register(show_commands, CommandAction.filter(F.op == CommandOp.MENU))
+    router.callback_query.register(confirm_command, CommandAction.filter(F.op == CommandOp.ASK))
+    router.callback_query.register(run_command, CommandAction.filter(F.op == CommandOp.RUN))
+    return router
