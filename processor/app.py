@@ -75,9 +75,11 @@ async def run_processor(
     alerts = AlertEngine(sessions, wake)
     await _retry_forever(alerts.load, "loading open alert episodes")
     directory, live = DeviceDirectory(sessions), LiveStateStore(redis, keys)
+    postgres = PostgresSink(sessions, alerts)
+    postgres.on_config_applied = live.announce_quietly
     pipeline = IngestPipeline(
         directory,
-        PostgresSink(sessions, alerts),
+        postgres,
         live,
         Quarantine(redis, keys),
         influx,

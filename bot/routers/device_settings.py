@@ -193,8 +193,7 @@ async def value_typed(
     except SettingsChangedError:
         await state.clear()
         raise
-    except InvalidInput as err:
-        await session.rollback()
+    except InvalidInput as err:  # nothing was written; the prompt stays
         view = await configs.view(session, user.id, int(data["device_id"]))
         field = Field(data["field"])
         again = render.prompt(field, str(data["metric"]), ctx)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import orjson
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.redis_keys import RedisKeys
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -105,6 +109,14 @@ class LiveStateStore:
         await self._redis.publish(
             self._keys.events_channel, orjson.dumps({"device_id": device_id, "uid": uid})
         )
+
+    async def announce_quietly(self, device_ids: list[int]) -> None:
+        """Announce several devices; a Redis failure is logged, never raised (a hint only)."""
+        try:
+            for device_id in device_ids:
+                await self.announce(device_id)
+        except RedisError as err:
+            log.info("could not announce devices %s (%s)", device_ids[:5], err)
 
     async def read_many(self, device_ids: Iterable[int]) -> dict[int, LiveState]:
         """Read the live state of several devices in one round trip."""

@@ -53,6 +53,8 @@ class SimulatedDevice:
     seed: int | None = None
     values: dict[str, float] = field(default_factory=dict)
     config_version: int | None = None
+    config: dict[str, object] = field(default_factory=dict)
+    commands: list[dict[str, object]] = field(default_factory=list)  # as received
     sent: int = 0
 
     def __post_init__(self) -> None:
@@ -95,7 +97,8 @@ class SimulatedDevice:
         if not isinstance(config, dict):
             return False
         interval = config.get("report_interval")
-        changed = False
+        changed = config.get("version") != self.config_version  # report the new version at once
+        self.config = config
         if (
             isinstance(interval, int | float)
             and MIN_INTERVAL <= interval <= MAX_INTERVAL
@@ -122,8 +125,10 @@ class SimulatedDevice:
         """Connect, announce `online`, publish telemetry every `interval` seconds."""
         async with self._client() as client:
             await client.publish(_topic(self.uid, "status"), b"online", qos=1, retain=True)
-            await client.subscribe(_topic(self.uid, "config"), qos=1)
-            reader = asyncio.create_task(self._read_config(client))
+            await client.subscribe(
+                [(_topic(self.uid, "config"), 1), (_topic(self.uid, "commands"), 1)]
+            )
+            reader = asyncio.create_task(self._read_messages(client))
             try:
                 await self._publish_loop(client, count)
                 # A device switched off on purpose says so; a crash leaves it to the Last Will.
@@ -142,13 +147,38 @@ class SimulatedDevice:
                 await asyncio.wait_for(self._config_changed.wait(), self.interval)
             self._config_changed.clear()
 
-    async def _read_config(self, client: aiomqtt.Client) -> None:
+    async def _read_messages(self, client: aiomqtt.Client) -> None:
         async for message in client.messages:
-            if isinstance(message.payload, bytes | bytearray) and self.apply_config(
-                bytes(message.payload)
-            ):
-                log.info("%s: report interval now %.0f s", self.uid, self.interval)
+            if not isinstance(message.payload, bytes | bytearray):
+                continue
+            if message.topic.value.endswith("/commands"):
+                answer = self.run_command(bytes(message.payload))
+                if answer is not None:
+                    await client.publish(_topic(self.uid, "events"), answer, qos=1)
+            elif self.apply_config(bytes(message.payload)):
+                log.info("%s: config version %s applied", self.uid, self.config_version)
                 self._config_changed.set()
+
+    def run_command(self, raw: bytes) -> bytes | None:
+        """Carry out a command; return the answer for `events` (None when there is no id)."""
+        try:
+            command = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(command, dict) or not isinstance(command.get("id"), str):
+            return None
+        self.commands.append(command)
+        name, params = command.get("command"), command.get("params") or {}
+        answer: dict[str, object] = {"id": command["id"], "ok": True}
+        if name == "restart":
+            self._started = time.monotonic()  # uptime starts again, as after a reboot
+        elif name == "calibrate":
+            reference = params.get("reference_ppm") if isinstance(params, dict) else None
+            if not isinstance(reference, int | float) or not 350 <= reference <= 1000:  # noqa: PLR2004
+                answer = {"id": command["id"], "ok": False, "error": "reference out of range"}
+        elif name != "identify":
+            answer = {"id": command["id"], "ok": False, "error": f"unknown command {name}"}
+        return json.dumps(answer).encode()
 
 
 async def run_device(device: SimulatedDevice, count: int | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.service import Recorded
@@ -18,6 +20,9 @@ class PostgresSink:
     ) -> None:
         self._sessions = sessions
         self._alerts = alerts
+        # Told, after the commit, which devices reported a newly applied config version (the
+        # bot edits "waiting for the device" messages); it must not raise.
+        self.on_config_applied: Callable[[list[int]], Awaitable[None]] | None = None
 
     async def write(
         self,
@@ -28,13 +33,15 @@ class PostgresSink:
     ) -> list[Recorded]:
         """Apply contacts, rollup deltas, applied config versions and alert changes (with their
         outbox rows) at once."""
+        recorded: list[Recorded] = []
         async with self._sessions() as session, session.begin():
             devices = DeviceRepository(session)
             if contacts:
                 await devices.apply_contacts(contacts)
-            if config_versions:
-                await devices.apply_config_versions(config_versions)
+            applied = await devices.apply_config_versions(config_versions or {})
             await RollupRepository(session).add_deltas(deltas)
             if self._alerts is not None and plan is not None and plan.changes:
-                return await self._alerts.write(session, plan)
-        return []
+                recorded = await self._alerts.write(session, plan)
+        if applied and self.on_config_applied is not None:
+            await self.on_config_applied(applied)
+        return recorded

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from drivers.generic.codec import decode
 from drivers.generic.topics import parse_topic, topic
-from drivers.readings import Rejected, StatusChange, Telemetry
+from drivers.readings import CommandAck, Rejected, StatusChange, Telemetry
 
 NOW = 1_733_612_400.0
 TOPIC = "devices/co2_001/telemetry"
@@ -183,3 +183,33 @@ def test_random_objects_never_raise_and_accepted_values_are_finite(body: dict[st
     assert isinstance(result, Telemetry | Rejected)
     if isinstance(result, Telemetry):
         assert all(abs(v) <= 1e9 for v in result.metrics.values())
+
+
+def test_command_results_on_events_are_decoded() -> None:
+    ack = decode("devices/co2_001/events", b'{"id": "abc", "ok": true}', NOW)
+    assert ack == CommandAck("co2_001", "abc", ok=True)
+    failed = decode("devices/co2_001/events", b'{"id": "abc", "ok": false, "error": "busy"}', NOW)
+    assert failed == CommandAck("co2_001", "abc", ok=False, error="busy")
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"{nope", "malformed_json"),
+        (b"[1]", "not_an_object"),
+        (b'{"id": 5, "ok": 1}', "bad_command_result"),
+    ],
+)
+def test_malformed_events_are_rejected_with_a_reason(payload: bytes, reason: str) -> None:
+    decoded = decode("devices/co2_001/events", payload, NOW)
+    assert isinstance(decoded, Rejected) and decoded.reason == reason
+
+
+def test_events_that_are_no_command_results_are_not_read() -> None:
+    assert decode("devices/co2_001/events", b'{"event": "button"}', NOW) is None
+
+
+def test_telemetry_carries_the_config_version_the_device_runs() -> None:
+    reading = decode("devices/co2_001/telemetry", b'{"co2": 500, "config_version": 7}', NOW)
+    assert isinstance(reading, Telemetry) and reading.config_version == 7
+    assert "config_version" not in reading.metrics

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from core.access.policy import Action, Role, allows, may_invite_as
+from core.access.policy import Action, Role, allows, grantable_roles, may_invite_as
 from core.devices import claim_codes
 
 
@@ -38,6 +38,7 @@ ACCESS_TABLE = {
     Action.CONFIGURE: (True, True, False),
     Action.INVITE: (True, True, False),
     Action.MANAGE_MEMBERS: (True, False, False),
+    Action.READ_AUDIT: (True, False, False),
 }
 
 
@@ -56,6 +57,14 @@ def test_admins_invite_viewers_only() -> None:
     assert may_invite_as(Role.OWNER, Role.ADMIN)
     assert not may_invite_as(Role.VIEWER, Role.VIEWER)
     assert not may_invite_as(None, Role.VIEWER)
+    assert not may_invite_as(Role.OWNER, Role.OWNER)  # ownership is transferred, not invited
+
+
+def test_grantable_roles_follow_the_invite_rule() -> None:
+    assert grantable_roles(Role.OWNER) == [Role.ADMIN, Role.VIEWER]
+    assert grantable_roles(Role.ADMIN) == [Role.VIEWER]
+    assert grantable_roles(Role.VIEWER) == []
+    assert grantable_roles(None) == []
 
 
 def test_quiet_hours_across_midnight_end_in_the_morning() -> None:

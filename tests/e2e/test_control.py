@@ -1,0 +1,261 @@
+"""Settings pushed to the device and commands answered by it, through the bot and the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import BotOptions
+from core.audit.models import AuditEntry
+from core.devices.models import DeviceConfig
+from core.settings import Settings
+from device_firmware.simulator.device import SimulatedDevice
+from tests.conftest import RunningProcessor, eventually, publish, unique_uid
+from tests.e2e.conftest import RunningBot, bot_running
+from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
+from tests.integration.helpers import add_device, add_member, device_row
+
+OWNER = FakeUser(5001, "Olga")
+
+
+@contextlib.asynccontextmanager
+async def simulator_running(device: SimulatedDevice) -> AsyncIterator[asyncio.Task[None]]:
+    """Run a simulated device for a block; it says `offline` when the block ends."""
+    task = asyncio.create_task(device.run())
+    try:
+        yield task
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def forget_retained(uid: str) -> None:
+    """Leave no retained status or config behind on the shared broker."""
+    for kind in ("status", "config"):
+        await publish(f"devices/{uid}/{kind}", b"", retain=True)
+
+
+async def owned_device(
+    sessions: async_sessionmaker[AsyncSession], name: str = "Bedroom"
+) -> tuple[str, int]:
+    """A CO2 monitor owned by OWNER."""
+    uid = unique_uid("co2_")
+    provisioned = await add_device(sessions, uid, name=name)
+    await add_member(sessions, OWNER.id, provisioned.device.id, "owner", name="Olga")
+    return uid, provisioned.device.id
+
+
+async def open_card(emulator: TelegramEmulator, name: str) -> ChatMessage:
+    """/devices, then tap the device: the card replaces the list."""
+    listing = await emulator.reply_to(OWNER, "/devices")
+    await emulator.press(OWNER, listing, name)
+    await emulator.wait_for(lambda: "Your role" in listing.plain)
+    return listing
+
+
+async def press_and_wait(
+    emulator: TelegramEmulator, message: ChatMessage, button: str, words: str
+) -> ChatMessage:
+    """Press a button of `message` and wait until it reads `words`."""
+    await emulator.press(OWNER, message, button)
+    await emulator.wait_for(lambda: words in message.plain)
+    return message
+
+
+async def stored_config(sessions: async_sessionmaker[AsyncSession], device_id: int) -> DeviceConfig:
+    """Read a device's config row afresh."""
+    async with sessions() as session:
+        row = await session.get(DeviceConfig, device_id)
+        assert row is not None
+        return row
+
+
+async def test_report_interval_typed_in_a_prompt_reaches_the_device_which_applies_it(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await owned_device(sessions)
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=processor.settings.mqtt_url)
+    async with simulator_running(device):
+        await eventually(lambda: device.sent >= 1)
+        card = await open_card(emulator, "Bedroom")
+        screen = await press_and_wait(emulator, card, "Settings", "Settings — Bedroom")
+        assert "Report interval: every 30 s" in screen.plain
+        await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
+
+        wrong = await emulator.reply_to(OWNER, "often")
+        assert (
+            "not a number I can read" in wrong.plain and "Send the report interval" in wrong.plain
+        )
+        low = await emulator.reply_to(OWNER, "2 s")
+        assert "out of range: use a value from 5 s to 24 h" in low.plain
+        assert (await stored_config(sessions, device_id)).version == 1
+
+        done = await emulator.reply_to(OWNER, "5")
+        assert "Report interval: every 5 s" in done.plain
+        await emulator.wait_for(lambda: "applied by the device" in done.plain)
+        assert device.interval == 5 and device.config["version"] == 2
+    row = await stored_config(sessions, device_id)
+    assert (row.version, row.applied_version, row.config["report_interval"]) == (2, 2, 5)
+    async with sessions() as session:
+        audit = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "device.settings"))
+        ).one()
+    assert audit.actor_user_id == OWNER.id
+    assert audit.before == {"version": 1, "report_interval": 30}
+    assert audit.after == {"version": 2, "report_interval": 5}
+    await forget_retained(uid)
+
+
+async def test_threshold_set_while_the_device_is_offline_reaches_it_when_it_connects(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await owned_device(sessions)
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=processor.settings.mqtt_url)
+    async with simulator_running(device):
+        await eventually(lambda: device.sent >= 1)
+    await publish(f"devices/{uid}/status", b"offline", retain=True)  # its Last Will
+    await eventually(lambda: _offline(sessions, device_id))
+
+    card = await open_card(emulator, "Bedroom")
+    screen = await press_and_wait(emulator, card, "Settings", "Settings — Bedroom")
+    await press_and_wait(emulator, screen, "CO₂", "An alert opens")
+    await press_and_wait(emulator, screen, "Upper limit", "Send the upper limit of CO₂")
+    too_high = await emulator.reply_to(OWNER, "20000")
+    assert "from 300 to 10000 ppm" in too_high.plain
+    done = await emulator.reply_to(OWNER, "1 200")
+    assert "CO₂: above 1200 ppm" in done.plain
+    assert "waiting for the device (offline since" in done.plain
+
+    async with simulator_running(device):  # the retained config is waiting at the broker
+        await emulator.wait_for(lambda: "applied by the device" in done.plain, timeout=15)
+        assert device.config["thresholds"] == {"co2": {"high": 1200}}
+    row = await stored_config(sessions, device_id)
+    assert (row.version, row.applied_version) == (2, 2)
+    await forget_retained(uid)
+
+
+async def _seen(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    return (await device_row(sessions, device_id)).last_seen_at is not None
+
+
+async def _offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    return not (await device_row(sessions, device_id)).is_online
+
+
+async def test_buttons_of_an_outdated_settings_message_are_refused(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, device_id = await owned_device(sessions)
+    first = await press_and_wait(
+        emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings — "
+    )
+    second = await press_and_wait(
+        emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings — "
+    )
+    await press_and_wait(emulator, second, "Device alerts: on", "Device alerts: off")
+    query = await emulator.press(OWNER, first, "Device alerts: on")
+    answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
+    assert "changed meanwhile" in answer["text"]
+    row = await stored_config(sessions, device_id)
+    assert (row.version, row.config["alerts_enabled"]) == (2, False)
+
+
+async def test_cancel_leaves_the_prompt_and_a_later_number_changes_nothing(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, device_id = await owned_device(sessions)
+    screen = await press_and_wait(
+        emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings"
+    )
+    await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
+    await press_and_wait(emulator, screen, "Cancel", "Cancelled.")
+    assert "did not expect a message" in (await emulator.reply_to(OWNER, "60")).plain
+    assert (await stored_config(sessions, device_id)).version == 1
+
+
+async def test_a_prompt_survives_a_bot_restart(
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    engine: object,
+    redis: object,
+) -> None:
+    _, device_id = await owned_device(sessions)
+    async with bot_running(settings, emulator):
+        screen = await press_and_wait(
+            emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings"
+        )
+        await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
+    async with bot_running(settings, emulator):
+        done = await emulator.reply_to(OWNER, "10 min", timeout=15)
+        assert "Report interval: every 10 min" in done.plain
+    assert (await stored_config(sessions, device_id)).config["report_interval"] == 600
+
+
+async def test_commands_go_to_the_device_and_its_answer_is_shown(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await owned_device(sessions)
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=processor.settings.mqtt_url)
+    async with simulator_running(device):
+        await eventually(lambda: device.sent >= 1)
+        card = await open_card(emulator, "Bedroom")
+        menu = await press_and_wait(emulator, card, "Commands", "Commands — Bedroom")
+        await press_and_wait(emulator, menu, "Identify", "done by Bedroom")
+        assert [c["command"] for c in device.commands] == ["identify"]
+
+        await press_and_wait(emulator, menu, "Back to the device", "Your role")
+        await press_and_wait(emulator, menu, "Commands", "Commands — Bedroom")
+        await press_and_wait(emulator, menu, "Restart", "Restart Bedroom?")
+        assert len(device.commands) == 1  # nothing is sent before the confirmation
+        await press_and_wait(emulator, menu, "Yes", "Restart: done by Bedroom")
+        assert [c["command"] for c in device.commands] == ["identify", "restart"]
+        assert device.commands[1]["params"] == {} and isinstance(device.commands[1]["id"], str)
+    async with sessions() as session:
+        sent = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "device.command"))
+        ).all()
+    assert [(e.actor_user_id, e.after["command"]) for e in sent] == [
+        (OWNER.id, "identify"),
+        (OWNER.id, "restart"),
+    ]
+    assert {e.after["id"] for e in sent} == {c["id"] for c in device.commands}
+    assert device_id
+    await forget_retained(uid)
+
+
+@pytest.mark.parametrize("bot_options", [BotOptions(polling_timeout=1, command_timeout=1.0)])
+async def test_a_command_to_an_offline_device_says_no_answer_and_since_when(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    uid, device_id = await owned_device(sessions)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+    await eventually(lambda: _seen(sessions, device_id))
+    await publish(f"devices/{uid}/status", b"offline")
+    await eventually(lambda: _offline(sessions, device_id))
+    card = await open_card(emulator, "Bedroom")
+    menu = await press_and_wait(emulator, card, "Commands", "Commands — Bedroom")
+    await press_and_wait(emulator, menu, "Identify", "no answer from Bedroom in 1 s")
+    assert "The device is offline since" in menu.plain
+    await forget_retained(uid)

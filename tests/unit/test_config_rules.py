@@ -1,0 +1,89 @@
+"""Device settings edits: what people type, the ranges, and the config that results."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.devices import config_rules
+from core.devices.config_rules import (
+    BadNumberError,
+    Field,
+    HighNotAboveLowError,
+    OutOfRangeError,
+    parse_interval,
+    parse_number,
+    set_threshold,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "seconds"),
+    [("30", 30), ("90 s", 90), ("5 min", 300), ("1h", 3600), ("2,5 min", 150), (" 10 ", 10)],
+)
+def test_intervals_are_read_as_people_type_them(typed: str, seconds: int) -> None:
+    assert parse_interval(typed) == seconds
+
+
+@pytest.mark.parametrize("typed", ["", "fast", "5 weeks", "-5", "1e3"])
+def test_unreadable_intervals_are_refused(typed: str) -> None:
+    with pytest.raises(BadNumberError):
+        parse_interval(typed)
+
+
+@pytest.mark.parametrize("typed", ["1", "4 s", "2 h 1", "25 h"])
+def test_intervals_outside_5_s_to_24_h_are_refused(typed: str) -> None:
+    with pytest.raises((OutOfRangeError, BadNumberError)):
+        parse_interval(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("1000", 1000), ("22,5", 22.5), ("-3", -3), ("1 200 ppm", 1200)]
+)
+def test_numbers_accept_commas_spaces_and_units(typed: str, value: float) -> None:
+    assert parse_number(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "ppm", "nan", "-"])
+def test_text_that_is_no_number_is_refused(typed: str) -> None:
+    with pytest.raises(BadNumberError):
+        parse_number(typed)
+
+
+def test_a_threshold_is_set_and_cleared_without_touching_the_rest() -> None:
+    config = {"report_interval": 30, "thresholds": {"temperature": {"low": 2}}}
+    new = set_threshold(config, "co2", Field.HIGH, 1000)
+    assert new["thresholds"] == {"temperature": {"low": 2}, "co2": {"high": 1000}}
+    assert config == {"report_interval": 30, "thresholds": {"temperature": {"low": 2}}}
+    cleared = set_threshold(new, "co2", Field.HIGH, None)
+    assert cleared["thresholds"] == {"temperature": {"low": 2}}
+    assert "thresholds" not in set_threshold(cleared, "temperature", Field.LOW, None)
+
+
+def test_thresholds_outside_the_metric_range_are_refused_with_the_range() -> None:
+    with pytest.raises(OutOfRangeError) as caught:
+        set_threshold({}, "humidity", Field.HIGH, 140)
+    assert caught.value.args_for_text == {"low": "0", "high": "100", "unit": " %"}
+    with pytest.raises(OutOfRangeError):
+        set_threshold({}, "co2", Field.HYSTERESIS, 5000)
+
+
+def test_high_must_stay_above_low() -> None:
+    config = set_threshold({}, "temperature", Field.LOW, 20)
+    with pytest.raises(HighNotAboveLowError):
+        set_threshold(config, "temperature", Field.HIGH, 18)
+
+
+def test_hysteresis_alone_is_no_threshold() -> None:
+    assert "thresholds" not in set_threshold({}, "co2", Field.HYSTERESIS, 50)
+
+
+def test_night_mode_and_alerts_switch() -> None:
+    config = config_rules.set_night_mode({}, 22, 7)
+    assert config == {"night_mode": {"start": 22, "end": 7}}
+    assert config_rules.set_night_mode(config, None, None) == {}
+    assert config_rules.set_alerts({}, on=False) == {"alerts_enabled": False}
+
+
+def test_changed_keys_give_the_audit_before_and_after() -> None:
+    diff = config_rules.changed_keys({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4})
+    assert diff == {"before": {"b": 2, "c": None}, "after": {"b": 3, "c": 4}}
