@@ -187,7 +187,7 @@ async def test_access_table(
         # The pressed message now shows the result, naming the device or the member.
         await emulator.wait_for(lambda: "Boiler room" in chat.plain or "Xena" in chat.plain)
     else:
-        assert answer["text"] == NOT_FOUND
+        assert answer.get("text") == NOT_FOUND
         assert await state_of(sessions, redis, keys, device_id) == before
         assert len(emulator.bot_messages(actor.id)) == count and chat.edits == 0
         async with sessions() as session:
@@ -210,3 +210,18 @@ async def _effect(
     device_id: int,
 ) -> bool:
     return effect_seen(action, before, await state_of(sessions, redis, keys, device_id))
+
+
+async def test_platform_admin_sees_metadata_of_every_device_and_nothing_more(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    device_id = await setup_device(sessions)
+    async with sessions() as session:
+        device = await session.get(Device, device_id)
+    assert device is not None
+    inventory = await emulator.reply_to(PLATFORM, "/admin")
+    assert "All devices" in inventory.plain and device.uid in inventory.plain
+    assert "Boiler room · co2 · 4 members" in inventory.plain
+    assert "CO₂" not in inventory.plain and "Olga" not in inventory.plain
+    assert "do not know that command" in (await emulator.reply_to(OWNER, "/admin")).plain
+    assert "no devices" in (await emulator.reply_to(PLATFORM, "/devices")).plain
