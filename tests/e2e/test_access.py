@@ -198,7 +198,7 @@ async def test_access_table(
                     )
                 )
             ).all()
-        assert len(refused) == 1 and refused[0].after["device_id"] == device_id
+        assert len(refused) == 1 and (refused[0].after or {})["device_id"] == device_id
 
 
 async def _effect(

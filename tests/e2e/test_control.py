@@ -233,11 +233,11 @@ async def test_commands_go_to_the_device_and_its_answer_is_shown(
         sent = (
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "device.command"))
         ).all()
-    assert [(e.actor_user_id, e.after["command"]) for e in sent] == [
+    assert [(e.actor_user_id, (e.after or {})["command"]) for e in sent] == [
         (OWNER.id, "identify"),
         (OWNER.id, "restart"),
     ]
-    assert {e.after["id"] for e in sent} == {c["id"] for c in device.commands}
+    assert {(e.after or {})["id"] for e in sent} == {c["id"] for c in device.commands}
     assert device_id
     await forget_retained(uid)
 

@@ -212,4 +212,4 @@ async def test_role_change_transfer_and_removal_tell_the_members(
         removed = (
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "device.removed"))
         ).one()
-    assert removed.actor_user_id == FRIEND.id and removed.before["name"] == "Cottage"
+    assert removed.actor_user_id == FRIEND.id and (removed.before or {})["name"] == "Cottage"

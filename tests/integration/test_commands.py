@@ -1,0 +1,128 @@
+"""The command stream between bot and processor: nothing lost across processor restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core import clock
+from core.commands.bus import CommandBus
+from core.commands.messages import StreamEntry
+from core.redis_keys import RedisKeys
+from core.settings import Settings
+from device_firmware.simulator.device import SimulatedDevice
+from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
+from tests.integration.helpers import add_device
+
+
+def command(device_id: int, uid: str, name: str = "identify", ttl: float = 30.0) -> StreamEntry:
+    """A command entry as the bot writes it."""
+    deadline = clock.now().timestamp() + ttl
+    return StreamEntry("command", device_id, uid, uuid.uuid4().hex, name, {}, deadline)
+
+
+async def test_a_command_sent_while_no_processor_runs_is_carried_out_when_one_starts(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    from processor.app import run_processor
+
+    uid = unique_uid()
+    provisioned = await add_device(sessions, uid)
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
+    running = asyncio.create_task(device.run())
+    await eventually(lambda: device.sent)  # connected and listening for commands
+    bus = CommandBus(redis, RedisKeys(settings.redis_prefix))
+    wanted = command(provisioned.device.id, uid)
+    stale = command(provisioned.device.id, uid, "restart", ttl=-1)  # nobody waits any more
+    await bus.submit(stale)
+    await bus.submit(wanted)
+
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_processor(settings, stop, ready))
+    try:
+        result = await bus.wait_result(wanted.command_id, 15)
+        assert result is not None and result.ok
+        assert [c["id"] for c in device.commands] == [wanted.command_id]
+        keys = RedisKeys(settings.redis_prefix)
+        pending = await redis.xpending(keys.command_stream, keys.command_group)
+        assert pending["pending"] == 0  # both acknowledged: one sent, one dropped as expired
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await forget_mqtt_session(settings.mqtt_client_id)
+        await publish(f"devices/{uid}/status", b"", retain=True)
+
+
+async def test_an_entry_taken_by_a_processor_that_died_is_taken_over(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    from processor.app import run_processor
+
+    uid = unique_uid()
+    provisioned = await add_device(sessions, uid)
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
+    running = asyncio.create_task(device.run())
+    await eventually(lambda: device.sent)
+    keys = RedisKeys(settings.redis_prefix)
+    entry = command(provisioned.device.id, uid)
+    # Another instance reads the entry and dies before acknowledging it.
+    await redis.xgroup_create(keys.command_stream, keys.command_group, id="$", mkstream=True)
+    await CommandBus(redis, keys).submit(entry)
+    taken: Any = await redis.xreadgroup(
+        keys.command_group, "dead-instance", {keys.command_stream: ">"}, count=1
+    )
+    assert taken and len(taken[0][1]) == 1
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_processor(settings, stop))
+    try:
+        await eventually(lambda: device.commands, timeout=20)
+        assert device.commands[0]["id"] == entry.command_id
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await forget_mqtt_session(settings.mqtt_client_id)
+        await publish(f"devices/{uid}/status", b"", retain=True)
+
+
+async def test_malformed_entries_and_results_do_not_stop_the_executor(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    uid = unique_uid()
+    provisioned = await add_device(sessions, uid)
+    keys = RedisKeys(settings.redis_prefix)
+    await redis.xadd(keys.command_stream, {"entry": b"{not json"})
+    await publish(f"devices/{uid}/events", b'{"id": 12, "ok": "yes"}')
+    await publish(f"devices/{uid}/events", b'{"id": "forged-by-another-device", "ok": true}')
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
+    running = asyncio.create_task(device.run())
+    await eventually(lambda: device.sent)  # connected and listening for commands
+    try:
+        entry = command(provisioned.device.id, uid)
+        bus = CommandBus(redis, keys)
+        await bus.submit(entry)
+        result = await bus.wait_result(entry.command_id, 15)
+        assert result is not None and result.ok
+        rejected = await redis.hgetall(keys.ingest_rejected)
+        assert int(rejected[b"bad_command_result"]) >= 1
+        assert await redis.llen(keys.command_result("forged-by-another-device")) == 0
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await publish(f"devices/{uid}/status", b"", retain=True)
