@@ -111,17 +111,20 @@ def build_services(
     limiter = AttemptLimiter(redis, keys.claim_failures_prefix)
     bus = CommandBus(redis, keys)
     configs = ConfigService(store, bus)
+    live = LiveViews(bot, sessions, overview, redis, keys, options.live)
+    watch = ConfigWatch(bot, sessions, configs, redis, keys, settings.tz)
+    live.listeners.append(watch.check)
     return BotServices(
         sessions=sessions,
         redis=redis,
         keys=keys,
         overview=overview,
         limiter=limiter,
-        live=LiveViews(bot, sessions, overview, redis, keys, options.live),
-        sharing=SharingService(store, limiter, OutboxWakeup(redis, keys)),
+        live=live,
+        sharing=SharingService(store, limiter, OutboxWakeup(redis, keys), bus),
         configs=configs,
         control=ControlService(bus, options.command_timeout),
-        watch=ConfigWatch(bot, sessions, configs, redis, keys, settings.tz),
+        watch=watch,
     )
 
 
@@ -214,7 +217,6 @@ async def run_bot(
     tasks = [
         asyncio.create_task(poll(dp, bot, options)),
         asyncio.create_task(services.live.run()),
-        asyncio.create_task(services.watch.run()),
     ]
     delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)

@@ -2,24 +2,22 @@
 
 A settings message that shows "waiting for the device" is remembered in Redis (per device,
 so any bot instance can finish it, and it survives a restart). When the processor announces
-new state of that device, the version the device applied is read from PostgreSQL; each
+new state of that device (the live views' subscription passes every announcement to
+`check`), the version the device applied is read from PostgreSQL; each
 waiting message whose version it reached is taken (HDEL: exactly one instance wins) and
 re-rendered for its reader, access checked again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import orjson
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cancellation import being_cancelled
 from bot.i18n import translator
 from bot.keyboards import settings as keyboards
 from bot.render import settings as render
@@ -28,12 +26,12 @@ from core import clock
 from core.devices.configuration import ConfigService, ConfigView
 from core.devices.repository import DeviceRepository
 from core.errors import DomainError
-from core.live.store import decode_event
 from core.redis_keys import RedisKeys
 from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
 WATCH_TTL_SECONDS = 7 * 24 * 3600
+INDEX_REFRESH_SECONDS = 1.0
 
 
 class ConfigWatch:
@@ -54,6 +52,8 @@ class ConfigWatch:
         self._redis = redis
         self._keys = keys
         self._default_tz = default_tz
+        self._watched: set[int] = set()  # devices with waiting messages, re-read every second
+        self._watched_at = -INDEX_REFRESH_SECONDS
 
     async def watch(self, chat_id: int, message_id: int, user_id: int, view: ConfigView) -> None:
         """Remember a message showing `view` until the device applies its version."""
@@ -64,30 +64,24 @@ class ConfigWatch:
         pipe = self._redis.pipeline(transaction=False)
         pipe.hset(key, f"{chat_id}:{message_id}", entry)
         pipe.expire(key, WATCH_TTL_SECONDS)
+        pipe.sadd(self._keys.config_watch_index, view.device.id)
+        pipe.expire(self._keys.config_watch_index, WATCH_TTL_SECONDS)
         await pipe.execute()
+        self._watched.add(view.device.id)
 
-    async def run(self) -> None:
-        """Follow device announcements until cancelled; survive Redis restarts."""
-        backoff = 1.0
-        while True:
-            try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self._keys.events_channel)
-                    backoff = 1.0
-                    while True:
-                        message = await pubsub.get_message(timeout=1.0)
-                        event = decode_event(message["data"]) if message else None
-                        if event is not None:
-                            await self.check(event.device_id)
-            except (RedisError, OSError) as err:
-                if being_cancelled():
-                    raise asyncio.CancelledError from err
-                log.warning("config watch lost Redis (%s); resubscribing in %.0f s", err, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+    async def _is_watched(self, device_id: int) -> bool:
+        """Say whether a device has waiting messages (one Redis read a second at most)."""
+        now = clock.monotonic()
+        if now - self._watched_at >= INDEX_REFRESH_SECONDS:
+            members = await self._redis.smembers(self._keys.config_watch_index)
+            self._watched = {int(m) for m in members}
+            self._watched_at = now
+        return device_id in self._watched
 
     async def check(self, device_id: int) -> None:
         """Finish the waiting messages of a device whose applied version caught up."""
+        if not await self._is_watched(device_id):
+            return
         key = self._keys.config_watch(device_id)
         waiting = await self._redis.hgetall(key)
         if not waiting:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -77,6 +78,8 @@ class LiveViews:
         self._keys = keys
         self.options = options or LiveOptions()
         self._views: dict[int, _View] = {}
+        # Others interested in device announcements (one subscription serves them all).
+        self.listeners: list[Callable[[int], Awaitable[None]]] = []
 
     def active(self, chat_id: int) -> bool:
         """Say whether a chat has a live view."""
@@ -136,7 +139,15 @@ class LiveViews:
                 event = decode_event(message["data"])
                 if event is not None:
                     self._mark_dirty(event.device_id)
+                    await self._tell_listeners(event.device_id)
             await self._tick()
+
+    async def _tell_listeners(self, device_id: int) -> None:
+        for listener in self.listeners:
+            try:
+                await listener(device_id)
+            except Exception:  # one listener's failure must not end the live views
+                log.exception("listener of device %s failed", device_id)
 
     def _mark_dirty(self, device_id: int) -> None:
         for view in self._views.values():

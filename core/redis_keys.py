@@ -72,6 +72,11 @@ class RedisKeys:
         return f"{self.prefix}:config:watch:{device_id}"
 
     @property
+    def config_watch_index(self) -> str:
+        """Set of the devices that have settings messages waiting (see config_watch)."""
+        return f"{self.prefix}:config:watch:devices"
+
+    @property
     def fsm(self) -> str:
         """Prefix of the bot's conversation state."""
         return f"{self.prefix}:fsm"

@@ -89,7 +89,9 @@ async def run_processor(
     )
     address = BrokerAddress.from_url(settings.mqtt_url)
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
-    executor = CommandExecutor(redis, keys, sessions, publisher, alerts.forget_rules)
+    executor = CommandExecutor(
+        redis, keys, sessions, publisher, alerts.forget_rules, directory.forget
+    )
     pipeline.on_ack = executor.record_ack
     tasks = [
         asyncio.create_task(

@@ -47,6 +47,7 @@ class CommandExecutor:
         sessions: async_sessionmaker[AsyncSession],
         publisher: Publisher,
         rules_changed: Callable[[int], None] | None = None,
+        removed: Callable[[str], None] | None = None,
     ) -> None:
         self._redis = redis
         self._keys = keys
@@ -56,6 +57,7 @@ class CommandExecutor:
         self._consumer = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._sent: dict[str, tuple[str, float]] = {}  # command id → (uid, when sent)
         self._rules_changed = rules_changed  # the alert engine re-reads thresholds
+        self._removed = removed  # ingest forgets the device
 
     async def run(self) -> None:
         """Process the stream until cancelled; survive Redis restarts."""
@@ -115,6 +117,8 @@ class CommandExecutor:
                 log.warning("dropping malformed command stream entry %s", entry_id)
             elif entry.kind == "config":
                 await self._push_config(entry)
+            elif entry.kind == "forget":
+                await self._forget(entry)
             else:
                 await self._send_command(entry)
         except TimeoutError:
@@ -133,6 +137,15 @@ class CommandExecutor:
         if self._rules_changed is not None:
             self._rules_changed(entry.device_id)
         log.info("config version %s published to %s", row.version, entry.uid)
+
+    async def _forget(self, entry: StreamEntry) -> None:
+        """A device was removed: drop what is cached of it and its retained config."""
+        if self._removed is not None:
+            self._removed(entry.uid)
+        if self._rules_changed is not None:
+            self._rules_changed(entry.device_id)
+        await self._publisher.publish(topic(entry.uid, "config"), b"", retain=True)
+        log.info("device %s removed; forgotten", entry.uid)
 
     async def _send_command(self, entry: StreamEntry) -> None:
         now = clock.now().timestamp()

@@ -7,12 +7,13 @@ from typing import Any, Literal
 
 import orjson
 
-Kind = Literal["command", "config"]
+Kind = Literal["command", "config", "forget"]
 
 
 @dataclass(frozen=True, slots=True)
 class StreamEntry:
-    """One request for the processor: run a command on a device, or publish its config."""
+    """One request for the processor: run a command on a device, publish its config, or
+    forget a removed device (its cached state and its retained config)."""
 
     kind: Kind
     device_id: int

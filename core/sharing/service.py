@@ -19,6 +19,8 @@ from core.access.policy import Action, Role, may_invite_as
 from core.access.repository import MembershipRepository
 from core.access.service import require
 from core.audit.repository import AuditRepository
+from core.commands.bus import CommandBus
+from core.commands.messages import StreamEntry
 from core.devices import claim_codes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
@@ -102,8 +104,10 @@ class SharingService:
         live: LiveStateStore,
         limiter: AttemptLimiter,
         wake: Callable[[], Awaitable[None]],
+        bus: CommandBus,
         invite_ttl: timedelta = DEFAULT_INVITE_TTL,
     ) -> None:
+        self._bus = bus
         self._live = live
         self._limiter = limiter
         self._wake = wake
@@ -297,6 +301,7 @@ class SharingService:
         await DeviceRepository(session).delete(device_id)
         await session.commit()
         await self._after_access_change(device)
+        await self._bus.submit(StreamEntry("forget", device_id, device.uid))
         return device.name
 
     async def _after_access_change(self, device: Device) -> None:

@@ -69,6 +69,11 @@ class DeviceDirectory:
         for uid in set(uids) - {row[1] for row in rows}:
             self._unknown_until[uid] = now + UNKNOWN_RECHECK_SECONDS
 
+    def forget(self, uid: str) -> None:
+        """Drop a removed device at once (its messages are then rejected as unknown)."""
+        self._known.pop(uid, None)
+        self._unknown_until[uid] = clock.monotonic() + UNKNOWN_RECHECK_SECONDS
+
     def online_flags(self) -> dict[int, bool]:
         """Return the last known online flag of every cached device."""
         return {device.id: device.online for device in self._known.values()}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
+from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,6 +14,8 @@ from core import clock
 from core.access.models import Membership
 from core.audit.models import AuditEntry
 from core.devices.models import Device
+from core.redis_keys import RedisKeys
+from core.settings import Settings
 from core.sharing.models import Invite
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.e2e.conftest import RunningBot
@@ -213,3 +217,42 @@ async def test_role_change_transfer_and_removal_tell_the_members(
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "device.removed"))
         ).one()
     assert removed.actor_user_id == FRIEND.id and (removed.before or {})["name"] == "Cottage"
+
+
+async def test_a_removed_device_is_forgotten_by_the_processor_and_others_go_on(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    removed_id = await owned_device(sessions)
+    kept = await add_device(sessions, unique_uid(), name="Garage")
+    async with sessions() as session:
+        removed = await session.get(Device, removed_id)
+    assert removed is not None
+    await publish(f"devices/{removed.uid}/telemetry", b'{"co2": 700}')
+    await eventually(lambda: rollup_count(sessions, removed_id, "co2"))  # cached as known
+
+    card = await emulator.reply_to(OWNER, "/devices")
+    await emulator.press(OWNER, card, "Cottage")
+    await emulator.wait_for(lambda: "Your role: owner" in card.plain)
+    await emulator.press(OWNER, card, "Remove device")
+    await emulator.wait_for(lambda: "Remove Cottage?" in card.plain)
+    await emulator.press(OWNER, card, "Yes, remove it")
+    await emulator.wait_for(lambda: "Cottage was removed." in card.plain)
+
+    keys = RedisKeys(settings.redis_prefix)
+    await eventually(lambda: _rejected_unknown(redis, keys, removed.uid), timeout=15)
+    await publish(f"devices/{kept.device.uid}/telemetry", b'{"co2": 650}')
+    await eventually(lambda: rollup_count(sessions, kept.device.id, "co2"))
+    await publish(f"devices/{removed.uid}/status", b"", retain=True)
+
+
+async def _rejected_unknown(redis: Redis, keys: RedisKeys, uid: str) -> bool:
+    """Publish a reading of the removed device; say whether it was rejected as unknown."""
+    before = int((await redis.hget(keys.ingest_rejected, "unknown_device")) or 0)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 800}')
+    await asyncio.sleep(0.3)
+    return int((await redis.hget(keys.ingest_rejected, "unknown_device")) or 0) > before
