@@ -15,37 +15,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import delete, make_url
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import HOST, start_broker  # noqa: E402
+from bench.broker import start_broker  # noqa: E402
+from bench.stack import DB_URL, bench_settings, prepare_database, start_processor  # noqa: E402
 from bot.app import BotOptions, run_bot  # noqa: E402
 from bot.callbacks import CommandAction, CommandOp  # noqa: E402
-from cli.main import migrate  # noqa: E402
 from core.access.models import Membership  # noqa: E402
-from core.db import ensure_database, make_engine, make_session_factory  # noqa: E402
+from core.db import make_engine, make_session_factory  # noqa: E402
 from core.devices.models import Device  # noqa: E402
 from core.devices.service import provision  # noqa: E402
-from core.settings import Settings  # noqa: E402
 from core.users.repository import UserRepository  # noqa: E402
 from device_firmware.simulator.device import SimulatedDevice  # noqa: E402
 from tests.emulators.telegram_api import FakeUser, TelegramEmulator  # noqa: E402
 
-BASE_URL = os.environ.get("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/dozor")
-DB_URL = make_url(BASE_URL).set(database="dozor_bench").render_as_string(hide_password=False)
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 OWNER = FakeUser(9_300_001, "Bench")
 
 
@@ -138,32 +132,15 @@ async def main() -> None:
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--devices", type=int, default=10)
     args = parser.parse_args()
-    await ensure_database(DB_URL)
-    await asyncio.to_thread(migrate, Settings(_env_file=None, database_url=DB_URL))
+    await prepare_database()
     engine = make_engine(DB_URL)
     sessions = make_session_factory(engine)
     run = uuid.uuid4().hex[:6]
     broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
     emulator = TelegramEmulator()
     await emulator.start()
-    settings = Settings(
-        _env_file=None,
-        database_url=DB_URL,
-        redis_url=REDIS_URL,
-        redis_prefix=f"dozorbench:{run}",
-        mqtt_url=f"mqtt://{HOST}:{port}",
-        mqtt_client_id=f"dozor-bench-{run}",
-        bot_token=emulator.token,
-        telegram_api_url=emulator.url,
-        log_level="ERROR",
-    )
-    names = {"database_url", "redis_url", "redis_prefix", "mqtt_url", "mqtt_client_id"}
-    env = {
-        **os.environ,
-        "LOG_LEVEL": "ERROR",
-        **{k.upper(): str(v) for k, v in settings.model_dump().items() if k in names},
-    }
-    processor = subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env)
+    settings = bench_settings(run, port, emulator)
+    processor = start_processor(settings)
     devices = await add_devices(sessions, run, args.devices)
     received: dict[str, float] = {}
     simulators = []

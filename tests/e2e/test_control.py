@@ -24,11 +24,16 @@ OWNER = FakeUser(5001, "Olga")
 
 
 @contextlib.asynccontextmanager
-async def simulator_running(device: SimulatedDevice) -> AsyncIterator[asyncio.Task[None]]:
-    """Run a simulated device for a block; it says `offline` when the block ends."""
+async def simulator_running(
+    uid: str, mqtt_url: str, device: SimulatedDevice | None = None
+) -> AsyncIterator[SimulatedDevice]:
+    """Run a simulated CO2 monitor (a new one, or `device` again) once it has reported."""
+    device = device or SimulatedDevice(uid, "co2", interval=60, mqtt_url=mqtt_url)
+    sent = device.sent
     task = asyncio.create_task(device.run())
     try:
-        yield task
+        await eventually(lambda: device.sent > sent)
+        yield device
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -82,9 +87,7 @@ async def test_report_interval_typed_in_a_prompt_reaches_the_device_which_applie
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     uid, device_id = await owned_device(sessions)
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=processor.settings.mqtt_url)
-    async with simulator_running(device):
-        await eventually(lambda: device.sent >= 1)
+    async with simulator_running(uid, processor.settings.mqtt_url) as device:
         card = await open_card(emulator, "Bedroom")
         screen = await press_and_wait(emulator, card, "Settings", "Settings — Bedroom")
         assert "Report interval: every 30 s" in screen.plain
@@ -121,9 +124,8 @@ async def test_threshold_set_while_the_device_is_offline_reaches_it_when_it_conn
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     uid, device_id = await owned_device(sessions)
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=processor.settings.mqtt_url)
-    async with simulator_running(device):
-        await eventually(lambda: device.sent >= 1)
+    async with simulator_running(uid, processor.settings.mqtt_url) as device:
+        assert device.sent >= 1  # it reported: the device is known; then it goes away
     await publish(f"devices/{uid}/status", b"offline", retain=True)  # its Last Will
     await eventually(lambda: _offline(sessions, device_id))
 
@@ -137,7 +139,8 @@ async def test_threshold_set_while_the_device_is_offline_reaches_it_when_it_conn
     assert "CO₂: above 1200 ppm" in done.plain
     assert "waiting for the device (offline since" in done.plain
 
-    async with simulator_running(device):  # the retained config is waiting at the broker
+    # The retained config is waiting at the broker.
+    async with simulator_running(uid, processor.settings.mqtt_url, device):
         await emulator.wait_for(lambda: "applied by the device" in done.plain, timeout=15)
         assert device.config["thresholds"] == {"co2": {"high": 1200}}
     row = await stored_config(sessions, device_id)
@@ -214,9 +217,7 @@ async def test_commands_go_to_the_device_and_its_answer_is_shown(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     uid, device_id = await owned_device(sessions)
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=processor.settings.mqtt_url)
-    async with simulator_running(device):
-        await eventually(lambda: device.sent >= 1)
+    async with simulator_running(uid, processor.settings.mqtt_url) as device:
         card = await open_card(emulator, "Bedroom")
         menu = await press_and_wait(emulator, card, "Commands", "Commands — Bedroom")
         await press_and_wait(emulator, menu, "Identify", "done by Bedroom")
