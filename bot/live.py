@@ -21,10 +21,10 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cancellation import being_cancelled
 from bot.i18n import Translator
 from bot.render import devices as render
 from core import clock
+from core.cancellation import being_cancelled
 from core.devices.overview import DeviceOverview, DeviceView
 from core.errors import AccessDenied
 from core.live.store import decode_event

@@ -22,6 +22,7 @@ from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.cancellation import being_cancelled
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry, decode_entry
 from core.devices.configuration import wire_config
@@ -70,6 +71,8 @@ class CommandExecutor:
                     await self._read_once(">")
                     backoff = 1.0
             except (RedisError, OSError) as err:
+                if being_cancelled():  # redis-py turns a cancelled read into ConnectionError
+                    raise asyncio.CancelledError from err
                 log.warning("command stream unavailable (%s); retrying in %.0f s", err, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)

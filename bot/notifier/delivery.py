@@ -27,13 +27,13 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cancellation import being_cancelled
 from bot.i18n import translator
 from bot.keyboards.alerts import alert_buttons, open_only
 from bot.notifier.pacing import Pacer
 from bot.render.alerts import alert_text, combined_text, digest_text
 from bot.render.notices import notice_text
 from core import clock
+from core.cancellation import being_cancelled
 from core.outbox.models import OutboxMessage
 from core.outbox.notices import NOTICE_EVENT
 from core.outbox.repository import OutboxRepository
