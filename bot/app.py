@@ -216,7 +216,7 @@ async def run_bot(
     )
     tasks = [
         asyncio.create_task(poll(dp, bot, options)),
-        asyncio.create_task(services.live.run()),
+        asyncio.create_task(services.live.run(stop)),
     ]
     delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)

@@ -115,25 +115,30 @@ class LiveViews:
         await self._finish(view, view.tr("live-stopped-footer"))
         return True
 
-    async def run(self) -> None:
-        """Follow the events channel and edit views until cancelled; survive Redis restarts."""
+    async def run(self, stop: asyncio.Event) -> None:
+        """Follow the events channel and edit views until `stop` (or cancelled); survive Redis
+        restarts.
+
+        `stop` is checked as well as cancellation: on Python 3.11 a cancel that meets the
+        timeout of a Redis read can turn into a TimeoutError and be lost.
+        """
         backoff = 1.0
-        while True:
+        while not stop.is_set():
             try:
                 async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self._keys.events_channel)
                     backoff = 1.0
                     self._mark_all_dirty()  # catch up on anything missed while away
-                    await self._follow(pubsub)
+                    await self._follow(pubsub, stop)
             except (RedisError, OSError) as err:
-                if being_cancelled():  # redis-py turns a cancelled read into ConnectionError
+                if being_cancelled() or stop.is_set():  # a cancelled read looks like this
                     raise asyncio.CancelledError from err
                 log.warning("live views lost Redis (%s); resubscribing in %.0f s", err, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
 
-    async def _follow(self, pubsub: PubSub) -> None:
-        while True:
+    async def _follow(self, pubsub: PubSub, stop: asyncio.Event) -> None:
+        while not stop.is_set():
             message = await pubsub.get_message(timeout=TICK_SECONDS)
             if message is not None:
                 event = decode_event(message["data"])

@@ -99,7 +99,7 @@ async def run_processor(
         ),
         asyncio.create_task(pipeline.run()),
         asyncio.create_task(publisher.run()),
-        asyncio.create_task(executor.run()),
+        asyncio.create_task(executor.run(stop)),
     ]
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))

@@ -60,18 +60,22 @@ class CommandExecutor:
         self._rules_changed = rules_changed  # the alert engine re-reads thresholds
         self._removed = removed  # ingest forgets the device
 
-    async def run(self) -> None:
-        """Process the stream until cancelled; survive Redis restarts."""
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process the stream until `stop` (or cancelled); survive Redis restarts.
+
+        `stop` is checked as well as cancellation: on Python 3.11 a cancel that meets the
+        timeout of a blocking Redis read can turn into a TimeoutError and be lost.
+        """
         backoff = 1.0
-        while True:
+        while not stop.is_set():
             try:
                 await self._ensure_group()
                 await self._claim_abandoned()
-                while True:
+                while not stop.is_set():
                     await self._read_once(">")
                     backoff = 1.0
             except (RedisError, OSError) as err:
-                if being_cancelled():  # redis-py turns a cancelled read into ConnectionError
+                if being_cancelled() or stop.is_set():  # a cancelled read looks like this
                     raise asyncio.CancelledError from err
                 log.warning("command stream unavailable (%s); retrying in %.0f s", err, backoff)
                 await asyncio.sleep(backoff)

@@ -91,7 +91,7 @@ class OutboxNotifier:
 
         A round in progress finishes before it stops, so no send is cut off half-recorded.
         """
-        listener = asyncio.create_task(self._listen())
+        listener = asyncio.create_task(self._listen(stop))
         try:
             while not stop.is_set():
                 try:
@@ -114,17 +114,17 @@ class OutboxNotifier:
             waiter.cancel()
         self._wake.clear()
 
-    async def _listen(self) -> None:
-        """Turn publishes on the outbox channel into wake-ups (only Redis; safe to cancel)."""
-        while True:
+    async def _listen(self, stop: asyncio.Event) -> None:
+        """Turn publishes on the outbox channel into wake-ups until `stop` (only Redis)."""
+        while not stop.is_set():
             try:
                 async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self._keys.outbox_channel)
-                    while True:
-                        if await pubsub.get_message(timeout=5.0) is not None:
+                    while not stop.is_set():
+                        if await pubsub.get_message(timeout=1.0) is not None:
                             self._wake.set()
             except (RedisError, OSError) as err:
-                if being_cancelled():  # redis-py turns a cancelled read into ConnectionError
+                if being_cancelled() or stop.is_set():  # a cancelled read looks like this
                     raise asyncio.CancelledError from err
                 log.info("outbox wake-ups unavailable (%s); polling meanwhile", err)
                 await asyncio.sleep(self.options.poll_seconds * 5)

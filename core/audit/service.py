@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.policy import Action
@@ -14,6 +13,7 @@ from core.audit.models import AuditEntry
 from core.audit.repository import AuditRepository
 from core.devices.models import Device
 from core.users.models import User
+from core.users.repository import UserRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,5 +38,4 @@ async def device_log(
         for side in (entry.before, entry.after):
             if side and isinstance(side.get("user_id"), int):
                 ids.add(side["user_id"])
-    people = (await session.scalars(select(User).where(User.id.in_(ids)))).all() if ids else []
-    return DeviceLog(grant.device, entries, {p.id: p for p in people})
+    return DeviceLog(grant.device, entries, await UserRepository(session).get_many(ids))

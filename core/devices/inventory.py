@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access.models import Membership
-from core.devices.models import Device
+from core.devices.repository import DeviceRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +23,8 @@ class DeviceMetadata:
 
 async def all_devices(session: AsyncSession, limit: int = 50) -> list[DeviceMetadata]:
     """Return the devices by uid with their member counts (the first `limit`)."""
-    count = (
-        select(func.count(Membership.id)).where(Membership.device_id == Device.id).scalar_subquery()
-    )
-    rows = await session.execute(select(Device, count).order_by(Device.uid).limit(limit))
+    rows = await DeviceRepository(session).with_member_counts(limit)
     return [
         DeviceMetadata(d.uid, d.name, d.type_code, d.is_online, d.claimed_at is not None, n)
-        for d, n in rows.all()
+        for d, n in rows
     ]

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access.models import Membership
 from core.devices.models import Device, DeviceConfig, DeviceType
 
 
@@ -123,3 +124,13 @@ class DeviceRepository:
             {"ids": [d for d, _ in ordered], "versions": [v for _, v in ordered]},
         )
         return [row[0] for row in result.all()]
+
+    async def with_member_counts(self, limit: int) -> list[tuple[Device, int]]:
+        """Return the first `limit` devices by uid with how many members each has."""
+        count = (
+            select(func.count(Membership.id))
+            .where(Membership.device_id == Device.id)
+            .scalar_subquery()
+        )
+        rows = await self._session.execute(select(Device, count).order_by(Device.uid).limit(limit))
+        return [(device, int(n)) for device, n in rows.all()]

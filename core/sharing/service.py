@@ -32,6 +32,7 @@ from core.sharing import tokens
 from core.sharing.models import Invite
 from core.sharing.repository import InviteRepository
 from core.users.models import User
+from core.users.repository import UserRepository
 
 DEFAULT_INVITE_TTL = timedelta(hours=24)
 
@@ -194,7 +195,7 @@ class SharingService:
         )
         if await members.role_of(invite.created_by, invite.device_id) is not None:
             device = await DeviceRepository(session).get(invite.device_id)
-            joiner = await session.get(User, user_id)
+            joiner = await UserRepository(session).get(user_id)
             await notify(
                 session,
                 invite.created_by,
@@ -218,7 +219,7 @@ class SharingService:
         """Return one member of the device other than the owner (owners only)."""
         grant = await require(session, user_id, device_id, Action.MANAGE_MEMBERS)
         role = await MembershipRepository(session).role_of(member_id, device_id)
-        member = await session.get(User, member_id)
+        member = await UserRepository(session).get(member_id)
         if role is None or role is Role.OWNER or member is None:
             raise MemberGoneError
         return grant.device, member, role
@@ -285,7 +286,7 @@ class SharingService:
         """Delete the device with its data; tell every other member. Returns its name."""
         grant = await require(session, user_id, device_id, Action.MANAGE_MEMBERS)
         device = grant.device
-        owner = await session.get(User, user_id)
+        owner = await UserRepository(session).get(user_id)
         for member, _ in await MembershipRepository(session).members_of(device_id):
             if member.id != user_id:
                 await notify(

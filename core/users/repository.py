@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,13 @@ class UserRepository:
     async def get(self, user_id: int) -> User | None:
         """Return the user with this Telegram id."""
         return await self._session.get(User, user_id)
+
+    async def get_many(self, user_ids: set[int]) -> dict[int, User]:
+        """Return the users with these ids, by id."""
+        if not user_ids:
+            return {}
+        rows = await self._session.scalars(select(User).where(User.id.in_(user_ids)))
+        return {user.id: user for user in rows.all()}
 
     async def upsert(
         self,
