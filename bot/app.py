@@ -25,6 +25,7 @@ from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
 from bot.middlewares.db_session import DbSessionMiddleware
+from bot.middlewares.in_flight import InFlightUpdates
 from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
 from bot.routers import (
     admin,
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 FSM_TTL_SECONDS = 24 * 3600
 MAX_RESTART_BACKOFF = 60.0
 DELIVERY_DRAIN_SECONDS = 15.0
+HANDLER_DRAIN_SECONDS = 12.0  # a command waits 10 s for its device
 
 
 @dataclass(slots=True)
@@ -84,6 +86,7 @@ class BotServices:
     configs: ConfigService
     control: ControlService
     watch: ConfigWatch
+    in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -148,6 +151,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         control=services.control,
         watch=services.watch,
     )
+    dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
     dp.update.outer_middleware(CurrentUserMiddleware(settings.tz))
     dp.include_routers(
@@ -225,6 +229,7 @@ async def run_bot(
     finally:
         with contextlib.suppress(RuntimeError):  # polling may not have started yet
             await dp.stop_polling()
+        await services.in_flight.drain(HANDLER_DRAIN_SECONDS)  # before the session closes
         try:  # let a delivery round in progress record what it sent
             await asyncio.wait_for(delivery, DELIVERY_DRAIN_SECONDS)
         except TimeoutError:
