@@ -1,10 +1,17 @@
-"""Every CallbackData of the bot: short prefixes, ids only; authority is re-checked on press."""
+"""Every CallbackData of the bot: short prefixes, ids only; authority is re-checked on press.
+
+Enumerated fields are typed, so forged values do not unpack and the press is answered as an
+out-of-date button.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
+
+from core.access.policy import Role
+from core.devices.config_rules import Field
 
 
 class DeviceOp(StrEnum):
@@ -77,7 +84,7 @@ class SettingsAction(CallbackData, prefix="cf"):
     op: SettingsOp
     device_id: int
     version: int = 0
-    field: str = ""
+    field: Field | None = None
     metric: str = ""
     value: int = 0
 
@@ -106,7 +113,7 @@ class ShareAction(CallbackData, prefix="s"):
     """Share a device: choose the role (`role` empty) or create the invite."""
 
     device_id: int
-    role: str = ""
+    role: Role | None = None
 
 
 class MemberOp(StrEnum):
@@ -130,4 +137,4 @@ class MemberAction(CallbackData, prefix="m"):
     op: MemberOp
     device_id: int
     user_id: int = 0
-    role: str = ""
+    role: Role | None = None

@@ -46,7 +46,7 @@ def member(device_id: int, user_id: int, role: Role, tr: Translator) -> InlineKe
     ids = {"device_id": device_id, "user_id": user_id}
     builder.button(
         text=tr(f"member-make-{other.value}"),
-        callback_data=MemberAction(op=MemberOp.ROLE, role=other.value, **ids),
+        callback_data=MemberAction(op=MemberOp.ROLE, role=other, **ids),
     )
     builder.button(
         text=tr("member-revoke"), callback_data=MemberAction(op=MemberOp.REVOKE_ASK, **ids)

@@ -71,9 +71,7 @@ def _edit_for(data: SettingsAction) -> Edit:
     if data.op is SettingsOp.INTERVAL:
         return partial(config_rules.set_interval, seconds=data.value)
     if data.op is SettingsOp.CLEAR:
-        return partial(
-            config_rules.set_threshold, metric=data.metric, field=Field(data.field), value=None
-        )
+        return partial(config_rules.set_threshold, metric=data.metric, field=data.field, value=None)
     if data.op is SettingsOp.NIGHT:
         on = data.value >= 0
         start, end = divmod(data.value, 100) if on else (None, None)
@@ -147,7 +145,7 @@ async def ask_value(
 ) -> None:
     """Prompt for a number; the answer is typed as the next message."""
     view = await _current(configs, session, user, callback_data)
-    field = Field(callback_data.field)
+    field = callback_data.field or Field.INTERVAL
     await state.set_state(SettingsStates.waiting_value)
     await state.set_data(
         {

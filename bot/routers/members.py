@@ -64,8 +64,9 @@ async def change_role(
     tr: Translator,
 ) -> None:
     """Make the member an admin or a viewer."""
+    role = callback_data.role or Role.VIEWER
     await sharing.change_role(
-        session, user.id, callback_data.device_id, callback_data.user_id, Role(callback_data.role)
+        session, user.id, callback_data.device_id, callback_data.user_id, role
     )
     await open_member(query, callback_data, session, user, sharing, tr)
 

@@ -29,7 +29,7 @@ def _roles(device_id: int, role: Role, tr: Translator) -> InlineKeyboardMarkup:
     for granted in grantable_roles(role):
         builder.button(
             text=tr(f"share-as-{granted.value}"),
-            callback_data=ShareAction(device_id=device_id, role=granted.value),
+            callback_data=ShareAction(device_id=device_id, role=granted),
         )
     builder.button(
         text=tr("card-back"), callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id)
@@ -76,8 +76,9 @@ async def create_invite(
     zone: tzinfo,
 ) -> None:
     """Create the invite and show it (the message can be forwarded as it is)."""
+    assert callback_data.role is not None  # noqa: S101 - the filter says so
     invite = await sharing.create_invite(
-        session, user.id, callback_data.device_id, Role(callback_data.role)
+        session, user.id, callback_data.device_id, callback_data.role
     )
     await show(query, await invite_text(invite, bot, tr, zone), back_to_card(invite.device.id, tr))
 
@@ -114,6 +115,6 @@ def build_router() -> Router:
     """Register this feature's handlers on a new router."""
     router = Router(name="sharing")
     router.message.register(share_command, Command("share"))
-    router.callback_query.register(choose_role, ShareAction.filter(F.role == ""))
-    router.callback_query.register(create_invite, ShareAction.filter(F.role != ""))
+    router.callback_query.register(choose_role, ShareAction.filter(F.role.is_(None)))
+    router.callback_query.register(create_invite, ShareAction.filter(F.role.is_not(None)))
     return router

@@ -33,6 +33,7 @@ THRESHOLD_RANGES: Final[dict[str, tuple[float, float]]] = {
     "lux": (0, 150_000),
 }
 GENERIC_RANGE: Final = (-1e6, 1e6)
+METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")  # as the telemetry codec accepts
 _UNITS: Final = {"": 1, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600}
 _DURATION: Final = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z]*)\s*$")
 
@@ -130,9 +131,11 @@ def set_night_mode(config: dict[str, Any], start: int | None, end: int | None) -
 
 
 def set_threshold(
-    config: dict[str, Any], metric: str, field: Field, value: float | None
+    config: dict[str, Any], metric: str, field: Field | None, value: float | None
 ) -> dict[str, Any]:
     """Return the config with one threshold field of `metric` set (None: cleared)."""
+    if field is None or field is Field.INTERVAL or not METRIC_NAME.fullmatch(metric):
+        raise InvalidInput  # a forged button: only our keyboards name fields and metrics
     new = deepcopy(config)
     thresholds = new.setdefault("thresholds", {})
     spec = dict(thresholds.get(metric) or {})

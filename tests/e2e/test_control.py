@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -260,3 +261,28 @@ async def test_a_command_to_an_offline_device_says_no_answer_and_since_when(
     await press_and_wait(emulator, menu, "Identify", "no answer from Bedroom in 1 s")
     assert "The device is offline since" in menu.plain
     await forget_retained(uid)
+
+
+async def test_forged_settings_buttons_are_out_of_date_and_change_nothing(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, device_id = await owned_device(sessions)
+    chat = await emulator.reply_to(OWNER, "/help")
+    for data in (
+        f"cf:x:{device_id}:1:bogus:co2:0",  # no such field
+        f"cf:x:{device_id}:1:high:<b>:0",  # no such metric
+        f"s:{device_id}:owner",  # owners are not invited
+        f"m:r:{device_id}:5002:emperor",  # no such role
+    ):
+        query = await emulator.press(OWNER, chat, data=data)
+        answer = await emulator.wait_for(partial(emulator.callback_answers.get, query))
+        assert answer.get("text") in {
+            "This button is out of date. Send /devices for a fresh list.",
+            "I could not use that. Please check it and try again.",
+            "This device does not exist or you have no access to it.",
+        }, data
+    row = await stored_config(sessions, device_id)
+    assert (row.version, row.config) == (1, {"report_interval": 30, "alerts_enabled": True})
+    assert chat.edits == 0

@@ -46,6 +46,14 @@ async def invite(emulator: TelegramEmulator, user: FakeUser, role_button: str) -
     return chooser
 
 
+async def owner_card(emulator: TelegramEmulator, user: FakeUser) -> ChatMessage:
+    """/devices, then tap Cottage: the card of its owner `user` replaces the list."""
+    card = await emulator.reply_to(user, "/devices")
+    await emulator.press(user, card, "Cottage")
+    await emulator.wait_for(lambda: "Your role: owner" in card.plain)
+    return card
+
+
 async def role_of(sessions: async_sessionmaker[AsyncSession], user_id: int) -> str | None:
     """The user's role on any device (these tests have one)."""
     async with sessions() as session:
@@ -139,9 +147,7 @@ async def test_revoke_stops_the_live_view_at_once_and_the_member_is_told(
     assert "Live: Cottage" in live.plain
     friend_card = await emulator.reply_to(FRIEND, "/devices")
 
-    members = await emulator.reply_to(OWNER, "/devices")
-    await emulator.press(OWNER, members, "Cottage")
-    await emulator.wait_for(lambda: "Your role: owner" in members.plain)
+    members = await owner_card(emulator, OWNER)
     await emulator.press(OWNER, members, "Members")
     await emulator.wait_for(lambda: "Members of Cottage" in members.plain)
     assert "Fred — viewer" in members.plain
@@ -175,9 +181,7 @@ async def test_role_change_transfer_and_removal_tell_the_members(
     await add_member(sessions, NEIGHBOUR.id, device_id, "viewer", name="Nina")
     for member in (FRIEND, NEIGHBOUR):
         emulator.open_chat(member)  # they talked to the bot before
-    screen = await emulator.reply_to(OWNER, "/devices")
-    await emulator.press(OWNER, screen, "Cottage")
-    await emulator.wait_for(lambda: "Your role: owner" in screen.plain)
+    screen = await owner_card(emulator, OWNER)
     await emulator.press(OWNER, screen, "Members")
     await emulator.wait_for(lambda: "Members of Cottage" in screen.plain)
     await emulator.press(OWNER, screen, "Fred")
@@ -194,9 +198,7 @@ async def test_role_change_transfer_and_removal_tell_the_members(
     assert await role_of(sessions, OWNER.id) == "admin"
 
     # The former owner's old buttons no longer work for owner-only actions.
-    card = await emulator.reply_to(FRIEND, "/devices")
-    await emulator.press(FRIEND, card, "Cottage")
-    await emulator.wait_for(lambda: "Your role: owner" in card.plain)
+    card = await owner_card(emulator, FRIEND)
     await emulator.press(FRIEND, card, "Log")
     await emulator.wait_for(lambda: "Log of Cottage" in card.plain)
     assert "handed over ownership" in card.plain and "changed a role" in card.plain
@@ -235,9 +237,7 @@ async def test_a_removed_device_is_forgotten_by_the_processor_and_others_go_on(
     await publish(f"devices/{removed.uid}/telemetry", b'{"co2": 700}')
     await eventually(lambda: rollup_count(sessions, removed_id, "co2"))  # cached as known
 
-    card = await emulator.reply_to(OWNER, "/devices")
-    await emulator.press(OWNER, card, "Cottage")
-    await emulator.wait_for(lambda: "Your role: owner" in card.plain)
+    card = await owner_card(emulator, OWNER)
     await emulator.press(OWNER, card, "Remove device")
     await emulator.wait_for(lambda: "Remove Cottage?" in card.plain)
     await emulator.press(OWNER, card, "Yes, remove it")

@@ -14,6 +14,7 @@ from core.devices.config_rules import (
     parse_number,
     set_threshold,
 )
+from core.errors import InvalidInput
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,9 @@ def test_night_mode_and_alerts_switch() -> None:
 def test_changed_keys_give_the_audit_before_and_after() -> None:
     diff = config_rules.changed_keys({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4})
     assert diff == {"before": {"b": 2, "c": None}, "after": {"b": 3, "c": 4}}
+
+
+@pytest.mark.parametrize("metric", ["", "CO2", "co2; drop", "<b>", "x" * 40])
+def test_made_up_metric_names_are_refused(metric: str) -> None:
+    with pytest.raises(InvalidInput):
+        set_threshold({}, metric, Field.HIGH, 10)
