@@ -57,7 +57,7 @@ class ConfigWatch:
 
     async def watch(self, chat_id: int, message_id: int, user_id: int, view: ConfigView) -> None:
         """Remember a message showing `view` until the device applies its version."""
-        if view.applied:
+        if view.applied or view.as_provisioned:
             return
         key = self._keys.config_watch(view.device.id)
         entry = orjson.dumps({"user": user_id, "version": view.version})

@@ -25,6 +25,8 @@ def interval_text(seconds: float, ctx: RenderContext) -> str:
 
 def applied_line(view: ConfigView, ctx: RenderContext) -> str:
     """Say whether the device runs the current version."""
+    if view.as_provisioned:
+        return ctx.tr("settings-as-provisioned", version=view.version)
     if view.applied:
         return ctx.tr("settings-applied", version=view.version)
     since = view.offline_since
@@ -96,9 +98,7 @@ def prompt(field: Field, metric: str, ctx: RenderContext) -> str:
     """Ask for a number, saying what is accepted."""
     if field is Field.INTERVAL:
         return ctx.tr("prompt-interval", low=INTERVAL_RANGE[0], high=INTERVAL_RANGE[1] // 3600)
-    low, high = threshold_range(metric)
-    if field is Field.HYSTERESIS:
-        low, high = 0, (high - low) / 4
+    low, high = threshold_range(metric, field)
     unit = metrics.unit(metric)
     return ctx.tr(
         f"prompt-{field.value}",

@@ -65,9 +65,12 @@ class HighNotAboveLowError(InvalidInput):
     key = "settings-high-not-above-low"
 
 
-def threshold_range(metric: str) -> tuple[float, float]:
-    """Return the range a threshold of `metric` may take."""
-    return THRESHOLD_RANGES.get(metric, GENERIC_RANGE)
+def threshold_range(metric: str, field: Field = Field.HIGH) -> tuple[float, float]:
+    """Return the range a threshold (or, for HYSTERESIS, the hysteresis) of `metric` may take."""
+    low, high = THRESHOLD_RANGES.get(metric, GENERIC_RANGE)
+    if field is Field.HYSTERESIS:  # up to a quarter of the range, as a round number
+        return 0.0, float(f"{(high - low) / 4:.2g}")
+    return low, high
 
 
 def parse_number(text: str) -> float:
@@ -95,9 +98,7 @@ def parse_interval(text: str) -> int:
 
 
 def _checked(metric: str, value: float, field: Field) -> float:
-    low, high = threshold_range(metric)
-    if field is Field.HYSTERESIS:
-        low, high = 0.0, (high - low) / 4
+    low, high = threshold_range(metric, field)
     if not low <= value <= high:
         unit = metrics.unit(metric)
         raise OutOfRangeError(
@@ -146,7 +147,7 @@ def set_threshold(
     high, low = spec.get("high"), spec.get("low")
     if isinstance(high, int | float) and isinstance(low, int | float) and high <= low:
         raise HighNotAboveLowError
-    if any(key in spec for key in ("high", "low")):
+    if spec:  # a hysteresis alone is kept for the limits to come
         thresholds[metric] = spec
     else:
         thresholds.pop(metric, None)

@@ -53,6 +53,11 @@ class ConfigView:
         return self.applied_version is not None and self.applied_version >= self.version
 
     @property
+    def as_provisioned(self) -> bool:
+        """Say whether nobody has changed the settings since the device was provisioned."""
+        return self.version <= 1 and self.applied_version is None
+
+    @property
     def offline_since(self) -> datetime | None:
         """When the device went offline, when it is offline."""
         if self.device.is_online:

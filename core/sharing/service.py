@@ -137,7 +137,11 @@ class SharingService:
             "invite.created",
             actor_user_id=user_id,
             device_id=device_id,
-            after={"invite_id": invite.id, "role": role.value, "expires_at": str(expires_at)},
+            after={
+                "invite_id": invite.id,
+                "role": role.value,
+                "expires_at": expires_at.isoformat(timespec="minutes"),
+            },
         )
         await session.commit()
         return NewInvite(grant.device, role, token, code, expires_at)

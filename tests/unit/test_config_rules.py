@@ -74,8 +74,15 @@ def test_high_must_stay_above_low() -> None:
         set_threshold(config, "temperature", Field.HIGH, 18)
 
 
-def test_hysteresis_alone_is_no_threshold() -> None:
-    assert "thresholds" not in set_threshold({}, "co2", Field.HYSTERESIS, 50)
+def test_a_hysteresis_alone_is_kept_for_the_limits_to_come() -> None:
+    assert set_threshold({}, "co2", Field.HYSTERESIS, 50) == {
+        "thresholds": {"co2": {"hysteresis": 50}}
+    }
+
+
+def test_hysteresis_may_be_a_quarter_of_the_range_at_most() -> None:
+    assert config_rules.threshold_range("co2", Field.HYSTERESIS) == (0.0, 2400.0)
+    assert config_rules.threshold_range("humidity", Field.HYSTERESIS) == (0.0, 25.0)
 
 
 def test_night_mode_and_alerts_switch() -> None:

@@ -7,6 +7,7 @@ card-remove = 🗑 Remove device
 card-back = ⬅️ Back to the device
 
 settings-device-title = ⚙️ <b>Settings — { $name }</b>
+settings-as-provisioned = Version { $version } · as provisioned (nothing changed yet)
 settings-applied = Version { $version } · ✅ applied by the device
 settings-waiting = Version { $version } · ⏳ waiting for the device to apply it
 settings-waiting-offline = Version { $version } · ⏳ waiting for the device (offline since { $since }); it gets the settings when it connects
