@@ -17,6 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from tenacity import AsyncRetrying, wait_exponential
 
+from core.commands.bus import CommandBus
 from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
@@ -28,6 +29,8 @@ from processor.commands import CommandExecutor
 from processor.ingest.directory import DeviceDirectory
 from processor.ingest.pipeline import IngestPipeline
 from processor.ingest.quarantine import Quarantine
+from processor.jobs.config_resend import CHECK_SECONDS as CONFIG_RESEND_SECONDS
+from processor.jobs.config_resend import ConfigResend
 from processor.jobs.digests import DigestJob
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
@@ -125,6 +128,14 @@ async def run_processor(
         DigestJob(sessions, settings.tz, wake).run,
         "interval",
         seconds=settings.digest_check_seconds,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        ConfigResend(sessions, CommandBus(redis, keys)).run,
+        "interval",
+        seconds=CONFIG_RESEND_SECONDS,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,

@@ -134,3 +134,22 @@ class DeviceRepository:
         )
         rows = await self._session.execute(select(Device, count).order_by(Device.uid).limit(limit))
         return [(device, int(n)) for device, n in rows.all()]
+
+    async def configs_not_applied(
+        self, changed_before: datetime, limit: int
+    ) -> list[tuple[int, str]]:
+        """Online devices whose config changed before `changed_before` and that still report an
+        older version (or none): (device id, uid), oldest change first."""
+        query = (
+            select(Device.id, Device.uid)
+            .join(DeviceConfig, DeviceConfig.device_id == Device.id)
+            .where(
+                Device.is_online,
+                DeviceConfig.version > 1,
+                DeviceConfig.version > func.coalesce(DeviceConfig.applied_version, 0),
+                DeviceConfig.updated_at < changed_before,
+            )
+            .order_by(DeviceConfig.updated_at)
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in (await self._session.execute(query)).all()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from redis.asyncio import Redis
@@ -12,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core import clock
 from core.commands.bus import CommandBus
 from core.commands.messages import StreamEntry
+from core.devices.models import DeviceConfig
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from device_firmware.simulator.device import SimulatedDevice
+from processor.jobs.config_resend import ConfigResend
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
-from tests.integration.helpers import add_device
+from tests.integration.helpers import add_device, device_row, set_config
 
 
 def command(device_id: int, uid: str, name: str = "identify", ttl: float = 30.0) -> StreamEntry:
@@ -126,3 +129,45 @@ async def test_malformed_entries_and_results_do_not_stop_the_executor(
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await publish(f"devices/{uid}/status", b"", retain=True)
+
+
+async def test_a_config_an_online_device_has_not_applied_is_published_again(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
+    running = asyncio.create_task(device.run())
+    try:
+        await eventually(lambda: device.sent)
+        await eventually(lambda: _online(sessions, device_id))
+        # Stored as version 2 but never pushed: the bot died between its commit and the stream.
+        await set_config(sessions, device_id, report_interval=45)
+        job = ConfigResend(
+            sessions, CommandBus(redis, RedisKeys(settings.redis_prefix)), grace=timedelta(0)
+        )
+        assert await job.run() == 1
+        await eventually(lambda: device.config.get("version") == 2)
+        assert device.interval == 45
+        await eventually(lambda: _applied(sessions, device_id, 2))
+        assert await job.run() == 0
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        for kind in ("status", "config"):
+            await publish(f"devices/{uid}/{kind}", b"", retain=True)
+
+
+async def _online(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    return (await device_row(sessions, device_id)).is_online
+
+
+async def _applied(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, version: int
+) -> bool:
+    async with sessions() as session:
+        row = await session.get(DeviceConfig, device_id)
+        return row is not None and row.applied_version == version
