@@ -1,0 +1,235 @@
+"""Shelly notifications → normalised readings (pure; shared/protocols/shelly.md).
+
+`ShellyCodec` keeps each device's last full component state, because `NotifyStatus` carries
+only what changed ("What implementers get wrong"); a delta is merged into it and the readings
+of the components it touched are produced from the merged state. It also keeps the last
+energy counters, to give the energy imported and exported since the previous frame.
+Nothing here does I/O, reads the clock (the caller passes `now`) or logs; bad frames come
+back as `Rejected` with a reason and are counted in `rejected`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import orjson
+
+from drivers.readings import Decoded, Rejected, StatusChange, Telemetry
+from drivers.shelly.topics import parse_topic
+
+MAX_PAYLOAD_BYTES: Final = 64 * 1024  # a NotifyFullStatus of a Pro 3EM is a few kB
+PHASES: Final = ("a", "b", "c")
+# em:0 fields kept per phase, and the totals (protocols/shelly.md: "keep the useful ones").
+PHASE_FIELDS: Final = ("voltage", "current", "act_power", "aprt_power", "pf", "freq")
+TOTAL_FIELDS: Final = ("total_current", "total_act_power", "total_aprt_power")
+EM1_FIELDS: Final = ("voltage", "current", "act_power", "aprt_power", "pf", "freq")
+# A total is wrong when it is off the sum of its phases by more than this (W) and this share.
+MISMATCH_WATTS: Final = 5.0
+MISMATCH_SHARE: Final = 0.02
+
+
+@dataclass(slots=True)
+class _Device:
+    components: dict[str, dict[str, Any]] = field(default_factory=dict)
+    counters: dict[str, float] = field(default_factory=dict)  # meter → last import/export Wh
+
+
+@dataclass(slots=True)
+class ShellyCodec:
+    """Decoder of every Shelly device's frames, with each device's merged state."""
+
+    devices: dict[str, _Device] = field(default_factory=dict)
+    rejected: Counter[str] = field(default_factory=Counter)
+
+    def decode(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
+        """Decode one MQTT message; an empty list when it carries nothing to store."""
+        parsed = parse_topic(topic)
+        if parsed is None or parsed[1] == "rpc":
+            return []
+        prefix, kind, component = parsed
+        if len(payload) > MAX_PAYLOAD_BYTES:
+            return [self._reject(prefix, "too_large", f"{len(payload)} bytes")]
+        if kind == "online":
+            return [self._online(prefix, payload, now)]
+        body = _json(payload)
+        if not isinstance(body, dict):
+            return [
+                self._reject(prefix, "malformed_json", payload[:100].decode("utf-8", "replace"))
+            ]
+        if kind == "status":
+            return self._components(prefix, {component: body}, now, replace=True)
+        return self._notification(prefix, body, now)
+
+    def _reject(self, prefix: str, reason: str, detail: str = "") -> Rejected:
+        self.rejected[reason] += 1
+        return Rejected(prefix, reason, detail[:100])
+
+    def _online(self, prefix: str, payload: bytes, now: float) -> Decoded:
+        text = payload.strip().lower()
+        if text in {b"true", b"false"}:
+            return StatusChange(prefix, now, text == b"true")
+        return self._reject(prefix, "bad_status", text[:100].decode("utf-8", "replace"))
+
+    def _notification(self, prefix: str, body: dict[str, Any], now: float) -> list[Decoded]:
+        method, params = body.get("method"), body.get("params")
+        if not isinstance(params, dict):
+            return [self._reject(prefix, "bad_notification", str(method)[:50])]
+        at = _timestamp(params.get("ts"), now)
+        changed = {k: v for k, v in params.items() if k != "ts"}
+        if method == "NotifyStatus":
+            return self._components(prefix, changed, at, replace=False)
+        if method == "NotifyFullStatus":
+            self.devices.pop(prefix, None)
+            return self._components(prefix, changed, at, replace=True)
+        if method == "NotifyEvent":
+            return []  # button presses and the like: nothing to store yet
+        return [self._reject(prefix, "unknown_method", str(method)[:50])]
+
+    def _components(
+        self, prefix: str, changed: dict[str, Any], at: float, *, replace: bool
+    ) -> list[Decoded]:
+        device = self.devices.setdefault(prefix, _Device())
+        touched = []
+        for name, status in changed.items():
+            if not isinstance(status, dict):
+                continue  # e.g. "sys" sub-values we do not read
+            merged = status if replace else {**device.components.get(name, {}), **status}
+            device.components[name] = merged
+            touched.append(name)
+        metrics: dict[str, float] = {}
+        dropped: list[tuple[str, str]] = []
+        for name in touched:
+            metrics.update(self._metrics_of(device, name, dropped))
+        if not metrics:
+            return [self._reject(prefix, dropped[0][0], dropped[0][1])] if dropped else []
+        for reason, _ in dropped:
+            self.rejected[reason] += 1
+        return [Telemetry(prefix, at, metrics, dropped=tuple(dropped))]
+
+    def _metrics_of(
+        self, device: _Device, name: str, dropped: list[tuple[str, str]]
+    ) -> dict[str, float]:
+        status = device.components[name]
+        kind, _, index = name.partition(":")
+        if kind == "switch":
+            return switch_metrics(index, status)
+        if kind == "em":
+            return em_metrics(status, dropped)
+        if kind == "emdata":
+            return self._energy(device, "", emdata_metrics(status))
+        if kind == "em1":
+            return em1_metrics(index, status)
+        if kind == "em1data":
+            return self._energy(device, f"em1_{index}_", em1data_metrics(index, status))
+        return {}
+
+    @staticmethod
+    def _energy(device: _Device, meter: str, counters: dict[str, float]) -> dict[str, float]:
+        """Add the energy imported/exported since the last counters; a reset yields nothing."""
+        result = dict(counters)
+        for direction, key in (("import", "total_act_energy"), ("export", "total_act_ret_energy")):
+            name = f"{meter}{key}"
+            value = counters.get(name)
+            if value is None:
+                continue
+            previous = device.counters.get(name)
+            if previous is not None and value >= previous:
+                result[f"{meter}interval_{direction}_energy"] = round(value - previous, 3)
+            device.counters[name] = value  # a smaller value is a reset: a new baseline
+        return result
+
+
+def _json(payload: bytes) -> Any:
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _timestamp(value: Any, now: float) -> float:
+    ts = _number(value)
+    # A device whose clock is not set sends small numbers; the server's time is better then.
+    return ts if ts is not None and abs(ts - now) < 7 * 24 * 3600 else now
+
+
+def _pick(status: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str, float]:
+    """Map status fields to metric names, keeping the numeric ones."""
+    picked = {}
+    for source, target in pairs:
+        value = _number(status.get(source))
+        if value is not None:
+            picked[target] = value
+    return picked
+
+
+def switch_metrics(index: str, status: dict[str, Any]) -> dict[str, float]:
+    """A switch: its output (1/0), temperature, and power figures when the model measures them."""
+    metrics = _pick(
+        status,
+        [(f, f"switch{index}_{f}") for f in ("apower", "voltage", "current")]
+        + [("aenergy_total", f"switch{index}_energy")],
+    )
+    if isinstance(status.get("output"), bool):
+        metrics[f"switch{index}_output"] = 1.0 if status["output"] else 0.0
+    temperature = status.get("temperature")
+    if isinstance(temperature, dict) and _number(temperature.get("tC")) is not None:
+        metrics[f"switch{index}_temperature"] = float(temperature["tC"])
+    energy = status.get("aenergy")
+    if isinstance(energy, dict) and _number(energy.get("total")) is not None:
+        metrics[f"switch{index}_energy"] = float(energy["total"])
+    return metrics
+
+
+def em_metrics(status: dict[str, Any], dropped: list[tuple[str, str]]) -> dict[str, float]:
+    """A three-phase meter: per phase and totals; a missing total is computed, a wrong one
+    is replaced by the sum of its phases and flagged."""
+    pairs = [(f"{p}_{f}", f"{p}_{f}") for p in PHASES for f in PHASE_FIELDS]
+    metrics = _pick(status, [*pairs, ("n_current", "n_current"), *((t, t) for t in TOTAL_FIELDS)])
+    for total, part in (("total_act_power", "act_power"), ("total_current", "current")):
+        phases = [metrics.get(f"{p}_{part}") for p in PHASES]
+        if any(v is None for v in phases):
+            continue
+        computed = round(sum(v for v in phases if v is not None), 3)
+        sent = metrics.get(total)
+        if sent is not None and _mismatch(sent, computed):
+            dropped.append(("aggregate_mismatch", total))
+        metrics[total] = computed if sent is None or _mismatch(sent, computed) else sent
+    return metrics
+
+
+def _mismatch(sent: float, computed: float) -> bool:
+    difference = abs(sent - computed)
+    return difference > MISMATCH_WATTS and difference > MISMATCH_SHARE * max(1.0, abs(computed))
+
+
+def emdata_metrics(status: dict[str, Any]) -> dict[str, float]:
+    """Energy counters of a three-phase meter (Wh, monotonic until a reset)."""
+    pairs = [
+        (f"{p}_{f}", f"{p}_{f}")
+        for p in PHASES
+        for f in ("total_act_energy", "total_act_ret_energy")
+    ]
+    pairs += [("total_act", "total_act_energy"), ("total_act_ret", "total_act_ret_energy")]
+    return _pick(status, pairs)
+
+
+def em1_metrics(index: str, status: dict[str, Any]) -> dict[str, float]:
+    """One meter of the monophase profile (`em1:N`), as meter N."""
+    return _pick(status, [(f, f"em1_{index}_{f}") for f in EM1_FIELDS])
+
+
+def em1data_metrics(index: str, status: dict[str, Any]) -> dict[str, float]:
+    """Energy counters of one monophase meter (`em1data:N`)."""
+    return _pick(
+        status,
+        [(f, f"em1_{index}_{f}") for f in ("total_act_energy", "total_act_ret_energy")],
+    )

@@ -1,0 +1,39 @@
+"""Topic names of Shelly Gen2+ devices over MQTT (protocols/shelly.md, "Identity and topics")."""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+Kind = Literal["online", "events", "status", "rpc"]
+
+# The prefix is the device id by default (`shellypro3-<mac12>`) but configurable on the device.
+PREFIX_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+COMPONENT_PATTERN: Final = re.compile(r"[a-z0-9]+(?::[0-9]{1,3})?")
+
+
+def subscriptions(src: str) -> tuple[str, ...]:
+    """Filters a processor instance subscribes to; `src` is its own RPC source name."""
+    return ("+/online", "+/events/rpc", "+/status/+", f"{src}/rpc")
+
+
+def rpc_topic(prefix: str) -> str:
+    """The topic RPC requests to a device go to."""
+    return f"{prefix}/rpc"
+
+
+def parse_topic(name: str) -> tuple[str, Kind, str] | None:
+    """Split a topic into (prefix, kind, component); None when it is not a Shelly topic."""
+    parts = name.split("/")
+    if not parts or not PREFIX_PATTERN.fullmatch(parts[0]):
+        return None
+    prefix, rest = parts[0], parts[1:]
+    if rest == ["online"]:
+        return prefix, "online", ""
+    if rest == ["events", "rpc"]:
+        return prefix, "events", ""
+    if rest == ["rpc"]:
+        return prefix, "rpc", ""
+    if len(rest) == 2 and rest[0] == "status" and COMPONENT_PATTERN.fullmatch(rest[1]):  # noqa: PLR2004
+        return prefix, "status", rest[1]
+    return None

@@ -1,0 +1,228 @@
+"""Shelly Gen2+ codec and RPC frames, on the payloads of shared/protocols/shelly.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drivers.readings import Rejected, StatusChange, Telemetry
+from drivers.shelly import topics
+from drivers.shelly.codec import ShellyCodec
+from drivers.shelly.rpc import INVALID_ARGUMENT, RpcError, RpcSession
+
+NOW = 1_733_612_400.0
+PRO3 = "shellypro3-aabbccddeeff"
+PRO3EM = "shellypro3em-112233445566"
+# protocols/shelly.md, "Component status": Pro 3EM em:0 and emdata:0 (triphase profile).
+EM0: dict[str, Any] = {
+    "id": 0, "a_current": 4.029, "a_voltage": 236.1, "a_act_power": 951.2, "a_aprt_power": 951.9,
+    "a_pf": 1.0, "a_freq": 50.0, "b_current": 4.027, "b_voltage": 236.2, "b_act_power": -951.1,
+    "b_aprt_power": 951.8, "b_pf": 1.0, "b_freq": 50.0, "c_current": 3.03, "c_voltage": 236.3,
+    "c_act_power": 715.5, "c_aprt_power": 716.0, "c_pf": 1.0, "c_freq": 50.0, "n_current": None,
+    "total_current": 11.086, "total_act_power": 715.6, "total_aprt_power": 2619.7,
+    "user_calibrated_phase": [],
+}  # fmt: skip
+EMDATA0: dict[str, Any] = {
+    "id": 0, "a_total_act_energy": 2776.21, "a_total_act_ret_energy": 0.0,
+    "b_total_act_energy": 0.00, "b_total_act_ret_energy": 2776.11,
+    "c_total_act_energy": 1902.68, "c_total_act_ret_energy": 0.0,
+    "total_act": 4678.89, "total_act_ret": 2776.11,
+}  # fmt: skip
+SWITCH0 = {"id": 0, "source": "init", "output": False, "temperature": {"tC": 41.3, "tF": 106.4}}
+
+
+def frame(method: str, **params: Any) -> bytes:
+    """A notification frame as the device publishes it on <prefix>/events/rpc."""
+    body = {"src": PRO3, "dst": f"{PRO3}/events", "method": method, "params": params}
+    return json.dumps(body).encode()
+
+
+def one(decoded: list[Any]) -> Telemetry:
+    """The single Telemetry of a decode."""
+    assert len(decoded) == 1 and isinstance(decoded[0], Telemetry), decoded
+    return decoded[0]
+
+
+@pytest.mark.parametrize(
+    ("topic", "parsed"),
+    [
+        (f"{PRO3}/online", (PRO3, "online", "")),
+        (f"{PRO3}/events/rpc", (PRO3, "events", "")),
+        (f"{PRO3EM}/status/em:0", (PRO3EM, "status", "em:0")),
+        ("dozor-proc-1/rpc", ("dozor-proc-1", "rpc", "")),
+        ("shellies/x/relay/0", None),  # Gen1 topics are not Gen2
+        (f"{PRO3}/status/../x", None),
+        ("devices/co2/telemetry", None),
+    ],
+)
+def test_topics_are_parsed(topic: str, parsed: tuple[str, str, str] | None) -> None:
+    assert topics.parse_topic(topic) == parsed
+
+
+def test_online_and_its_last_will() -> None:
+    codec = ShellyCodec()
+    assert codec.decode(f"{PRO3}/online", b"true", NOW) == [StatusChange(PRO3, NOW, online=True)]
+    assert codec.decode(f"{PRO3}/online", b"false", NOW) == [StatusChange(PRO3, NOW, online=False)]
+    assert isinstance(codec.decode(f"{PRO3}/online", b"maybe", NOW)[0], Rejected)
+
+
+def test_switch_status_gives_output_and_temperature() -> None:
+    reading = one(
+        ShellyCodec().decode(f"{PRO3}/status/switch:0", json.dumps(SWITCH0).encode(), NOW)
+    )
+    assert reading.metrics == {"switch0_output": 0.0, "switch0_temperature": 41.3}
+
+
+def test_a_partial_notify_status_is_merged_into_the_last_full_state() -> None:
+    codec = ShellyCodec()
+    full = {f"switch:{i}": {**SWITCH0, "id": i} for i in range(3)}
+    first = one(codec.decode(f"{PRO3}/events/rpc", frame("NotifyFullStatus", ts=NOW, **full), NOW))
+    assert first.metrics["switch1_output"] == 0.0 and len(first.metrics) == 6
+    # Only what changed: switch 1's output. Its temperature is still known.
+    delta = {"switch:1": {"id": 1, "output": True, "source": "MQTT"}}
+    second = one(
+        codec.decode(f"{PRO3}/events/rpc", frame("NotifyStatus", ts=NOW + 1, **delta), NOW)
+    )
+    assert second.metrics == {"switch1_output": 1.0, "switch1_temperature": 41.3}
+    assert second.at == NOW + 1
+
+
+def test_pro3em_phases_totals_and_counters() -> None:
+    codec = ShellyCodec()
+    em = one(codec.decode(f"{PRO3EM}/status/em:0", json.dumps(EM0).encode(), NOW)).metrics
+    assert em["a_voltage"] == 236.1 and em["b_act_power"] == -951.1 and em["c_freq"] == 50.0
+    assert em["total_act_power"] == 715.6  # the sum of the phases, as sent
+    assert em["total_aprt_power"] == 2619.7 and "n_current" not in em  # null is no reading
+    data = one(codec.decode(f"{PRO3EM}/status/emdata:0", json.dumps(EMDATA0).encode(), NOW))
+    assert data.metrics["total_act_energy"] == 4678.89
+    assert data.metrics["total_act_ret_energy"] == 2776.11
+    assert "interval_import_energy" not in data.metrics  # nothing to compare with yet
+
+
+def test_total_power_is_computed_when_the_device_does_not_send_it() -> None:
+    em = {k: v for k, v in EM0.items() if not k.startswith("total")}
+    reading = one(ShellyCodec().decode(f"{PRO3EM}/status/em:0", json.dumps(em).encode(), NOW))
+    assert reading.metrics["total_act_power"] == pytest.approx(715.6)
+    assert reading.metrics["total_current"] == pytest.approx(11.086)
+    assert reading.dropped == ()
+
+
+def test_a_total_that_is_not_the_sum_of_its_phases_is_flagged_and_not_stored() -> None:
+    codec = ShellyCodec()
+    wrong = {**EM0, "total_act_power": 951.2}  # mirrors phase a (protocols/shelly.md "traps")
+    reading = one(codec.decode(f"{PRO3EM}/status/em:0", json.dumps(wrong).encode(), NOW))
+    assert reading.metrics["total_act_power"] == pytest.approx(715.6)
+    assert reading.dropped == (("aggregate_mismatch", "total_act_power"),)
+    assert codec.rejected["aggregate_mismatch"] == 1
+
+
+def test_energy_per_interval_for_pv_households_and_counter_resets() -> None:
+    codec = ShellyCodec()
+    topic = f"{PRO3EM}/status/emdata:0"
+    codec.decode(topic, json.dumps(EMDATA0).encode(), NOW)
+    later = {**EMDATA0, "total_act": 4680.89, "total_act_ret": 2780.11}
+    metrics = one(codec.decode(topic, json.dumps(later).encode(), NOW + 60)).metrics
+    assert metrics["interval_import_energy"] == pytest.approx(2.0)
+    assert metrics["interval_export_energy"] == pytest.approx(4.0)
+    reset = {**EMDATA0, "total_act": 1.0, "total_act_ret": 0.5}  # device replaced
+    metrics = one(codec.decode(topic, json.dumps(reset).encode(), NOW + 120)).metrics
+    assert "interval_import_energy" not in metrics and "interval_export_energy" not in metrics
+    after = {**reset, "total_act": 3.5}
+    metrics = one(codec.decode(topic, json.dumps(after).encode(), NOW + 180)).metrics
+    assert metrics["interval_import_energy"] == pytest.approx(2.5)  # never negative
+
+
+def test_monophase_profile_is_three_meters() -> None:
+    codec = ShellyCodec()
+    status = {
+        f"em1:{i}": {"id": i, "current": 4.0, "voltage": 236.1 + i, "act_power": 951.2,
+                     "aprt_power": 951.9, "pf": 1.0, "freq": 50.0, "calibration": "factory"}
+        for i in range(3)
+    }  # fmt: skip
+    status |= {
+        f"em1data:{i}": {"id": i, "total_act_energy": 2776.2, "total_act_ret_energy": 0.0}
+        for i in range(3)
+    }
+    metrics = one(codec.decode(f"{PRO3EM}/events/rpc", frame("NotifyFullStatus", **status), NOW))
+    assert metrics.metrics["em1_2_voltage"] == 238.1
+    assert metrics.metrics["em1_0_total_act_energy"] == 2776.2
+    assert metrics.at == NOW  # no ts: the server's time
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"{not json", "malformed_json"),
+        (b"[1, 2]", "malformed_json"),
+        (b'{"method": "NotifyStatus"}', "bad_notification"),
+        (b'{"method": "NotifyStatus", "params": [1]}', "bad_notification"),
+        (b'{"method": "Frobnicate", "params": {}}', "unknown_method"),
+    ],
+)
+def test_malformed_frames_are_counted_and_skipped(payload: bytes, reason: str) -> None:
+    codec = ShellyCodec()
+    decoded = codec.decode(f"{PRO3}/events/rpc", payload, NOW)
+    assert len(decoded) == 1 and isinstance(decoded[0], Rejected) and decoded[0].reason == reason
+    assert codec.rejected[reason] == 1
+
+
+def test_fields_of_the_wrong_type_are_left_out() -> None:
+    status = {"id": 0, "output": "on", "temperature": {"tC": "hot"}, "apower": "12 W"}
+    decoded = ShellyCodec().decode(f"{PRO3}/status/switch:0", json.dumps(status).encode(), NOW)
+    assert decoded == []
+    assert ShellyCodec().decode(f"{PRO3}/events/rpc", frame("NotifyEvent", events=[]), NOW) == []
+
+
+@given(st.binary(max_size=300), st.sampled_from(["events/rpc", "online", "status/em:0"]))
+def test_random_bytes_never_raise(payload: bytes, suffix: str) -> None:
+    decoded = ShellyCodec().decode(f"{PRO3EM}/{suffix}", payload, NOW)
+    assert all(isinstance(d, Telemetry | Rejected | StatusChange) for d in decoded)
+
+
+@given(st.dictionaries(st.text(max_size=10), st.none() | st.booleans() | st.floats() | st.text()))
+def test_random_component_status_never_raises(status: dict[str, Any]) -> None:
+    payload = frame("NotifyStatus", **{"em:0": status, "emdata:0": status, "switch:0": status})
+    ShellyCodec().decode(f"{PRO3EM}/events/rpc", payload, NOW)
+
+
+def test_rpc_requests_are_numbered_and_answers_matched_by_id() -> None:
+    rpc = RpcSession("dozor-proc-1")
+    first, raw = rpc.request(PRO3, "Switch.Set", {"id": 0, "on": True})
+    second, _ = rpc.request(PRO3EM, "EM.GetStatus", {"id": 0})
+    assert json.loads(raw) == {
+        "id": first, "src": "dozor-proc-1", "method": "Switch.Set", "params": {"id": 0, "on": True}
+    }  # fmt: skip
+    assert second == first + 1
+    answer = {"id": first, "src": PRO3, "dst": "dozor-proc-1", "result": {"was_on": False}}
+    response = rpc.receive(json.dumps(answer).encode())
+    assert response is not None and response.result == {"was_on": False}
+    assert response.method == "Switch.Set" and response.error is None
+    assert rpc.receive(json.dumps(answer).encode()) is None  # answered once only
+
+
+def test_rpc_error_frames_keep_the_wire_code() -> None:
+    rpc = RpcSession("dozor-proc-1")
+    request_id, _ = rpc.request(PRO3, "Switch.Set", {"id": 7, "on": True})
+    error = {"code": -103, "message": "Argument 'id', value 7 not found!"}
+    response = rpc.receive(json.dumps({"id": request_id, "src": PRO3, "error": error}).encode())
+    assert response is not None and response.result is None
+    assert response.error == RpcError(INVALID_ARGUMENT, "Argument 'id', value 7 not found!")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"not json",
+        b'{"id": 999, "src": "shellypro3-aabbccddeeff", "result": {}}',  # never sent
+        b'{"id": 1, "src": "shellypro3em-112233445566", "result": {}}',  # another device
+        b'{"id": true, "src": "shellypro3-aabbccddeeff", "result": {}}',
+    ],
+)
+def test_rpc_answers_that_are_not_ours_are_ignored(answer: bytes) -> None:
+    rpc = RpcSession("dozor-proc-1")
+    rpc.request(PRO3, "Shelly.GetStatus")
+    assert rpc.receive(answer) is None
