@@ -102,10 +102,24 @@ def cmd_device_add(args: argparse.Namespace) -> None:
     print("The owner sends /add <code> to the bot.")
     print("Point the device at the broker:")
     print(f"  broker:    {broker.scheme}://{broker.hostname}:{broker.port or 1883}")
+    if args.type.startswith("shelly_"):
+        print(f"  in the Shelly's MQTT settings: topic prefix {args.uid}, enable RPC status")
+        print("  notifications over MQTT (and, optionally, generic status updates)")
+        return
     print("  login:     the broker's own (as in MQTT_URL); client id: the uid")
     print(f"  publish:   {topic(args.uid, 'telemetry')} (QoS 1)")
     print(f"             {topic(args.uid, 'status')} (retained; Last Will 'offline')")
     print(f"  subscribe: {topic(args.uid, 'config')}, {topic(args.uid, 'commands')}")
+
+
+def _attributes(args: argparse.Namespace) -> dict[str, Any]:
+    """What `device add` knows of a device beyond MQTT (Shelly HTTP host, channel names)."""
+    attributes: dict[str, Any] = {}
+    if args.http_host:
+        attributes["http_host"] = args.http_host
+    if args.channel_names:
+        attributes["channel_names"] = [n.strip() for n in args.channel_names.split(",")]
+    return attributes
 
 
 async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
@@ -122,6 +136,7 @@ async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
                 name=args.name,
                 location=args.location,
                 ttl=timedelta(days=args.ttl),
+                attributes=_attributes(args),
             )
     except UnknownDeviceTypeError as err:
         print(
@@ -189,10 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = device.add_subparsers(dest="device_command", required=True)
     add = dsub.add_parser("add", help="create a device and print its claim code")
     add.add_argument("uid")
-    add.add_argument("--type", required=True, help="co2, temp, dust, multi")
+    add.add_argument(
+        "--type", required=True, help="co2, temp, dust, multi, shelly_pro3, shelly_pro3em"
+    )
     add.add_argument("--name")
     add.add_argument("--location")
     add.add_argument("--ttl", type=float, default=7, help="claim code lifetime in days")
+    add.add_argument("--http-host", help="Shelly: address for the HTTP fallback")
+    add.add_argument("--channel-names", help='Shelly Pro 3: e.g. "Pump,Heater,Light"')
     add.set_defaults(func=cmd_device_add)
     dsub.add_parser("list", help="list devices").set_defaults(func=cmd_device_list)
     sim = sub.add_parser("simulate", help="run a simulated device")

@@ -24,6 +24,7 @@ from core.outbox.wakeup import OutboxWakeup
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
+from drivers.shelly import topics as shelly_topics
 from processor.alerting import AlertEngine
 from processor.commands import CommandExecutor
 from processor.ingest.directory import DeviceDirectory
@@ -91,6 +92,8 @@ async def run_processor(
         flush_interval=settings.ingest_flush_ms / 1000,
     )
     address = BrokerAddress.from_url(settings.mqtt_url)
+    # Shelly devices answer RPC on `<src>/rpc`; the client id is unique per instance already.
+    subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
     executor = CommandExecutor(
         redis, keys, sessions, publisher, alerts.forget_rules, directory.forget
@@ -98,7 +101,7 @@ async def run_processor(
     pipeline.on_ack = executor.record_ack
     tasks = [
         asyncio.create_task(
-            listen(address, settings.mqtt_client_id, SUBSCRIPTIONS, pipeline.submit, stop, ready)
+            listen(address, settings.mqtt_client_id, subscriptions, pipeline.submit, stop, ready)
         ),
         asyncio.create_task(pipeline.run()),
         asyncio.create_task(publisher.run()),

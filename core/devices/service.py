@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +70,7 @@ async def provision(
     name: str | None = None,
     location: str | None = None,
     ttl: timedelta = DEFAULT_CLAIM_TTL,
+    attributes: dict[str, Any] | None = None,
 ) -> Provisioned:
     """Create a device with a fresh one-time claim code (stored hashed)."""
     devices = DeviceRepository(session)
@@ -88,6 +90,7 @@ async def provision(
         is_online=False,
         claim_code_hash=claim_codes.hash_code(claim_codes.normalize(code) or ""),
         claim_code_expires_at=expires_at,
+        attributes=attributes or {},
     )
     devices.add(device)
     await session.flush()
@@ -102,7 +105,7 @@ async def provision(
         "device.provisioned",
         actor_user_id=None,
         device_id=device.id,
-        after={"uid": uid, "type": type_code, "name": device.name},
+        after={"uid": uid, "type": type_code, "name": device.name, **(attributes or {})},
     )
     try:
         await session.commit()

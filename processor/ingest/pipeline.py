@@ -18,6 +18,7 @@ from core import clock
 from core.live.store import LiveStateStore
 from drivers.generic import codec
 from drivers.readings import CommandAck, Rejected, StatusChange, Telemetry
+from drivers.shelly.codec import ShellyCodec
 from processor.alerting import AlertEngine, Plan
 from processor.ingest.batch import Batch
 from processor.ingest.directory import DeviceDirectory
@@ -27,6 +28,7 @@ from processor.sinks.postgres import PostgresSink
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly prefix
 
 # Errors worth retrying: the database or Redis went away. Everything else is a bug or bad
 # data, and retrying it would only hold up every other device.
@@ -95,6 +97,7 @@ class IngestPipeline:
         self._flush_interval = flush_interval
         self._retry_for = retry_for
         self._pending: list[_Pending] = []
+        self._shelly = ShellyCodec()
         self._full = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
@@ -106,14 +109,18 @@ class IngestPipeline:
 
     async def submit(self, topic: str, payload: bytes) -> None:
         """Decode a message and add it to the next batch; waits only when sinks fall behind."""
-        decoded = codec.decode(topic, payload, clock.now().timestamp())
-        if decoded is None:
-            return
-        if isinstance(decoded, CommandAck):
-            if self.on_ack is not None:
-                await self.on_ack(decoded)
-            return
-        self._accept(topic, payload, decoded)
+        now = clock.now().timestamp()
+        if topic.startswith(OUR_TOPICS):
+            decoded = codec.decode(topic, payload, now)
+            items = [] if decoded is None else [decoded]
+        else:  # Shelly devices speak their own protocol under their own prefix
+            items = self._shelly.decode(topic, payload, now)
+        for item in items:
+            if isinstance(item, CommandAck):
+                if self.on_ack is not None:
+                    await self.on_ack(item)
+            else:
+                self._accept(topic, payload, item)
         if len(self._pending) >= self._batch_size:
             self._full.set()
             if len(self._pending) >= self._batch_size * 20:

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -72,6 +73,26 @@ async def test_device_add_prints_a_one_time_code_stored_only_hashed(
     listing = dozor(settings, "device", "list")
     assert listing.returncode == 0
     assert uid in listing.stdout and "Bedroom" in listing.stdout and "never" in listing.stdout
+
+
+async def test_device_add_registers_a_shelly_with_its_http_host_and_channel_names(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    uid = f"shellypro3-{uuid.uuid4().hex[:12]}"
+    result = dozor(
+        settings,
+        *("device", "add", uid, "--type", "shelly_pro3", "--http-host", "10.0.0.5"),
+        *("--channel-names", "Pump, Heater,Light"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"topic prefix {uid}" in result.stdout and "devices/" not in result.stdout
+    async with sessions() as session:
+        device = await session.scalar(select(Device).where(Device.uid == uid))
+    assert device is not None and device.type_code == "shelly_pro3"
+    assert device.attributes == {
+        "http_host": "10.0.0.5",
+        "channel_names": ["Pump", "Heater", "Light"],
+    }
 
 
 async def test_device_add_refuses_duplicates_bad_types_and_bad_uids(

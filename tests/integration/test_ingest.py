@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import orjson
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -160,3 +162,44 @@ async def _count_at_least(
     sessions: async_sessionmaker[AsyncSession], device_id: int, n: int
 ) -> bool:
     return await rollup_count(sessions, device_id, "co2") >= n
+
+
+async def test_shelly_pro3em_notifications_are_stored_and_its_last_will_sets_it_offline(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    prefix = f"shellypro3em-{uuid.uuid4().hex[:12]}"
+    device_id = (await add_device(sessions, prefix, "shelly_pro3em")).device.id
+    em0 = {
+        "id": 0, "a_voltage": 236.1, "a_current": 4.0, "a_act_power": 951.2,
+        "b_voltage": 236.2, "b_current": 4.0, "b_act_power": -951.1,
+        "c_voltage": 236.3, "c_current": 3.0, "c_act_power": 715.5,
+    }  # fmt: skip
+    await publish(f"{prefix}/online", b"true", retain=True)
+    await publish(f"{prefix}/status/em:0", json.dumps(em0).encode())
+    delta = {"method": "NotifyStatus", "params": {"em:0": {"id": 0, "a_act_power": 1000.0}}}
+    await publish(f"{prefix}/events/rpc", json.dumps(delta).encode())
+    await publish(f"{prefix}/events/rpc", b"{broken")
+    await eventually(lambda: _readings_at_least(sessions, device_id, "total_act_power", 2))
+    assert await rollup_count(sessions, device_id, "a_voltage") == 2  # merged, still known
+    live = await LiveStateStore(redis, RedisKeys(settings.redis_prefix)).read(device_id)
+    assert live.values["total_act_power"] == pytest.approx(1000.0 - 951.1 + 715.5)
+    assert (await device_row(sessions, device_id)).is_online
+    rejected = await redis.hgetall(RedisKeys(settings.redis_prefix).ingest_rejected)
+    assert int(rejected[b"malformed_json"]) >= 1
+
+    await publish(f"{prefix}/online", b"false", retain=True)  # its Last Will
+    await eventually(lambda: _offline(sessions, device_id))
+    await publish(f"{prefix}/online", b"", retain=True)
+
+
+async def _offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    return not (await device_row(sessions, device_id)).is_online
+
+
+async def _readings_at_least(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, metric: str, count: int
+) -> bool:
+    return await rollup_count(sessions, device_id, metric) >= count
