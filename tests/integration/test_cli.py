@@ -103,7 +103,10 @@ async def test_device_add_refuses_duplicates_bad_types_and_bad_uids(
     again = dozor(settings, "device", "add", uid, "--type", "co2")
     assert again.returncode == 2 and "exists already" in again.stdout
     wrong = dozor(settings, "device", "add", unique_uid(), "--type", "toaster")
-    assert wrong.returncode == 2 and "known types: co2, dust, multi, temp" in wrong.stdout
+    assert (
+        wrong.returncode == 2
+        and "known types: co2, dust, multi, shelly_pro3, shelly_pro3em, temp" in wrong.stdout
+    )
     bad = dozor(settings, "device", "add", "bad uid/with slash", "--type", "co2")
     assert bad.returncode == 2 and "not a valid uid" in bad.stdout
     for result in (again, wrong, bad):

@@ -68,7 +68,14 @@ def test_upgrade_check_downgrade_upgrade(empty_database: str) -> None:
         "rollups_minute",
         "audit_log",
     } <= asyncio.run(tables(empty_database))
-    assert asyncio.run(device_types(empty_database)) == ["co2", "dust", "multi", "temp"]
+    assert asyncio.run(device_types(empty_database)) == [
+        "co2",
+        "dust",
+        "multi",
+        "shelly_pro3",
+        "shelly_pro3em",
+        "temp",
+    ]
     command.check(config)  # raises when the models and the migrations drift apart
     command.downgrade(config, "base")
     assert asyncio.run(tables(empty_database)) == {"alembic_version"}
