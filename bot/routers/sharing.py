@@ -17,7 +17,7 @@ from bot.keyboards.devices import back_to_card
 from bot.render.time import clock_time
 from bot.replies import show
 from core import clock
-from core.access.policy import Action, Role, allows, grantable_roles
+from core.access.policy import Action, Role, grantable_roles
 from core.access.service import require
 from core.devices.overview import DeviceOverview
 from core.sharing.service import Joined, NewInvite, SharingService
@@ -91,9 +91,7 @@ async def share_command(
     tr: Translator,
 ) -> None:
     """/share: pick one of the devices you may share."""
-    views = [
-        v for v in await overview.my_devices(session, user.id) if allows(v.role, Action.INVITE)
-    ]
+    views = await overview.my_devices(session, user.id, able_to=Action.INVITE)
     if not views:
         await message.answer(tr("share-nothing"))
         return

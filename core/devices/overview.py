@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access.policy import Action, Role
+from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
 from core.access.service import require, toggle_notifications
 from core.devices.models import Device, DeviceType
@@ -54,9 +54,16 @@ class DeviceOverview:
             self._types[type_code] = device_type
         return self._types[type_code].primary_metric
 
-    async def my_devices(self, session: AsyncSession, user_id: int) -> list[DeviceView]:
-        """Return the user's devices with their live state."""
-        pairs = await MembershipRepository(session).devices_of(user_id)
+    async def my_devices(
+        self, session: AsyncSession, user_id: int, able_to: Action = Action.VIEW
+    ) -> list[DeviceView]:
+        """Return the user's devices with their live state (those their role lets them
+        `able_to`: every device of theirs by default)."""
+        pairs = [
+            (device, role)
+            for device, role in await MembershipRepository(session).devices_of(user_id)
+            if allows(role, able_to)
+        ]
         live = await self._live.read_many(device.id for device, _ in pairs)
         return [
             DeviceView(

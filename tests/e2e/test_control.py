@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from functools import partial
 
 import pytest
@@ -15,35 +12,18 @@ from bot.app import BotOptions
 from core.audit.models import AuditEntry
 from core.devices.models import DeviceConfig
 from core.settings import Settings
-from device_firmware.simulator.device import SimulatedDevice
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.e2e.conftest import RunningBot, bot_running
 from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
-from tests.integration.helpers import add_device, add_member, device_row
+from tests.integration.helpers import (
+    add_device,
+    add_member,
+    device_row,
+    forget_retained,
+    simulator_running,
+)
 
 OWNER = FakeUser(5001, "Olga")
-
-
-@contextlib.asynccontextmanager
-async def simulator_running(
-    uid: str, mqtt_url: str, device: SimulatedDevice | None = None
-) -> AsyncIterator[SimulatedDevice]:
-    """Run a simulated CO2 monitor (a new one, or `device` again) once it has reported."""
-    device = device or SimulatedDevice(uid, "co2", interval=60, mqtt_url=mqtt_url)
-    sent = device.sent
-    task = asyncio.create_task(device.run())
-    try:
-        await eventually(lambda: device.sent > sent)
-        yield device
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-
-
-async def forget_retained(uid: str) -> None:
-    """Leave no retained status or config behind on the shared broker."""
-    for kind in ("status", "config"):
-        await publish(f"devices/{uid}/{kind}", b"", retain=True)
 
 
 async def owned_device(

@@ -256,3 +256,14 @@ async def _rejected_unknown(redis: Redis, keys: RedisKeys, uid: str) -> bool:
     await publish(f"devices/{uid}/telemetry", b'{"co2": 800}')
     await asyncio.sleep(0.3)
     return int((await redis.hget(keys.ingest_rejected, "unknown_device")) or 0) > before
+
+
+async def test_share_offers_only_devices_the_member_may_share(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    device_id = await owned_device(sessions)
+    await add_member(sessions, FRIEND.id, device_id, "viewer", name="Fred")
+    refused = await emulator.reply_to(FRIEND, "/share")
+    assert "no device you may share" in refused.plain and refused.buttons() == []
+    offered = await emulator.reply_to(OWNER, "/share")
+    assert [b["text"] for b in offered.buttons()] == ["Cottage"]

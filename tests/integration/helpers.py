@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -9,7 +13,10 @@ from core.access.models import Membership
 from core.devices.models import Device, DeviceConfig
 from core.devices.service import Provisioned, provision
 from core.history.models import MinuteRollup
+from core.settings import Settings
 from core.users.repository import UserRepository
+from device_firmware.simulator.device import SimulatedDevice
+from tests.conftest import eventually, forget_mqtt_session, publish
 
 
 async def add_device(
@@ -76,3 +83,41 @@ async def add_member(
             Membership(user_id=user_id, device_id=device_id, role=role, notifications=notifications)
         )
         await session.commit()
+
+
+@contextlib.asynccontextmanager
+async def simulator_running(
+    uid: str, mqtt_url: str, device: SimulatedDevice | None = None
+) -> AsyncIterator[SimulatedDevice]:
+    """Run a simulated CO2 monitor (a new one, or `device` again) once it has reported, so it
+    is connected and listening for its config and commands."""
+    device = device or SimulatedDevice(uid, "co2", interval=60, mqtt_url=mqtt_url)
+    sent = device.sent
+    task = asyncio.create_task(device.run())
+    try:
+        await eventually(lambda: device.sent > sent)
+        yield device
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def processor_running(settings: Settings) -> AsyncIterator[None]:
+    """Run a processor for a block of a test (for tests that prepare things while it is down)."""
+    from processor.app import run_processor
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_processor(settings, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await forget_mqtt_session(settings.mqtt_client_id)
+
+
+async def forget_retained(uid: str) -> None:
+    """Leave no retained status or config behind on the shared broker."""
+    for kind in ("status", "config"):
+        await publish(f"devices/{uid}/{kind}", b"", retain=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -16,10 +15,16 @@ from core.commands.messages import StreamEntry
 from core.devices.models import DeviceConfig
 from core.redis_keys import RedisKeys
 from core.settings import Settings
-from device_firmware.simulator.device import SimulatedDevice
 from processor.jobs.config_resend import ConfigResend
-from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
-from tests.integration.helpers import add_device, device_row, set_config
+from tests.conftest import RunningProcessor, eventually, publish, unique_uid
+from tests.integration.helpers import (
+    add_device,
+    device_row,
+    forget_retained,
+    processor_running,
+    set_config,
+    simulator_running,
+)
 
 
 def command(device_id: int, uid: str, name: str = "identify", ttl: float = 30.0) -> StreamEntry:
@@ -34,35 +39,21 @@ async def test_a_command_sent_while_no_processor_runs_is_carried_out_when_one_st
     sessions: async_sessionmaker[AsyncSession],
     redis: Redis,
 ) -> None:
-    from processor.app import run_processor
-
     uid = unique_uid()
-    provisioned = await add_device(sessions, uid)
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
-    running = asyncio.create_task(device.run())
-    await eventually(lambda: device.sent)  # connected and listening for commands
-    bus = CommandBus(redis, RedisKeys(settings.redis_prefix))
-    wanted = command(provisioned.device.id, uid)
-    stale = command(provisioned.device.id, uid, "restart", ttl=-1)  # nobody waits any more
-    await bus.submit(stale)
-    await bus.submit(wanted)
-
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run_processor(settings, stop, ready))
-    try:
-        result = await bus.wait_result(wanted.command_id, 15)
-        assert result is not None and result.ok
-        assert [c["id"] for c in device.commands] == [wanted.command_id]
-        keys = RedisKeys(settings.redis_prefix)
-        pending = await redis.xpending(keys.command_stream, keys.command_group)
-        assert pending["pending"] == 0  # both acknowledged: one sent, one dropped as expired
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)
-        await forget_mqtt_session(settings.mqtt_client_id)
-        await publish(f"devices/{uid}/status", b"", retain=True)
+    device_id = (await add_device(sessions, uid)).device.id
+    keys = RedisKeys(settings.redis_prefix)
+    bus = CommandBus(redis, keys)
+    async with simulator_running(uid, settings.mqtt_url) as device:
+        wanted = command(device_id, uid)
+        await bus.submit(command(device_id, uid, "restart", ttl=-1))  # nobody waits any more
+        await bus.submit(wanted)
+        async with processor_running(settings):
+            result = await bus.wait_result(wanted.command_id, 15)
+            assert result is not None and result.ok
+            assert [c["id"] for c in device.commands] == [wanted.command_id]
+            pending = await redis.xpending(keys.command_stream, keys.command_group)
+            assert pending["pending"] == 0  # both acknowledged: one sent, one dropped as expired
+    await forget_retained(uid)
 
 
 async def test_an_entry_taken_by_a_processor_that_died_is_taken_over(
@@ -71,15 +62,10 @@ async def test_an_entry_taken_by_a_processor_that_died_is_taken_over(
     sessions: async_sessionmaker[AsyncSession],
     redis: Redis,
 ) -> None:
-    from processor.app import run_processor
-
     uid = unique_uid()
-    provisioned = await add_device(sessions, uid)
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
-    running = asyncio.create_task(device.run())
-    await eventually(lambda: device.sent)
+    device_id = (await add_device(sessions, uid)).device.id
     keys = RedisKeys(settings.redis_prefix)
-    entry = command(provisioned.device.id, uid)
+    entry = command(device_id, uid)
     # Another instance reads the entry and dies before acknowledging it.
     await redis.xgroup_create(keys.command_stream, keys.command_group, id="$", mkstream=True)
     await CommandBus(redis, keys).submit(entry)
@@ -87,18 +73,10 @@ async def test_an_entry_taken_by_a_processor_that_died_is_taken_over(
         keys.command_group, "dead-instance", {keys.command_stream: ">"}, count=1
     )
     assert taken and len(taken[0][1]) == 1
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_processor(settings, stop))
-    try:
+    async with simulator_running(uid, settings.mqtt_url) as device, processor_running(settings):
         await eventually(lambda: device.commands, timeout=20)
         assert device.commands[0]["id"] == entry.command_id
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)
-        await forget_mqtt_session(settings.mqtt_client_id)
-        await publish(f"devices/{uid}/status", b"", retain=True)
+    await forget_retained(uid)
 
 
 async def test_malformed_entries_and_results_do_not_stop_the_executor(
@@ -108,16 +86,13 @@ async def test_malformed_entries_and_results_do_not_stop_the_executor(
     settings: Settings,
 ) -> None:
     uid = unique_uid()
-    provisioned = await add_device(sessions, uid)
+    device_id = (await add_device(sessions, uid)).device.id
     keys = RedisKeys(settings.redis_prefix)
     await redis.xadd(keys.command_stream, {"entry": b"{not json"})
     await publish(f"devices/{uid}/events", b'{"id": 12, "ok": "yes"}')
     await publish(f"devices/{uid}/events", b'{"id": "forged-by-another-device", "ok": true}')
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
-    running = asyncio.create_task(device.run())
-    await eventually(lambda: device.sent)  # connected and listening for commands
-    try:
-        entry = command(provisioned.device.id, uid)
+    async with simulator_running(uid, settings.mqtt_url):
+        entry = command(device_id, uid)
         bus = CommandBus(redis, keys)
         await bus.submit(entry)
         result = await bus.wait_result(entry.command_id, 15)
@@ -125,10 +100,7 @@ async def test_malformed_entries_and_results_do_not_stop_the_executor(
         rejected = await redis.hgetall(keys.ingest_rejected)
         assert int(rejected[b"bad_command_result"]) >= 1
         assert await redis.llen(keys.command_result("forged-by-another-device")) == 0
-    finally:
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)
-        await publish(f"devices/{uid}/status", b"", retain=True)
+    await forget_retained(uid)
 
 
 async def test_a_config_an_online_device_has_not_applied_is_published_again(
@@ -139,26 +111,18 @@ async def test_a_config_an_online_device_has_not_applied_is_published_again(
 ) -> None:
     uid = unique_uid()
     device_id = (await add_device(sessions, uid)).device.id
-    device = SimulatedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
-    running = asyncio.create_task(device.run())
-    try:
-        await eventually(lambda: device.sent)
+    async with simulator_running(uid, settings.mqtt_url) as device:
         await eventually(lambda: _online(sessions, device_id))
         # Stored as version 2 but never pushed: the bot died between its commit and the stream.
         await set_config(sessions, device_id, report_interval=45)
-        job = ConfigResend(
-            sessions, CommandBus(redis, RedisKeys(settings.redis_prefix)), grace=timedelta(0)
-        )
+        bus = CommandBus(redis, RedisKeys(settings.redis_prefix))
+        job = ConfigResend(sessions, bus, grace=timedelta(0))
         assert await job.run() == 1
         await eventually(lambda: device.config.get("version") == 2)
         assert device.interval == 45
         await eventually(lambda: _applied(sessions, device_id, 2))
         assert await job.run() == 0
-    finally:
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)
-        for kind in ("status", "config"):
-            await publish(f"devices/{uid}/{kind}", b"", retain=True)
+    await forget_retained(uid)
 
 
 async def _online(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:

@@ -159,9 +159,9 @@ async def test_a_removed_device_does_not_break_the_batch_of_others(
 
 
 async def _count_at_least(
-    sessions: async_sessionmaker[AsyncSession], device_id: int, n: int
+    sessions: async_sessionmaker[AsyncSession], device_id: int, n: int, metric: str = "co2"
 ) -> bool:
-    return await rollup_count(sessions, device_id, "co2") >= n
+    return await rollup_count(sessions, device_id, metric) >= n
 
 
 async def test_shelly_pro3em_notifications_are_stored_and_its_last_will_sets_it_offline(
@@ -182,7 +182,7 @@ async def test_shelly_pro3em_notifications_are_stored_and_its_last_will_sets_it_
     delta = {"method": "NotifyStatus", "params": {"em:0": {"id": 0, "a_act_power": 1000.0}}}
     await publish(f"{prefix}/events/rpc", json.dumps(delta).encode())
     await publish(f"{prefix}/events/rpc", b"{broken")
-    await eventually(lambda: _readings_at_least(sessions, device_id, "total_act_power", 2))
+    await eventually(lambda: _count_at_least(sessions, device_id, 2, "total_act_power"))
     assert await rollup_count(sessions, device_id, "a_voltage") == 2  # merged, still known
     live = await LiveStateStore(redis, RedisKeys(settings.redis_prefix)).read(device_id)
     assert live.values["total_act_power"] == pytest.approx(1000.0 - 951.1 + 715.5)
@@ -197,9 +197,3 @@ async def test_shelly_pro3em_notifications_are_stored_and_its_last_will_sets_it_
 
 async def _offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
     return not (await device_row(sessions, device_id)).is_online
-
-
-async def _readings_at_least(
-    sessions: async_sessionmaker[AsyncSession], device_id: int, metric: str, count: int
-) -> bool:
-    return await rollup_count(sessions, device_id, metric) >= count
