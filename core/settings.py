@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.secrets import valid_key
+
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 
 
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
     offline_sweep_seconds: float = Field(default=15.0, gt=0, le=3600)
     alert_reminder_seconds: float = Field(default=600.0, gt=0, le=86_400)
     digest_check_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # How often a Shelly whose MQTT is silent is polled over HTTP (the fallback).
+    shelly_poll_seconds: float = Field(default=10.0, gt=0, le=3600)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -51,7 +55,12 @@ class Settings(BaseSettings):
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        for key in value if isinstance(value, tuple | list) else ():
+            text = key.get_secret_value() if isinstance(key, SecretStr) else str(key)
+            if not valid_key(text):
+                msg = "each key must be a Fernet key (32 url-safe base64-encoded bytes)"
+                raise ValueError(msg)
         return value
 
     @field_validator("database_url")

@@ -22,6 +22,7 @@ from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.redis_keys import RedisKeys
+from core.secrets import SecretBox
 from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
 from drivers.shelly import topics as shelly_topics
@@ -35,8 +36,9 @@ from processor.jobs.config_resend import ConfigResend
 from processor.jobs.digests import DigestJob
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
-from processor.mqtt.listener import BrokerAddress, listen
+from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
+from processor.shelly.support import ShellySupport
 from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
 
@@ -91,21 +93,40 @@ async def run_processor(
         batch_size=settings.ingest_batch_size,
         flush_interval=settings.ingest_flush_ms / 1000,
     )
-    address = BrokerAddress.from_url(settings.mqtt_url)
+    address, broker = BrokerAddress.from_url(settings.mqtt_url), BrokerLink()
     # Shelly devices answer RPC on `<src>/rpc`; the client id is unique per instance already.
     subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
+    shelly = ShellySupport(
+        settings.mqtt_client_id,
+        sessions,
+        pipeline,
+        publisher,
+        CommandBus(redis, keys).post_result,
+        secrets=SecretBox(settings.secret_keys),
+        broker=broker,
+        poll_seconds=settings.shelly_poll_seconds,
+    )
     executor = CommandExecutor(
-        redis, keys, sessions, publisher, alerts.forget_rules, directory.forget
+        redis, keys, sessions, publisher, alerts.forget_rules, directory.forget, shelly.press
     )
     pipeline.on_ack = executor.record_ack
     tasks = [
         asyncio.create_task(
-            listen(address, settings.mqtt_client_id, subscriptions, pipeline.submit, stop, ready)
+            listen(
+                address,
+                settings.mqtt_client_id,
+                subscriptions,
+                pipeline.submit,
+                stop,
+                ready,
+                broker,
+            )
         ),
         asyncio.create_task(pipeline.run()),
         asyncio.create_task(publisher.run()),
         asyncio.create_task(executor.run(stop)),
+        asyncio.create_task(shelly.run(stop)),
     ]
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))
@@ -153,6 +174,7 @@ async def run_processor(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await shelly.close()
         pipeline.stop_retrying_after(SHUTDOWN_FLUSH_SECONDS)
         await pipeline.flush()
         log.info("processor stopped after flushing; %d messages accepted", pipeline.stats.accepted)

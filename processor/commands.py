@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -27,6 +27,7 @@ from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry, decode_entry
 from core.devices.configuration import wire_config
 from core.devices.repository import DeviceRepository
+from core.devices.shelly import SWITCH_COMMAND
 from core.redis_keys import RedisKeys
 from drivers.generic.topics import topic
 from drivers.readings import CommandAck
@@ -49,6 +50,7 @@ class CommandExecutor:
         publisher: Publisher,
         rules_changed: Callable[[int], None] | None = None,
         removed: Callable[[str], None] | None = None,
+        relays: Callable[[StreamEntry], Awaitable[None]] | None = None,
     ) -> None:
         self._redis = redis
         self._keys = keys
@@ -59,6 +61,7 @@ class CommandExecutor:
         self._sent: dict[str, tuple[str, float]] = {}  # command id → (uid, when sent)
         self._rules_changed = rules_changed  # the alert engine re-reads thresholds
         self._removed = removed  # ingest forgets the device
+        self._relays = relays  # Shelly relay presses go to the RelaySwitcher
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process the stream until `stop` (or cancelled); survive Redis restarts.
@@ -159,6 +162,9 @@ class CommandExecutor:
         if entry.deadline and now > entry.deadline:
             log.info("command %s for %s expired before it could go", entry.command, entry.uid)
             return
+        if entry.command == SWITCH_COMMAND:
+            await self._switch(entry)
+            return
         body = {
             "id": entry.command_id,
             "command": entry.command,
@@ -167,6 +173,18 @@ class CommandExecutor:
         }
         self._remember(entry.command_id, entry.uid)
         await self._publisher.publish(topic(entry.uid, "commands"), orjson.dumps(body))
+
+    async def _switch(self, entry: StreamEntry) -> None:
+        params = entry.params
+        if (
+            self._relays is None
+            or isinstance(params.get("channel"), bool)
+            or not isinstance(params.get("channel"), int)
+            or not isinstance(params.get("on"), bool)
+        ):
+            log.warning("dropping a malformed relay press for %s: %s", entry.uid, params)
+            return
+        await self._relays(entry)
 
     def _remember(self, command_id: str, uid: str) -> None:
         now = clock.monotonic()

@@ -25,11 +25,14 @@ COMMANDS: Final[dict[str, tuple[DeviceCommand, ...]]] = {
     "multi": (RESTART, IDENTIFY, CALIBRATE),
     "temp": (RESTART, IDENTIFY),
     "dust": (RESTART, IDENTIFY),
+    # Shelly devices are driven by RPC; their relays have buttons of their own on the card.
+    "shelly_pro3": (),
+    "shelly_pro3em": (),
 }
 
 
 def commands_of(type_code: str) -> tuple[DeviceCommand, ...]:
-    """Return the commands of a device type (every device can at least restart)."""
+    """Return the commands of a device type (our firmware can at least restart)."""
     return COMMANDS.get(type_code, (RESTART,))
 
 

@@ -4,6 +4,13 @@
 only what changed ("What implementers get wrong"); a delta is merged into it and the readings
 of the components it touched are produced from the merged state. It also keeps the last
 energy counters, to give the energy imported and exported since the previous frame.
+
+The same status may reach us twice: over MQTT and, while the HTTP fallback polls, as the
+answer to `Shelly.GetStatus` (`decode_snapshot`). A reading is stored once:
+- a component update that is not newer than the one already taken is skipped;
+- a whole-status snapshot (`NotifyFullStatus`, `status/<component>`, an HTTP poll) of a
+  component whose fields equal what was taken last is skipped too; it only says that the
+  device is alive, so a snapshot that brings nothing new gives a `StatusChange(online)`.
 Nothing here does I/O, reads the clock (the caller passes `now`) or logs; bad frames come
 back as `Rejected` with a reason and are counted in `rejected`.
 """
@@ -34,6 +41,7 @@ MISMATCH_SHARE: Final = 0.02
 @dataclass(slots=True)
 class _Device:
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
+    taken_at: dict[str, float] = field(default_factory=dict)  # component → time of its status
     counters: dict[str, float] = field(default_factory=dict)  # meter → last import/export Wh
 
 
@@ -43,6 +51,7 @@ class ShellyCodec:
 
     devices: dict[str, _Device] = field(default_factory=dict)
     rejected: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0  # component updates skipped as already taken
 
     def decode(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
         """Decode one MQTT message; an empty list when it carries nothing to store."""
@@ -63,6 +72,22 @@ class ShellyCodec:
             return self._components(prefix, {component: body}, now, replace=True)
         return self._notification(prefix, body, now)
 
+    def decode_snapshot(self, prefix: str, status: Any, now: float) -> list[Decoded]:
+        """Decode a whole `Shelly.GetStatus` answer (the HTTP fallback's poll).
+
+        Its time is the device's `sys.unixtime` when that is plausible, else `now`.
+        """
+        if not isinstance(status, dict):
+            return [self._reject(prefix, "malformed_status", str(status)[:100])]
+        system = status.get("sys")
+        at = _timestamp(system.get("unixtime") if isinstance(system, dict) else None, now)
+        return self._components(prefix, status, at, replace=True)
+
+    def state_of(self, prefix: str, component: str) -> dict[str, Any] | None:
+        """The merged status of one component of a device, as last decoded."""
+        device = self.devices.get(prefix)
+        return None if device is None else device.components.get(component)
+
     def _reject(self, prefix: str, reason: str, detail: str = "") -> Rejected:
         self.rejected[reason] += 1
         return Rejected(prefix, reason, detail[:100])
@@ -82,7 +107,6 @@ class ShellyCodec:
         if method == "NotifyStatus":
             return self._components(prefix, changed, at, replace=False)
         if method == "NotifyFullStatus":
-            self.devices.pop(prefix, None)
             return self._components(prefix, changed, at, replace=True)
         if method == "NotifyEvent":
             return []  # button presses and the like: nothing to store yet
@@ -92,19 +116,27 @@ class ShellyCodec:
         self, prefix: str, changed: dict[str, Any], at: float, *, replace: bool
     ) -> list[Decoded]:
         device = self.devices.setdefault(prefix, _Device())
-        touched = []
+        touched, seen = [], False
         for name, status in changed.items():
             if not isinstance(status, dict):
                 continue  # e.g. "sys" sub-values we do not read
-            merged = status if replace else {**device.components.get(name, {}), **status}
-            device.components[name] = merged
+            seen = True
+            previous = device.components.get(name)
+            if at <= device.taken_at.get(name, -math.inf) or (replace and status == previous):
+                self.duplicates += 1
+                continue  # taken already (by the other path, or an earlier frame)
+            device.components[name] = status if replace else {**(previous or {}), **status}
+            device.taken_at[name] = at
             touched.append(name)
         metrics: dict[str, float] = {}
         dropped: list[tuple[str, str]] = []
         for name in touched:
             metrics.update(self._metrics_of(device, name, dropped))
         if not metrics:
-            return [self._reject(prefix, dropped[0][0], dropped[0][1])] if dropped else []
+            if dropped:
+                return [self._reject(prefix, dropped[0][0], dropped[0][1])]
+            # Nothing new to store, but the device spoke: it is alive.
+            return [StatusChange(prefix, at, True)] if seen and replace else []
         for reason, _ in dropped:
             self.rejected[reason] += 1
         return [Telemetry(prefix, at, metrics, dropped=tuple(dropped))]

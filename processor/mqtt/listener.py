@@ -42,6 +42,13 @@ class BrokerAddress:
         )
 
 
+@dataclass(slots=True)
+class BrokerLink:
+    """Whether the subscription is connected right now (the Shelly HTTP fallback asks)."""
+
+    up: bool = False
+
+
 def make_client(
     address: BrokerAddress, client_id: str, *, clean_session: bool = False
 ) -> aiomqtt.Client:
@@ -68,12 +75,15 @@ async def listen(
     on_message: Callable[[str, bytes], Awaitable[None]],
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
+    link: BrokerLink | None = None,
 ) -> None:
     """Deliver every message to `on_message` until `stop`; reconnect with capped backoff.
 
-    `ready` is set once the first subscription is in place. On `stop`, the messages the
-    client has already received (and acknowledged) are handed over before disconnecting.
+    `ready` is set once the first subscription is in place; `link.up` says whether the
+    connection stands. On `stop`, the messages the client has already received (and
+    acknowledged) are handed over before disconnecting.
     """
+    link = link or BrokerLink()
     backoff = 1.0
     lost = False
     while not stop.is_set():
@@ -81,11 +91,12 @@ async def listen(
             async with make_client(address, client_id) as client:
                 await client.subscribe([(topic, 1) for topic in subscriptions])
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
-                lost, backoff = False, 1.0
+                lost, backoff, link.up = False, 1.0, True
                 if ready is not None:
                     ready.set()
                 await _read_until_stopped(client, on_message, stop)
         except aiomqtt.MqttError as err:
+            link.up = False
             if not lost:
                 log.warning("MQTT broker unreachable (%s); reconnecting with backoff", err)
                 lost = True

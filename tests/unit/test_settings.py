@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from core.settings import Settings, describe_errors
@@ -26,10 +27,11 @@ def test_defaults_follow_the_architecture() -> None:
 
 def test_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADMIN_USER_IDS", "1, 22,333")
-    monkeypatch.setenv("SECRET_KEYS", "k1,k2")
+    keys = [Fernet.generate_key().decode() for _ in range(2)]
+    monkeypatch.setenv("SECRET_KEYS", f"{keys[0]}, {keys[1]}")
     settings = make()
     assert settings.admin_user_ids == frozenset({1, 22, 333})
-    assert [k.get_secret_value() for k in settings.secret_keys] == ["k1", "k2"]
+    assert [k.get_secret_value() for k in settings.secret_keys] == keys
 
 
 @pytest.mark.parametrize(
@@ -37,6 +39,7 @@ def test_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("DATABASE_URL", "mysql://x", "postgresql+asyncpg://"),
         ("MQTT_URL", "http://broker", "mqtt://"),
+        ("SECRET_KEYS", "not-a-key", "Fernet key"),
         ("MQTT_URL", "mqtt://host:notaport", "Port"),
         ("REDIS_URL", "localhost:6379", "redis://"),
         ("TZ", "Mars/Olympus", "unknown timezone"),

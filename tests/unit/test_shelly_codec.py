@@ -173,7 +173,7 @@ def test_malformed_frames_are_counted_and_skipped(payload: bytes, reason: str) -
 def test_fields_of_the_wrong_type_are_left_out() -> None:
     status = {"id": 0, "output": "on", "temperature": {"tC": "hot"}, "apower": "12 W"}
     decoded = ShellyCodec().decode(f"{PRO3}/status/switch:0", json.dumps(status).encode(), NOW)
-    assert decoded == []
+    assert decoded == [StatusChange(PRO3, NOW, True)]  # nothing stored, but it is alive
     assert ShellyCodec().decode(f"{PRO3}/events/rpc", frame("NotifyEvent", events=[]), NOW) == []
 
 
@@ -226,3 +226,49 @@ def test_rpc_answers_that_are_not_ours_are_ignored(answer: bytes) -> None:
     rpc = RpcSession("dozor-proc-1")
     rpc.request(PRO3, "Shelly.GetStatus")
     assert rpc.receive(answer) is None
+
+
+def test_an_http_snapshot_is_decoded_at_the_device_time() -> None:
+    codec = ShellyCodec()
+    status = {"em:0": EM0, "emdata:0": EMDATA0, "sys": {"unixtime": NOW - 3}, "mqtt": {}}
+    reading = one(codec.decode_snapshot(PRO3EM, status, NOW))
+    assert reading.at == NOW - 3
+    assert reading.metrics["a_act_power"] == 951.2
+    assert reading.metrics["total_act_energy"] == 4678.89
+
+
+def test_the_same_reading_on_both_paths_is_taken_once() -> None:
+    codec = ShellyCodec()
+    full = frame("NotifyFullStatus", ts=NOW, **{"em:0": EM0, "emdata:0": EMDATA0})
+    one(codec.decode(f"{PRO3EM}/events/rpc", full, NOW))
+    # The HTTP poll a second later sees the same status: the device is alive, nothing new.
+    status = {"em:0": EM0, "emdata:0": EMDATA0, "sys": {"unixtime": NOW + 1}}
+    assert codec.decode_snapshot(PRO3EM, status, NOW + 1) == [StatusChange(PRO3EM, NOW + 1, True)]
+    # A change seen by HTTP first, then by the MQTT frame that was late: taken once.
+    changed = {**EM0, "a_act_power": 100.0, "a_current": 0.5}
+    snapshot = {"em:0": changed, "sys": {"unixtime": NOW + 5}}
+    polled = one(codec.decode_snapshot(PRO3EM, snapshot, NOW + 5))
+    assert polled.metrics["a_act_power"] == 100.0
+    late = frame("NotifyStatus", ts=NOW + 4, **{"em:0": {"id": 0, "a_act_power": 100.0}})
+    assert codec.decode(f"{PRO3EM}/events/rpc", late, NOW + 6) == []
+    assert codec.duplicates == 3
+    # A newer change after that is taken again.
+    newer = frame("NotifyStatus", ts=NOW + 7, **{"em:0": {"id": 0, "a_act_power": 90.0}})
+    assert one(codec.decode(f"{PRO3EM}/events/rpc", newer, NOW + 7)).metrics["a_act_power"] == 90.0
+
+
+def test_a_full_status_after_a_reconnect_keeps_the_energy_baseline() -> None:
+    codec = ShellyCodec()
+    first = frame("NotifyFullStatus", ts=NOW, **{"emdata:0": EMDATA0})
+    one(codec.decode(f"{PRO3EM}/events/rpc", first, NOW))
+    later = {**EMDATA0, "total_act": EMDATA0["total_act"] + 12.5}
+    again = frame("NotifyFullStatus", ts=NOW + 60, **{"emdata:0": later})
+    reading = one(codec.decode(f"{PRO3EM}/events/rpc", again, NOW + 60))
+    assert reading.metrics["interval_import_energy"] == 12.5
+
+
+@pytest.mark.parametrize("status", [None, [], "x", 5])
+def test_a_malformed_http_answer_is_rejected(status: Any) -> None:
+    codec = ShellyCodec()
+    decoded = codec.decode_snapshot(PRO3EM, status, NOW)
+    assert isinstance(decoded[0], Rejected) and decoded[0].reason == "malformed_status"

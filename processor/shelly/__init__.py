@@ -1,0 +1,1 @@
+"""Shelly devices in the processor: relay switching and the HTTP fallback."""

@@ -1,0 +1,81 @@
+"""The Shelly side of a processor: relay presses, RPC answers and the HTTP fallback, wired."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.commands.messages import CommandResult, StreamEntry
+from core.secrets import SecretBox
+from drivers.readings import Telemetry
+from drivers.shelly.http import ShellyHttp
+from drivers.shelly.rpc import RpcSession
+from processor.ingest.pipeline import IngestPipeline
+from processor.mqtt.listener import BrokerLink
+from processor.mqtt.publisher import Publisher
+from processor.shelly.fallback import HttpFallback
+from processor.shelly.switching import RelaySwitcher
+
+
+class ShellySupport:
+    """Everything a processor does for Shelly devices beyond decoding their frames."""
+
+    def __init__(
+        self,
+        src: str,
+        sessions: async_sessionmaker[AsyncSession],
+        pipeline: IngestPipeline,
+        publisher: Publisher,
+        post_result: Callable[[CommandResult], Awaitable[None]],
+        *,
+        secrets: SecretBox,
+        broker: BrokerLink,
+        poll_seconds: float,
+    ) -> None:
+        self.http = ShellyHttp()
+        self.fallback = HttpFallback(
+            sessions,
+            self.http,
+            secrets,
+            broker,
+            on_status=pipeline.submit_shelly_status,
+            on_unreachable=pipeline.submit_offline,
+            poll_seconds=poll_seconds,
+        )
+        self.switcher = RelaySwitcher(
+            RpcSession(src),
+            publisher,
+            self.http,
+            self.fallback,
+            post_result,
+            on_status=pipeline.submit_shelly_status,
+        )
+        pipeline.shelly = self
+
+    # ShellyHooks, called by ingest for every Shelly message.
+    def on_rpc(self, payload: bytes) -> None:
+        """An answer on our RPC topic."""
+        self.switcher.on_rpc(payload)
+
+    def heard(self, uid: str, online: bool | None) -> bool:
+        """An MQTT message of a Shelly; True when an offline notice is taken over."""
+        return self.fallback.heard(uid, online)
+
+    def observe(self, reading: Telemetry) -> None:
+        """A Shelly status reached ingest."""
+        self.switcher.observe(reading.uid, reading.metrics)
+
+    async def press(self, entry: StreamEntry) -> None:
+        """A relay press from the command stream."""
+        await self.switcher.start(entry)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll what needs polling until `stop`."""
+        await self.fallback.run(stop)
+
+    async def close(self) -> None:
+        """Stop waiting for confirmations and close the HTTP connections."""
+        await self.switcher.close()
+        await self.http.close()
