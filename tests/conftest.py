@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import aiomqtt
 import asyncpg
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -65,6 +67,9 @@ def database_url() -> Iterator[str]:
     asyncio.run(drop_database(rendered))
 
 
+SECRET_KEY = SecretStr(Fernet.generate_key().decode())
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings of one test: its own Redis prefix and MQTT client id."""
@@ -81,6 +86,7 @@ def settings(database_url: str) -> Settings:
         offline_sweep_seconds=0.5,
         alert_reminder_seconds=2.0,  # apart by more than the 1 s per-chat pacing
         digest_check_seconds=0.5,
+        secret_keys=(SECRET_KEY,),
     )
 
 

@@ -1,0 +1,226 @@
+"""Shelly devices through the real processor and broker, against the Shelly emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.alerts.models import AlertEpisode
+from core.commands.bus import CommandBus
+from core.commands.service import ControlService
+from core.redis_keys import RedisKeys
+from core.secrets import SecretBox
+from core.settings import Settings
+from tests.conftest import RunningProcessor, eventually
+from tests.emulators.shelly import ShellyEmulator
+from tests.integration.helpers import (
+    add_member,
+    device_row,
+    processor_running,
+    rollup_count,
+    set_config,
+)
+
+OWNER = 5001
+
+
+def shelly_uid(model: str) -> str:
+    return f"shelly{model}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def pro3(settings: Settings) -> AsyncIterator[ShellyEmulator]:
+    """An emulated Pro 3 (not connected yet)."""
+    device = ShellyEmulator(shelly_uid("pro3"), "pro3", settings.mqtt_url)
+    yield device
+    await device.close()
+
+
+@pytest.fixture
+async def pro3em(settings: Settings) -> AsyncIterator[ShellyEmulator]:
+    """An emulated Pro 3EM (not connected yet)."""
+    device = ShellyEmulator(shelly_uid("pro3em"), "pro3em", settings.mqtt_url)
+    yield device
+    await device.close()
+
+
+def control(redis: Redis, settings: Settings, timeout: float = 10.0) -> ControlService:
+    return ControlService(CommandBus(redis, RedisKeys(settings.redis_prefix)), timeout)
+
+
+async def owned(
+    sessions: async_sessionmaker[AsyncSession], uid: str, type_code: str, **attributes: object
+) -> int:
+    async with sessions() as session:
+        from core.devices.service import provision
+
+        device = (await provision(session, uid, type_code, attributes=attributes)).device
+    await add_member(sessions, OWNER, device.id, "owner")
+    return device.id
+
+
+async def test_a_relay_press_is_confirmed_by_the_device_status(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
+    await pro3.start_mqtt()
+    async with sessions() as session:
+        outcome = await control(redis, settings).switch(session, OWNER, device_id, 1, True)
+    assert outcome.result is not None and outcome.result.ok
+    assert pro3.output(1) is True and pro3.output(0) is False
+    assert ("mqtt", "Switch.Set", {"id": 1, "on": True}) in pro3.calls
+    # The state the device reported is what the card shows.
+    await eventually(lambda: rollup_count(sessions, device_id, "switch1_output"))
+    # Pressing "on" again: nothing changes, so no notification comes; the device's
+    # Switch.GetStatus confirms it.
+    async with sessions() as session:
+        again = await control(redis, settings).switch(session, OWNER, device_id, 1, True)
+    assert again.result is not None and again.result.ok
+    assert ("mqtt", "Switch.GetStatus", {"id": 1}) in pro3.calls
+
+
+async def test_a_relay_that_does_not_move_is_not_confirmed(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
+    pro3.relays_stuck = True  # Switch.Set is answered, but the relay stays off
+    await pro3.start_mqtt()
+    async with sessions() as session:
+        outcome = await control(redis, settings, 1.5).switch(session, OWNER, device_id, 0, True)
+    assert outcome.result is None
+    assert ("mqtt", "Switch.Set", {"id": 0, "on": True}) in pro3.calls
+
+
+async def test_a_channel_the_device_does_not_have_is_refused(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, settings: Settings
+) -> None:
+    from core.devices.shelly import BadChannelError
+
+    device_id = await owned(sessions, shelly_uid("pro3"), "shelly_pro3")
+    async with sessions() as session:
+        with pytest.raises(BadChannelError):
+            await control(redis, settings).switch(session, OWNER, device_id, 3, True)
+
+
+async def count_is(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, metric: str, wanted: int
+) -> bool:
+    return await rollup_count(sessions, device_id, metric) == wanted
+
+
+def http_polls(device: ShellyEmulator) -> int:
+    return sum(
+        1 for via, method, _ in device.calls if (via, method) == ("http", "Shelly.GetStatus")
+    )
+
+
+async def test_http_polling_takes_over_while_mqtt_is_silent_and_stores_each_reading_once(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3em: ShellyEmulator,
+) -> None:
+    await pro3em.start_http()
+    device_id = await owned(sessions, pro3em.device_id, "shelly_pro3em", http_host=pro3em.http_host)
+    await set_config(sessions, device_id, report_interval=1)  # silent after 1 s
+    fast = settings.model_copy(update={"shelly_poll_seconds": 0.2})
+    async with processor_running(fast):
+        await asyncio.sleep(0.3)  # subscribed
+        await pro3em.start_mqtt()  # NotifyFullStatus: reading 1
+        await pro3em.set_power(100.0, 0.0, 0.0)  # NotifyStatus: reading 2
+        await eventually(lambda: count_is(sessions, device_id, "a_act_power", 2))
+        assert http_polls(pro3em) == 0  # MQTT speaks: no polling
+
+        pro3em.quiet = True  # connected, but nothing comes over MQTT any more
+        await pro3em.set_power(200.0, 0.0, 0.0)  # only HTTP can see it: reading 3
+        await eventually(lambda: count_is(sessions, device_id, "a_act_power", 3))
+        await eventually(lambda: http_polls(pro3em) >= 4)
+        assert await rollup_count(sessions, device_id, "a_act_power") == 3  # polls of the same
+
+        pro3em.quiet = False
+        await pro3em.set_power(300.0, 0.0, 0.0)  # MQTT is back: reading 4
+        await eventually(lambda: count_is(sessions, device_id, "a_act_power", 4))
+        polls = http_polls(pro3em)
+        await asyncio.sleep(1.0)
+        assert http_polls(pro3em) <= polls + 1  # polling stopped (one may have been under way)
+        assert await rollup_count(sessions, device_id, "a_act_power") == 4
+        row = await device_row(sessions, device_id)
+        assert row.is_online
+
+
+async def test_losing_mqtt_alone_is_not_offline_but_losing_http_too_is(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    pro3em: ShellyEmulator,
+) -> None:
+    pro3em.password = "s3cret-pass"  # digest auth on the HTTP side
+    await pro3em.start_http()
+    box = SecretBox(settings.secret_keys)
+    device_id = await owned(
+        sessions,
+        pro3em.device_id,
+        "shelly_pro3em",
+        http_host=pro3em.http_host,
+        http_password=box.encrypt("s3cret-pass"),
+    )
+    await add_member(sessions, OWNER + 1, device_id, "viewer")
+    fast = settings.model_copy(update={"shelly_poll_seconds": 0.2})
+    async with processor_running(fast):
+        await asyncio.sleep(0.3)
+        await pro3em.start_mqtt()
+        await eventually(lambda: count_is(sessions, device_id, "a_act_power", 1))
+        await pro3em.stop_mqtt(lost=True)  # the broker publishes its Last Will
+        await pro3em.set_power(50.0, 0.0, 0.0)
+        # HTTP (through digest auth) brings the new reading; the device stays online.
+        await eventually(lambda: count_is(sessions, device_id, "a_act_power", 2))
+        assert (await device_row(sessions, device_id)).is_online
+        async with sessions() as session:
+            assert (await session.scalars(select(AlertEpisode))).all() == []
+
+        await pro3em.stop_http()  # now nothing answers
+        await eventually(lambda: _offline(sessions, device_id))
+        async with sessions() as session:
+            kinds = (await session.scalars(select(AlertEpisode.kind))).all()
+        assert kinds == ["device_offline"]
+
+
+async def _offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    return not (await device_row(sessions, device_id)).is_online
+
+
+async def test_a_relay_press_goes_over_http_while_the_device_has_no_mqtt(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    await pro3.start_http()
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3", http_host=pro3.http_host)
+    fast = settings.model_copy(update={"shelly_poll_seconds": 0.2})
+    async with processor_running(fast):
+        await asyncio.sleep(0.3)
+        await pro3.start_mqtt()
+        await pro3.stop_mqtt(lost=True)  # Last Will: MQTT is gone, HTTP still answers
+        await eventually(lambda: http_polls(pro3) >= 1)
+        async with sessions() as session:
+            outcome = await control(redis, settings).switch(session, OWNER, device_id, 2, True)
+        assert outcome.result is not None and outcome.result.ok
+        assert pro3.output(2) is True
+        assert ("http", "Switch.Set", {"id": 2, "on": True}) in pro3.calls
+        assert not any(via == "mqtt" and m == "Switch.Set" for via, m, _ in pro3.calls)
+        # The state read back after the press is stored like any reading.
+        await eventually(lambda: rollup_count(sessions, device_id, "switch2_output"))
