@@ -39,6 +39,7 @@ from bot.routers import (
     history_of_alerts,
     live,
     members,
+    relays,
     sharing,
     start,
     user_settings,
@@ -49,6 +50,7 @@ from core.commands.service import ControlService
 from core.db import make_engine, make_session_factory
 from core.devices.configuration import ConfigService
 from core.devices.overview import DeviceOverview
+from core.devices.relays import RelayPanel
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.redis_keys import RedisKeys
@@ -86,6 +88,7 @@ class BotServices:
     configs: ConfigService
     control: ControlService
     watch: ConfigWatch
+    panel: RelayPanel
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
@@ -128,6 +131,7 @@ def build_services(
         configs=configs,
         control=ControlService(bus, options.command_timeout),
         watch=watch,
+        panel=RelayPanel(store),
     )
 
 
@@ -150,6 +154,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         configs=services.configs,
         control=services.control,
         watch=services.watch,
+        panel=services.panel,
     )
     dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
@@ -161,6 +166,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         devices.build_router(),
         device_settings.build_router(),
         control.build_router(),
+        relays.build_router(),
         sharing.build_router(),
         members.build_router(),
         live.build_router(),

@@ -138,3 +138,21 @@ class MemberAction(CallbackData, prefix="m"):
     device_id: int
     user_id: int = 0
     role: Role | None = None
+
+
+class RelayOp(StrEnum):
+    """What a relay button does."""
+
+    SET = "s"  # switch (a critical channel going off is asked about first, on the server)
+    CONFIRM = "y"  # the "yes" under that question
+
+
+class RelayAction(CallbackData, prefix="r"):
+    """A press on a relay button of a Pro 3 card: `on` is 1 to switch on, 0 to switch off;
+    `asked` is when a confirmation was asked (Unix seconds)."""
+
+    op: RelayOp
+    device_id: int
+    channel: int
+    on: int
+    asked: int = 0

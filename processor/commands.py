@@ -27,7 +27,7 @@ from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry, decode_entry
 from core.devices.configuration import wire_config
 from core.devices.repository import DeviceRepository
-from core.devices.shelly import SWITCH_COMMAND
+from core.devices.shelly import SHELLY_TYPES, SWITCH_COMMAND
 from core.redis_keys import RedisKeys
 from drivers.generic.topics import topic
 from drivers.readings import CommandAck
@@ -139,13 +139,16 @@ class CommandExecutor:
     async def _push_config(self, entry: StreamEntry) -> None:
         """Publish the device's current config (the latest version, whatever the entry saw)."""
         async with self._sessions() as session:
-            row = await DeviceRepository(session).config(entry.device_id)
-        if row is None:
+            devices = DeviceRepository(session)
+            row, device = await devices.config(entry.device_id), await devices.get(entry.device_id)
+        if row is None or device is None:
             return
-        payload = orjson.dumps(wire_config(row.config, row.version))
-        await self._publisher.publish(topic(entry.uid, "config"), payload, retain=True)
         if self._rules_changed is not None:
             self._rules_changed(entry.device_id)
+        if device.type_code in SHELLY_TYPES:
+            return  # its settings are the server's own (alert limits, silence interval)
+        payload = orjson.dumps(wire_config(row.config, row.version))
+        await self._publisher.publish(topic(entry.uid, "config"), payload, retain=True)
         log.info("config version %s published to %s", row.version, entry.uid)
 
     async def _forget(self, entry: StreamEntry) -> None:

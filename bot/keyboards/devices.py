@@ -12,14 +12,19 @@ from bot.callbacks import (
     DeviceOp,
     MemberAction,
     MemberOp,
+    RelayAction,
+    RelayOp,
     SettingsAction,
     SettingsOp,
     ShareAction,
 )
 from bot.i18n import Translator
 from bot.render.devices import device_line
+from bot.render.shelly import channel_name
 from core.access.policy import Action, allows
+from core.devices.commands import commands_of
 from core.devices.overview import DeviceView
+from core.devices.relays import Channel
 
 
 def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> InlineKeyboardMarkup:
@@ -33,25 +38,43 @@ def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> Inline
     return builder.as_markup()
 
 
-def device_card(view: DeviceView, tr: Translator) -> InlineKeyboardMarkup:
-    """The card's buttons; each shows only to roles that may use it (the server checks anyway)."""
+def device_card(
+    view: DeviceView, tr: Translator, channels: list[Channel] | None = None
+) -> InlineKeyboardMarkup:
+    """The card's buttons; each shows only to roles that may use it (the server checks anyway).
+    Relay channels get a switch button each, first."""
     device_id, role = view.device.id, view.role
     builder = InlineKeyboardBuilder()
+    rows = []
+    if channels and allows(role, Action.CONTROL):
+        for channel in channels:
+            on = channel.on is not True  # unknown state: offer "on"
+            name = channel_name(channel, tr)
+            builder.button(
+                text=tr("relay-button-on" if on else "relay-button-off", name=name),
+                callback_data=RelayAction(
+                    op=RelayOp.SET, device_id=device_id, channel=channel.index, on=int(on)
+                ),
+            )
+            rows.append(1)
     builder.button(
         text=tr("devices-alerts-on" if view.notifications else "devices-alerts-off"),
         callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=device_id),
     )
-    rows = [1]
+    rows.append(1)
     if allows(role, Action.CONTROL):
         builder.button(
             text=tr("card-settings"),
             callback_data=SettingsAction(op=SettingsOp.OPEN, device_id=device_id),
         )
-        builder.button(
-            text=tr("card-commands"),
-            callback_data=CommandAction(op=CommandOp.MENU, device_id=device_id),
-        )
-        rows.append(2)
+        if commands_of(view.device.type_code):
+            builder.button(
+                text=tr("card-commands"),
+                callback_data=CommandAction(op=CommandOp.MENU, device_id=device_id),
+            )
+            rows.append(2)
+        else:
+            rows.append(1)
     if allows(role, Action.INVITE):
         builder.button(text=tr("card-share"), callback_data=ShareAction(device_id=device_id))
         rows.append(1)

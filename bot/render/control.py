@@ -9,6 +9,7 @@ from bot.i18n import Translator
 from bot.render.time import clock_time
 from core import clock
 from core.commands.service import CommandOutcome
+from core.devices.models import Device
 
 
 def outcome_text(outcome: CommandOutcome, tr: Translator, zone: tzinfo) -> str:
@@ -19,16 +20,16 @@ def outcome_text(outcome: CommandOutcome, tr: Translator, zone: tzinfo) -> str:
         return tr("command-done", command=command, name=name, seconds=f"{outcome.seconds:.1f}")
     if result is not None:
         return tr("command-failed", command=command, name=name, error=escape(result.error or "?"))
-    device = outcome.device
-    if device.is_online:
-        state = tr("command-device-online")
-    else:
-        since = device.online_changed_at or device.last_seen_at
-        now = clock.now()
-        state = (
-            tr("command-device-offline-since", since=clock_time(since, zone, now))
-            if since
-            else tr("command-device-never-seen")
-        )
     waited = f"{outcome.seconds:.0f}"
-    return tr("command-no-answer", command=command, name=name, seconds=waited) + "\n" + state
+    text = tr("command-no-answer", command=command, name=name, seconds=waited)
+    return text + "\n" + device_state(outcome.device, tr, zone)
+
+
+def device_state(device: Device, tr: Translator, zone: tzinfo) -> str:
+    """Why a device may not have answered: online now, offline since when, or never seen."""
+    if device.is_online:
+        return tr("command-device-online")
+    since = device.online_changed_at or device.last_seen_at
+    if since is None:
+        return tr("command-device-never-seen")
+    return tr("command-device-offline-since", since=clock_time(since, zone, clock.now()))

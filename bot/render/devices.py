@@ -81,11 +81,12 @@ def reading_lines(view: DeviceView, ctx: RenderContext) -> list[str]:
     return lines or [ctx.tr("device-no-readings")]
 
 
-def device_card(view: DeviceView, ctx: RenderContext) -> str:
-    """Render the device card: name, status, readings with ages, location, firmware, role."""
+def device_card(view: DeviceView, ctx: RenderContext, body: list[str] | None = None) -> str:
+    """Render the device card: name, status, readings with ages (or `body` in their place:
+    relay channels, a meter's phases), location, firmware, role."""
     device = view.device
     lines = [f"<b>{escape(device.name)}</b>", _status_line(view, ctx), ""]
-    lines += reading_lines(view, ctx)
+    lines += reading_lines(view, ctx) if body is None else body
     lines.append("")
     if device.location:
         lines.append(ctx.tr("device-location", location=escape(device.location)))

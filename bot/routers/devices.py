@@ -11,11 +11,13 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DeviceAction, DeviceOp
+from bot.cards import device_card
 from bot.i18n import Translator
 from bot.keyboards import devices as keyboards
 from bot.render import devices as render
 from bot.replies import show
 from core.devices.overview import DeviceOverview
+from core.devices.relays import RelayPanel
 from core.users.models import User
 
 
@@ -51,11 +53,11 @@ async def open_device(
     overview: DeviceOverview,
     tr: Translator,
     zone: tzinfo,
+    panel: RelayPanel,
 ) -> None:
     """Open (or refresh) a device card; access is checked again on every press."""
     view = await overview.device(session, user.id, callback_data.device_id)
-    card = render.device_card(view, render.now_context(tr, zone))
-    await show(query, card, keyboards.device_card(view, tr))
+    await show(query, *await device_card(session, view, panel, tr, zone))
 
 
 async def toggle_my_alerts(
@@ -66,11 +68,11 @@ async def toggle_my_alerts(
     overview: DeviceOverview,
     tr: Translator,
     zone: tzinfo,
+    panel: RelayPanel,
 ) -> None:
     """Switch this member's alerts of the device and redraw the card."""
     view = await overview.toggle_notifications(session, user.id, callback_data.device_id)
-    card = render.device_card(view, render.now_context(tr, zone))
-    await show(query, card, keyboards.device_card(view, tr))
+    await show(query, *await device_card(session, view, panel, tr, zone))
 
 
 async def send_device_card(
@@ -81,13 +83,12 @@ async def send_device_card(
     overview: DeviceOverview,
     tr: Translator,
     zone: tzinfo,
+    panel: RelayPanel,
 ) -> None:
     """Send a device card as a new message (from an alert, which stays as it is)."""
     view = await overview.device(session, user.id, callback_data.device_id)
-    card = render.device_card(view, render.now_context(tr, zone))
-    await query.bot.send_message(  # type: ignore[union-attr]
-        user.id, card, reply_markup=keyboards.device_card(view, tr)
-    )
+    card, markup = await device_card(session, view, panel, tr, zone)
+    await query.bot.send_message(user.id, card, reply_markup=markup)  # type: ignore[union-attr]
     await query.answer()
 
 

@@ -21,9 +21,10 @@ from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import StreamEntry
 from core.devices import config_rules
-from core.devices.metrics import sort_key
+from core.devices.metrics import alertable, sort_key
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
+from core.devices.shelly import SHELLY_TYPES
 from core.errors import StaleAction
 from core.live.store import LiveStateStore
 
@@ -88,6 +89,7 @@ class ConfigService:
         known = {*live.values, *thresholds}
         if primary and primary.primary_metric:
             known.add(primary.primary_metric)
+        known = alertable(grant.device.type_code, known)
         metrics = tuple(sorted(known, key=sort_key))
         return ConfigView(
             grant.device,
@@ -110,6 +112,10 @@ class ConfigService:
         after = edit(before)
         if after != before:
             row.config, row.version = after, row.version + 1
+            if grant.device.type_code in SHELLY_TYPES:
+                # A Shelly runs none of this: its limits and interval live on the server,
+                # so the new version is in force at once.
+                row.applied_version = row.version
             diff = config_rules.changed_keys(before, after)
             AuditRepository(session).record(
                 "device.settings",

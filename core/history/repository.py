@@ -111,3 +111,21 @@ class RollupRepository:
             .order_by(MinuteRollup.minute)
         )
         return (await self._session.scalars(query)).all()
+
+    async def totals(
+        self, device_id: int, metrics: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, float]:
+        """The sum of each metric's readings in [start, end) (e.g. energy per interval)."""
+        query = (
+            select(MinuteRollup.metric, func.sum(MinuteRollup.sum))
+            .where(
+                MinuteRollup.device_id == device_id,
+                MinuteRollup.metric.in_(metrics),
+                MinuteRollup.minute >= start,
+                MinuteRollup.minute < end,
+            )
+            .group_by(MinuteRollup.metric)
+        )
+        return {
+            metric: float(total) for metric, total in (await self._session.execute(query)).all()
+        }

@@ -62,7 +62,8 @@ class ShellyCodec:
         if len(payload) > MAX_PAYLOAD_BYTES:
             return [self._reject(prefix, "too_large", f"{len(payload)} bytes")]
         if kind == "online":
-            return [self._online(prefix, payload, now)]
+            # An empty payload only clears the retained message (a device removed).
+            return [self._online(prefix, payload, now)] if payload else []
         body = _json(payload)
         if not isinstance(body, dict):
             return [

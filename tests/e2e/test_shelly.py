@@ -1,0 +1,176 @@
+"""Shelly relays and meters through the bot, the processor and the Shelly emulator."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import BotOptions
+from core.audit.models import AuditEntry
+from core.devices.service import provision
+from core.settings import Settings
+from tests.conftest import RunningProcessor, eventually
+from tests.e2e.conftest import RunningBot
+from tests.emulators.shelly import ShellyEmulator
+from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
+from tests.integration.helpers import add_member, rollup_count
+
+OWNER = FakeUser(5101, "Olga")
+VIEWER = FakeUser(5102, "Vera")
+
+
+@pytest.fixture
+async def relays(settings: Settings) -> AsyncIterator[ShellyEmulator]:
+    device = ShellyEmulator(f"shellypro3-{uuid.uuid4().hex[:12]}", "pro3", settings.mqtt_url)
+    yield device
+    await device.close()
+
+
+@pytest.fixture
+async def meter(settings: Settings) -> AsyncIterator[ShellyEmulator]:
+    device = ShellyEmulator(f"shellypro3em-{uuid.uuid4().hex[:12]}", "pro3em", settings.mqtt_url)
+    yield device
+    await device.close()
+
+
+async def add_shelly(
+    sessions: async_sessionmaker[AsyncSession],
+    emulated: ShellyEmulator,
+    name: str,
+    **attributes: object,
+) -> int:
+    type_code = "shelly_pro3" if emulated.model == "pro3" else "shelly_pro3em"
+    async with sessions() as session:
+        created = await provision(
+            session, emulated.device_id, type_code, name=name, attributes=attributes
+        )
+    await add_member(sessions, OWNER.id, created.device.id, "owner", name="Olga")
+    return created.device.id
+
+
+async def open_card(emulator: TelegramEmulator, user: FakeUser, name: str) -> ChatMessage:
+    listing = await emulator.reply_to(user, "/devices")
+    await emulator.press(user, listing, name)
+    await emulator.wait_for(lambda: "Your role" in listing.plain)
+    return listing
+
+
+async def test_relays_switch_from_the_card_and_are_confirmed_by_the_device(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    relays: ShellyEmulator,
+    meter: ShellyEmulator,
+) -> None:
+    meter_id = await add_shelly(sessions, meter, "Main meter")
+    relays_id = await add_shelly(
+        sessions,
+        relays,
+        "Boiler room",
+        channel_names=["Pump", "Heater", "Light"],
+        critical_channels=[1],
+        links={"0": {"meter": meter.device_id, "phase": "a"}},
+    )
+    await add_member(sessions, VIEWER.id, relays_id, "viewer", name="Vera")
+    await meter.start_mqtt()
+    await relays.start_mqtt()
+    await eventually(lambda: rollup_count(sessions, meter_id, "a_act_power"))
+    await eventually(lambda: rollup_count(sessions, relays_id, "switch2_output"))
+
+    card = await open_card(emulator, OWNER, "Boiler room")
+    assert "Pump: ⚫ off · 951 W on phase A" in card.plain  # the linked meter's phase
+    assert "Heater ⚠️: ⚫ off" in card.plain and "Light: ⚫ off" in card.plain
+    await emulator.press(OWNER, card, "Pump: switch on")
+    await emulator.wait_for(lambda: "switching on" in card.plain or "confirmed" in card.plain)
+    await emulator.wait_for(lambda: "Pump is on — confirmed by the device in" in card.plain)
+    assert relays.output(0) is True and not relays.output(1)
+    assert "Pump: 🟢 on" in card.plain
+    assert card.button("Pump: switch off")
+    async with sessions() as session:
+        audit = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.action == "device.command"))
+        ).one()
+    assert audit.actor_user_id == OWNER.id
+    assert audit.after is not None and audit.after["params"] == {"channel": 0, "on": True}
+
+    # A critical channel asks before it goes off; the answer switches it.
+    await emulator.press(OWNER, card, "Heater: switch on")
+    await emulator.wait_for(lambda: "Heater is on — confirmed" in card.plain)
+    await emulator.press(OWNER, card, "Heater: switch off")
+    await emulator.wait_for(lambda: "is marked critical. Switch it off?" in card.plain)
+    assert relays.output(1) is True  # nothing happened yet
+    await emulator.press(OWNER, card, "Yes, switch Heater off")
+    await emulator.wait_for(lambda: "Heater is off — confirmed" in card.plain)
+    assert relays.output(1) is False
+    # A forged press that skips the question is asked too.
+    await emulator.press(OWNER, card, "Heater: switch on")
+    await emulator.wait_for(lambda: "Heater is on — confirmed" in card.plain)
+    forged = card.button("Heater: switch off")["callback_data"]
+    await emulator.press(OWNER, card, data=forged)
+    await emulator.wait_for(lambda: "marked critical" in card.plain)
+    assert relays.output(1) is True
+
+    # A viewer sees the channels but gets no switches, and a forged press changes nothing.
+    viewer_card = await open_card(emulator, VIEWER, "Boiler room")
+    assert "Pump: 🟢 on" in viewer_card.plain
+    assert not [b for b in viewer_card.buttons() if b["callback_data"].startswith("r:")]
+    await emulator.press(VIEWER, viewer_card, data=f"r:s:{relays_id}:0:0:0")
+
+    async def refused() -> bool:
+        async with sessions() as session:
+            rows = await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "access.denied")
+            )
+            return [r.actor_user_id for r in rows] == [VIEWER.id]
+
+    await eventually(refused)
+    assert relays.output(0) is True
+
+
+async def test_the_meter_card_shows_phases_totals_and_energy(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    meter: ShellyEmulator,
+) -> None:
+    meter_id = await add_shelly(sessions, meter, "Main meter")
+    await meter.start_mqtt()
+    await meter.set_power(1500.0, -400.0, 20.0)  # phase B exports (PV)
+    await meter.add_energy(1250.0)  # counters move: 1.25 kWh imported since the first frame
+    await eventually(lambda: rollup_count(sessions, meter_id, "interval_import_energy"))
+    card = await open_card(emulator, OWNER, "Main meter")
+    assert "Phase A: 1.50 kW · 230.0 V · 6.52 A" in card.plain
+    assert "Phase B: -400 W" in card.plain
+    assert "Total: 1.12 kW" in card.plain
+    assert "Energy: today 1.25 kWh · this month 1.25 kWh" in card.plain
+    assert "Returned" not in card.plain  # nothing was returned
+
+
+@pytest.mark.parametrize(
+    "bot_options", [BotOptions(polling_timeout=1, command_timeout=2.0)], indirect=False
+)
+async def test_an_offline_relay_gets_no_confirmation_and_raises_the_offline_alert(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    relays: ShellyEmulator,
+) -> None:
+    relays_id = await add_shelly(sessions, relays, "Garage", channel_names=["Door"])
+    await relays.start_mqtt()
+    await eventually(lambda: rollup_count(sessions, relays_id, "switch0_output"))
+    card = await open_card(emulator, OWNER, "Garage")
+    await relays.stop_mqtt(lost=True)  # power cut: the broker publishes the Last Will
+    alert = await emulator.wait_for_message(OWNER, "went offline")
+    assert "Garage" in alert.plain
+    await emulator.press(OWNER, card, "Door: switch on")
+    await emulator.wait_for(lambda: "no confirmation from the device" in card.plain)
+    assert "Door: no confirmation from the device in 2 s" in card.plain
+    assert "The device is offline since" in card.plain
+    assert relays.output(0) is False
