@@ -15,9 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
 from core.alerts.repository import EpisodeRepository
-from core.alerts.rules import Kind, Severity, Threshold, WatchState, step, thresholds_from_config
+from core.alerts.rules import (
+    Kind,
+    Severity,
+    Threshold,
+    WatchState,
+    relay_draw_rule,
+    step,
+    thresholds_from_config,
+)
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.models import Device, DeviceConfig, DeviceType
+from core.devices.repository import DeviceRepository
+from core.devices.shelly import ShellyProfile, off_power_metric, output_metric, phase_power_metric
 from processor.ingest.batch import RawPoint
 
 log = logging.getLogger(__name__)
@@ -35,6 +45,17 @@ class DeviceRules:
     thresholds: list[Threshold]
     report_interval: float
     loaded_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RelayLink:
+    """A Pro 3 channel whose circuit a Pro 3EM phase measures, with its alert rule."""
+
+    relay_id: int
+    channel: int
+    meter_id: int
+    phase: str
+    rule: Threshold
 
 
 @dataclass(slots=True)
@@ -57,6 +78,9 @@ class AlertEngine:
         self._wake = wake
         self._states: dict[_Key, WatchState] = {}
         self._rules: dict[int, DeviceRules] = {}
+        self._links: dict[int, list[RelayLink]] = {}  # relay or meter id → its links
+        self._links_at = -CONFIG_RECHECK_SECONDS
+        self._last: dict[tuple[int, str], float] = {}  # latest relay outputs and phase powers
 
     async def load(self) -> None:
         """Learn which episodes are open (after a restart)."""
@@ -100,12 +124,51 @@ class AlertEngine:
                 loaded_at=now,
             )
 
+    async def refresh_links(self) -> None:
+        """Read which relay channels are linked to meter phases (every few seconds at most)."""
+        now = clock.monotonic()
+        if now - self._links_at < CONFIG_RECHECK_SECONDS:
+            return
+        async with self._sessions() as session:
+            devices = DeviceRepository(session)
+            relays = await devices.relay_links()
+            profiles = [(rid, ShellyProfile.of(attrs), config) for rid, attrs, config in relays]
+            uids = sorted({link.meter_uid for _, p, _ in profiles for link in p.links.values()})
+            meters = await devices.ids_by_uid(uids)
+        links: dict[int, list[RelayLink]] = {}
+        for relay_id, profile, config in profiles:
+            for channel, link in profile.links.items():
+                rule = relay_draw_rule(off_power_metric(channel), config)
+                meter_id = meters.get(link.meter_uid)
+                if rule is None or meter_id is None:
+                    continue
+                relay_link = RelayLink(relay_id, channel, meter_id, link.phase, rule)
+                links.setdefault(relay_id, []).append(relay_link)
+                links.setdefault(meter_id, []).append(relay_link)
+        self._links, self._links_at = links, now
+
+    def _watch_relays(self, plan: Plan, point: RawPoint) -> None:
+        """Open or close "off but drawing power" for the links this reading touches."""
+        for link in self._links.get(point.device_id, ()):
+            output_key = (link.relay_id, output_metric(link.channel))
+            power_key = (link.meter_id, phase_power_metric(link.phase))
+            for key in (output_key, power_key):
+                if key[0] == point.device_id and key[1] in point.metrics:
+                    self._last[key] = point.metrics[key[1]]
+            output, power = self._last.get(output_key), self._last.get(power_key)
+            if output is None or power is None:
+                continue  # not both known yet (after a restart, until the relay reports)
+            value = power if output < 0.5 else 0.0  # noqa: PLR2004 - 1 on, 0 off
+            self._apply(plan, link.relay_id, link.rule, value, point.at, True)
+
     def plan(
         self, points: Sequence[RawPoint], statuses: Iterable[tuple[int, bool | None, float]]
     ) -> Plan:
         """Run the rules over a batch's readings (in arrival order) and status changes."""
         plan = Plan()
         for point in points:
+            if self._links:
+                self._watch_relays(plan, point)
             rules = self._rules.get(point.device_id)
             if rules is None:
                 continue

@@ -46,6 +46,10 @@ def headline(payload: dict[str, Any], tr: Translator) -> str:
     if kind == "device_offline":
         return tr("alert-offline" if event == "opened" else "alert-online", device=device)
     direction = "high" if kind == "threshold_high" else "low"
+    if "channel" in payload:  # a relay off while its circuit draws power
+        name = payload.get("channel_name") or tr("relay-channel", number=payload["channel"] + 1)
+        key = "alert-relay-draw" if event in {"opened", "reminder"} else "alert-relay-draw-back"
+        return tr(key, channel=escape(str(name)), device=device)
     if event in {"opened", "reminder"}:
         icon = ICONS.get(str(payload.get("severity")), "🟠")
         return tr(f"alert-{direction}", icon=icon, metric=metric, device=device)

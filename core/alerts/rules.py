@@ -114,3 +114,19 @@ def _rules_of(metric: str, spec: Mapping[str, Any]) -> list[Threshold]:
         if limit is not None:
             rules.append(Threshold(metric, kind, limit, hysteresis, max(0.0, duration), severity))
     return rules
+
+
+# A relay that reports off while the phase measuring its circuit still draws power: a welded
+# contact, or a wiring fault. Limits can be changed per channel in the relay's config
+# (thresholds of `switchN_off_act_power`).
+RELAY_DRAW: Final[dict[str, float]] = {"high": 20.0, "hysteresis": 10.0, "min_duration": 5.0}
+
+
+def relay_draw_rule(metric: str, config: Mapping[str, Any]) -> Threshold | None:
+    """The rule of one linked channel (None when alerts are off for the relay)."""
+    if config.get("alerts_enabled") is False:
+        return None
+    thresholds = config.get("thresholds")
+    spec = thresholds.get(metric) if isinstance(thresholds, Mapping) else None
+    merged = {**RELAY_DRAW, **(spec if isinstance(spec, Mapping) else {})}
+    return next((r for r in _rules_of(metric, merged) if r.kind is Kind.HIGH), None)

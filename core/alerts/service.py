@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind
 from core.audit.repository import AuditRepository
 from core.devices.models import Device
+from core.devices.shelly import ShellyProfile
 from core.errors import StaleAction
 from core.outbox.repository import OutboxRepository
 from core.users.repository import UserRepository
@@ -121,7 +123,18 @@ def episode_payload(episode: AlertEpisode, device: Device, event: str) -> dict[s
         "close_value": episode.close_value,
         "opened_at": episode.opened_at.timestamp(),
         "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
+        **_relay_channel(episode.metric, device),
     }
+
+
+def _relay_channel(metric: str, device: Device) -> dict[str, Any]:
+    """For "off but drawing power": which channel, by the name people gave it."""
+    match = re.fullmatch(r"switch([0-9])_off_act_power", metric or "")
+    if match is None:
+        return {}
+    channel = int(match[1])
+    name = ShellyProfile.of(device.attributes).channel_name(channel)
+    return {"channel": channel, "channel_name": name}
 
 
 async def _devices(session: AsyncSession, ids: set[int]) -> dict[int, Device]:

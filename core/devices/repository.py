@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -153,3 +154,15 @@ class DeviceRepository:
             .limit(limit)
         )
         return [(row[0], row[1]) for row in (await self._session.execute(query)).all()]
+
+    async def relay_links(self) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """Every Pro 3 with links to meter phases: (id, attributes, config)."""
+        query = (
+            select(Device.id, Device.attributes, DeviceConfig.config)
+            .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
+            .where(Device.type_code == "shelly_pro3", Device.attributes.has_key("links"))
+        )
+        rows = (await self._session.execute(query)).all()
+        return [
+            (device_id, attributes or {}, config or {}) for device_id, attributes, config in rows
+        ]

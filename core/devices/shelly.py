@@ -138,6 +138,11 @@ def output_metric(channel: int) -> str:
     return f"switch{channel}_output"
 
 
+def off_power_metric(channel: int) -> str:
+    """The derived metric of a linked channel: the phase's power while the relay is off."""
+    return f"switch{channel}_off_act_power"
+
+
 def phase_power_metric(phase: str) -> str:
     """The metric holding a phase's active power."""
     return f"{phase}_act_power"

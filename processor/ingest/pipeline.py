@@ -257,7 +257,12 @@ class IngestPipeline:
         if self._alerts is None:
             return None
         alerts = self._alerts
-        ok, _ = await self._retry(lambda: alerts.refresh_rules(batch.device_ids()), "PostgreSQL")
+
+        async def refresh() -> None:
+            await alerts.refresh_rules(batch.device_ids())
+            await alerts.refresh_links()
+
+        ok, _ = await self._retry(refresh, "PostgreSQL")
         return alerts.plan(batch.points, batch.statuses()) if ok else None
 
     async def _retry(self, call: Callable[[], Awaitable[T]], what: str) -> tuple[bool, T | None]:

@@ -17,7 +17,7 @@ from tests.conftest import RunningProcessor, eventually
 from tests.e2e.conftest import RunningBot
 from tests.emulators.shelly import ShellyEmulator
 from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
-from tests.integration.helpers import add_member, rollup_count
+from tests.integration.helpers import add_member, rollup_count, set_config
 
 OWNER = FakeUser(5101, "Olga")
 VIEWER = FakeUser(5102, "Vera")
@@ -174,3 +174,42 @@ async def test_an_offline_relay_gets_no_confirmation_and_raises_the_offline_aler
     assert "Door: no confirmation from the device in 2 s" in card.plain
     assert "The device is offline since" in card.plain
     assert relays.output(0) is False
+
+
+async def test_shelly_alerts_total_power_voltage_band_and_a_relay_off_that_draws_power(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    relays: ShellyEmulator,
+    meter: ShellyEmulator,
+) -> None:
+    meter_id = await add_shelly(sessions, meter, "Main meter")
+    relays_id = await add_shelly(
+        sessions,
+        relays,
+        "Boiler room",
+        channel_names=["Pump"],
+        links={"0": {"meter": meter.device_id, "phase": "a"}},
+    )
+    limits = {"total_act_power": {"high": 5000}, "a_voltage": {"low": 207, "high": 253}}
+    await set_config(sessions, meter_id, thresholds=limits)
+    await set_config(
+        sessions, relays_id, thresholds={"switch0_off_act_power": {"high": 20, "min_duration": 0}}
+    )
+    emulator.open_chat(OWNER)
+    await meter.start_mqtt()  # phase A draws 951 W …
+    await relays.start_mqtt()  # … while the Pump relay reports off
+    drawn = await emulator.wait_for_message(OWNER, "is off but its circuit still draws power")
+    assert "Pump is off but its circuit still draws power — Boiler room" in drawn.plain
+
+    await meter.set_power(4000.0, 1500.0, 200.0)  # 5.7 kW in total
+    high = await emulator.wait_for_message(OWNER, "Total power too high")
+    assert "5.70 kW" in high.plain or "5700 W" in high.plain
+    await meter.set_power(100.0, 100.0, 100.0, voltage=262.0)  # overvoltage on every phase
+    await emulator.wait_for_message(OWNER, "Phase A voltage too high")
+
+    # Switching the pump on: its circuit is meant to draw power now; the episode closes.
+    relays_card = await open_card(emulator, OWNER, "Boiler room")
+    await emulator.press(OWNER, relays_card, "Pump: switch on")
+    await emulator.wait_for_message(OWNER, "Pump: no power drawn while off any more", timeout=15)

@@ -130,13 +130,14 @@ class ShellyEmulator:
         """The relay state of a Pro 3 channel."""
         return bool(self.components[f"switch:{channel}"]["output"])
 
-    async def set_power(self, a: float, b: float, c: float) -> None:
+    async def set_power(self, a: float, b: float, c: float, *, voltage: float = 230.0) -> None:
         """A Pro 3EM sees new loads: em:0 changes, and the change is notified over MQTT."""
         em = self.components["em:0"]
         changed: dict[str, Any] = {"id": 0}
         for phase, power in (("a", a), ("b", b), ("c", c)):
-            changed.update(phase_fields(phase, power))
+            changed.update(phase_fields(phase, power, voltage))
         changed["total_act_power"] = round(a + b + c, 1)
+        changed["total_current"] = round(sum(changed[f"{p}_current"] for p in "abc"), 3)
         em.update(changed)
         await self.notify({"em:0": changed})
 

@@ -49,3 +49,5 @@ alert-ack-done = Acknowledged.
 duration-minutes = { $n } min
 duration-hours = { $h } h { $m } min
 duration-seconds = { $n } s
+alert-relay-draw = 🟠 <b>{ $channel } is off but its circuit still draws power</b> — { $device }
+alert-relay-draw-back = ✅ <b>{ $channel }: no power drawn while off any more</b> — { $device }

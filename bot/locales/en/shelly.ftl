@@ -38,3 +38,6 @@ metric-c_act_power = Phase C power
 metric-switch0_temperature = Channel 1 temperature
 metric-switch1_temperature = Channel 2 temperature
 metric-switch2_temperature = Channel 3 temperature
+metric-switch0_off_act_power = Channel 1 power while off
+metric-switch1_off_act_power = Channel 2 power while off
+metric-switch2_off_act_power = Channel 3 power while off
