@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import json
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -112,14 +114,44 @@ def cmd_device_add(args: argparse.Namespace) -> None:
     print(f"  subscribe: {topic(args.uid, 'config')}, {topic(args.uid, 'commands')}")
 
 
-def _attributes(args: argparse.Namespace) -> dict[str, Any]:
-    """What `device add` knows of a device beyond MQTT (Shelly HTTP host, channel names)."""
-    attributes: dict[str, Any] = {}
-    if args.http_host:
-        attributes["http_host"] = args.http_host
-    if args.channel_names:
-        attributes["channel_names"] = [n.strip() for n in args.channel_names.split(",")]
-    return attributes
+def _attributes(
+    args: argparse.Namespace, settings: Settings, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What `device add`/`device set` know of a Shelly beyond MQTT, merged into `current`.
+
+    Exits with a clear line on a malformed option (or a password without SECRET_KEYS)."""
+    from core.devices import shelly
+    from core.errors import DomainError
+    from core.secrets import SecretBox, SecretKeysMissingError
+
+    profile = shelly.ShellyProfile.of(current)
+    changes: dict[str, Any] = {}
+    try:
+        if args.http_host is not None:
+            changes["http_host"] = args.http_host or None
+        if args.http_password is not None:
+            box = SecretBox(settings.secret_keys)
+            changes["password_token"] = (
+                box.encrypt(args.http_password) if args.http_password else None
+            )
+        if args.channel_names is not None:
+            changes["channel_names"] = shelly.parse_names(args.channel_names)
+        if args.critical is not None:
+            changes["critical"] = shelly.parse_channels(args.critical)
+        links = dict(profile.links)
+        for text in args.link or ():
+            channel, link = shelly.parse_link(text)
+            links[channel] = link
+        for channel in shelly.parse_channels(args.unlink or ""):
+            links.pop(channel, None)
+        changes["links"] = links
+    except SecretKeysMissingError:
+        print("error: SECRET_KEYS must be set to store a device password (see .env.example)")
+        raise SystemExit(2) from None
+    except DomainError as err:
+        print(f"error: {err.describe()}")
+        raise SystemExit(2) from None
+    return dataclasses.replace(profile, **changes).to_attributes()
 
 
 async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
@@ -136,7 +168,7 @@ async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
                 name=args.name,
                 location=args.location,
                 ttl=timedelta(days=args.ttl),
-                attributes=_attributes(args),
+                attributes=_attributes(args, settings),
             )
     except UnknownDeviceTypeError as err:
         print(
@@ -188,6 +220,48 @@ def cmd_simulate(args: argparse.Namespace) -> None:
         asyncio.run(run_device(device, args.count))
 
 
+def _shelly_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--http-host", help="Shelly: host[:port] for the HTTP fallback")
+    parser.add_argument(
+        "--http-password", help="Shelly: the device's password (stored encrypted with SECRET_KEYS)"
+    )
+    parser.add_argument("--channel-names", help='Shelly Pro 3: e.g. "Pump,Heater,Light"')
+    parser.add_argument(
+        "--critical", help='Pro 3 channels that ask before switching off, e.g. "0,2" ("" clears)'
+    )
+    parser.add_argument(
+        "--link",
+        action="append",
+        help="Pro 3 channel measured by a Pro 3EM phase: 0=shellypro3em-…:a (repeatable)",
+    )
+    parser.add_argument("--unlink", help='Pro 3 channels to unlink, e.g. "0,1"')
+
+
+def cmd_device_set(args: argparse.Namespace) -> None:
+    """Change a Shelly's attributes (HTTP host and password, channel names, critical, links)."""
+    settings = load_settings()
+    attributes = asyncio.run(_set_attributes(settings, args))
+    if attributes is None:
+        print(f"error: no device with uid {args.uid!r}")
+        raise SystemExit(2)
+    shown = {k: ("(encrypted)" if k == "http_password" else v) for k, v in attributes.items()}
+    print(f"{args.uid}: {json.dumps(shown, ensure_ascii=False)}")
+
+
+async def _set_attributes(settings: Settings, args: argparse.Namespace) -> dict[str, Any] | None:
+    from core.db import make_engine, make_session_factory
+    from core.devices.service import set_attributes
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await set_attributes(
+                session, args.uid, lambda current: _attributes(args, settings, current)
+            )
+    finally:
+        await engine.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe every subcommand."""
     parser = argparse.ArgumentParser(prog="dozor", description="Dozor IoT platform")
@@ -210,9 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name")
     add.add_argument("--location")
     add.add_argument("--ttl", type=float, default=7, help="claim code lifetime in days")
-    add.add_argument("--http-host", help="Shelly: address for the HTTP fallback")
-    add.add_argument("--channel-names", help='Shelly Pro 3: e.g. "Pump,Heater,Light"')
+    _shelly_options(add)
     add.set_defaults(func=cmd_device_add)
+    change = dsub.add_parser("set", help="change what is known of a Shelly (host, names, links)")
+    change.add_argument("uid")
+    _shelly_options(change)
+    change.set_defaults(func=cmd_device_set)
     dsub.add_parser("list", help="list devices").set_defaults(func=cmd_device_list)
     sim = sub.add_parser("simulate", help="run a simulated device")
     sim.add_argument("--uid", required=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -141,3 +142,23 @@ async def claim(
     await session.commit()
     await limiter.reset(user_id)
     return device
+
+
+async def set_attributes(
+    session: AsyncSession, uid: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[str, Any] | None:
+    """Replace a device's attributes with `change(current)`; None when there is no such device."""
+    device = await DeviceRepository(session).get_by_uid(uid)
+    if device is None:
+        return None
+    before = dict(device.attributes or {})
+    device.attributes = change(before)
+    AuditRepository(session).record(
+        "device.attributes",
+        actor_user_id=None,
+        device_id=device.id,
+        before={k: v for k, v in before.items() if k != "http_password"},
+        after={k: v for k, v in device.attributes.items() if k != "http_password"},
+    )
+    await session.commit()
+    return dict(device.attributes)

@@ -18,12 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import clock
 from core.devices import claim_codes
 from core.devices.models import Device, DeviceConfig
+from core.secrets import SecretBox
 from core.settings import Settings
 from tests.conftest import forget_mqtt_session, unique_uid
 
 
-def dozor(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": settings.database_url}
+def dozor(
+    settings: Settings, *args: str, secret_keys: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": settings.database_url,
+        "SECRET_KEYS": secret_keys,
+    }
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
         env=env,
@@ -160,3 +167,38 @@ async def test_without_a_bot_token_the_processor_runs_and_says_how_to_get_one(
     assert lines[0].startswith("BOT_TOKEN is not set: running the processor only.")
     assert "@BotFather" in lines[0]
     assert "Traceback" not in "".join(lines) + rest
+
+
+async def test_device_set_changes_a_shelly_and_stores_its_password_encrypted(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    uid = f"shellypro3-{uuid.uuid4().hex[:12]}"
+    meter = f"shellypro3em-{uuid.uuid4().hex[:12]}"
+    assert dozor(settings, "device", "add", uid, "--type", "shelly_pro3").returncode == 0
+    # A password needs SECRET_KEYS; without them nothing is stored.
+    refused = dozor(settings, "device", "set", uid, "--http-password", "pw")
+    assert refused.returncode == 2 and "SECRET_KEYS must be set" in refused.stdout
+    key = settings.secret_keys[0].get_secret_value()
+    result = dozor(
+        settings,
+        *("device", "set", uid, "--http-host", "10.0.0.7", "--http-password", "s3cret"),
+        *("--critical", "1", "--link", f"0={meter}:a", "--channel-names", "Pump,Heater"),
+        secret_keys=key,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "s3cret" not in result.stdout and "(encrypted)" in result.stdout
+    async with sessions() as session:
+        device = await session.scalar(select(Device).where(Device.uid == uid))
+    assert device is not None
+    token = device.attributes.pop("http_password")
+    assert "s3cret" not in token and SecretBox(settings.secret_keys).decrypt(token) == "s3cret"
+    assert device.attributes == {
+        "http_host": "10.0.0.7",
+        "channel_names": ["Pump", "Heater"],
+        "critical_channels": [1],
+        "links": {"0": {"meter": meter, "phase": "a"}},
+    }
+    wrong = dozor(settings, "device", "set", uid, "--link", "0=meter")
+    assert wrong.returncode == 2 and "shelly-bad-link" in wrong.stdout
+    missing = dozor(settings, "device", "set", "nobody", "--critical", "0")
+    assert missing.returncode == 2 and "no device with uid" in missing.stdout
