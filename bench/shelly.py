@@ -48,6 +48,7 @@ from tests.emulators.shelly import ShellyEmulator, notification, phase_fields  #
 from tests.emulators.telegram_api import FakeUser, TelegramEmulator  # noqa: E402
 
 OWNER = FakeUser(9_300_101, "Bench")
+STORE_WAIT_SECONDS = 60
 
 
 async def add_owned(
@@ -145,8 +146,10 @@ async def ingest(
     started = time.monotonic()
     published = await publish_meters(port, uids, seconds)
     cpu = processor.cpu_percent()
-    while (count := await stored(sessions, ids)) < offered and time.monotonic() - published < 60:
-        await asyncio.sleep(0.05)
+    count = await stored(sessions, ids)
+    while count < offered and time.monotonic() - published < STORE_WAIT_SECONDS:
+        await asyncio.sleep(0.05)  # noqa: ASYNC110 - polling the database, not an event
+        count = await stored(sessions, ids)
     done = time.monotonic()
     print(
         f"ingest of {len(uids)} Pro 3EMs at 1 reading/s for {seconds} s: offered "
