@@ -148,7 +148,7 @@ async def ingest(
     cpu = processor.cpu_percent()
     count = await stored(sessions, ids)
     while count < offered and time.monotonic() - published < STORE_WAIT_SECONDS:
-        await asyncio.sleep(0.05)  # noqa: ASYNC110 - polling the database, not an event
+        await asyncio.sleep(0.05)  # polling the database, not an event
         count = await stored(sessions, ids)
     done = time.monotonic()
     print(
