@@ -83,6 +83,7 @@ class HttpFallback:
     targets: dict[str, HttpTarget] = field(default_factory=dict)
     _links: dict[str, _Link] = field(default_factory=dict)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _in_flight: set[str] = field(default_factory=set)  # one poll per device at a time
     _loaded_at: float = -RELOAD_SECONDS
 
     def heard(self, uid: str, online: bool | None = None) -> bool:
@@ -153,7 +154,7 @@ class HttpFallback:
                 link.polling = True
                 self.stats.takeovers += 1
                 log.info("%s: MQTT silent; polling over HTTP every %.0f s", uid, self.poll_seconds)
-            if now >= link.next_poll:
+            if now >= link.next_poll and uid not in self._in_flight:
                 link.next_poll = now + self.poll_seconds
                 due.append(uid)
         return due

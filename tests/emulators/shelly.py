@@ -265,27 +265,25 @@ class ShellyEmulator:
             self.calls.append(("mqtt", str(method), request.get("params") or {}))
             return
         answer: dict[str, Any] = {"id": request_id, "src": self.device_id, "dst": src}
-        notify_after = None
+        params = request.get("params") or {}
         try:
-            answer["result"] = await self.call("mqtt", str(method), request.get("params") or {})
-            if method in {"Switch.Set", "Switch.Toggle"}:
-                notify_after = request.get("params", {}).get("id")
+            answer["result"] = await self.call("mqtt", str(method), params)
         except RpcFailure as err:
             answer["error"] = {"code": err.code, "message": err.message}
         await client.publish(f"{src}/rpc", json.dumps(answer).encode(), qos=1)
-        if notify_after is not None and not self.relays_stuck and "result" in answer:
-            result = answer["result"]
-            if result.get("was_on") != self.output(notify_after):  # it did change
-                state = self.components[f"switch:{notify_after}"]
-                await self.notify(
-                    {
-                        f"switch:{notify_after}": {
-                            "id": notify_after,
-                            "output": state["output"],
-                            "source": "MQTT",
-                        }
-                    }
-                )
+        await self._after_switch(str(method), params, answer.get("result"), "MQTT")
+
+    async def _after_switch(
+        self, method: str, params: dict[str, Any], result: Any, source: str
+    ) -> None:
+        """A relay that moved says so in a NotifyStatus, after the answer (as the device does)."""
+        channel = params.get("id")
+        name = f"switch:{channel}"
+        if method not in {"Switch.Set", "Switch.Toggle"} or name not in self.components:
+            return
+        output = self.components[name]["output"]
+        if isinstance(result, dict) and result.get("was_on") != output:
+            await self.notify({name: {"id": channel, "output": output, "source": source}})
 
     # --- HTTP --------------------------------------------------------------------------
     async def start_http(self, port: int = 0) -> int:
@@ -325,7 +323,7 @@ class ShellyEmulator:
             answer["result"] = await self.call("http", method, params)
         except RpcFailure as err:
             answer["error"] = {"code": err.code, "message": err.message}
-        await self._notify_http_switch(method, params)
+        await self._after_switch(method, params, answer.get("result"), "HTTP_in")
         return web.json_response(answer)
 
     async def _http_get(self, request: web.Request) -> web.Response:
@@ -338,22 +336,8 @@ class ShellyEmulator:
             result = await self.call("http", method, params)
         except RpcFailure as err:
             return web.json_response({"code": err.code, "message": err.message}, status=500)
-        await self._notify_http_switch(method, params)
+        await self._after_switch(method, params, result, "HTTP_in")
         return web.json_response(result)
-
-    async def _notify_http_switch(self, method: str, params: dict[str, Any]) -> None:
-        channel = params.get("id")
-        if method in {"Switch.Set", "Switch.Toggle"} and f"switch:{channel}" in self.components:
-            state = self.components[f"switch:{channel}"]
-            await self.notify(
-                {
-                    f"switch:{channel}": {
-                        "id": channel,
-                        "output": state["output"],
-                        "source": "HTTP_in",
-                    }
-                }
-            )
 
     def _check_auth(self, request: web.Request) -> web.Response | None:
         """Digest authentication, RFC 7616 with SHA-256, when the device has a password."""
