@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from collections.abc import AsyncIterator
 
@@ -224,3 +225,31 @@ async def test_a_relay_press_goes_over_http_while_the_device_has_no_mqtt(
         assert not any(via == "mqtt" and m == "Switch.Set" for via, m, _ in pro3.calls)
         # The state read back after the press is stored like any reading.
         await eventually(lambda: rollup_count(sessions, device_id, "switch2_output"))
+
+
+async def test_with_the_broker_down_shellies_are_polled_and_switched_over_http(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    await pro3.start_http()
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3", http_host=pro3.http_host)
+    closed = free_port()  # nothing listens there: this processor never reaches a broker
+    cut_off = settings.model_copy(
+        update={"shelly_poll_seconds": 0.2, "mqtt_url": f"mqtt://127.0.0.1:{closed}"}
+    )
+    async with processor_running(cut_off):
+        await eventually(lambda: rollup_count(sessions, device_id, "switch0_output"))
+        assert (await device_row(sessions, device_id)).is_online
+        async with sessions() as session:
+            outcome = await control(redis, settings).switch(session, OWNER, device_id, 0, True)
+        assert outcome.result is not None and outcome.result.ok
+        assert pro3.output(0) is True
+        assert ("http", "Switch.Set", {"id": 0, "on": True}) in pro3.calls
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
