@@ -121,7 +121,6 @@ def _attributes(
 
     Exits with a clear line on a malformed option (or a password without SECRET_KEYS)."""
     from core.devices import shelly
-    from core.errors import DomainError
     from core.secrets import SecretBox, SecretKeysMissingError
 
     profile = shelly.ShellyProfile.of(current)
@@ -148,8 +147,14 @@ def _attributes(
     except SecretKeysMissingError:
         print("error: SECRET_KEYS must be set to store a device password (see .env.example)")
         raise SystemExit(2) from None
-    except DomainError as err:
-        print(f"error: {err.describe()}")
+    except shelly.BadLinkError as err:
+        print(
+            "error: --link takes CHANNEL=<3em-uid>:<a|b|c>, e.g. 0=shellypro3em-…:a, "
+            f"not {err.args_for_text['link']!r}"
+        )
+        raise SystemExit(2) from None
+    except shelly.BadChannelError:
+        print('error: channels are numbers from 0, separated by commas, e.g. "0,2"')
         raise SystemExit(2) from None
     return dataclasses.replace(profile, **changes).to_attributes()
 

@@ -25,6 +25,7 @@ from core.alerts.rules import (
     thresholds_from_config,
 )
 from core.alerts.service import Change, Recorded, record_changes
+from core.devices.config_rules import report_interval
 from core.devices.models import Device, DeviceConfig, DeviceType
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile, off_power_metric, output_metric, phase_power_metric
@@ -114,9 +115,7 @@ class AlertEngine:
             rows = (await session.execute(query)).all()
         for device_id, stored, default_interval in rows:
             config = stored or {}
-            interval = config.get("report_interval", default_interval)
-            if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
-                interval = default_interval
+            interval = report_interval(config, default_interval)
             self._rules[device_id] = DeviceRules(
                 enabled=config.get("alerts_enabled") is not False,
                 thresholds=thresholds_from_config(config),

@@ -165,3 +165,12 @@ def changed_keys(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dic
         "before": {key: pair[0] for key, pair in changed.items()},
         "after": {key: pair[1] for key, pair in changed.items()},
     }
+
+
+def report_interval(config: dict[str, Any] | None, default: float) -> float:
+    """The report interval a config asks for (seconds), or `default` when it asks for none
+    that makes sense."""
+    interval = (config or {}).get("report_interval", default)
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+        return float(default)
+    return float(interval)

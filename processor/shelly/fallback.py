@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.devices.config_rules import report_interval
 from core.devices.models import Device, DeviceConfig, DeviceType
 from core.devices.shelly import SHELLY_TYPES, ShellyProfile
 from core.secrets import SecretBox, SecretKeysMissingError, SecretUnreadableError
@@ -228,8 +229,6 @@ async def load_targets(
                 password = secrets.decrypt(profile.password_token)
             except (SecretKeysMissingError, SecretUnreadableError):
                 log.warning("%s: its HTTP password cannot be read with SECRET_KEYS", uid)
-        interval = (config or {}).get("report_interval", default_interval)
-        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
-            interval = default_interval
-        targets[uid] = HttpTarget(profile.http_host, password, float(interval))
+        interval = report_interval(config, default_interval)
+        targets[uid] = HttpTarget(profile.http_host, password, interval)
     return targets

@@ -199,6 +199,8 @@ async def test_device_set_changes_a_shelly_and_stores_its_password_encrypted(
         "links": {"0": {"meter": meter, "phase": "a"}},
     }
     wrong = dozor(settings, "device", "set", uid, "--link", "0=meter")
-    assert wrong.returncode == 2 and "shelly-bad-link" in wrong.stdout
+    assert wrong.returncode == 2 and "--link takes CHANNEL=<3em-uid>:<a|b|c>" in wrong.stdout
+    bad = dozor(settings, "device", "set", uid, "--critical", "one")
+    assert bad.returncode == 2 and "channels are numbers from 0" in bad.stdout
     missing = dozor(settings, "device", "set", "nobody", "--critical", "0")
     assert missing.returncode == 2 and "no device with uid" in missing.stdout

@@ -4,3 +4,7 @@ error-stale = This button is out of date. Send /devices for a fresh list.
 error-invalid-input = I could not use that. Please check it and try again.
 unknown-command = I do not know that command. Send /help to see what I can do.
 unexpected-text = I did not expect a message here. Send /help to see what I can do.
+shelly-bad-channel = This device has no such channel. Open the device again from /devices.
+shelly-bad-link = A link looks like 0=shellypro3em-…:a (channel, meter, phase a, b or c).
+secret-keys-missing = Secrets cannot be stored: SECRET_KEYS is not set on the server.
+secret-unreadable = A stored secret cannot be read with the current SECRET_KEYS.
