@@ -1,0 +1,207 @@
+"""The TCP link to one ETHM-1 module and a client that keeps a panel's state read.
+
+One connection per panel and one request in flight at a time; every request has a timeout
+(SATEL suggests about 3 s), after which the connection is closed, because a late answer
+would be taken for the next one. A corrupted answer is dropped, counted and asked again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+from typing import Final
+
+from drivers.satel.codec import (
+    BUSY,
+    STATE_READS,
+    Command,
+    FrameReader,
+    Name,
+    Result,
+    SatelCodecError,
+    Version,
+    encode_frame,
+    integra_version,
+    mask_answer,
+    module_version,
+    name_of,
+    name_request,
+    new_data_flags,
+    new_data_request,
+    read_request,
+    result_of,
+)
+
+REQUEST_TIMEOUT: Final = 3.0
+CONNECT_TIMEOUT: Final = 5.0
+CORRUPT_RETRIES: Final = 2
+
+
+class PanelBusyError(ConnectionError):
+    """The module serves another integration client (it said `Busy!` and closed)."""
+
+
+class PanelLinkError(ConnectionError):
+    """The connection failed, closed, or an answer did not come in time."""
+
+
+class SatelLink:
+    """A connection to the integration port of one ETHM module."""
+
+    def __init__(self, host: str, port: int, *, timeout: float = REQUEST_TIMEOUT) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._frames = FrameReader()
+        self._lock = asyncio.Lock()
+        self.corrupted = 0  # answers dropped for a bad checksum or broken framing
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the connection is up (as far as we know)."""
+        return self._writer is not None
+
+    async def open(self) -> None:
+        """Connect (a module that refuses says `Busy!` at the first request)."""
+        await self.close()
+        try:
+            self._reader, self._writer = await asyncio.wait_for(
+                asyncio.open_connection(self.host, self.port), CONNECT_TIMEOUT
+            )
+        except (OSError, TimeoutError) as err:
+            raise PanelLinkError(str(err) or "connect timed out") from err
+        self._frames = FrameReader()
+
+    async def close(self) -> None:
+        """Close the socket at once, so the module frees its one client slot."""
+        writer, self._reader, self._writer = self._writer, None, None
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError, TimeoutError):
+                await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+    async def request(self, payload: bytes) -> bytes:
+        """Send one command and return its answer (same command byte, or `EF`)."""
+        async with self._lock:
+            for _ in range(CORRUPT_RETRIES + 1):
+                dropped = self._frames.dropped
+                answer = await self._exchange(payload)
+                if answer is not None:
+                    return answer
+                self.corrupted += self._frames.dropped - dropped
+            await self.close()
+            msg = "answers keep arriving corrupted"
+            raise PanelLinkError(msg)
+
+    async def _exchange(self, payload: bytes) -> bytes | None:
+        if self._writer is None or self._reader is None:
+            msg = "not connected"
+            raise PanelLinkError(msg)
+        try:
+            self._writer.write(encode_frame(payload))
+            await self._writer.drain()
+            return await asyncio.wait_for(self._answer(self._reader, payload[0]), self.timeout)
+        except TimeoutError as err:
+            await self.close()
+            msg = "no answer in time"
+            raise PanelLinkError(msg) from err
+        except OSError as err:
+            await self.close()
+            raise PanelLinkError(str(err) or "connection lost") from err
+
+    async def _answer(self, reader: asyncio.StreamReader, command: int) -> bytes | None:
+        """Read until the answer to `command` (None: it arrived corrupted)."""
+        dropped = self._frames.dropped
+        while True:
+            chunk = await reader.read(4096)
+            if not chunk:
+                busy = BUSY.strip() in (self._frames.noise + chunk)
+                await self.close()
+                if busy:
+                    msg = "the module serves another client"
+                    raise PanelBusyError(msg)
+                msg = "connection closed by the module"
+                raise PanelLinkError(msg)
+            for frame in self._frames.feed(chunk):
+                if frame[0] in {command, Command.RESULT}:
+                    return frame
+                # a frame nobody asked for (push mode leftovers): ignore it
+            if self._frames.dropped != dropped and not self._frames.pending:
+                return None
+
+
+class SatelClient:
+    """Reads a panel's state once, then only what its new-data flags say changed."""
+
+    def __init__(self, link: SatelLink) -> None:
+        self.link = link
+        self.state: dict[int, frozenset[int]] = {}
+        self.unsupported: set[int] = set()  # reads this panel answers with an error
+        self._corrupted_seen = 0
+
+    async def read(self, command: int) -> bool:
+        """Read one state command; return whether its answer differs from what we had."""
+        answer = await self.link.request(read_request(command))
+        if answer[0] == Command.RESULT:
+            self.unsupported.add(command)
+            return False
+        try:
+            got, items = mask_answer(answer)
+        except SatelCodecError:
+            self.link.corrupted += 1
+            return False
+        changed = self.state.get(got) != items
+        self.state[got] = items
+        return changed
+
+    async def read_all(self) -> set[int]:
+        """Read every state command; return those that changed."""
+        self._corrupted_seen = self.link.corrupted
+        return {c for c in STATE_READS if c not in self.unsupported and await self.read(c)}
+
+    async def poll(self) -> set[int]:
+        """Ask for the new-data flags and read what they name; return what changed.
+
+        After any corrupted answer everything is read again: a dropped frame may have carried
+        a change that the flags will not report twice.
+        """
+        flags = new_data_flags(await self.link.request(new_data_request()))
+        if self.link.corrupted != self._corrupted_seen:
+            return await self.read_all()
+        wanted = [c for c in STATE_READS if c in flags and c not in self.unsupported]
+        return {c for c in wanted if await self.read(c)}
+
+    async def control(self, payload: bytes) -> Result:
+        """Send a control command and return the panel's result."""
+        return result_of(await self.link.request(payload))
+
+    async def names(self, kind: int, numbers: Iterable[int]) -> dict[int, Name]:
+        """Read names (kind 0 partitions, 5 zones with their partition, 4 outputs).
+
+        Numbers the panel has no name for (it answers with an error) are left out.
+        """
+        found: dict[int, Name] = {}
+        for number in numbers:
+            answer = await self.link.request(name_request(kind, number))
+            if answer[0] != Command.NAME:
+                continue
+            with contextlib.suppress(SatelCodecError):
+                name = name_of(answer)
+                if name.name:
+                    found[number] = name
+        return found
+
+    async def versions(self) -> tuple[Version | None, Version | None]:
+        """The panel's and the module's versions (None where the answer was not understood)."""
+        panel = module = None
+        with contextlib.suppress(SatelCodecError):
+            panel = integra_version(await self.link.request(read_request(Command.INTEGRA_VERSION)))
+        with contextlib.suppress(SatelCodecError):
+            module = module_version(await self.link.request(read_request(Command.MODULE_VERSION)))
+        return panel, module
+
+
+def result_text(result: Result) -> str:
+    """A stable short name of a result (used on the command result channel)."""
+    return result.name.lower()
