@@ -7,6 +7,7 @@ from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
 from core.history.models import MinuteRollup
 from core.outbox.models import OutboxMessage
+from core.panels.models import PanelCode, PanelEvent, PanelFence
 from core.sharing.models import Invite
 from core.users.models import User
 
@@ -21,5 +22,8 @@ __all__ = [
     "Membership",
     "MinuteRollup",
     "OutboxMessage",
+    "PanelCode",
+    "PanelEvent",
+    "PanelFence",
     "User",
 ]

@@ -80,3 +80,27 @@ class RedisKeys:
     def fsm(self) -> str:
         """Prefix of the bot's conversation state."""
         return f"{self.prefix}:fsm"
+
+    def panel_lease(self, device_id: int) -> str:
+        """Which processor instance talks to a panel: `<instance>:<token>`, with a TTL."""
+        return f"{self.prefix}:satel:lease:{device_id}"
+
+    def panel_fence(self, device_id: int) -> str:
+        """Counter handing out increasing lease tokens for a panel (fencing)."""
+        return f"{self.prefix}:satel:fence:{device_id}"
+
+    def panel_state(self, device_id: int) -> str:
+        """JSON of a panel's last reported state (`PanelSnapshot`)."""
+        return f"{self.prefix}:satel:state:{device_id}"
+
+    def panel_inbox(self, instance: str) -> str:
+        """List of panel commands for the processor instance holding those panels."""
+        return f"{self.prefix}:satel:inbox:{instance}"
+
+    def panel_failures_prefix(self, device_id: int) -> str:
+        """Prefix of the per-user counters of wrong codes on a panel (`…:{user_id}`)."""
+        return f"{self.prefix}:satel:failures:{device_id}"
+
+    def panel_pending(self, nonce: str) -> str:
+        """A panel action waiting for its requester's confirmation (expires after 30 s)."""
+        return f"{self.prefix}:satel:pending:{nonce}"

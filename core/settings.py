@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     digest_check_seconds: float = Field(default=60.0, gt=0, le=3600)
     # How often a Shelly whose MQTT is silent is polled over HTTP (the fallback).
     shelly_poll_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # How often each SATEL panel is asked for its new-data flags, and after how long without
+    # a connection it counts as offline (its members are told).
+    satel_poll_seconds: float = Field(default=0.5, gt=0, le=10)
+    satel_offline_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # How long a processor's hold on a panel lasts unless renewed (renewed every third of it).
+    satel_lease_seconds: float = Field(default=15.0, ge=1, le=300)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

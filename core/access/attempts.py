@@ -16,11 +16,20 @@ class TooManyAttemptsError(DomainError):
 class AttemptLimiter:
     """At most `limit` failures per `window` seconds under one key per user."""
 
-    def __init__(self, redis: Redis, key_prefix: str, *, limit: int = 5, window: int = 900) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        key_prefix: str,
+        *,
+        limit: int = 5,
+        window: int = 900,
+        lock: int | None = None,
+    ) -> None:
         self._redis = redis
         self._prefix = key_prefix
         self.limit = limit
         self.window = window
+        self.lock = lock  # once over the limit, locked for this long from the last failure
 
     def _key(self, user_id: int) -> str:
         return f"{self._prefix}:{user_id}"
@@ -40,6 +49,8 @@ class AttemptLimiter:
         pipe.incr(key)
         pipe.expire(key, self.window, nx=True)
         count, _ = await pipe.execute()
+        if self.lock is not None and int(count) >= self.limit:
+            await self._redis.expire(key, self.lock)
         return max(0, self.limit - int(count))
 
     async def reset(self, user_id: int) -> None:

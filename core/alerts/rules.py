@@ -22,6 +22,10 @@ class Kind(StrEnum):
     HIGH = "threshold_high"
     LOW = "threshold_low"
     OFFLINE = "device_offline"
+    PANEL_ALARM = "panel_alarm"  # metric `p<partition>`
+    PANEL_FIRE = "panel_fire"  # metric `p<partition>`
+    PANEL_TAMPER = "panel_tamper"  # metric `z<zone>`
+    PANEL_TROUBLE = "panel_trouble"  # metric `<part>:<bit>`
 
 
 # How far a value must come back past the threshold before an episode closes.

@@ -23,6 +23,7 @@ from core.devices.models import Device
 from core.devices.shelly import ShellyProfile
 from core.errors import StaleAction
 from core.outbox.repository import OutboxRepository
+from core.panels.profile import PanelProfile
 from core.users.repository import UserRepository
 
 
@@ -124,7 +125,22 @@ def episode_payload(episode: AlertEpisode, device: Device, event: str) -> dict[s
         "opened_at": episode.opened_at.timestamp(),
         "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
         **_relay_channel(episode.metric, device),
+        **_panel_target(episode.kind, episode.metric, device),
     }
+
+
+def _panel_target(kind: str, metric: str, device: Device) -> dict[str, Any]:
+    """For a panel's alarm, fire, tamper or trouble: which partition or zone, by name."""
+    if not kind.startswith("panel_") or not metric:
+        return {}
+    if metric[0] in "pz" and metric[1:].isdigit():
+        group = "partitions" if metric[0] == "p" else "zones"
+        number = int(metric[1:])
+        return {
+            "number": number,
+            "target_name": PanelProfile.of(device.attributes).name(group, number),
+        }
+    return {"trouble": metric}
 
 
 def _relay_channel(metric: str, device: Device) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class DeviceView:
     primary_metric: str | None
     live: LiveState
     notifications: bool = True
+    user_id: int = 0  # whose view this is
 
 
 class DeviceOverview:
@@ -67,7 +68,11 @@ class DeviceOverview:
         live = await self._live.read_many(device.id for device, _ in pairs)
         return [
             DeviceView(
-                device, role, await self._primary_metric(session, device.type_code), live[device.id]
+                device,
+                role,
+                await self._primary_metric(session, device.type_code),
+                live[device.id],
+                user_id=user_id,
             )
             for device, role in pairs
         ]
@@ -77,7 +82,9 @@ class DeviceOverview:
         grant = await require(session, user_id, device_id, Action.VIEW)
         live = await self._live.read(device_id)
         metric = await self._primary_metric(session, grant.device.type_code)
-        return DeviceView(grant.device, grant.role, metric, live, grant.notifications)
+        return DeviceView(
+            grant.device, grant.role, metric, live, grant.notifications, user_id=user_id
+        )
 
     async def toggle_notifications(
         self, session: AsyncSession, user_id: int, device_id: int

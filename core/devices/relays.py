@@ -12,6 +12,7 @@ from core.devices.overview import DeviceView
 from core.devices.repository import DeviceRepository
 from core.history.repository import RollupRepository
 from core.live.store import LiveStateStore
+from core.panels.service import PanelService
 
 IMPORT: str = "interval_import_energy"
 EXPORT: str = "interval_export_energy"
@@ -42,8 +43,9 @@ class Energy:
 class RelayPanel:
     """Reads the extra facts Shelly cards show."""
 
-    def __init__(self, live: LiveStateStore) -> None:
+    def __init__(self, live: LiveStateStore, panels: PanelService | None = None) -> None:
         self._live = live
+        self.panels = panels  # SATEL panels' cards read their state through this
 
     async def channels(
         self, session: AsyncSession, view: DeviceView, confirmed: dict[int, bool] | None = None

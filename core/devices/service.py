@@ -23,6 +23,8 @@ from core.errors import DomainError, InvalidInput
 DEFAULT_CLAIM_TTL = timedelta(days=7)
 UID_MAX = 64
 
+SECRET_ATTRIBUTES = frozenset({"http_password", "owner_code"})  # never copied to the audit log
+
 
 class UnknownDeviceTypeError(InvalidInput):
     """No device type has this code."""
@@ -106,7 +108,12 @@ async def provision(
         "device.provisioned",
         actor_user_id=None,
         device_id=device.id,
-        after={"uid": uid, "type": type_code, "name": device.name, **(attributes or {})},
+        after={
+            "uid": uid,
+            "type": type_code,
+            "name": device.name,
+            **{k: v for k, v in (attributes or {}).items() if k not in SECRET_ATTRIBUTES},
+        },
     )
     try:
         await session.commit()
@@ -157,8 +164,8 @@ async def set_attributes(
         "device.attributes",
         actor_user_id=None,
         device_id=device.id,
-        before={k: v for k, v in before.items() if k != "http_password"},
-        after={k: v for k, v in device.attributes.items() if k != "http_password"},
+        before={k: v for k, v in before.items() if k not in SECRET_ATTRIBUTES},
+        after={k: v for k, v in device.attributes.items() if k not in SECRET_ATTRIBUTES},
     )
     await session.commit()
     return dict(device.attributes)

@@ -44,8 +44,13 @@ class OutboxRepository:
         event: str,
         severity: str,
         payload: dict[str, Any],
+        *,
+        dedup: str | None = None,
     ) -> int:
-        """Write one row per member who wants alerts of the device; return how many."""
+        """Write one row per member who wants alerts of the device; return how many.
+
+        Rows are unique per `dedup` (default: the event and episode) and member.
+        """
         result = await self._session.execute(
             _FOR_MEMBERS,
             {
@@ -53,7 +58,7 @@ class OutboxRepository:
                 "episode_id": episode_id,
                 "event": event,
                 "severity": severity,
-                "dedup_prefix": f"{event}:{episode_id}:",
+                "dedup_prefix": dedup or f"{event}:{episode_id}:",
                 "payload": orjson.dumps(payload).decode(),
             },
         )

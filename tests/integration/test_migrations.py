@@ -67,11 +67,15 @@ def test_upgrade_check_downgrade_upgrade(empty_database: str) -> None:
         "device_configs",
         "rollups_minute",
         "audit_log",
+        "panel_codes",
+        "panel_events",
+        "panel_fences",
     } <= asyncio.run(tables(empty_database))
     assert asyncio.run(device_types(empty_database)) == [
         "co2",
         "dust",
         "multi",
+        "satel_integra",
         "shelly_pro3",
         "shelly_pro3em",
         "temp",

@@ -1,0 +1,162 @@
+"""Record what a panel did: events, alert episodes, info messages, online state (one transaction).
+
+Every write is fenced: the transaction first claims `panel_fences` with the writer's lease
+token and does nothing when a newer holder has written already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import clock
+from core.alerts.rules import Kind, Severity
+from core.alerts.service import Change, Recorded, record_changes
+from core.devices.models import Device
+from core.outbox.repository import OutboxRepository
+from core.panels.models import PanelEvent
+from core.panels.profile import PanelProfile
+from core.panels.repository import PanelEventRepository
+from core.panels.state import PanelChange
+
+# change kind → (episode kind, metric prefix, severity)
+ALERTS: Final[dict[str, tuple[Kind, str, Severity]]] = {
+    "alarm": (Kind.PANEL_ALARM, "p", Severity.CRITICAL),
+    "fire": (Kind.PANEL_FIRE, "p", Severity.CRITICAL),
+    "tamper": (Kind.PANEL_TAMPER, "z", Severity.CRITICAL),
+    "trouble": (Kind.PANEL_TROUBLE, "", Severity.WARNING),
+}
+ARMING_EVENT: Final = "panel_arming"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who sent the control command that the panel is now reporting the effect of."""
+
+    user_id: int
+    name: str
+    partitions: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a recording did: None of it when the writer was fenced out."""
+
+    admitted: bool
+    recorded: list[Recorded]
+    informed: int  # info messages queued (arming and disarming)
+
+    @property
+    def notified(self) -> int:
+        """How many messages now wait for delivery."""
+        return self.informed + sum(item.notified for item in self.recorded)
+
+
+async def record_panel_changes(
+    session: AsyncSession,
+    device: Device,
+    token: int,
+    found: Sequence[PanelChange],
+    at: float,
+    *,
+    actor: Actor | None = None,
+    inform: bool = True,
+) -> Written:
+    """Store the changes as events, open/close their episodes, tell members of arming.
+
+    `inform` is False for the first state after a start without any earlier state known:
+    what is armed then was not "just armed".
+    """
+    events = PanelEventRepository(session)
+    if not await events.fence(device.id, token):
+        return Written(False, [], 0)
+    when = clock.from_timestamp(at)
+    rows = []
+    for change in found:
+        by = actor if actor is not None and change.number in actor.partitions else None
+        rows.append(
+            PanelEvent(
+                device_id=device.id,
+                at=when,
+                kind=change.kind,
+                number=change.number,
+                on=change.on,
+                mode=change.mode,
+                actor_user_id=by.user_id if by else None,
+                detail={"trouble": change.trouble} if change.trouble else {},
+            )
+        )
+    events.add(rows)
+    await session.flush()
+    alerts = [_alert(c, device.id, at) for c in found if c.kind in ALERTS]
+    recorded = await record_changes(session, alerts)
+    informed = 0
+    if inform:
+        outbox, profile = OutboxRepository(session), PanelProfile.of(device.attributes)
+        for change, row in zip(found, rows, strict=True):
+            if change.kind != "armed":
+                continue
+            by = actor if actor is not None and change.number in actor.partitions else None
+            payload = _arming_payload(device, profile, change, at, by)
+            informed += await outbox.enqueue_for_members(
+                device.id, None, ARMING_EVENT, Severity.INFO, payload, dedup=f"panel:{row.id}:"
+            )
+    return Written(True, recorded, informed)
+
+
+def _alert(change: PanelChange, device_id: int, at: float) -> Change:
+    kind, prefix, severity = ALERTS[change.kind]
+    metric = change.trouble if change.kind == "trouble" else f"{prefix}{change.number}"
+    return Change(device_id, kind, metric, change.on, severity, None, None, at)
+
+
+def _arming_payload(
+    device: Device, profile: PanelProfile, change: PanelChange, at: float, by: Actor | None
+) -> dict[str, Any]:
+    return {
+        "kind": ARMING_EVENT,
+        "event": "info",
+        "severity": Severity.INFO,
+        "device_id": device.id,
+        "device_name": device.name,
+        "location": device.location,
+        "number": change.number,
+        "target_name": profile.name("partitions", change.number),
+        "armed": change.on,
+        "mode": change.mode,
+        "by": by.name if by else None,
+        "at": at,
+    }
+
+
+async def record_panel_online(
+    session: AsyncSession, device: Device, token: int, online: bool, at: float
+) -> Written:
+    """Mark the panel online or offline and open or close its device_offline episode."""
+    if not await PanelEventRepository(session).fence(device.id, token):
+        return Written(False, [], 0)
+    when = clock.from_timestamp(at)
+    values: dict[str, Any] = {"is_online": online, "online_changed_at": when}
+    if online:
+        values["last_seen_at"] = when
+    flipped = await session.scalar(
+        update(Device)
+        .where(Device.id == device.id, Device.is_online.is_not(online))
+        .values(**values)
+        .returning(Device.id)
+    )
+    if flipped is None:
+        return Written(True, [], 0)
+    PanelEventRepository(session).add(
+        [
+            PanelEvent(
+                device_id=device.id, at=when, kind="connection", number=0, on=online, detail={}
+            )
+        ]
+    )
+    change = Change(device.id, Kind.OFFLINE, "", not online, Severity.WARNING, None, None, at)
+    return Written(True, await record_changes(session, [change]), 0)

@@ -1,0 +1,104 @@
+"""What the platform knows of a SATEL panel beyond its state (pure).
+
+Kept in `devices.attributes`:
+`{"host": "10.0.0.20", "port": 7094, "owner_code": "<Fernet token>",
+"names": {"partitions": {"1": "Ground floor"}, "zones": {"3": "Front door"}, "outputs": {}},
+"names_set": ["zones"], "model": "INTEGRA 128"}`.
+Names typed on the CLI are listed in `names_set` and are never overwritten by the names the
+processor reads from the panel.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from core.errors import InvalidInput
+
+SATEL: Final = "satel_integra"
+DEFAULT_PORT: Final = 7094
+GROUPS: Final = ("partitions", "zones", "outputs")
+LIMITS: Final[dict[str, int]] = {"partitions": 32, "zones": 128, "outputs": 128}
+NAME_LIMIT: Final = 32
+_NAME: Final = re.compile(r"^\s*([0-9]{1,3})\s*=\s*(.+?)\s*$")
+
+
+class BadNamesError(InvalidInput):
+    """A names list that is not `number=name,…` within the panel's range."""
+
+    key = "panel-bad-names"
+
+
+@dataclass(frozen=True, slots=True)
+class PanelProfile:
+    """A panel's attributes, read from (and written back to) `devices.attributes`."""
+
+    host: str = ""
+    port: int = DEFAULT_PORT
+    owner_code: str | None = None  # Fernet token of the code given at `panel add`
+    names: dict[str, dict[int, str]] = field(default_factory=dict)
+    names_set: frozenset[str] = frozenset()  # groups named by hand
+    model: str | None = None
+    zone_partitions: dict[int, int] = field(default_factory=dict)  # zone → its partition
+
+    @classmethod
+    def of(cls, attributes: dict[str, Any] | None) -> PanelProfile:
+        """Read a profile; anything malformed is left out."""
+        raw = attributes or {}
+        names: dict[str, dict[int, str]] = {}
+        for group in GROUPS:
+            given = (raw.get("names") or {}).get(group)
+            if isinstance(given, dict):
+                names[group] = {int(k): str(v) for k, v in given.items() if str(k).isdigit()}
+        port = raw.get("port")
+        return cls(
+            host=str(raw.get("host") or ""),
+            port=port if isinstance(port, int) and 0 < port < 65536 else DEFAULT_PORT,  # noqa: PLR2004
+            owner_code=raw.get("owner_code") if isinstance(raw.get("owner_code"), str) else None,
+            names=names,
+            names_set=frozenset(g for g in raw.get("names_set") or () if g in GROUPS),
+            model=raw.get("model") if isinstance(raw.get("model"), str) else None,
+            zone_partitions={
+                int(k): v
+                for k, v in (raw.get("zone_partitions") or {}).items()
+                if str(k).isdigit() and isinstance(v, int)
+            },
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        """The JSON to store."""
+        attributes: dict[str, Any] = {
+            "host": self.host,
+            "port": self.port,
+            "names": {g: {str(k): v for k, v in sorted(n.items())} for g, n in self.names.items()},
+            "names_set": sorted(self.names_set),
+        }
+        if self.owner_code:
+            attributes["owner_code"] = self.owner_code
+        if self.model:
+            attributes["model"] = self.model
+        if self.zone_partitions:
+            attributes["zone_partitions"] = {
+                str(k): v for k, v in sorted(self.zone_partitions.items())
+            }
+        return attributes
+
+    def name(self, group: str, number: int) -> str | None:
+        """The name of a partition, zone or output, if it has one."""
+        return self.names.get(group, {}).get(number)
+
+    def partitions(self, seen: frozenset[int] = frozenset()) -> list[int]:
+        """The partitions to show: the named ones and any the panel reported; at least 1."""
+        return sorted(set(self.names.get("partitions", {})) | seen) or [1]
+
+
+def parse_names(group: str, text: str) -> dict[int, str]:
+    """Parse `1=Ground floor,2=First floor` for a group; raise BadNamesError."""
+    found: dict[int, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        match = _NAME.match(part)
+        if match is None or not 1 <= int(match[1]) <= LIMITS[group]:
+            raise BadNamesError(group=group, item=part)
+        found[int(match[1])] = match[2][:NAME_LIMIT]
+    return found

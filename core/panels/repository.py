@@ -1,0 +1,84 @@
+"""All SQL for panel_codes, panel_events and panel_fences."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.panels.models import PanelCode, PanelEvent, PanelFence
+
+
+class PanelCodeRepository:
+    """Members' stored panel codes (encrypted tokens only)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int, device_id: int) -> str | None:
+        """The user's code token for a panel, if stored."""
+        return await self._session.scalar(
+            select(PanelCode.code_token).where(
+                PanelCode.user_id == user_id, PanelCode.device_id == device_id
+            )
+        )
+
+    async def put(self, user_id: int, device_id: int, token: str) -> None:
+        """Store or replace the user's code token."""
+        statement = insert(PanelCode).values(user_id=user_id, device_id=device_id, code_token=token)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["user_id", "device_id"], set_={"code_token": token}
+            )
+        )
+
+    async def remove(self, user_id: int, device_id: int) -> bool:
+        """Forget the user's code; return whether there was one."""
+        result = await self._session.execute(
+            delete(PanelCode).where(PanelCode.user_id == user_id, PanelCode.device_id == device_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class PanelEventRepository:
+    """The panel event history and the fence of its writers."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def fence(self, device_id: int, token: int) -> bool:
+        """Admit a writer holding lease `token` unless a newer token has written already."""
+        statement = insert(PanelFence).values(device_id=device_id, token=token)
+        statement = statement.on_conflict_do_update(
+            index_elements=["device_id"],
+            set_={"token": statement.excluded.token},
+            where=PanelFence.token <= statement.excluded.token,
+        )
+        result = await self._session.execute(statement.returning(PanelFence.token))
+        return result.scalar_one_or_none() is not None
+
+    def add(self, events: Sequence[PanelEvent]) -> None:
+        """Stage events in the caller's transaction."""
+        self._session.add_all(events)
+
+    async def recent(self, device_id: int, limit: int = 10) -> Sequence[PanelEvent]:
+        """A panel's latest events, newest first."""
+        query = (
+            select(PanelEvent)
+            .where(PanelEvent.device_id == device_id)
+            .order_by(PanelEvent.at.desc(), PanelEvent.id.desc())
+            .limit(limit)
+        )
+        return (await self._session.scalars(query)).all()
+
+    async def since(self, device_id: int, at: datetime) -> Sequence[PanelEvent]:
+        """A panel's events from `at` on, oldest first."""
+        query = (
+            select(PanelEvent)
+            .where(PanelEvent.device_id == device_id, PanelEvent.at >= at)
+            .order_by(PanelEvent.id)
+        )
+        return (await self._session.scalars(query)).all()

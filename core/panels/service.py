@@ -1,0 +1,386 @@
+"""Use cases of SATEL panels for people: the card, their own codes, arm, disarm, clear alarm.
+
+An action goes to the processor instance that holds the panel's lease (its inbox list in
+Redis) and the person waits for the result: the panel's answer, confirmed by the state the
+panel then reports. Codes never travel or rest in the clear: stored codes are Fernet tokens,
+and a code typed for one action crosses Redis encrypted as well. Every attempt, good or bad,
+is audited without the code. Three wrong codes within five minutes lock that person out of
+the panel's actions for five minutes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from secrets import token_urlsafe
+from typing import Final
+
+import orjson
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import clock
+from core.access.attempts import AttemptLimiter
+from core.access.policy import Action, Role, allows
+from core.access.service import Grant, require
+from core.audit.repository import AuditRepository
+from core.commands.bus import CommandBus
+from core.commands.messages import CommandResult, StreamEntry
+from core.devices.models import Device
+from core.errors import DomainError, InvalidInput, StaleAction
+from core.panels.lease import PanelLeases
+from core.panels.models import PanelEvent
+from core.panels.profile import SATEL, PanelProfile
+from core.panels.repository import PanelCodeRepository, PanelEventRepository
+from core.panels.state import PanelSnapshot
+from core.redis_keys import RedisKeys
+from core.secrets import SecretBox
+
+PANEL_COMMAND: Final = "panel"
+DEFAULT_TIMEOUT: Final = 10.0
+WRONG_CODE: Final = frozenset({"user_code_not_found", "wrong_code"})
+FAILURES_ALLOWED: Final = 3
+FAILURE_WINDOW: Final = 300
+LOCK_SECONDS: Final = 300
+CONFIRM_SECONDS: Final = 30  # a confirmation button is valid this long
+CODE_SECONDS: Final = 120  # and, once pressed, the code must be typed within this
+
+
+class PanelAction(StrEnum):
+    """What a person can ask of a panel."""
+
+    ARM = "arm"
+    DISARM = "disarm"
+    CLEAR = "clear"
+
+
+class BadCodeError(InvalidInput):
+    """A code that is not 4 to 16 digits."""
+
+    key = "panel-bad-code"
+
+
+class CodeNeededError(DomainError):
+    """The person has no stored code: ask for one for this action."""
+
+    key = "panel-code-needed"
+
+
+class AlreadyArmedError(DomainError):
+    """Every chosen partition is armed in that mode already."""
+
+    key = "panel-already-armed"
+
+
+class NotArmedError(DomainError):
+    """Nothing to disarm in the chosen partitions."""
+
+    key = "panel-not-armed"
+
+
+class ConfirmationExpiredError(DomainError):
+    """The confirmation was not given in time (or was used already)."""
+
+    key = "panel-confirm-expired"
+
+
+class NotYoursError(DomainError):
+    """Someone pressed a confirmation that another person asked for."""
+
+    key = "panel-confirm-not-yours"
+
+
+class NoAlarmError(DomainError):
+    """No alarm (or alarm memory) to clear in the chosen partitions."""
+
+    key = "panel-no-alarm"
+
+
+@dataclass(frozen=True, slots=True)
+class PanelView:
+    """Everything a panel card shows to one person."""
+
+    device: Device
+    role: Role
+    profile: PanelProfile
+    snapshot: PanelSnapshot | None
+    has_code: bool
+    events: Sequence[PanelEvent]
+
+    @property
+    def can_control(self) -> bool:
+        """Whether the person may arm, disarm and clear alarms."""
+        return allows(self.role, Action.CONTROL)
+
+    @property
+    def partitions(self) -> list[int]:
+        """The partitions to show."""
+        seen = (
+            frozenset().union(*self.snapshot.partitions.values()) if self.snapshot else frozenset()
+        )
+        return self.profile.partitions(frozenset(seen))
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """An action ready to be confirmed: what it touches and what stands in its way."""
+
+    device: Device
+    action: PanelAction
+    partitions: tuple[int, ...]
+    mode: int
+    violated: tuple[int, ...]  # zones violated (not bypassed) in those partitions
+    needs_code: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PanelOutcome:
+    """What became of an action: `result` is `ok` or why not (see locales, panel-result-*)."""
+
+    device: Device
+    action: PanelAction
+    partitions: tuple[int, ...]
+    result: str
+    seconds: float
+    attempts_left: int | None = None  # after a wrong code
+
+
+class PanelService:
+    """Panels for the people who are their members."""
+
+    def __init__(
+        self, redis: Redis, keys: RedisKeys, secrets: SecretBox, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._secrets = secrets
+        self._bus = CommandBus(redis, keys)
+        self._leases = PanelLeases(redis, keys)
+        self.timeout = timeout
+
+    def _limiter(self, device_id: int) -> AttemptLimiter:
+        return AttemptLimiter(
+            self._redis,
+            self._keys.panel_failures_prefix(device_id),
+            limit=FAILURES_ALLOWED,
+            window=FAILURE_WINDOW,
+            lock=LOCK_SECONDS,
+        )
+
+    async def snapshot(self, device_id: int) -> PanelSnapshot | None:
+        """The panel's last reported state."""
+        return PanelSnapshot.decode(await self._redis.get(self._keys.panel_state(device_id)))
+
+    async def view(
+        self, session: AsyncSession, user_id: int, device_id: int, *, control: bool = False
+    ) -> PanelView:
+        """The card's content for a member; with `control`, only for one who may arm."""
+        grant = await require(
+            session, user_id, device_id, Action.CONTROL if control else Action.VIEW
+        )
+        if grant.device.type_code != SATEL:
+            raise StaleAction
+        profile = PanelProfile.of(grant.device.attributes)
+        has_code = await PanelCodeRepository(session).get(user_id, device_id) is not None
+        if grant.role is Role.OWNER and profile.owner_code:
+            has_code = True
+        return PanelView(
+            grant.device,
+            grant.role,
+            profile,
+            await self.snapshot(device_id),
+            has_code,
+            await PanelEventRepository(session).recent(device_id, 5),
+        )
+
+    async def store_code(
+        self, session: AsyncSession, user_id: int, device_id: int, code: str
+    ) -> Device:
+        """Keep the person's own code for this panel (encrypted)."""
+        grant = await require(session, user_id, device_id, Action.CONTROL)
+        _check_code(code)
+        await PanelCodeRepository(session).put(user_id, device_id, self._secrets.encrypt(code))
+        AuditRepository(session).record(
+            "panel.code_stored", actor_user_id=user_id, device_id=device_id
+        )
+        await session.commit()
+        return grant.device
+
+    async def forget_code(self, session: AsyncSession, user_id: int, device_id: int) -> Device:
+        """Delete the person's stored code."""
+        grant = await require(session, user_id, device_id, Action.VIEW)
+        if await PanelCodeRepository(session).remove(user_id, device_id):
+            AuditRepository(session).record(
+                "panel.code_forgotten", actor_user_id=user_id, device_id=device_id
+            )
+        await session.commit()
+        return grant.device
+
+    async def propose(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        device_id: int,
+        action: PanelAction,
+        partitions: Sequence[int],
+        mode: int = 0,
+    ) -> Proposal:
+        """Check an action before asking for confirmation; raise when it cannot be done."""
+        view = await self.view(session, user_id, device_id, control=True)  # raises, audited
+        await self._limiter(device_id).check(user_id)
+        chosen = tuple(sorted(set(partitions)))
+        if not chosen or not set(chosen) <= set(view.partitions) or mode not in range(4):
+            raise StaleAction
+        state = view.snapshot or PanelSnapshot()
+        if action is PanelAction.ARM and all(state.mode(p) == mode for p in chosen):
+            raise AlreadyArmedError
+        busy = state.partition("armed") | state.partition("exit")
+        if action is PanelAction.DISARM and not busy & set(chosen):
+            raise NotArmedError
+        alarms = (
+            state.partition("alarm") | state.partition("alarm_memory") | state.partition("fire")
+        )
+        if action is PanelAction.CLEAR and not (alarms | state.partition("fire_memory")) & set(
+            chosen
+        ):
+            raise NoAlarmError
+        violated: tuple[int, ...] = ()
+        if action is PanelAction.ARM:
+            zones = state.zone("violated") - state.zone("bypassed")
+            violated = tuple(sorted(z for z in zones if _zone_in(view.profile, z, chosen)))
+        return Proposal(view.device, action, chosen, mode, violated, not view.has_code)
+
+    async def hold(self, user_id: int, proposal: Proposal, seconds: int = CONFIRM_SECONDS) -> str:
+        """Keep a proposal for its requester's confirmation; return the confirmation's key."""
+        nonce = token_urlsafe(9)
+        body = {
+            "user_id": user_id,
+            "device_id": proposal.device.id,
+            "action": proposal.action.value,
+            "partitions": list(proposal.partitions),
+            "mode": proposal.mode,
+            "violated": list(proposal.violated),
+            "needs_code": proposal.needs_code,
+        }
+        await self._redis.set(self._keys.panel_pending(nonce), orjson.dumps(body), ex=seconds)
+        return nonce
+
+    async def take(
+        self, session: AsyncSession, user_id: int, nonce: str, *, keep_for: int | None = None
+    ) -> Proposal:
+        """The proposal behind a confirmation, for the person who asked for it only.
+
+        It is used up, unless `keep_for` keeps it that many seconds more (for the code prompt).
+        """
+        key = self._keys.panel_pending(nonce)
+        raw = await self._redis.get(key)
+        if raw is None:
+            raise ConfirmationExpiredError
+        body = orjson.loads(raw)
+        if body.get("user_id") != user_id:
+            raise NotYoursError
+        if keep_for is None:
+            if not await self._redis.delete(key):
+                raise ConfirmationExpiredError  # pressed twice: the first press used it
+        else:
+            await self._redis.expire(key, keep_for)
+        grant = await require(session, user_id, int(body["device_id"]), Action.CONTROL)
+        return Proposal(
+            grant.device,
+            PanelAction(body["action"]),
+            tuple(body["partitions"]),
+            int(body["mode"]),
+            tuple(body["violated"]),
+            bool(body["needs_code"]),
+        )
+
+    async def execute(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        proposal: Proposal,
+        *,
+        by: str,
+        bypass: Sequence[int] = (),
+        code: str | None = None,
+    ) -> PanelOutcome:
+        """Carry out a confirmed action and wait for the panel's confirmed result."""
+        grant = await require(session, user_id, proposal.device.id, Action.CONTROL)
+        limiter = self._limiter(grant.device.id)
+        await limiter.check(user_id)
+        code = code if code is not None else await self._stored_code(session, user_id, grant)
+        if code is None:
+            raise CodeNeededError
+        _check_code(code)
+        started = clock.monotonic()
+        result = await self._send(grant.device, proposal, user_id, by, tuple(bypass), code)
+        name = result.error or "ok" if result is not None else "timeout"
+        if result is not None and result.ok:
+            name = "ok"
+        left = None
+        if name in WRONG_CODE:
+            left = await limiter.record_failure(user_id)
+        elif name == "ok":
+            await limiter.reset(user_id)
+        AuditRepository(session).record(
+            f"panel.{proposal.action.value}",
+            actor_user_id=user_id,
+            device_id=grant.device.id,
+            after={
+                "partitions": list(proposal.partitions),
+                "mode": proposal.mode,
+                "bypass": list(bypass),
+                "result": name,
+            },
+        )
+        await session.commit()
+        seconds = clock.monotonic() - started
+        return PanelOutcome(grant.device, proposal.action, proposal.partitions, name, seconds, left)
+
+    async def _stored_code(self, session: AsyncSession, user_id: int, grant: Grant) -> str | None:
+        token = await PanelCodeRepository(session).get(user_id, grant.device.id)
+        if token is None and grant.role is Role.OWNER:
+            token = PanelProfile.of(grant.device.attributes).owner_code
+        return self._secrets.decrypt(token) if token else None
+
+    async def _send(
+        self,
+        device: Device,
+        proposal: Proposal,
+        user_id: int,
+        by: str,
+        bypass: tuple[int, ...],
+        code: str,
+    ) -> CommandResult | None:
+        holder = await self._leases.holder(device.id)
+        command_id = uuid.uuid4().hex
+        if holder is None:
+            return CommandResult(command_id, False, "unreachable")
+        params = {
+            "action": proposal.action.value,
+            "partitions": list(proposal.partitions),
+            "mode": proposal.mode,
+            "bypass": list(bypass),
+            "code": self._secrets.encrypt(code),
+            "user_id": user_id,
+            "by": by,
+        }
+        deadline = clock.now().timestamp() + self.timeout
+        entry = StreamEntry(
+            "command", device.id, device.uid, command_id, PANEL_COMMAND, params, deadline
+        )
+        await self._redis.rpush(self._keys.panel_inbox(holder), entry.to_fields()["entry"])
+        return await self._bus.wait_result(command_id, self.timeout)
+
+
+def _check_code(code: str) -> None:
+    if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 16):  # noqa: PLR2004
+        raise BadCodeError
+
+
+def _zone_in(profile: PanelProfile, zone: int, partitions: Sequence[int]) -> bool:
+    """Whether a zone belongs to one of the partitions (all zones when the map is unknown)."""
+    owner = profile.zone_partitions.get(zone)
+    return owner is None or owner in partitions

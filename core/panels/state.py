@@ -1,0 +1,171 @@
+"""A SATEL panel's state as the platform keeps it, and what changed between two states (pure).
+
+The processor turns the panel's bit lists into a `PanelSnapshot`, writes it to Redis as JSON
+and compares it with the previous one; the changes become panel events, alert episodes and
+info messages. Partition flags: armed (really armed, `0A`), mode1..3, entry, exit, alarm,
+fire, alarm_memory, fire_memory. Zone flags: violated, tamper, alarm, tamper_alarm,
+alarm_memory, tamper_memory, bypassed. Troubles are `part:bit` strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import orjson
+
+PARTITION_FLAGS: Final = (
+    "armed",
+    "mode1",
+    "mode2",
+    "mode3",
+    "entry",
+    "exit",
+    "alarm",
+    "fire",
+    "alarm_memory",
+    "fire_memory",
+)
+ZONE_FLAGS: Final = (
+    "violated",
+    "tamper",
+    "alarm",
+    "tamper_alarm",
+    "alarm_memory",
+    "tamper_memory",
+    "bypassed",
+)
+# Trouble part 1, byte 40 (protocols/satel.md): the system troubles people can name.
+KNOWN_TROUBLES: Final[dict[str, str]] = {
+    "1:328": "ac",
+    "1:327": "battery",
+    "1:326": "expander-power",
+    "1:325": "keypad-power",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PanelSnapshot:
+    """What the panel last reported, and when the platform last heard from it."""
+
+    partitions: dict[str, frozenset[int]] = field(default_factory=dict)
+    zones: dict[str, frozenset[int]] = field(default_factory=dict)
+    outputs: frozenset[int] = frozenset()
+    troubles: frozenset[str] = frozenset()
+    connected: bool = False
+    confirmed_at: float | None = None  # Unix time of the last answer from the panel
+    model: str | None = None
+
+    def partition(self, flag: str) -> frozenset[int]:
+        """Partitions with a flag set."""
+        return self.partitions.get(flag, frozenset())
+
+    def zone(self, flag: str) -> frozenset[int]:
+        """Zones with a flag set."""
+        return self.zones.get(flag, frozenset())
+
+    def mode(self, partition: int) -> int | None:
+        """The arming mode of a partition (0 full, 1–3 partial); None when disarmed."""
+        if partition not in self.partition("armed"):
+            return None
+        for mode in (1, 2, 3):
+            if partition in self.partition(f"mode{mode}"):
+                return mode
+        return 0
+
+    def same_state(self, other: PanelSnapshot) -> bool:
+        """Whether the panel's state is the same (times and connection aside)."""
+        return (
+            _nonempty(self.partitions) == _nonempty(other.partitions)
+            and _nonempty(self.zones) == _nonempty(other.zones)
+            and self.outputs == other.outputs
+            and self.troubles == other.troubles
+        )
+
+    def encode(self) -> bytes:
+        """JSON for Redis."""
+        return orjson.dumps(
+            {
+                "partitions": {k: sorted(v) for k, v in self.partitions.items() if v},
+                "zones": {k: sorted(v) for k, v in self.zones.items() if v},
+                "outputs": sorted(self.outputs),
+                "troubles": sorted(self.troubles),
+                "connected": self.connected,
+                "confirmed_at": self.confirmed_at,
+                "model": self.model,
+            }
+        )
+
+    @classmethod
+    def decode(cls, raw: bytes | str | None) -> PanelSnapshot | None:
+        """Read the JSON back; None when there is none or it is malformed."""
+        if not raw:
+            return None
+        try:
+            body: dict[str, Any] = orjson.loads(raw)
+            return cls(
+                partitions=_sets(body.get("partitions"), PARTITION_FLAGS),
+                zones=_sets(body.get("zones"), ZONE_FLAGS),
+                outputs=frozenset(int(n) for n in body.get("outputs") or ()),
+                troubles=frozenset(str(t) for t in body.get("troubles") or ()),
+                connected=bool(body.get("connected")),
+                confirmed_at=_float(body.get("confirmed_at")),
+                model=body.get("model") if isinstance(body.get("model"), str) else None,
+            )
+        except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
+            return None
+
+
+def _nonempty(sets: dict[str, frozenset[int]]) -> dict[str, frozenset[int]]:
+    return {k: v for k, v in sets.items() if v}
+
+
+def _sets(raw: Any, names: tuple[str, ...]) -> dict[str, frozenset[int]]:
+    if not isinstance(raw, dict):
+        return {}
+    return {k: frozenset(int(n) for n in v) for k, v in raw.items() if k in names}
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+@dataclass(frozen=True, slots=True)
+class PanelChange:
+    """One thing that happened on the panel: `kind` with `on` for start/end, and where."""
+
+    kind: str  # armed, alarm, fire, tamper, trouble, bypass, entry, exit
+    number: int  # partition or zone; 0 for troubles
+    on: bool
+    mode: int | None = None  # arming mode, for "armed"
+    trouble: str = ""  # `part:bit`, for "trouble"
+
+
+def changes(old: PanelSnapshot, new: PanelSnapshot) -> list[PanelChange]:
+    """What changed from `old` to `new`, partitions first, in a stable order."""
+    found: list[PanelChange] = []
+    for partition in sorted(old.partition("armed") | new.partition("armed")):
+        before, after = old.mode(partition), new.mode(partition)
+        if before != after:
+            found.append(PanelChange("armed", partition, after is not None, after))
+    for kind, group, flag in (
+        ("alarm", "partition", "alarm"),
+        ("fire", "partition", "fire"),
+        ("entry", "partition", "entry"),
+        ("exit", "partition", "exit"),
+        ("tamper", "zone", "tamper"),
+        ("bypass", "zone", "bypassed"),
+    ):
+        if group == "partition":
+            before_set, after_set = old.partition(flag), new.partition(flag)
+        else:
+            before_set, after_set = old.zone(flag), new.zone(flag)
+        found += [PanelChange(kind, n, True) for n in sorted(after_set - before_set)]
+        found += [PanelChange(kind, n, False) for n in sorted(before_set - after_set)]
+    found += [
+        PanelChange("trouble", 0, True, trouble=t) for t in sorted(new.troubles - old.troubles)
+    ]
+    found += [
+        PanelChange("trouble", 0, False, trouble=t) for t in sorted(old.troubles - new.troubles)
+    ]
+    return found
