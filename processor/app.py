@@ -21,6 +21,7 @@ from core.commands.bus import CommandBus
 from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
+from core.panels.lease import PanelLeases
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -38,6 +39,8 @@ from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
+from processor.satel.supervisor import PanelSupervisor
+from processor.satel.worker import PanelContext
 from processor.shelly.support import ShellySupport
 from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
@@ -107,6 +110,25 @@ async def run_processor(
         broker=broker,
         poll_seconds=settings.shelly_poll_seconds,
     )
+    panels = PanelSupervisor(
+        PanelContext(
+            sessions,
+            PanelLeases(
+                redis,
+                keys,
+                f"{settings.mqtt_client_id}-{uuid.uuid4().hex[:8]}",
+                settings.satel_lease_seconds,
+            ),
+            SecretBox(settings.secret_keys),
+            CommandBus(redis, keys).post_result,
+            wake,
+            live.announce_quietly,
+            poll_seconds=settings.satel_poll_seconds,
+            offline_seconds=settings.satel_offline_seconds,
+        ),
+        redis,
+        keys,
+    )
     executor = CommandExecutor(
         redis, keys, sessions, publisher, alerts.forget_rules, directory.forget, shelly.press
     )
@@ -127,6 +149,7 @@ async def run_processor(
         asyncio.create_task(publisher.run()),
         asyncio.create_task(executor.run(stop)),
         asyncio.create_task(shelly.run(stop)),
+        asyncio.create_task(panels.run(stop)),
     ]
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))

@@ -1,0 +1,1 @@
+"""SATEL INTEGRA panels: the lease supervisor and one worker per panel held."""
