@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cli import panels
 from core.entrypoint import load_settings, stop_event_on_signals
 from core.settings import Settings
 
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     _shelly_options(change)
     change.set_defaults(func=cmd_device_set)
     dsub.add_parser("list", help="list devices").set_defaults(func=cmd_device_list)
+    panels.add_parsers(sub)
     sim = sub.add_parser("simulate", help="run a simulated device")
     sim.add_argument("--uid", required=True)
     sim.add_argument("--type", default="co2")

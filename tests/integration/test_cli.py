@@ -112,7 +112,8 @@ async def test_device_add_refuses_duplicates_bad_types_and_bad_uids(
     wrong = dozor(settings, "device", "add", unique_uid(), "--type", "toaster")
     assert (
         wrong.returncode == 2
-        and "known types: co2, dust, multi, shelly_pro3, shelly_pro3em, temp" in wrong.stdout
+        and "known types: co2, dust, multi, satel_integra, shelly_pro3, shelly_pro3em, temp"
+        in wrong.stdout
     )
     bad = dozor(settings, "device", "add", "bad uid/with slash", "--type", "co2")
     assert bad.returncode == 2 and "not a valid uid" in bad.stdout

@@ -1,0 +1,174 @@
+"""`dozor panel add|set`: register SATEL INTEGRA panels, name partitions, zones and outputs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from core.entrypoint import load_settings
+from core.settings import Settings
+
+_UID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+
+
+def add_parsers(sub: Any) -> None:
+    """Register `panel add` and `panel set`."""
+    panel = sub.add_parser("panel", help="register SATEL INTEGRA panels (ETHM-1)")
+    psub = panel.add_subparsers(dest="panel_command", required=True)
+    add = psub.add_parser("add", help="register a panel and print its claim code")
+    add.add_argument("name", help='what people see, e.g. "Office"')
+    add.add_argument("--host", required=True, help="the ETHM-1 module's address")
+    add.add_argument("--uid", help="the panel's id in Dozor (default: satel-<random>)")
+    add.add_argument("--location")
+    add.add_argument("--ttl", type=float, default=7, help="claim code lifetime in days")
+    _options(add)
+    add.set_defaults(func=cmd_panel_add)
+    change = psub.add_parser("set", help="change a panel's address, owner code or names")
+    change.add_argument("uid")
+    change.add_argument("--host")
+    _options(change)
+    change.add_argument(
+        "--read-names",
+        action="store_true",
+        help="forget the names typed or read; the panel's own are read at its next connection",
+    )
+    change.set_defaults(func=cmd_panel_set)
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, help="the integration port (default 7094)")
+    parser.add_argument(
+        "--code",
+        help="the owner's panel code: used for the owner's actions until they store their own",
+    )
+    parser.add_argument("--partitions", help='names, e.g. "1=Ground floor,2=First floor"')
+    parser.add_argument("--zones", help='names, e.g. "1=Front door,2=Hall PIR"')
+    parser.add_argument("--outputs", help='names, e.g. "3=Siren"')
+
+
+def _profile(
+    args: argparse.Namespace, settings: Settings, current: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The panel's attributes after the options; exits with one clear line on bad input."""
+    from core.panels.profile import GROUPS, BadNamesError, PanelProfile, parse_names
+
+    profile = PanelProfile.of(current)
+    if getattr(args, "read_names", False):
+        profile = dataclasses.replace(profile, names={}, names_set=frozenset(), zone_partitions={})
+    changes = _connection(args, settings)
+    names, named = dict(profile.names), set(profile.names_set)
+    for group in GROUPS:
+        text = getattr(args, group)
+        if text is None:
+            continue
+        try:
+            names[group] = parse_names(group, text)
+        except BadNamesError as err:
+            _fail(f"--{group} takes NUMBER=NAME,… (not {err.args_for_text['item']!r})")
+        named.add(group)
+    changes["names"], changes["names_set"] = names, frozenset(named)
+    attributes = dict(current or {})
+    attributes.update(dataclasses.replace(profile, **changes).to_attributes())
+    if getattr(args, "read_names", False):
+        attributes.pop("zone_partitions", None)
+    return attributes
+
+
+def _connection(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    from core.secrets import SecretBox, SecretKeysMissingError
+
+    changes: dict[str, Any] = {}
+    if args.host is not None:
+        changes["host"] = args.host
+    if args.port is not None:
+        if not 0 < args.port < 65536:  # noqa: PLR2004
+            _fail("--port is 1 to 65535")
+        changes["port"] = args.port
+    if args.code is not None:
+        code = args.code
+        if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 16):  # noqa: PLR2004
+            _fail("--code is 4 to 16 digits")
+        try:
+            changes["owner_code"] = SecretBox(settings.secret_keys).encrypt(code)
+        except SecretKeysMissingError:
+            _fail("SECRET_KEYS must be set to store a panel code (see .env.example)")
+    return changes
+
+
+def _fail(line: str) -> None:
+    print(f"error: {line}")
+    raise SystemExit(2)
+
+
+def cmd_panel_add(args: argparse.Namespace) -> None:
+    """Register a panel and print its claim code."""
+    uid = args.uid or f"satel-{secrets.token_hex(4)}"
+    if not _UID.match(uid):
+        _fail(f"{uid!r} is not a valid uid (letters, digits, _ . : -; up to 64)")
+    settings = load_settings()
+    provisioned = asyncio.run(_add(settings, args, uid))
+    where = f"{args.host}:{args.port or 7094}"
+    print(f"Panel \u201c{provisioned.device.name}\u201d registered as {uid} ({where}).")
+    expires = f"{provisioned.expires_at:%Y-%m-%d %H:%M} UTC"
+    print(f"Claim code: {provisioned.claim_code}  (one use; expires {expires})")
+    print("The owner sends /add <code> to the bot.")
+    print("In DLOADX, enable integration for the ETHM-1 module (without encryption).")
+
+
+async def _add(settings: Settings, args: argparse.Namespace, uid: str) -> Any:
+    from core.db import make_engine, make_session_factory
+    from core.devices.service import DeviceExistsError, provision
+    from core.panels.profile import SATEL
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await provision(
+                session,
+                uid,
+                SATEL,
+                name=args.name,
+                location=args.location,
+                ttl=timedelta(days=args.ttl),
+                attributes=_profile(args, settings, None),
+            )
+    except DeviceExistsError:
+        _fail(f"a device with uid {uid!r} exists already")
+    finally:
+        await engine.dispose()
+
+
+def cmd_panel_set(args: argparse.Namespace) -> None:
+    """Change a panel's attributes."""
+    settings = load_settings()
+    attributes = asyncio.run(_set(settings, args))
+    if attributes is None:
+        _fail(f"no panel with uid {args.uid!r}")
+    assert attributes is not None  # noqa: S101 - _fail exits
+    shown = {k: ("(encrypted)" if k == "owner_code" else v) for k, v in attributes.items()}
+    print(f"{args.uid}: {json.dumps(shown, ensure_ascii=False)}")
+
+
+async def _set(settings: Settings, args: argparse.Namespace) -> dict[str, Any] | None:
+    from core.db import make_engine, make_session_factory
+    from core.devices.repository import DeviceRepository
+    from core.devices.service import set_attributes
+    from core.panels.profile import SATEL
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            device = await DeviceRepository(session).get_by_uid(args.uid)
+            if device is None or device.type_code != SATEL:
+                return None
+            return await set_attributes(
+                session, args.uid, lambda current: _profile(args, settings, current)
+            )
+    finally:
+        await engine.dispose()
