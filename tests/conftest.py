@@ -87,6 +87,9 @@ def settings(database_url: str) -> Settings:
         alert_reminder_seconds=2.0,  # apart by more than the 1 s per-chat pacing
         digest_check_seconds=0.5,
         secret_keys=(SECRET_KEY,),
+        satel_poll_seconds=0.2,
+        satel_offline_seconds=2.0,
+        satel_lease_seconds=3.0,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from collections.abc import AsyncIterator
 
 from sqlalchemy import func, select
@@ -121,3 +123,30 @@ async def forget_retained(uid: str) -> None:
     """Leave no retained status or config behind on the shared broker."""
     for kind in ("status", "config"):
         await publish(f"devices/{uid}/{kind}", b"", retain=True)
+
+
+async def start_processor_process(settings: Settings) -> asyncio.subprocess.Process:
+    """`dozor processor` as its own process (so that it can be killed for real).
+
+    Its MQTT client id ends in "-killed": call `forget_mqtt_session` on it afterwards.
+    """
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "REDIS_PREFIX": settings.redis_prefix,
+        "MQTT_URL": settings.mqtt_url,
+        "MQTT_CLIENT_ID": settings.mqtt_client_id + "-killed",
+        "SECRET_KEYS": ",".join(k.get_secret_value() for k in settings.secret_keys),
+        "SATEL_POLL_SECONDS": "0.2",
+        "SATEL_LEASE_SECONDS": str(settings.satel_lease_seconds),
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli.main",
+        "processor",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )

@@ -1,0 +1,251 @@
+"""SATEL panels through the real processor, PostgreSQL and Redis, against the panel emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.alerts.models import AlertEpisode
+from core.audit.models import AuditEntry
+from core.devices.service import provision
+from core.outbox.models import OutboxMessage
+from core.panels.models import PanelEvent
+from core.panels.profile import SATEL
+from core.panels.service import PanelAction, PanelService
+from core.panels.state import PanelSnapshot
+from core.redis_keys import RedisKeys
+from core.secrets import SecretBox
+from core.settings import Settings
+from tests.conftest import RunningProcessor, eventually, forget_mqtt_session
+from tests.emulators.satel import SatelPanelEmulator
+from tests.integration.helpers import (
+    add_member,
+    device_row,
+    processor_running,
+    start_processor_process,
+)
+
+OWNER = 6001
+
+
+@pytest.fixture
+async def panel() -> AsyncIterator[SatelPanelEmulator]:
+    """An emulated INTEGRA with two partitions of four zones; user code 1234."""
+    emulator = SatelPanelEmulator(partitions=2, zones_per_partition=4)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+async def register(
+    sessions: async_sessionmaker[AsyncSession], emulator: SatelPanelEmulator, **names: object
+) -> int:
+    """`dozor panel add` and an owner."""
+    attributes = {"host": "127.0.0.1", "port": emulator.port, **names}
+    async with sessions() as session:
+        uid = f"satel-{uuid.uuid4().hex[:8]}"
+        device = (await provision(session, uid, SATEL, name="Office", attributes=attributes)).device
+    await add_member(sessions, OWNER, device.id, "owner", name="Olga")
+    return device.id
+
+
+def service(redis: Redis, settings: Settings) -> PanelService:
+    return PanelService(redis, RedisKeys(settings.redis_prefix), SecretBox(settings.secret_keys))
+
+
+async def state(redis: Redis, settings: Settings, device_id: int) -> PanelSnapshot | None:
+    return await service(redis, settings).snapshot(device_id)
+
+
+async def episodes(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[AlertEpisode]:
+    async with sessions() as session:
+        return list(await session.scalars(select(AlertEpisode).where(AlertEpisode.kind == kind)))
+
+
+async def test_state_names_and_an_alarm_reach_redis_postgres_and_the_outbox(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    device_id = await register(sessions, panel)
+
+    async def connected() -> bool:
+        snap = await state(redis, settings, device_id)
+        return snap is not None and snap.connected
+
+    await eventually(connected, timeout=15)
+    row = await device_row(sessions, device_id)
+    assert row.is_online
+    assert row.attributes["names"]["zones"]["5"] == "Zone 5"
+    assert row.attributes["zone_partitions"]["5"] == 2
+    assert row.attributes["model"] == "INTEGRA 128"
+    assert panel.connections == 1
+
+    panel.arm_now(1)
+    panel.violate(2)
+
+    async def alarm() -> bool:
+        snap = await state(redis, settings, device_id)
+        return snap is not None and snap.partition("alarm") == {1}
+
+    await eventually(alarm, timeout=5)
+    opened = await episodes(sessions, "panel_alarm")
+    assert [(e.metric, e.severity) for e in opened] == [("p1", "critical")]
+    async with sessions() as session:
+        rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        kinds = [(r.user_id, r.payload["kind"], r.severity) for r in rows]
+        events = [(e.kind, e.number, e.on) for e in await session.scalars(select(PanelEvent))]
+    assert (OWNER, "panel_alarm", "critical") in kinds
+    assert ("armed", 1, True) in events and ("alarm", 1, True) in events
+    snap = await state(redis, settings, device_id)
+    assert snap is not None and 2 in snap.zone("violated") and snap.mode(1) == 0
+
+
+async def test_arm_with_bypass_wrong_codes_lock_and_disarm(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    device_id = await register(sessions, panel)
+    panels = service(redis, settings)
+    panel.violate(3)
+
+    async def violated() -> bool:
+        snap = await panels.snapshot(device_id)
+        return snap is not None and 3 in snap.zone("violated")
+
+    await eventually(violated, timeout=15)
+    async with sessions() as session:
+        proposal = await panels.propose(session, OWNER, device_id, PanelAction.ARM, [1])
+        assert proposal.violated == (3,) and proposal.needs_code
+        refused = await panels.execute(session, OWNER, proposal, by="Olga", code="1234")
+        assert refused.result == "cannot_arm_force_possible"
+        armed = await panels.execute(
+            session, OWNER, proposal, by="Olga", code="1234", bypass=proposal.violated
+        )
+    assert armed.result == "ok"
+    assert panel.state.partitions[1].armed and 3 in panel.state.zones["bypassed"]
+    snap = await panels.snapshot(device_id)
+    assert snap is not None and snap.mode(1) == 0
+
+    async with sessions() as session:
+        proposal = await panels.propose(session, OWNER, device_id, PanelAction.DISARM, [1])
+        results = [
+            (await panels.execute(session, OWNER, proposal, by="Olga", code="9999")).result
+            for _ in range(3)
+        ]
+        assert results == ["user_code_not_found"] * 3
+        from core.access.attempts import TooManyAttemptsError
+
+        with pytest.raises(TooManyAttemptsError):
+            await panels.execute(session, OWNER, proposal, by="Olga", code="1234")
+    assert panel.state.partitions[1].armed  # the right code was not even sent while locked
+    await redis.delete(
+        f"{RedisKeys(settings.redis_prefix).panel_failures_prefix(device_id)}:{OWNER}"
+    )
+    async with sessions() as session:
+        await panels.store_code(session, OWNER, device_id, "1234")
+        proposal = await panels.propose(session, OWNER, device_id, PanelAction.DISARM, [1])
+        assert not proposal.needs_code
+        disarmed = await panels.execute(session, OWNER, proposal, by="Olga")
+    assert disarmed.result == "ok" and not panel.state.partitions[1].armed
+    async with sessions() as session:
+        audit = [
+            (a.action, a.after["result"] if a.after else None)
+            for a in await session.scalars(
+                select(AuditEntry).where(AuditEntry.action.like("panel.%")).order_by(AuditEntry.id)
+            )
+        ]
+        infos = [
+            (m.payload["armed"], m.payload["by"])
+            for m in await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.event == "panel_arming")
+            )
+        ]
+    assert audit == [
+        ("panel.arm", "cannot_arm_force_possible"),
+        ("panel.arm", "ok"),
+        *[("panel.disarm", "user_code_not_found")] * 3,
+        ("panel.code_stored", None),
+        ("panel.disarm", "ok"),
+    ]
+    assert infos == [(True, "Olga"), (False, "Olga")]
+    assert "1234" not in str(audit)
+
+
+async def test_restart_reconnects_and_unreachable_goes_offline(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    device_id = await register(sessions, panel)
+    await eventually(lambda: panel.connections == 1, timeout=15)
+    panel.arm_now(2, mode=1)
+    await panel.restart(0.3)
+
+    async def armed_again() -> bool:
+        snap = await state(redis, settings, device_id)
+        if not (panel.connections == 2 and snap is not None and snap.connected):
+            return False
+        # the state is published before the online flag is written: wait for both
+        return snap.mode(2) == 1 and (await device_row(sessions, device_id)).is_online
+
+    await eventually(armed_again, timeout=10)
+    assert await episodes(sessions, "device_offline") == []
+
+    panel.hang()  # answers nothing: the request times out, reconnect fails with no answers
+
+    async def offline() -> bool:
+        return not (await device_row(sessions, device_id)).is_online
+
+    await eventually(offline, timeout=20)
+    assert [e.closed_at for e in await episodes(sessions, "device_offline")] == [None]
+    panel.hang(False)
+    await eventually(lambda: panel.connected, timeout=40)
+
+    async def online() -> bool:
+        return (await device_row(sessions, device_id)).is_online
+
+    await eventually(online, timeout=10)
+    assert [e.closed_at is not None for e in await episodes(sessions, "device_offline")] == [True]
+
+
+async def test_one_instance_holds_a_panel_and_another_takes_over_when_it_dies(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    device_id = await register(sessions, panel)
+    first = await start_processor_process(settings)
+    try:
+        await eventually(lambda: panel.connected, timeout=30)
+        async with processor_running(settings):
+            await asyncio.sleep(2 * settings.satel_lease_seconds)  # several renewals
+            assert (panel.connections, panel.refused) == (1, 0)  # the second never knocked
+            first.kill()
+            await first.wait()
+            await eventually(lambda: panel.connections == 2 and panel.connected, timeout=20)
+            async with sessions() as session:
+                panels = service(redis, settings)
+                proposal = await panels.propose(session, OWNER, device_id, PanelAction.ARM, [2])
+                outcome = await panels.execute(session, OWNER, proposal, by="Olga", code="1234")
+            assert outcome.result == "ok" and panel.state.partitions[2].armed
+            assert panel.refused == 0
+        await forget_mqtt_session(settings.mqtt_client_id + "-killed")
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
