@@ -39,6 +39,7 @@ from bot.routers import (
     history_of_alerts,
     live,
     members,
+    panels,
     relays,
     sharing,
     start,
@@ -53,7 +54,9 @@ from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
+from core.panels.service import PanelService
 from core.redis_keys import RedisKeys
+from core.secrets import SecretBox
 from core.settings import Settings
 from core.sharing.service import SharingService
 
@@ -89,6 +92,7 @@ class BotServices:
     control: ControlService
     watch: ConfigWatch
     panel: RelayPanel
+    panels: PanelService
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
@@ -120,6 +124,9 @@ def build_services(
     live = LiveViews(bot, sessions, overview, redis, keys, options.live)
     watch = ConfigWatch(bot, sessions, configs, redis, keys, settings.tz)
     live.listeners.append(watch.check)
+    panel_service = PanelService(
+        redis, keys, SecretBox(settings.secret_keys), options.command_timeout
+    )
     return BotServices(
         sessions=sessions,
         redis=redis,
@@ -131,7 +138,8 @@ def build_services(
         configs=configs,
         control=ControlService(bus, options.command_timeout),
         watch=watch,
-        panel=RelayPanel(store),
+        panel=RelayPanel(store, panel_service),
+        panels=panel_service,
     )
 
 
@@ -155,6 +163,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         control=services.control,
         watch=services.watch,
         panel=services.panel,
+        panels=services.panels,
     )
     dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
@@ -167,6 +176,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         device_settings.build_router(),
         control.build_router(),
         relays.build_router(),
+        panels.build_router(),
         sharing.build_router(),
         members.build_router(),
         live.build_router(),

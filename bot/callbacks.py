@@ -156,3 +156,26 @@ class RelayAction(CallbackData, prefix="r"):
     channel: int
     on: int
     asked: int = 0
+
+
+class PanelOp(StrEnum):
+    """What a panel button does."""
+
+    PICK = "p"  # choose the partition of `action`
+    MODE = "m"  # choose the arming mode of `part`
+    ASK = "a"  # check and ask for confirmation of `action` on `part` (0: all) in `mode`
+    GO = "g"  # the confirmation (`nonce`), with `bypass` of the violated zones
+    CODE = "c"  # store my code
+    FORGET = "f"  # forget my code
+
+
+class PanelPress(CallbackData, prefix="pp"):
+    """A press on a panel button; the confirmation itself lives on the server (`nonce`)."""
+
+    op: PanelOp
+    device_id: int
+    action: str = ""
+    part: int = 0
+    mode: int = 0
+    nonce: str = ""
+    bypass: int = 0

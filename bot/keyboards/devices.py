@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -25,6 +28,7 @@ from core.access.policy import Action, allows
 from core.devices.commands import commands_of
 from core.devices.overview import DeviceView
 from core.devices.relays import Channel
+from core.panels.profile import SATEL
 
 
 def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> InlineKeyboardMarkup:
@@ -39,13 +43,21 @@ def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> Inline
 
 
 def device_card(
-    view: DeviceView, tr: Translator, channels: list[Channel] | None = None
+    view: DeviceView,
+    tr: Translator,
+    channels: list[Channel] | None = None,
+    *,
+    extra: Sequence[tuple[str, CallbackData]] = (),
 ) -> InlineKeyboardMarkup:
     """The card's buttons; each shows only to roles that may use it (the server checks anyway).
-    Relay channels get a switch button each, first."""
+    Relay channels get a switch button each, first; so do `extra` buttons (a panel's), two a row.
+    """
     device_id, role = view.device.id, view.role
     builder = InlineKeyboardBuilder()
     rows = []
+    for text, data in extra:
+        builder.button(text=text, callback_data=data)
+    rows += [2] * (len(extra) // 2) + [1] * (len(extra) % 2)
     if channels and allows(role, Action.CONTROL):
         for channel in channels:
             on = channel.on is not True  # unknown state: offer "on"
@@ -62,7 +74,7 @@ def device_card(
         callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=device_id),
     )
     rows.append(1)
-    if allows(role, Action.CONTROL):
+    if allows(role, Action.CONTROL) and view.device.type_code != SATEL:
         builder.button(
             text=tr("card-settings"),
             callback_data=SettingsAction(op=SettingsOp.OPEN, device_id=device_id),

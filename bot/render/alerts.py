@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.render.devices import metric_name, reading
+from bot.render.satel import panel_headline
 from bot.render.time import clock_time
 from core import clock
 from core.alerts.models import AlertEpisode
@@ -45,6 +46,8 @@ def headline(payload: dict[str, Any], tr: Translator) -> str:
     metric = escape(metric_name(str(payload.get("metric", "")), tr))
     if kind == "device_offline":
         return tr("alert-offline" if event == "opened" else "alert-online", device=device)
+    if str(kind).startswith("panel_"):
+        return panel_headline(payload, tr, device)
     direction = "high" if kind == "threshold_high" else "low"
     if "channel" in payload:  # a relay off while its circuit draws power
         name = payload.get("channel_name") or tr("relay-channel", number=payload["channel"] + 1)
@@ -62,6 +65,8 @@ def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
         reminder = tr("alert-reminder", n=str(payload.get("reminder", 1)))
         return reminder + "\n" + alert_text({**payload, "event": "opened"}, tr, zone)
     lines = [headline(payload, tr)]
+    if str(payload.get("kind")).startswith("panel_"):
+        return _panel_text(payload, lines, tr, zone)
     metric = str(payload.get("metric", ""))
     opened, closed = payload.get("opened_at"), payload.get("closed_at")
     if payload.get("kind") == "device_offline":
@@ -92,6 +97,18 @@ def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
                 duration=duration((closed or 0) - (opened or 0), tr),
             )
         )
+    return "\n".join(lines)
+
+
+def _panel_text(payload: dict[str, Any], lines: list[str], tr: Translator, zone: tzinfo) -> str:
+    """A panel alert: when it started (or how long it lasted); an arming notice: when."""
+    opened, closed = payload.get("opened_at"), payload.get("closed_at")
+    if payload.get("event") == "info":
+        lines.append(tr("alert-at", time=_when(payload.get("at"), zone)))
+    elif payload.get("event") == "closed":
+        lines.append(tr("alert-lasted", duration=duration((closed or 0) - (opened or 0), tr)))
+    else:
+        lines.append(tr("alert-since", time=_when(opened, zone)))
     return "\n".join(lines)
 
 

@@ -51,3 +51,5 @@ duration-hours = { $h } h { $m } min
 duration-seconds = { $n } s
 alert-relay-draw = 🟠 <b>{ $channel } is off but its circuit still draws power</b> — { $device }
 alert-relay-draw-back = ✅ <b>{ $channel }: no power drawn while off any more</b> — { $device }
+alert-at = at { $time }
+alert-lasted = lasted { $duration }

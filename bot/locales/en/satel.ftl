@@ -1,0 +1,93 @@
+panel-partition = Partition { $number }
+panel-zone = Zone { $number }
+panel-connected = 🟢 connected · confirmed by the panel at { $time }
+panel-disconnected = 🔌 <b>not connected</b> · last confirmed at { $time }
+panel-never = 🔌 not connected yet
+panel-state-disarmed = 🔓 disarmed
+panel-state-armed = 🔒 <b>armed</b> ({ $mode })
+panel-state-exit = ⏳ exit time — arming
+panel-state-entry = ⏳ <b>entry time</b> — disarm now
+panel-state-alarm = 🚨 <b>ALARM</b>
+panel-state-fire = 🔥 <b>FIRE ALARM</b>
+panel-state-memory = {" "}· ⚠️ alarm memory
+panel-mode-0 = full
+panel-mode-1 = partial 1 (home)
+panel-mode-2 = partial 2 (night)
+panel-mode-3 = partial 3
+panel-line = <b>{ $name }</b>: { $state }
+panel-violated = 👣 Violated: { $zones }
+panel-tampered = 🛠 Tampered: { $zones }
+panel-bypassed = 🚫 Bypassed: { $zones }
+panel-troubles = 🟠 Troubles: { $troubles }
+panel-trouble-ac = mains power lost
+panel-trouble-battery = battery low
+panel-trouble-expander-power = expander power supply
+panel-trouble-keypad-power = keypad power supply
+panel-trouble-other = trouble { $code }
+panel-your-code = 🔑 Your code: { $stored ->
+    [yes] stored
+   *[no] not stored (asked at each action)
+}
+panel-button-arm = 🔒 Arm
+panel-button-disarm = 🔓 Disarm
+panel-button-clear = 🔕 Clear alarm
+panel-button-code = 🔑 My code
+panel-button-forget = 🗑 Forget my code
+panel-button-all = All partitions
+panel-button-mode = { $mode ->
+    [0] Full
+    [1] Partial 1 (home)
+    [2] Partial 2 (night)
+   *[other] Partial 3
+}
+panel-button-confirm = ✅ { $action }
+panel-button-bypass = ✅ { $action }, bypassing { $count ->
+    [one] that zone
+   *[other] those zones
+}
+panel-action-arm = Arm
+panel-action-disarm = Disarm
+panel-action-clear = Clear alarm
+panel-pick-partition = { $action } — which partition of <b>{ $device }</b>?
+panel-pick-mode = Arm <b>{ $partitions }</b> — in which mode?
+panel-confirm = { $action } <b>{ $partitions }</b> on { $device }{ $mode }? This question is valid for 30 s.
+panel-confirm-mode = {" "}(mode: { $mode })
+panel-confirm-violated = ⚠️ Violated now: { $zones }. Arming will fail unless they are bypassed for this arming.
+panel-ask-code = 🔑 Send your code for <b>{ $device }</b>. Your message is deleted at once and the code is used for this action only.
+panel-ask-store = 🔑 Send the code you use at <b>{ $device }</b>'s keypad. Your message is deleted at once and the code is stored encrypted.
+panel-code-stored = 🔑 Your code for <b>{ $device }</b> is stored (encrypted). Your message was deleted.
+panel-code-forgotten = 🗑 Your code for <b>{ $device }</b> is forgotten.
+panel-working = ⏳ <b>{ $device }</b>: { $action } { $partitions }…
+panel-result-ok = ✅ Done: { $action } { $partitions } — confirmed by the panel in { $seconds } s
+panel-result-user_code_not_found = ❌ Wrong code. { $left ->
+    [0] Actions on this panel are locked for you for 5 minutes.
+    [one] One more try before a 5-minute lock.
+   *[other] { $left } tries left.
+}
+panel-result-wrong_code = { panel-result-user_code_not_found }
+panel-result-no_access = ❌ This code may not do that in { $partitions }.
+panel-result-cannot_arm_force_possible = ❌ Not armed: zones are violated. Bypass them or close them and try again.
+panel-result-cannot_arm = ❌ The panel cannot arm { $partitions } now (a trouble, or the partition is blocked).
+panel-result-not_confirmed = ⌛ The panel took the command, but does not report the new state yet.
+panel-result-unreachable = 📴 The panel is not connected right now; nothing was sent.
+panel-result-timeout = ⌛ No answer from the panel in { $seconds } s.
+panel-result-other_error = ❌ The panel refused the command.
+panel-bad-code = ❌ A panel code is 4 to 16 digits. Nothing was stored or sent.
+panel-code-needed = 🔑 Send your code first.
+panel-already-armed = ℹ️ Already armed in that mode; nothing was sent.
+panel-not-armed = ℹ️ Nothing is armed there; nothing was sent.
+panel-no-alarm = ℹ️ There is no alarm to clear there.
+panel-confirm-expired = ⌛ That confirmation expired (30 s) or was used. Start again from the card.
+panel-confirm-not-yours = 🙅 Only the person who asked can confirm this.
+panel-bad-names = ❌ Names are NUMBER=NAME, separated by commas.
+alert-panel-alarm = 🚨 <b>ALARM in { $target }</b> — { $device }
+alert-panel-alarm-back = ✅ <b>Alarm over in { $target }</b> — { $device }
+alert-panel-fire = 🔥 <b>FIRE ALARM in { $target }</b> — { $device }
+alert-panel-fire-back = ✅ <b>Fire alarm over in { $target }</b> — { $device }
+alert-panel-tamper = 🔴 <b>Tamper: { $target }</b> — { $device }
+alert-panel-tamper-back = ✅ <b>Tamper over: { $target }</b> — { $device }
+alert-panel-trouble = 🟠 <b>Trouble: { $target }</b> — { $device }
+alert-panel-trouble-back = ✅ <b>Trouble over: { $target }</b> — { $device }
+alert-panel-armed = 🔒 <b>{ $target } armed</b> ({ $mode }){ $by } — { $device }
+alert-panel-disarmed = 🔓 <b>{ $target } disarmed</b>{ $by } — { $device }
+alert-panel-by = {" "}by { $name }

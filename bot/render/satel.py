@@ -1,0 +1,255 @@
+"""SATEL panel cards, action prompts and answers, and panel alert headlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from html import escape
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import PanelOp, PanelPress
+from bot.i18n import Translator
+from core.panels.profile import PanelProfile
+from core.panels.service import PanelAction, PanelOutcome, PanelView, Proposal
+from core.panels.state import KNOWN_TROUBLES, PanelSnapshot
+
+
+def partition_name(profile: PanelProfile, number: int, tr: Translator) -> str:
+    """A partition by its name, or "Partition N"."""
+    return escape(profile.name("partitions", number) or tr("panel-partition", number=number))
+
+
+def zone_names(profile: PanelProfile, zones: Sequence[int] | frozenset[int], tr: Translator) -> str:
+    """Zones by name, comma separated."""
+    return ", ".join(
+        escape(profile.name("zones", z) or tr("panel-zone", number=z)) for z in sorted(zones)
+    )
+
+
+def partitions_text(profile: PanelProfile, numbers: Sequence[int], tr: Translator) -> str:
+    """The partitions an action is about."""
+    return ", ".join(partition_name(profile, n, tr) for n in numbers)
+
+
+def _time(ts: float | None, zone: tzinfo) -> str:
+    if ts is None:
+        return "?"
+    return f"{datetime.fromtimestamp(ts, zone):%H:%M:%S}"
+
+
+def partition_state(snap: PanelSnapshot, number: int, tr: Translator) -> str:
+    """One partition's state in words."""
+    if number in snap.partition("fire"):
+        state = tr("panel-state-fire")
+    elif number in snap.partition("alarm"):
+        state = tr("panel-state-alarm")
+    elif number in snap.partition("entry"):
+        state = tr("panel-state-entry")
+    elif number in snap.partition("exit"):
+        state = tr("panel-state-exit")
+    elif (mode := snap.mode(number)) is not None:
+        state = tr("panel-state-armed", mode=tr(f"panel-mode-{mode}"))
+    else:
+        state = tr("panel-state-disarmed")
+    memory = snap.partition("alarm_memory") | snap.partition("fire_memory")
+    if number in memory and number not in snap.partition("alarm") | snap.partition("fire"):
+        state += tr("panel-state-memory")
+    return state
+
+
+def trouble_name(code: str, tr: Translator) -> str:
+    """A trouble in words (the system troubles people know by name)."""
+    known = KNOWN_TROUBLES.get(code)
+    return tr(f"panel-trouble-{known}") if known else tr("panel-trouble-other", code=code)
+
+
+def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
+    """The body of a panel card."""
+    snap, profile = view.snapshot, view.profile
+    if snap is None:
+        return [tr("panel-never")]
+    key = "panel-connected" if snap.connected else "panel-disconnected"
+    lines = [tr(key, time=_time(snap.confirmed_at, zone)), ""]
+    for number in view.partitions:
+        state = partition_state(snap, number, tr)
+        lines.append(tr("panel-line", name=partition_name(profile, number, tr), state=state))
+    extra = []
+    for key, zones in (
+        ("panel-violated", snap.zone("violated")),
+        ("panel-tampered", snap.zone("tamper")),
+        ("panel-bypassed", snap.zone("bypassed")),
+    ):
+        if zones:
+            extra.append(tr(key, zones=zone_names(profile, zones, tr)))
+    if snap.troubles:
+        names = ", ".join(trouble_name(t, tr) for t in sorted(snap.troubles))
+        extra.append(tr("panel-troubles", troubles=names))
+    if extra:
+        lines += ["", *extra]
+    if view.can_control:
+        lines += ["", tr("panel-your-code", stored="yes" if view.has_code else "no")]
+    return lines
+
+
+def panel_buttons(view: PanelView, tr: Translator) -> list[tuple[str, PanelPress]]:
+    """The panel's own buttons (owners and admins only), put above the card's usual ones."""
+    if not view.can_control:
+        return []
+    device_id = view.device.id
+    buttons = [
+        (tr("panel-button-arm"), PanelPress(op=PanelOp.PICK, device_id=device_id, action="arm")),
+        (
+            tr("panel-button-disarm"),
+            PanelPress(op=PanelOp.PICK, device_id=device_id, action="disarm"),
+        ),
+    ]
+    snap = view.snapshot or PanelSnapshot()
+    alarms = snap.partition("alarm") | snap.partition("alarm_memory") | snap.partition("fire")
+    if alarms | snap.partition("fire_memory"):
+        buttons.append(
+            (
+                tr("panel-button-clear"),
+                PanelPress(op=PanelOp.PICK, device_id=device_id, action="clear"),
+            )
+        )
+    buttons.append((tr("panel-button-code"), PanelPress(op=PanelOp.CODE, device_id=device_id)))
+    if view.has_code:
+        buttons.append(
+            (tr("panel-button-forget"), PanelPress(op=PanelOp.FORGET, device_id=device_id))
+        )
+    return buttons
+
+
+def pick_partition(
+    view: PanelView, action: PanelAction, tr: Translator
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which partition an action is for."""
+    builder = InlineKeyboardBuilder()
+    device_id = view.device.id
+    op = PanelOp.MODE if action is PanelAction.ARM else PanelOp.ASK
+    for number in view.partitions:
+        builder.button(
+            text=partition_name(view.profile, number, tr),
+            callback_data=PanelPress(op=op, device_id=device_id, action=action, part=number),
+        )
+    if len(view.partitions) > 1:
+        builder.button(
+            text=tr("panel-button-all"),
+            callback_data=PanelPress(op=op, device_id=device_id, action=action, part=0),
+        )
+    _back(builder, device_id, tr)
+    builder.adjust(1)
+    text = tr(
+        "panel-pick-partition",
+        action=tr(f"panel-action-{action.value}"),
+        device=escape(view.device.name),
+    )
+    return text, builder.as_markup()
+
+
+def pick_mode(view: PanelView, part: int, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """In which mode to arm."""
+    builder = InlineKeyboardBuilder()
+    for mode in range(4):
+        builder.button(
+            text=tr("panel-button-mode", mode=mode),
+            callback_data=PanelPress(
+                op=PanelOp.ASK, device_id=view.device.id, action="arm", part=part, mode=mode
+            ),
+        )
+    _back(builder, view.device.id, tr)
+    builder.adjust(2, 2, 1)
+    numbers = view.partitions if part == 0 else [part]
+    return tr("panel-pick-mode", partitions=partitions_text(view.profile, numbers, tr)), (
+        builder.as_markup()
+    )
+
+
+def confirm(proposal: Proposal, nonce: str, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The confirmation question, with the violated zones and the bypass choice."""
+    profile = PanelProfile.of(proposal.device.attributes)
+    action = tr(f"panel-action-{proposal.action.value}")
+    mode = ""
+    if proposal.action is PanelAction.ARM:
+        mode = tr("panel-confirm-mode", mode=tr(f"panel-mode-{proposal.mode}"))
+    lines = [
+        tr(
+            "panel-confirm",
+            action=action,
+            partitions=partitions_text(profile, proposal.partitions, tr),
+            device=escape(proposal.device.name),
+            mode=mode,
+        )
+    ]
+    builder = InlineKeyboardBuilder()
+    device_id = proposal.device.id
+    if proposal.violated:
+        lines.append(tr("panel-confirm-violated", zones=zone_names(profile, proposal.violated, tr)))
+        builder.button(
+            text=tr("panel-button-bypass", action=action, count=len(proposal.violated)),
+            callback_data=PanelPress(op=PanelOp.GO, device_id=device_id, nonce=nonce, bypass=1),
+        )
+    builder.button(
+        text=tr("panel-button-confirm", action=action),
+        callback_data=PanelPress(op=PanelOp.GO, device_id=device_id, nonce=nonce),
+    )
+    _back(builder, device_id, tr)
+    builder.adjust(1)
+    return "\n".join(lines), builder.as_markup()
+
+
+def _back(builder: InlineKeyboardBuilder, device_id: int, tr: Translator) -> None:
+    from bot.callbacks import DeviceAction, DeviceOp  # noqa: PLC0415 - one keyboard helper
+
+    builder.button(
+        text=tr("prompt-cancel"), callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id)
+    )
+
+
+def working(proposal: Proposal, tr: Translator) -> str:
+    """While the panel works."""
+    profile = PanelProfile.of(proposal.device.attributes)
+    return tr(
+        "panel-working",
+        device=escape(proposal.device.name),
+        action=tr(f"panel-action-{proposal.action.value}"),
+        partitions=partitions_text(profile, proposal.partitions, tr),
+    )
+
+
+def outcome_text(outcome: PanelOutcome, tr: Translator) -> str:
+    """The panel's answer in plain words."""
+    profile = PanelProfile.of(outcome.device.attributes)
+    return tr(
+        f"panel-result-{outcome.result}",
+        action=tr(f"panel-action-{outcome.action.value}"),
+        partitions=partitions_text(profile, outcome.partitions, tr),
+        seconds=f"{outcome.seconds:.1f}",
+        left=outcome.attempts_left if outcome.attempts_left is not None else 0,
+    )
+
+
+def panel_headline(payload: dict[str, Any], tr: Translator, device: str) -> str:
+    """The first line of a panel alert or arming notice."""
+    kind = str(payload.get("kind"))
+    number = payload.get("number")
+    if kind == "panel_arming":
+        group_name = payload.get("target_name") or tr("panel-partition", number=number)
+        by = tr("alert-panel-by", name=escape(str(payload["by"]))) if payload.get("by") else ""
+        if payload.get("armed"):
+            mode = tr(f"panel-mode-{payload.get('mode') or 0}")
+            return tr(
+                "alert-panel-armed", target=escape(group_name), mode=mode, by=by, device=device
+            )
+        return tr("alert-panel-disarmed", target=escape(group_name), by=by, device=device)
+    if kind == "panel_trouble":
+        target = trouble_name(str(payload.get("trouble") or payload.get("metric")), tr)
+    else:
+        word = "panel-zone" if kind == "panel_tamper" else "panel-partition"
+        target = escape(str(payload.get("target_name") or tr(word, number=number)))
+    base = "alert-" + kind.replace("_", "-")
+    key = base if payload.get("event") in {"opened", "reminder"} else f"{base}-back"
+    return tr(key, target=target, device=device)

@@ -1,0 +1,250 @@
+"""SATEL panels through the bot, the processor and the panel emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.audit.models import AuditEntry
+from core.devices.service import provision
+from core.panels.models import PanelCode
+from core.panels.profile import SATEL
+from core.panels.state import PanelSnapshot
+from core.redis_keys import RedisKeys
+from core.settings import Settings
+from tests.conftest import RunningProcessor, eventually, forget_mqtt_session
+from tests.e2e.conftest import RunningBot
+from tests.emulators.satel import SatelPanelEmulator
+from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
+from tests.integration.helpers import add_member, processor_running, start_processor_process
+
+OWNER = FakeUser(5201, "Olga")
+VIEWER = FakeUser(5202, "Vera")
+
+
+@pytest.fixture
+async def panel() -> AsyncIterator[SatelPanelEmulator]:
+    emulator = SatelPanelEmulator(partitions=2, zones_per_partition=4)
+    emulator.state.names[(0, 1)] = "Ground floor"
+    emulator.state.names[(1, 3)] = "Terrace door"
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+async def add_panel(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    emulator: SatelPanelEmulator,
+) -> int:
+    async with sessions() as session:
+        created = await provision(
+            session,
+            f"satel-{uuid.uuid4().hex[:8]}",
+            SATEL,
+            name="Office",
+            attributes={"host": "127.0.0.1", "port": emulator.port},
+        )
+    device_id = created.device.id
+    await add_member(sessions, OWNER.id, device_id, "owner", name="Olga")
+    await add_member(sessions, VIEWER.id, device_id, "viewer", name="Vera")
+    key = RedisKeys(settings.redis_prefix).panel_state(device_id)
+
+    async def connected() -> bool:
+        snap = PanelSnapshot.decode(await redis.get(key))
+        return snap is not None and snap.connected
+
+    await eventually(connected, timeout=15)
+    return device_id
+
+
+async def open_card(emulator: TelegramEmulator, user: FakeUser) -> ChatMessage:
+    listing = await emulator.reply_to(user, "/devices")
+    await emulator.press(user, listing, "Office")
+    await emulator.wait_for(lambda: "Your role" in listing.plain)
+    return listing
+
+
+async def test_arm_with_bypass_reaches_the_panel_and_an_alarm_every_member(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    emulator.open_chat(VIEWER)
+    await add_panel(sessions, redis, settings, panel)
+    panel.violate(3)
+    await eventually(lambda: 0x00 not in panel.changed, timeout=5)  # the processor read it
+    card = await open_card(emulator, OWNER)
+    assert "Ground floor: 🔓 disarmed" in card.plain
+    assert "Partition 2: 🔓 disarmed" in card.plain
+    assert "Violated: Terrace door" in card.plain
+    assert "Your code: not stored" in card.plain
+
+    # Arm the ground floor in full mode, bypassing the open terrace door; the code is asked.
+    await emulator.press(OWNER, card, "🔒 Arm")
+    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
+    await emulator.press(OWNER, card, "Ground floor")
+    await emulator.wait_for(lambda: "in which mode" in card.plain)
+    await emulator.press(OWNER, card, "Full")
+    await emulator.wait_for(lambda: "Violated now: Terrace door" in card.plain)
+    confirmation = card.button("✅ Arm, bypassing that zone")["callback_data"]
+    # Only the person who asked may confirm; the viewer's press (forged) does nothing.
+    query = await emulator.press(VIEWER, card, data=confirmation)
+    await emulator.wait_for(lambda: query in emulator.callback_answers)
+    assert "Only the person who asked" in emulator.callback_answers[query]["text"]
+    await emulator.press(OWNER, card, data=confirmation)
+    await emulator.wait_for(lambda: "Send your code for Office" in card.plain)
+    typed = await emulator.send(OWNER, "1234")
+    # the prompt itself turns into the answer and the card
+    await emulator.wait_for(lambda: "Done: Arm Ground floor" in card.plain, timeout=15)
+    assert typed.deleted  # the code did not stay in the chat
+    assert "Ground floor: 🔒 armed (full)" in card.plain
+    assert "Bypassed: Terrace door" in card.plain
+    assert panel.state.partitions[1].armed and not panel.state.partitions[2].armed
+    assert (0x86, "1234", {3}) in panel.controls  # bypass first, then arm
+    armed_notice = await emulator.wait_for_message(VIEWER, "Ground floor armed")
+    assert "by Olga" in armed_notice.plain
+
+    # An alarm reaches every member.
+    panel.violate(2)
+    for user in (OWNER, VIEWER):
+        alarm = await emulator.wait_for_message(user, "ALARM in Ground floor", timeout=5)
+        assert "Office" in alarm.plain
+
+    # The viewer sees the state but gets no panel buttons, and a forged press is refused.
+    card = await open_card(emulator, OWNER)
+    assert "Ground floor: 🚨 ALARM" in card.plain
+    forged = card.button("🔕 Clear alarm")["callback_data"]
+    viewer_card = await open_card(emulator, VIEWER)
+    assert "Ground floor: 🚨 ALARM" in viewer_card.plain
+    assert not any("Arm" in text or "alarm" in text for text in viewer_card.buttons())
+    query = await emulator.press(VIEWER, viewer_card, data=forged)
+    await emulator.wait_for(lambda: query in emulator.callback_answers)
+    assert "Ground floor: 🚨 ALARM" in viewer_card.plain  # nothing moved
+    assert [c for c in panel.controls if c[0] == 0x85] == []  # no clear-alarm reached the panel
+    async with sessions() as session:
+        actions = [
+            (a.actor_user_id, a.action, (a.after or {}).get("result"))
+            for a in await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            if a.action.startswith("panel.") or a.action == "access.denied"
+        ]
+    assert actions == [(OWNER.id, "panel.arm", "ok"), (VIEWER.id, "access.denied", None)]
+
+
+async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    emulator.open_chat(OWNER)
+    await add_panel(sessions, redis, settings, panel)
+    panel.arm_now(1, mode=0)  # armed at the keypad: members are told, without a name
+    notice = await emulator.wait_for_message(OWNER, "Ground floor armed")
+    assert " by " not in notice.plain
+    card = await open_card(emulator, OWNER)
+    assert "Ground floor: 🔒 armed (full)" in card.plain
+
+    # A wrong code is answered plainly and counted.
+    await emulator.press(OWNER, card, "🔓 Disarm")
+    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
+    await emulator.press(OWNER, card, "Ground floor")
+    await emulator.wait_for(lambda: "Disarm Ground floor on Office?" in card.plain)
+    await emulator.press(OWNER, card, "✅ Disarm")
+    await emulator.wait_for(lambda: "Send your code" in card.plain)
+    await emulator.send(OWNER, "9999")
+    await emulator.wait_for(lambda: "Wrong code. 2 tries left." in card.plain, timeout=15)
+    assert panel.state.partitions[1].armed
+
+    # The owner stores a code; disarming then needs no typing.
+    await emulator.press(OWNER, card, "🔑 My code")
+    await emulator.wait_for(lambda: "Send the code you use" in card.plain)
+    typed = await emulator.send(OWNER, "1234")
+    await emulator.wait_for(lambda: "Your code for Office is stored" in card.plain)
+    assert typed.deleted
+    assert "Your code: stored" in card.plain
+    await emulator.press(OWNER, card, "🔓 Disarm")
+    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
+    await emulator.press(OWNER, card, "Ground floor")
+    await emulator.wait_for(lambda: "Disarm Ground floor on Office?" in card.plain)
+    await emulator.press(OWNER, card, "✅ Disarm")
+    await emulator.wait_for(lambda: "Done: Disarm Ground floor" in card.plain, timeout=15)
+    assert not panel.state.partitions[1].armed
+    assert "Ground floor: 🔓 disarmed" in card.plain
+    async with sessions() as session:
+        token = await session.scalar(select(PanelCode.code_token))
+        actions = [
+            (a.actor_user_id, a.action, (a.after or {}).get("result"))
+            for a in await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            if a.action.startswith("panel.")
+        ]
+    assert token is not None and "1234" not in token
+    assert actions == [
+        (OWNER.id, "panel.disarm", "user_code_not_found"),
+        (OWNER.id, "panel.code_stored", None),
+        (OWNER.id, "panel.disarm", "ok"),
+    ]
+
+
+async def test_restart_and_takeover_the_bot_keeps_working(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """Two processors, one connected; the panel restarts; the holder is killed; arm works."""
+    emulator.open_chat(OWNER)
+    emulator.open_chat(VIEWER)
+    first = await start_processor_process(settings)
+    try:
+        await add_panel(sessions, redis, settings, panel)  # the first processor holds it
+        async with processor_running(settings):
+            await asyncio.sleep(2 * settings.satel_lease_seconds)
+            assert (panel.connections, panel.refused) == (1, 0)  # the second never knocked
+
+            # The panel restarts, armed at the keypad meanwhile: the card shows it after.
+            panel.arm_now(2, mode=1)
+            await panel.restart(0.3)
+            await eventually(lambda: panel.connections == 2 and panel.connected, timeout=15)
+            await emulator.wait_for_message(OWNER, "Partition 2 armed")
+            card = await open_card(emulator, OWNER)
+            assert "Partition 2: 🔒 armed (partial 1 (home))" in card.plain
+
+            # The holder dies; the other instance takes the panel and the bot arms through it.
+            first.kill()
+            await first.wait()
+            await eventually(lambda: panel.connections == 3 and panel.connected, timeout=20)
+            await emulator.press(OWNER, card, "🔒 Arm")
+            await emulator.wait_for(lambda: "which partition of Office" in card.plain)
+            await emulator.press(OWNER, card, "Ground floor")
+            await emulator.wait_for(lambda: "in which mode" in card.plain)
+            await emulator.press(OWNER, card, "Full")
+            await emulator.wait_for(lambda: "Arm Ground floor on Office" in card.plain)
+            await emulator.press(OWNER, card, "✅ Arm")
+            await emulator.wait_for(lambda: "Send your code for Office" in card.plain)
+            await emulator.send(OWNER, "1234")
+            await emulator.wait_for(lambda: "Done: Arm Ground floor" in card.plain, timeout=15)
+            assert panel.state.partitions[1].armed
+            assert "Ground floor: 🔒 armed (full)" in card.plain
+            assert panel.refused == 0  # never two clients at once
+        await forget_mqtt_session(settings.mqtt_client_id + "-killed")
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
