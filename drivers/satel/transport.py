@@ -38,12 +38,12 @@ CONNECT_TIMEOUT: Final = 5.0
 CORRUPT_RETRIES: Final = 2
 
 
-class PanelBusyError(ConnectionError):
-    """The module serves another integration client (it said `Busy!` and closed)."""
-
-
 class PanelLinkError(ConnectionError):
     """The connection failed, closed, or an answer did not come in time."""
+
+
+class PanelBusyError(PanelLinkError):
+    """The module serves another integration client (it said `Busy!` and closed)."""
 
 
 class SatelLink:
@@ -106,6 +106,8 @@ class SatelLink:
             await self.close()
             msg = "no answer in time"
             raise PanelLinkError(msg) from err
+        except PanelLinkError:
+            raise  # already says what happened (it is an OSError too)
         except OSError as err:
             await self.close()
             raise PanelLinkError(str(err) or "connection lost") from err
