@@ -48,6 +48,8 @@ def partition_state(snap: PanelSnapshot, number: int, tr: Translator) -> str:
         state = tr("panel-state-alarm")
     elif number in snap.partition("entry"):
         state = tr("panel-state-entry")
+    elif number in snap.partition("exit_short"):
+        state = tr("panel-state-exit-short")
     elif number in snap.partition("exit"):
         state = tr("panel-state-exit")
     elif (mode := snap.mode(number)) is not None:

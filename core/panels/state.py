@@ -2,9 +2,9 @@
 
 The processor turns the panel's bit lists into a `PanelSnapshot`, writes it to Redis as JSON
 and compares it with the previous one; the changes become panel events, alert episodes and
-info messages. Partition flags: armed (really armed, `0A`), mode1..3, entry, exit, alarm,
-fire, alarm_memory, fire_memory. Zone flags: violated, tamper, alarm, tamper_alarm,
-alarm_memory, tamper_memory, bypassed. Troubles are `part:bit` strings.
+info messages. Partition flags: armed (really armed, `0A`), mode1..3, entry, exit,
+exit_short, alarm, fire, alarm_memory, fire_memory. Zone flags: violated, tamper, alarm,
+tamper_alarm, alarm_memory, tamper_memory, bypassed. Troubles are `part:bit` strings.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ PARTITION_FLAGS: Final = (
     "mode3",
     "entry",
     "exit",
+    "exit_short",  # exit time with less than 10 s left (the protocol says no more)
     "alarm",
     "fire",
     "alarm_memory",

@@ -71,6 +71,7 @@ def snapshot_of(state: dict[int, frozenset[int]], at: float, model: str | None) 
     partitions: dict[str, frozenset[int]] = {}
     for command, flag in PARTITION_FLAGS.items():
         partitions[flag] = partitions.get(flag, frozenset()) | state.get(command, frozenset())
+    partitions["exit_short"] = state.get(0x10, frozenset())  # also in "exit"
     zones = {flag: state.get(command, frozenset()) for command, flag in ZONE_FLAGS.items()}
     troubles = frozenset(
         f"{part}:{bit}"

@@ -76,6 +76,7 @@ class Partition:
     alarm_memory: bool = False
     fire_memory: bool = False
     exit: bool = False
+    exit_until: float = 0.0  # loop time when the exit time ends
     entry: bool = False
 
 
@@ -313,11 +314,15 @@ class SatelPanelEmulator:
         if field_name in {"mode1", "mode2", "mode3"}:
             mode = int(field_name[-1])
             return {n for n, p in parts if p.armed and p.mode == mode}
-        if field_name == "exit_short":
-            return set()
+        if field_name in {"exit", "exit_short"}:  # 0F: more than 10 s left, 10: less
+            now = asyncio.get_running_loop().time()
+            short = field_name == "exit_short"
+            return {n for n, p in parts if p.exit and (p.exit_until - now <= 10) == short}
+        if cmd == 0x0A:  # really armed: not in exit time (09 includes it)
+            return {n for n, p in parts if p.armed and not p.exit}
         return {n for n, p in parts if getattr(p, field_name)}
 
-    def _control(self, cmd: int, data: bytes) -> int:  # noqa: C901, PLR0911
+    def _control(self, cmd: int, data: bytes) -> int:  # noqa: C901, PLR0911, PLR0912
         if len(data) < 12:
             return 0x08
         code, items = code_of(data[:8]), items_of(data[8:])
@@ -365,13 +370,16 @@ class SatelPanelEmulator:
             if self.exit_seconds:
                 part.exit = True
                 loop = asyncio.get_running_loop()
+                part.exit_until = loop.time() + self.exit_seconds
                 loop.call_later(self.exit_seconds, self._exit_over, n)
+                if self.exit_seconds > 10:  # 0F gives way to 10 for the last 10 s
+                    loop.call_later(self.exit_seconds - 10, self._touch, 0x0F, 0x10)
         self._touch(*PART_CMDS)
         return 0x00
 
     def _exit_over(self, partition: int) -> None:
         self.state.partitions[partition].exit = False
-        self._touch(0x0F)
+        self._touch(*PART_CMDS)
 
 
 def _set(items: set[int], item: int, on: bool) -> None:

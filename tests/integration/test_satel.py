@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from redis.asyncio import Redis
@@ -249,3 +249,36 @@ async def test_one_instance_holds_a_panel_and_another_takes_over_when_it_dies(
         if first.returncode is None:
             first.kill()
             await first.wait()
+
+
+async def test_exit_time_is_reported_with_less_than_10_s_left_then_armed(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    emulator = SatelPanelEmulator(partitions=1, zones_per_partition=2, exit_seconds=11)
+    await emulator.start()
+    try:
+        device_id = await register(sessions, emulator)
+        panels = service(redis, settings)
+        await eventually(lambda: emulator.connections == 1, timeout=15)
+        async with sessions() as session:
+            proposal = await panels.propose(session, OWNER, device_id, PanelAction.ARM, [1])
+            outcome = await panels.execute(session, OWNER, proposal, by="Olga", code="1234")
+        assert outcome.result == "ok"  # exit time running counts as the panel's confirmation
+
+        async def flags() -> tuple[bool, bool, int | None]:
+            snap = await panels.snapshot(device_id)
+            assert snap is not None
+            return 1 in snap.partition("exit"), 1 in snap.partition("exit_short"), snap.mode(1)
+
+        assert await flags() == (True, False, None)  # more than 10 s left, not yet armed
+        await eventually(lambda: _is(flags, (True, True, None)), timeout=5)
+        await eventually(lambda: _is(flags, (False, False, 0)), timeout=15)
+    finally:
+        await emulator.stop()
+
+
+async def _is(read: Callable[[], Awaitable[object]], expected: object) -> bool:
+    return await read() == expected

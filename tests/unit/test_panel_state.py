@@ -1,0 +1,83 @@
+"""A panel's state (pure): what changed between two snapshots, JSON round trip, the card line."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.i18n import translator
+from bot.render.satel import partition_state
+from core.panels.state import PARTITION_FLAGS, ZONE_FLAGS, PanelChange, PanelSnapshot, changes
+
+TR = translator("en")
+
+
+def snap(**partitions: set[int]) -> PanelSnapshot:
+    return PanelSnapshot(partitions={k: frozenset(v) for k, v in partitions.items()})
+
+
+def test_arming_disarming_and_a_mode_change_are_one_change_each() -> None:
+    disarmed, full = snap(), snap(armed={1, 2})
+    night = snap(armed={1, 2}, mode2={2})
+    assert changes(disarmed, full) == [
+        PanelChange("armed", 1, True, 0),
+        PanelChange("armed", 2, True, 0),
+    ]
+    assert changes(full, night) == [PanelChange("armed", 2, True, 2)]
+    assert changes(night, snap(armed={1})) == [PanelChange("armed", 2, False, None)]
+    assert changes(night, night) == []
+
+
+def test_alarms_zones_and_troubles_start_and_end() -> None:
+    old = PanelSnapshot(troubles=frozenset({"1:328"}))
+    new = PanelSnapshot(
+        partitions={"alarm": frozenset({1}), "exit": frozenset({2})},
+        zones={"tamper": frozenset({7}), "bypassed": frozenset({3})},
+        troubles=frozenset({"1:327"}),
+    )
+    assert changes(old, new) == [
+        PanelChange("alarm", 1, True),
+        PanelChange("exit", 2, True),
+        PanelChange("tamper", 7, True),
+        PanelChange("bypass", 3, True),
+        PanelChange("trouble", 0, True, trouble="1:327"),
+        PanelChange("trouble", 0, False, trouble="1:328"),
+    ]
+    assert [c.on for c in changes(new, old)] == [False, False, False, False, True, False]
+
+
+numbers = st.frozensets(st.integers(1, 128), max_size=6)
+
+
+@given(
+    st.dictionaries(st.sampled_from(PARTITION_FLAGS), numbers),
+    st.dictionaries(st.sampled_from(ZONE_FLAGS), numbers),
+    st.frozensets(st.sampled_from(["1:328", "2:5", "3:100"])),
+    st.booleans(),
+)
+def test_a_snapshot_survives_its_json(
+    partitions: dict[str, frozenset[int]],
+    zones: dict[str, frozenset[int]],
+    troubles: frozenset[str],
+    connected: bool,
+) -> None:
+    before = PanelSnapshot(partitions, zones, frozenset({3}), troubles, connected, 1.5, "INTEGRA")
+    after = PanelSnapshot.decode(before.encode())
+    assert after is not None and after.same_state(before)
+    assert (after.connected, after.confirmed_at, after.model) == (connected, 1.5, "INTEGRA")
+    assert changes(before, after) == []
+
+
+def test_garbage_in_redis_reads_as_no_state() -> None:
+    for raw in (None, b"", b"not json", b"[1, 2]", b'{"partitions": {"armed": ["x"]}}'):
+        assert PanelSnapshot.decode(raw) is None
+
+
+def test_the_card_line_says_exit_time_alarm_and_memory() -> None:
+    assert "disarmed" in partition_state(snap(), 1, TR)
+    assert "more than 10 s" in partition_state(snap(exit={1}), 1, TR)
+    assert "less than 10 s" in partition_state(snap(exit={1}, exit_short={1}), 1, TR)
+    assert "partial 2 (night)" in partition_state(snap(armed={1}, mode2={1}), 1, TR)
+    assert "ALARM" in partition_state(snap(armed={1}, alarm={1}, alarm_memory={1}), 1, TR)
+    memory = partition_state(snap(alarm_memory={1}), 1, TR)
+    assert "disarmed" in memory and "alarm memory" in memory
