@@ -97,7 +97,8 @@ async def test_state_names_and_an_alarm_reach_redis_postgres_and_the_outbox(
         return snap is not None and snap.partition("alarm") == {1}
 
     await eventually(alarm, timeout=5)
-    opened = await episodes(sessions, "panel_alarm")
+    # the live state is written first, then the history and the episode
+    opened = await eventually(lambda: episodes(sessions, "panel_alarm"), timeout=5)
     assert [(e.metric, e.severity) for e in opened] == [("p1", "critical")]
     async with sessions() as session:
         rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
