@@ -44,9 +44,12 @@ def bench_settings(run: str, port: int, emulator: TelegramEmulator) -> Settings:
     )
 
 
-def start_processor(settings: Settings) -> subprocess.Popen[bytes]:
-    """Run the processor as its own process with these settings."""
+def start_processor(
+    settings: Settings, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Run the processor as its own process with these settings (and `extra` variables)."""
     values = settings.model_dump()
     env = {**os.environ, "LOG_LEVEL": "ERROR"}
     env.update({name.upper(): str(values[name]) for name in _PROCESSOR_SETTINGS})
+    env.update(extra or {})
     return subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env)

@@ -1,0 +1,257 @@
+"""SATEL figures: 500 emulated panels on one processor; alarm latency, CPU and memory.
+
+    .venv/bin/python bench/satel.py [--panels 500] [--trials 30] [--poll 1.0] [--steady 20]
+
+--panels emulated INTEGRA panels (tests/emulators/satel.py, each on its own TCP port, all in
+a separate process) are registered with one owner each and held by one processor, which polls
+each panel's new-data flags every --poll seconds. Partition 1 of every panel is armed.
+
+1. Steady state: over --steady seconds, the processor's CPU share (of one core) and RSS,
+   and the request rate the panels received (requests/s per panel).
+2. Alarm latency: --trials times, one second apart, a zone of another panel is violated in
+   its armed partition; the figure is the time from the injection to the sendMessage saying
+   "ALARM" arriving at the Bot API emulator for that panel's owner (p50/p99).
+
+Real PostgreSQL and Redis, a private Mosquitto, the processor as its own process; the bot
+and the Bot API emulator in this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import psutil
+from sqlalchemy import delete
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.broker import start_broker  # noqa: E402
+from bench.control import percentile  # noqa: E402
+from bench.stack import DB_URL, bench_settings, prepare_database, start_processor  # noqa: E402
+from bot.app import BotOptions, run_bot  # noqa: E402
+from core.access.models import Membership  # noqa: E402
+from core.db import make_engine, make_session_factory  # noqa: E402
+from core.devices.models import Device  # noqa: E402
+from core.devices.service import provision  # noqa: E402
+from core.panels.profile import GROUPS, SATEL  # noqa: E402
+from core.users.repository import UserRepository  # noqa: E402
+from tests.emulators.satel import SatelPanelEmulator  # noqa: E402
+from tests.emulators.telegram_api import FakeUser, TelegramEmulator  # noqa: E402
+
+OWNER_BASE = 9_400_000
+CONNECT_WAIT_SECONDS = 120
+ALARM_WAIT_SECONDS = 10
+
+
+# -- the panels' process ------------------------------------------------------------------------
+
+
+def panels_process(count: int, conn: Connection) -> None:
+    """Run `count` emulated panels and obey commands from the benchmark."""
+    asyncio.run(_panels(count, conn))
+
+
+async def _panels(count: int, conn: Connection) -> None:
+    panels = [SatelPanelEmulator(partitions=1, zones_per_partition=4) for _ in range(count)]
+    for panel in panels:
+        panel.arm_now(1, mode=0)
+        await panel.start()
+    conn.send([p.port for p in panels])
+    while True:
+        command, arg = await asyncio.to_thread(conn.recv)
+        if command == "stop":
+            for panel in panels:
+                await panel.stop()
+            conn.send(None)
+            return
+        if command == "violate":
+            panels[arg].violate(1)
+            conn.send(time.time())
+        elif command == "connected":
+            conn.send(sum(p.connected for p in panels))
+        elif command == "requests":
+            conn.send(sum(len(p.requests) for p in panels))
+        elif command == "refused":
+            conn.send(sum(p.refused for p in panels))
+
+
+class Panels:
+    """The benchmark's side of the panels' process."""
+
+    def __init__(self, count: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=panels_process, args=(count, child), daemon=True)
+        self._process.start()
+
+    async def ask(self, command: str, arg: Any = None) -> Any:
+        """Send a command and wait for its answer."""
+        self._conn.send((command, arg))
+        return await asyncio.to_thread(self._conn.recv)
+
+    async def ports(self) -> list[int]:
+        """The panels' ports (sent once they all listen)."""
+        ports: list[int] = await asyncio.to_thread(self._conn.recv)
+        return ports
+
+    async def close(self) -> None:
+        """Stop the panels and their process."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.ask("stop"), 30)
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+# -- the benchmark ----------------------------------------------------------------------------
+
+
+async def register(sessions: Any, run: str, ports: list[int]) -> list[FakeUser]:
+    """One panel per port, each with its own owner; names are not read from the panels."""
+    owners = [FakeUser(OWNER_BASE + i, f"Owner{i}") for i in range(len(ports))]
+    async with sessions() as session:
+        for owner in owners:
+            await UserRepository(session).upsert(
+                owner.id, first_name=owner.first_name, last_name=None, username=None, language="en"
+            )
+        await session.commit()
+    for i, (port, owner) in enumerate(zip(ports, owners, strict=True)):
+        attributes = {
+            "host": "127.0.0.1",
+            "port": port,
+            "names": {"partitions": {"1": "House"}},
+            "names_set": list(GROUPS),
+        }
+        async with sessions() as session:
+            device = (
+                await provision(
+                    session, f"satel-b{run}{i:04d}", SATEL, name=f"Panel {i}", attributes=attributes
+                )
+            ).device
+            session.add(Membership(user_id=owner.id, device_id=device.id, role="owner"))
+            await session.commit()
+    return owners
+
+
+async def steady(panels: Panels, processor: psutil.Process, count: int, seconds: int) -> None:
+    """CPU, RSS and request rate while every panel is polled and nothing happens."""
+    processor.cpu_percent()
+    before, began = await panels.ask("requests"), time.monotonic()
+    await asyncio.sleep(seconds)
+    cpu = processor.cpu_percent()
+    after, took = await panels.ask("requests"), time.monotonic() - began
+    print(
+        f"steady state, {count} panels for {seconds} s: processor CPU {cpu:.0f}% of one core, "
+        f"RSS {processor.memory_info().rss / 1024 / 1024:.0f} MiB; the panels received "
+        f"{(after - before) / took:,.0f} requests/s ({(after - before) / took / count:.2f} "
+        "per panel per second)"
+    )
+
+
+async def alarm_latency(emulator: TelegramEmulator, panels: Panels, owners: list[FakeUser],
+                        trials: int) -> None:  # fmt: skip
+    """Violate a zone of an armed partition; time it to the alarm's sendMessage."""
+    samples = []
+    step = max(1, len(owners) // trials)
+    for trial in range(trials):
+        index = (trial * step) % len(owners)
+        owner = owners[index]
+        before = len(emulator.requests)
+        injected = await panels.ask("violate", index)
+        deadline = time.monotonic() + ALARM_WAIT_SECONDS
+        arrived = None
+        while arrived is None and time.monotonic() < deadline:
+            for (name, params), at in zip(
+                emulator.requests[before:], emulator.request_times[before:], strict=False
+            ):
+                if (
+                    name == "sendMessage"
+                    and str(params.get("chat_id")) == str(owner.id)
+                    and "ALARM" in str(params.get("text", ""))
+                ):
+                    arrived = at
+                    break
+            await asyncio.sleep(0.002)
+        if arrived is None:
+            print(f"trial {trial}: no alarm message within {ALARM_WAIT_SECONDS} s")
+            continue
+        samples.append(arrived - injected)
+        await asyncio.sleep(max(0.0, 1.0 - (time.time() - injected)))
+    if samples:
+        print(
+            f"alarm latency over {len(samples)} of {trials} trials: "
+            f"p50 {statistics.median(samples) * 1000:.0f} ms, "
+            f"p99 {percentile(samples, 0.99) * 1000:.0f} ms, "
+            f"max {max(samples) * 1000:.0f} ms "
+            "(zone violated at the panel → sendMessage at the Bot API emulator)"
+        )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--panels", type=int, default=500)
+    parser.add_argument("--trials", type=int, default=30)
+    parser.add_argument("--poll", type=float, default=1.0)
+    parser.add_argument("--steady", type=int, default=20)
+    args = parser.parse_args()
+    await prepare_database()
+    engine = make_engine(DB_URL)
+    sessions = make_session_factory(engine)
+    run = uuid.uuid4().hex[:6]
+    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
+    emulator = TelegramEmulator()
+    await emulator.start()
+    settings = bench_settings(run, port, emulator)
+    panels = Panels(args.panels)
+    stop = asyncio.Event()
+    processor = None
+    bot = None
+    try:
+        ports = await panels.ports()
+        owners = await register(sessions, run, ports)
+        for owner in owners:
+            emulator.open_chat(owner)
+        began = time.monotonic()
+        processor = start_processor(settings, {"SATEL_POLL_SECONDS": str(args.poll)})
+        bot = asyncio.create_task(run_bot(settings, stop, BotOptions(polling_timeout=1)))
+        connected = 0
+        while connected < args.panels and time.monotonic() - began < CONNECT_WAIT_SECONDS:
+            await asyncio.sleep(0.5)
+            connected = await panels.ask("connected")
+        print(
+            f"{connected} of {args.panels} panels connected to one processor "
+            f"{time.monotonic() - began:.1f} s after it started"
+        )
+        await asyncio.sleep(5)  # names, first states and their history are written
+        await steady(panels, psutil.Process(processor.pid), args.panels, args.steady)
+        await alarm_latency(emulator, panels, owners, args.trials)
+        print(f"connections refused as busy (a second client): {await panels.ask('refused')}")
+    finally:
+        stop.set()
+        if bot is not None:
+            await asyncio.wait_for(bot, 30)
+        if processor is not None:
+            processor.terminate()
+            processor.wait(30)
+        await panels.close()
+        broker.terminate()
+        async with sessions() as session, session.begin():  # leave no devices behind
+            await session.execute(delete(Device).where(Device.uid.like(f"satel-b{run}%")))
+        await emulator.close()
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
