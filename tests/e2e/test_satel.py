@@ -156,8 +156,10 @@ async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
     panel.arm_now(1, mode=0)  # armed at the keypad: members are told, without a name
     notice = await emulator.wait_for_message(OWNER, "Ground floor armed")
     assert " by " not in notice.plain
+    panel.violate(2)
+    await emulator.wait_for_message(OWNER, "ALARM in Ground floor", timeout=5)
     card = await open_card(emulator, OWNER)
-    assert "Ground floor: 🔒 armed (full)" in card.plain
+    assert "Ground floor: 🚨 ALARM" in card.plain
 
     # A wrong code is answered plainly and counted.
     await emulator.press(OWNER, card, "🔓 Disarm")
@@ -184,7 +186,21 @@ async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
     await emulator.press(OWNER, card, "✅ Disarm")
     await emulator.wait_for(lambda: "Done: Disarm Ground floor" in card.plain, timeout=15)
     assert not panel.state.partitions[1].armed
-    assert "Ground floor: 🔓 disarmed" in card.plain
+    assert "Ground floor: 🔓 disarmed · ⚠️ alarm memory" in card.plain
+
+    # Clearing the alarm memory; pressing the used confirmation again does nothing.
+    await emulator.press(OWNER, card, "🔕 Clear alarm")
+    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
+    await emulator.press(OWNER, card, "Ground floor")
+    await emulator.wait_for(lambda: "Clear alarm Ground floor on Office?" in card.plain)
+    used = card.button("✅ Clear alarm")["callback_data"]
+    await emulator.press(OWNER, card, data=used)
+    await emulator.wait_for(lambda: "Done: Clear alarm Ground floor" in card.plain, timeout=15)
+    assert "alarm memory" not in card.plain and not panel.state.partitions[1].alarm_memory
+    query = await emulator.press(OWNER, card, data=used)
+    await emulator.wait_for(lambda: query in emulator.callback_answers)
+    assert "expired" in emulator.callback_answers[query]["text"]
+    assert [c[0] for c in panel.controls].count(0x85) == 1
     async with sessions() as session:
         token = await session.scalar(select(PanelCode.code_token))
         actions = [
@@ -197,6 +213,7 @@ async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
         (OWNER.id, "panel.disarm", "user_code_not_found"),
         (OWNER.id, "panel.code_stored", None),
         (OWNER.id, "panel.disarm", "ok"),
+        (OWNER.id, "panel.clear", "ok"),
     ]
 
 

@@ -17,7 +17,12 @@ from core.devices.service import provision
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
 from core.panels.profile import SATEL
-from core.panels.service import PanelAction, PanelService
+from core.panels.service import (
+    ConfirmationExpiredError,
+    NotYoursError,
+    PanelAction,
+    PanelService,
+)
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
@@ -283,3 +288,67 @@ async def test_exit_time_is_reported_with_less_than_10_s_left_then_armed(
 
 async def _is(read: Callable[[], Awaitable[object]], expected: object) -> bool:
     return await read() == expected
+
+
+async def test_fire_tamper_and_trouble_open_and_close_their_alerts(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    device_id = await register(sessions, panel)
+    await eventually(lambda: panel.connections == 1, timeout=15)
+    panel.fire(2)
+    panel.tamper(3)
+    panel.trouble(328)  # mains power lost
+
+    async def opened() -> list[tuple[str, str, str]]:
+        async with sessions() as session:
+            rows = await session.scalars(
+                select(AlertEpisode)
+                .where(AlertEpisode.device_id == device_id, AlertEpisode.closed_at.is_(None))
+                .order_by(AlertEpisode.kind)
+            )
+            return [(e.kind, e.metric, e.severity) for e in rows]
+
+    expected = [
+        ("panel_fire", "p2", "critical"),
+        ("panel_tamper", "z3", "critical"),
+        ("panel_trouble", "1:328", "warning"),
+    ]
+    await eventually(lambda: _is(opened, expected), timeout=5)
+    async with sessions() as session:
+        sent = {
+            (r.payload["kind"], r.severity)
+            for r in await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.user_id == OWNER)
+            )
+        }
+    assert {(k, s) for k, _, s in expected} <= sent
+    snap = await state(redis, settings, device_id)
+    assert snap is not None and snap.troubles == {"1:328"} and 3 in snap.zone("tamper")
+
+    panel.fire(2, on=False)
+    panel.tamper(3, on=False)
+    panel.trouble(328, on=False)
+    await eventually(lambda: _is(opened, []), timeout=5)
+
+
+async def test_a_confirmation_is_for_the_asker_only_and_expires(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    device_id = await register(sessions, panel)
+    await add_member(sessions, 6002, device_id, "admin", name="Adam")
+    panels = service(redis, settings)
+    async with sessions() as session:
+        proposal = await panels.propose(session, OWNER, device_id, PanelAction.ARM, [1])
+        nonce = await panels.hold(OWNER, proposal, seconds=1)
+        with pytest.raises(NotYoursError):  # another admin of the same panel
+            await panels.take(session, 6002, nonce)
+        await asyncio.sleep(1.2)
+        with pytest.raises(ConfirmationExpiredError):
+            await panels.take(session, OWNER, nonce)
