@@ -142,8 +142,9 @@ class PanelWorker:
         if not self._names_read:
             await self._read_names(client)
         self._down_since = None
-        await self._publish(client, force=True)
+        # online in PostgreSQL first, so whoever sees "connected" in Redis sees it online too
         await self._online(True)
+        await self._publish(client, force=True)
         last_poll = clock.monotonic()
         while True:
             wait = max(0.0, self.ctx.poll_seconds - (clock.monotonic() - last_poll))

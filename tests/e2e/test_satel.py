@@ -72,6 +72,13 @@ async def open_card(emulator: TelegramEmulator, user: FakeUser) -> ChatMessage:
     return listing
 
 
+async def walk(emulator: TelegramEmulator, card: ChatMessage, *steps: tuple[str, str]) -> None:
+    """Press each button on the owner's card and wait for the words it should bring."""
+    for button, words in steps:
+        await emulator.press(OWNER, card, button)
+        await emulator.wait_for(lambda words=words: words in card.plain, timeout=15)
+
+
 async def test_arm_with_bypass_reaches_the_panel_and_an_alarm_every_member(
     processor: RunningProcessor,
     bot: RunningBot,
@@ -92,12 +99,13 @@ async def test_arm_with_bypass_reaches_the_panel_and_an_alarm_every_member(
     assert "Your code: not stored" in card.plain
 
     # Arm the ground floor in full mode, bypassing the open terrace door; the code is asked.
-    await emulator.press(OWNER, card, "🔒 Arm")
-    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
-    await emulator.press(OWNER, card, "Ground floor")
-    await emulator.wait_for(lambda: "in which mode" in card.plain)
-    await emulator.press(OWNER, card, "Full")
-    await emulator.wait_for(lambda: "Violated now: Terrace door" in card.plain)
+    await walk(
+        emulator,
+        card,
+        ("🔒 Arm", "which partition of Office"),
+        ("Ground floor", "in which mode"),
+        ("Full", "Violated now: Terrace door"),
+    )
     confirmation = card.button("✅ Arm, bypassing that zone")["callback_data"]
     # Only the person who asked may confirm; the viewer's press (forged) does nothing.
     query = await emulator.press(VIEWER, card, data=confirmation)
@@ -162,12 +170,13 @@ async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
     assert "Ground floor: 🚨 ALARM" in card.plain
 
     # A wrong code is answered plainly and counted.
-    await emulator.press(OWNER, card, "🔓 Disarm")
-    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
-    await emulator.press(OWNER, card, "Ground floor")
-    await emulator.wait_for(lambda: "Disarm Ground floor on Office?" in card.plain)
-    await emulator.press(OWNER, card, "✅ Disarm")
-    await emulator.wait_for(lambda: "Send your code" in card.plain)
+    await walk(
+        emulator,
+        card,
+        ("🔓 Disarm", "which partition of Office"),
+        ("Ground floor", "Disarm Ground floor on Office?"),
+        ("✅ Disarm", "Send your code"),
+    )
     await emulator.send(OWNER, "9999")
     await emulator.wait_for(lambda: "Wrong code. 2 tries left." in card.plain, timeout=15)
     assert panel.state.partitions[1].armed
@@ -179,20 +188,23 @@ async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
     await emulator.wait_for(lambda: "Your code for Office is stored" in card.plain)
     assert typed.deleted
     assert "Your code: stored" in card.plain
-    await emulator.press(OWNER, card, "🔓 Disarm")
-    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
-    await emulator.press(OWNER, card, "Ground floor")
-    await emulator.wait_for(lambda: "Disarm Ground floor on Office?" in card.plain)
-    await emulator.press(OWNER, card, "✅ Disarm")
-    await emulator.wait_for(lambda: "Done: Disarm Ground floor" in card.plain, timeout=15)
+    await walk(
+        emulator,
+        card,
+        ("🔓 Disarm", "which partition of Office"),
+        ("Ground floor", "Disarm Ground floor on Office?"),
+        ("✅ Disarm", "Done: Disarm Ground floor"),
+    )
     assert not panel.state.partitions[1].armed
     assert "Ground floor: 🔓 disarmed · ⚠️ alarm memory" in card.plain
 
     # Clearing the alarm memory; pressing the used confirmation again does nothing.
-    await emulator.press(OWNER, card, "🔕 Clear alarm")
-    await emulator.wait_for(lambda: "which partition of Office" in card.plain)
-    await emulator.press(OWNER, card, "Ground floor")
-    await emulator.wait_for(lambda: "Clear alarm Ground floor on Office?" in card.plain)
+    await walk(
+        emulator,
+        card,
+        ("🔕 Clear alarm", "which partition of Office"),
+        ("Ground floor", "Clear alarm Ground floor on Office?"),
+    )
     used = card.button("✅ Clear alarm")["callback_data"]
     await emulator.press(OWNER, card, data=used)
     await emulator.wait_for(lambda: "Done: Clear alarm Ground floor" in card.plain, timeout=15)
@@ -247,14 +259,14 @@ async def test_restart_and_takeover_the_bot_keeps_working(
             first.kill()
             await first.wait()
             await eventually(lambda: panel.connections == 3 and panel.connected, timeout=20)
-            await emulator.press(OWNER, card, "🔒 Arm")
-            await emulator.wait_for(lambda: "which partition of Office" in card.plain)
-            await emulator.press(OWNER, card, "Ground floor")
-            await emulator.wait_for(lambda: "in which mode" in card.plain)
-            await emulator.press(OWNER, card, "Full")
-            await emulator.wait_for(lambda: "Arm Ground floor on Office" in card.plain)
-            await emulator.press(OWNER, card, "✅ Arm")
-            await emulator.wait_for(lambda: "Send your code for Office" in card.plain)
+            await walk(
+                emulator,
+                card,
+                ("🔒 Arm", "which partition of Office"),
+                ("Ground floor", "in which mode"),
+                ("Full", "Arm Ground floor on Office"),
+                ("✅ Arm", "Send your code for Office"),
+            )
             await emulator.send(OWNER, "1234")
             await emulator.wait_for(lambda: "Done: Arm Ground floor" in card.plain, timeout=15)
             assert panel.state.partitions[1].armed
