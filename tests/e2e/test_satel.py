@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from redis.asyncio import Redis
@@ -76,7 +76,11 @@ async def walk(emulator: TelegramEmulator, card: ChatMessage, *steps: tuple[str,
     """Press each button on the owner's card and wait for the words it should bring."""
     for button, words in steps:
         await emulator.press(OWNER, card, button)
-        await emulator.wait_for(lambda words=words: words in card.plain, timeout=15)
+        await emulator.wait_for(_shows(card, words), timeout=15)
+
+
+def _shows(card: ChatMessage, words: str) -> Callable[[], bool]:
+    return lambda: words in card.plain
 
 
 async def test_arm_with_bypass_reaches_the_panel_and_an_alarm_every_member(
