@@ -119,6 +119,7 @@ class SatelPanelEmulator:
         self.port = 0
         self.changed: set[int] = set(range(0x30))  # 7F flags; all set for a new session
         self.requests: list[bytes] = []  # every payload received, in order
+        self.broken = 0  # sessions that ended by a connection error
         self.controls: list[tuple[int, str, set[int]]] = []  # (command, code, items)
         self.connections = 0
         self.refused = 0
@@ -241,7 +242,7 @@ class SatelPanelEmulator:
             self.changed = set(range(0x30))
             await self._session(reader, writer)
         except (OSError, asyncio.IncompleteReadError):
-            pass
+            self.broken += 1  # the client vanished mid-session (a reset): the session just ends
         finally:
             if self._client is writer:
                 self._client = None
