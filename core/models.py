@@ -5,7 +5,7 @@ from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
-from core.history.models import MinuteRollup
+from core.history.models import DailyEnergy, HourRollup, JobMark, MinuteRollup
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelCode, PanelEvent, PanelFence
 from core.sharing.models import Invite
@@ -15,10 +15,13 @@ __all__ = [
     "AlertEpisode",
     "AuditEntry",
     "Base",
+    "DailyEnergy",
     "Device",
     "DeviceConfig",
     "DeviceType",
+    "HourRollup",
     "Invite",
+    "JobMark",
     "Membership",
     "MinuteRollup",
     "OutboxMessage",

@@ -17,6 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from tenacity import AsyncRetrying, wait_exponential
 
+from core import clock
 from core.commands.bus import CommandBus
 from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
@@ -35,6 +36,7 @@ from processor.ingest.quarantine import Quarantine
 from processor.jobs.config_resend import CHECK_SECONDS as CONFIG_RESEND_SECONDS
 from processor.jobs.config_resend import ConfigResend
 from processor.jobs.digests import DigestJob
+from processor.jobs.history import HISTORY_JOB_SECONDS, HistoryJob
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
@@ -186,6 +188,15 @@ async def run_processor(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        HistoryJob(sessions, settings.tz).run,
+        "interval",
+        seconds=HISTORY_JOB_SECONDS,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=clock.now(),
     )
     scheduler.start()
     log.info("processor running")

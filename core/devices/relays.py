@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.devices import shelly
 from core.devices.overview import DeviceView
 from core.devices.repository import DeviceRepository
-from core.history.repository import RollupRepository
+from core.history.service import totals
 from core.live.store import LiveStateStore
 from core.panels.service import PanelService
 
@@ -86,9 +86,8 @@ class RelayPanel:
         local = now.astimezone(zone)
         day = datetime.combine(local.date(), time(), zone)
         month = day.replace(day=1)
-        rollups = RollupRepository(session)
-        today = await rollups.totals(device_id, (IMPORT, EXPORT), day, now)
-        this_month = await rollups.totals(device_id, (IMPORT, EXPORT), month, now)
+        today = await totals(session, device_id, (IMPORT, EXPORT), day, now)
+        this_month = await totals(session, device_id, (IMPORT, EXPORT), month, now)
         return Energy(
             today.get(IMPORT, 0.0),
             this_month.get(IMPORT, 0.0),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.history.models import MinuteRollup
+from core.history.models import DailyEnergy, HourRollup, JobMark, MinuteRollup
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +129,186 @@ class RollupRepository:
         return {
             metric: float(total) for metric, total in (await self._session.execute(query)).all()
         }
+
+
+# -- hours, days, retention ---------------------------------------------------------------------
+
+_COMPACT_HOURS = text("""
+INSERT INTO rollups_hour AS h (device_id, metric, hour, count, min, max, sum, last, last_at)
+SELECT device_id, metric, date_trunc('hour', minute, 'UTC'), sum(count), min(min), max(max),
+       sum(sum), (array_agg(last ORDER BY last_at DESC))[1], max(last_at)
+FROM rollups_minute
+WHERE minute >= :start AND minute < :end
+GROUP BY device_id, metric, date_trunc('hour', minute, 'UTC')
+ON CONFLICT (device_id, metric, hour) DO UPDATE SET
+    count = excluded.count, min = excluded.min, max = excluded.max, sum = excluded.sum,
+    last = excluded.last, last_at = excluded.last_at
+WHERE (h.count, h.min, h.max, h.sum, h.last_at)
+      IS DISTINCT FROM (excluded.count, excluded.min, excluded.max, excluded.sum, excluded.last_at)
+""")
+
+ENERGY_METRICS = r"interval_(import|export)_energy$"  # energy since the previous counters, Wh
+
+_COMPACT_DAYS = text("""
+INSERT INTO energy_daily AS e (device_id, metric, day, value)
+SELECT device_id, metric, (minute AT TIME ZONE :tz)::date, sum(sum)
+FROM rollups_minute
+WHERE minute >= :start AND minute < :end AND metric ~ :pattern
+GROUP BY device_id, metric, (minute AT TIME ZONE :tz)::date
+ON CONFLICT (device_id, metric, day) DO UPDATE SET value = excluded.value
+WHERE e.value IS DISTINCT FROM excluded.value
+""")
+
+_DELETE_BATCH = 20_000
+_RETENTION = {
+    "rollups_minute": text(
+        "DELETE FROM rollups_minute WHERE ctid = ANY(ARRAY("
+        "SELECT ctid FROM rollups_minute WHERE minute < :before LIMIT :limit))"
+    ),
+    "rollups_hour": text(
+        "DELETE FROM rollups_hour WHERE ctid = ANY(ARRAY("
+        "SELECT ctid FROM rollups_hour WHERE hour < :before LIMIT :limit))"
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One bucket of a series: its start, count, min, max, mean and last value."""
+
+    at: datetime
+    count: int
+    min: float
+    max: float
+    mean: float
+    last: float
+
+
+class HistoryRepository:
+    """Compaction, retention and reading of the minute and hour rollups and daily energy."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def try_lock(self, name: str) -> bool:
+        """Take a transaction-scoped advisory lock for a job; False if another holds it."""
+        return bool(
+            await self._session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": name}
+            )
+        )
+
+    async def mark(self, name: str) -> datetime | None:
+        """How far a job got."""
+        return await self._session.scalar(select(JobMark.at).where(JobMark.name == name))
+
+    async def set_mark(self, name: str, at: datetime) -> None:
+        """Move a job's mark."""
+        await self._session.execute(
+            text(
+                "INSERT INTO job_marks (name, at) VALUES (:name, :at) "
+                "ON CONFLICT (name) DO UPDATE SET at = excluded.at"
+            ),
+            {"name": name, "at": at},
+        )
+
+    async def first_minute(self) -> datetime | None:
+        """The oldest minute rollup."""
+        return await self._session.scalar(select(func.min(MinuteRollup.minute)))
+
+    async def compact_hours(self, start: datetime, end: datetime) -> int:
+        """(Re)compute the hours of [start, end) from the minutes; return rows written."""
+        result = await self._session.execute(_COMPACT_HOURS, {"start": start, "end": end})
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def compact_days(self, start: datetime, end: datetime, tz: str) -> int:
+        """(Re)compute daily energy of the local days in [start, end); return rows written."""
+        result = await self._session.execute(
+            _COMPACT_DAYS, {"start": start, "end": end, "tz": tz, "pattern": ENERGY_METRICS}
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def drop_before(self, table: str, before: datetime) -> int:
+        """Delete up to one batch of `table`'s rows older than `before`; return how many."""
+        result = await self._session.execute(
+            _RETENTION[table], {"before": before, "limit": _DELETE_BATCH}
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def minute_points(
+        self, device_id: int, metric: str, start: datetime, end: datetime
+    ) -> list[Point]:
+        """Minute buckets of one metric in [start, end)."""
+        rows = await self._session.execute(
+            select(
+                MinuteRollup.minute,
+                MinuteRollup.count,
+                MinuteRollup.min,
+                MinuteRollup.max,
+                MinuteRollup.sum,
+                MinuteRollup.last,
+            )
+            .where(
+                MinuteRollup.device_id == device_id,
+                MinuteRollup.metric == metric,
+                MinuteRollup.minute >= start,
+                MinuteRollup.minute < end,
+            )
+            .order_by(MinuteRollup.minute)
+        )
+        return [Point(at, n, lo, hi, total / n, last) for at, n, lo, hi, total, last in rows]
+
+    async def hour_points(
+        self, device_id: int, metric: str, start: datetime, end: datetime
+    ) -> list[Point]:
+        """Hour buckets of one metric whose hour starts in [start, end)."""
+        rows = await self._session.execute(
+            select(
+                HourRollup.hour,
+                HourRollup.count,
+                HourRollup.min,
+                HourRollup.max,
+                HourRollup.sum,
+                HourRollup.last,
+            )
+            .where(
+                HourRollup.device_id == device_id,
+                HourRollup.metric == metric,
+                HourRollup.hour >= start,
+                HourRollup.hour < end,
+            )
+            .order_by(HourRollup.hour)
+        )
+        return [Point(at, n, lo, hi, total / n, last) for at, n, lo, hi, total, last in rows]
+
+    async def hour_totals(
+        self, device_id: int, metrics: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, float]:
+        """The sum of each metric over the hours starting in [start, end)."""
+        query = (
+            select(HourRollup.metric, func.sum(HourRollup.sum))
+            .where(
+                HourRollup.device_id == device_id,
+                HourRollup.metric.in_(metrics),
+                HourRollup.hour >= start,
+                HourRollup.hour < end,
+            )
+            .group_by(HourRollup.metric)
+        )
+        return {m: float(t) for m, t in (await self._session.execute(query)).all()}
+
+    async def daily_energy(
+        self, device_id: int, start: date, end: date
+    ) -> dict[date, dict[str, float]]:
+        """Energy per day and metric for the days in [start, end)."""
+        rows = await self._session.execute(
+            select(DailyEnergy.day, DailyEnergy.metric, DailyEnergy.value).where(
+                DailyEnergy.device_id == device_id,
+                DailyEnergy.day >= start,
+                DailyEnergy.day < end,
+            )
+        )
+        out: dict[date, dict[str, float]] = {}
+        for day, metric, value in rows:
+            out.setdefault(day, {})[metric] = float(value)
+        return out

@@ -70,6 +70,9 @@ def test_upgrade_check_downgrade_upgrade(empty_database: str) -> None:
         "panel_codes",
         "panel_events",
         "panel_fences",
+        "rollups_hour",
+        "energy_daily",
+        "job_marks",
     } <= asyncio.run(tables(empty_database))
     assert asyncio.run(device_types(empty_database)) == [
         "co2",
