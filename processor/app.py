@@ -36,7 +36,7 @@ from processor.ingest.quarantine import Quarantine
 from processor.jobs.config_resend import CHECK_SECONDS as CONFIG_RESEND_SECONDS
 from processor.jobs.config_resend import ConfigResend
 from processor.jobs.digests import DigestJob
-from processor.jobs.history import HISTORY_JOB_SECONDS, HistoryJob
+from processor.jobs.history import HISTORY_FIRST_RUN_SECONDS, HISTORY_JOB_SECONDS, HistoryJob
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
@@ -196,7 +196,7 @@ async def run_processor(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
-        next_run_time=clock.now(),
+        next_run_time=clock.now() + timedelta(seconds=HISTORY_FIRST_RUN_SECONDS),
     )
     scheduler.start()
     log.info("processor running")

@@ -11,6 +11,7 @@ from core.history.service import CompactReport, compact
 
 log = logging.getLogger(__name__)
 HISTORY_JOB_SECONDS = 300
+HISTORY_FIRST_RUN_SECONDS = 30  # soon after start, not during it (a quick stop would cut it)
 
 
 class HistoryJob:
