@@ -10,7 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import Base
 
 
-class MinuteRollup(Base):
+class _Figures:
+    """What a rollup knows of the readings in its bucket."""
+
+    count: Mapped[int]
+    min: Mapped[float]
+    max: Mapped[float]
+    sum: Mapped[float]
+    last: Mapped[float]
+    last_at: Mapped[datetime]
+
+
+class MinuteRollup(_Figures, Base):
     """Count, min, max, sum and last value of one metric of one device in one minute."""
 
     __tablename__ = "rollups_minute"
@@ -21,15 +32,9 @@ class MinuteRollup(Base):
     )
     metric: Mapped[str] = mapped_column(String(32), primary_key=True)
     minute: Mapped[datetime] = mapped_column(primary_key=True)
-    count: Mapped[int]
-    min: Mapped[float]
-    max: Mapped[float]
-    sum: Mapped[float]
-    last: Mapped[float]
-    last_at: Mapped[datetime]
 
 
-class HourRollup(Base):
+class HourRollup(_Figures, Base):
     """The same figures per hour, computed from the minute rollups; kept two years."""
 
     __tablename__ = "rollups_hour"
@@ -40,12 +45,6 @@ class HourRollup(Base):
     )
     metric: Mapped[str] = mapped_column(String(32), primary_key=True)
     hour: Mapped[datetime] = mapped_column(primary_key=True)
-    count: Mapped[int]
-    min: Mapped[float]
-    max: Mapped[float]
-    sum: Mapped[float]
-    last: Mapped[float]
-    last_at: Mapped[datetime]
 
 
 class DailyEnergy(Base):

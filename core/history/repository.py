@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+from typing import Any, Final, Literal
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.history.models import DailyEnergy, HourRollup, JobMark, MinuteRollup
+from core.history.models import HourRollup, JobMark, MinuteRollup
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,40 +97,6 @@ class RollupRepository:
             out.setdefault(device_id, {})[metric] = (float(low), float(high), float(mean))
         return out
 
-    async def minutes(
-        self, device_id: int, metric: str, start: datetime, end: datetime
-    ) -> Sequence[MinuteRollup]:
-        """Return a device's minute rollups of one metric in [start, end)."""
-        query = (
-            select(MinuteRollup)
-            .where(
-                MinuteRollup.device_id == device_id,
-                MinuteRollup.metric == metric,
-                MinuteRollup.minute >= start,
-                MinuteRollup.minute < end,
-            )
-            .order_by(MinuteRollup.minute)
-        )
-        return (await self._session.scalars(query)).all()
-
-    async def totals(
-        self, device_id: int, metrics: Sequence[str], start: datetime, end: datetime
-    ) -> dict[str, float]:
-        """The sum of each metric's readings in [start, end) (e.g. energy per interval)."""
-        query = (
-            select(MinuteRollup.metric, func.sum(MinuteRollup.sum))
-            .where(
-                MinuteRollup.device_id == device_id,
-                MinuteRollup.metric.in_(metrics),
-                MinuteRollup.minute >= start,
-                MinuteRollup.minute < end,
-            )
-            .group_by(MinuteRollup.metric)
-        )
-        return {
-            metric: float(total) for metric, total in (await self._session.execute(query)).all()
-        }
-
 
 # -- hours, days, retention ---------------------------------------------------------------------
 
@@ -169,6 +136,13 @@ _RETENTION = {
         "DELETE FROM rollups_hour WHERE ctid = ANY(ARRAY("
         "SELECT ctid FROM rollups_hour WHERE hour < :before LIMIT :limit))"
     ),
+}
+
+
+Resolution = Literal["minute", "hour"]
+_BUCKETS: Final[dict[str, tuple[type[MinuteRollup] | type[HourRollup], Any]]] = {
+    "minute": (MinuteRollup, MinuteRollup.minute),
+    "hour": (HourRollup, HourRollup.hour),
 }
 
 
@@ -235,80 +209,41 @@ class HistoryRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def minute_points(
-        self, device_id: int, metric: str, start: datetime, end: datetime
+    async def points(
+        self, resolution: Resolution, device_id: int, metric: str, start: datetime, end: datetime
     ) -> list[Point]:
-        """Minute buckets of one metric in [start, end)."""
+        """Buckets of one metric whose start is in [start, end), oldest first."""
+        table, bucket = _BUCKETS[resolution]
         rows = await self._session.execute(
-            select(
-                MinuteRollup.minute,
-                MinuteRollup.count,
-                MinuteRollup.min,
-                MinuteRollup.max,
-                MinuteRollup.sum,
-                MinuteRollup.last,
-            )
+            select(bucket, table.count, table.min, table.max, table.sum, table.last)
             .where(
-                MinuteRollup.device_id == device_id,
-                MinuteRollup.metric == metric,
-                MinuteRollup.minute >= start,
-                MinuteRollup.minute < end,
+                table.device_id == device_id,
+                table.metric == metric,
+                bucket >= start,
+                bucket < end,
             )
-            .order_by(MinuteRollup.minute)
+            .order_by(bucket)
         )
         return [Point(at, n, lo, hi, total / n, last) for at, n, lo, hi, total, last in rows]
 
-    async def hour_points(
-        self, device_id: int, metric: str, start: datetime, end: datetime
-    ) -> list[Point]:
-        """Hour buckets of one metric whose hour starts in [start, end)."""
-        rows = await self._session.execute(
-            select(
-                HourRollup.hour,
-                HourRollup.count,
-                HourRollup.min,
-                HourRollup.max,
-                HourRollup.sum,
-                HourRollup.last,
-            )
-            .where(
-                HourRollup.device_id == device_id,
-                HourRollup.metric == metric,
-                HourRollup.hour >= start,
-                HourRollup.hour < end,
-            )
-            .order_by(HourRollup.hour)
-        )
-        return [Point(at, n, lo, hi, total / n, last) for at, n, lo, hi, total, last in rows]
-
-    async def hour_totals(
-        self, device_id: int, metrics: Sequence[str], start: datetime, end: datetime
+    async def sums(
+        self,
+        resolution: Resolution,
+        device_id: int,
+        metrics: Sequence[str],
+        start: datetime,
+        end: datetime,
     ) -> dict[str, float]:
-        """The sum of each metric over the hours starting in [start, end)."""
+        """The sum of each metric's readings over the buckets starting in [start, end)."""
+        table, bucket = _BUCKETS[resolution]
         query = (
-            select(HourRollup.metric, func.sum(HourRollup.sum))
+            select(table.metric, func.sum(table.sum))
             .where(
-                HourRollup.device_id == device_id,
-                HourRollup.metric.in_(metrics),
-                HourRollup.hour >= start,
-                HourRollup.hour < end,
+                table.device_id == device_id,
+                table.metric.in_(metrics),
+                bucket >= start,
+                bucket < end,
             )
-            .group_by(HourRollup.metric)
+            .group_by(table.metric)
         )
         return {m: float(t) for m, t in (await self._session.execute(query)).all()}
-
-    async def daily_energy(
-        self, device_id: int, start: date, end: date
-    ) -> dict[date, dict[str, float]]:
-        """Energy per day and metric for the days in [start, end)."""
-        rows = await self._session.execute(
-            select(DailyEnergy.day, DailyEnergy.metric, DailyEnergy.value).where(
-                DailyEnergy.device_id == device_id,
-                DailyEnergy.day >= start,
-                DailyEnergy.day < end,
-            )
-        )
-        out: dict[date, dict[str, float]] = {}
-        for day, metric, value in rows:
-            out.setdefault(day, {})[metric] = float(value)
-        return out

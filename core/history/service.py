@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.history.repository import HistoryRepository, Point, RollupRepository
+from core.history.repository import HistoryRepository, Point
 
 MINUTE_KEEP: Final = timedelta(days=7)
 HOUR_KEEP: Final = timedelta(days=730)
@@ -109,8 +109,9 @@ async def series(
     """Minutes for ranges up to 48 h that minutes still cover, hours otherwise."""
     repo = HistoryRepository(session)
     if end - start <= MINUTES_UP_TO and start >= now - MINUTE_KEEP:
-        return Series(timedelta(minutes=1), await repo.minute_points(device_id, metric, start, end))
-    points = await repo.hour_points(device_id, metric, floor_hour(start), end)
+        points = await repo.points("minute", device_id, metric, start, end)
+        return Series(timedelta(minutes=1), points)
+    points = await repo.points("hour", device_id, metric, floor_hour(start), end)
     return Series(timedelta(hours=1), points)
 
 
@@ -127,18 +128,17 @@ async def totals(
     up to the next hour, while the minutes are kept.
     """
     history = HistoryRepository(session)
-    minutes = RollupRepository(session)
     mark = await history.mark(MARK)
     first_hour = floor_hour(start)
     if first_hour < start:
         first_hour += timedelta(hours=1)
     cut = floor_hour(mark - RECOMPUTE) if mark is not None else first_hour
     cut = min(max(cut, first_hour), end)
-    parts = [await minutes.totals(device_id, metrics, cut, end)]
+    parts = [await history.sums("minute", device_id, metrics, cut, end)]
     if cut > first_hour:
-        parts.append(await history.hour_totals(device_id, metrics, first_hour, cut))
+        parts.append(await history.sums("hour", device_id, metrics, first_hour, cut))
     if start < min(first_hour, end):
-        parts.append(await minutes.totals(device_id, metrics, start, min(first_hour, end)))
+        parts.append(await history.sums("minute", device_id, metrics, start, min(first_hour, end)))
     out: dict[str, float] = {}
     for part in parts:
         for metric, value in part.items():
