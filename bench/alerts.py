@@ -20,7 +20,6 @@ import asyncio
 import multiprocessing
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -28,18 +27,16 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import HOST, start_broker  # noqa: E402
-from bench.stack import DB_URL, bench_settings, prepare_database, start_processor  # noqa: E402
-from bot.app import BotOptions, run_bot  # noqa: E402
+from bench.broker import HOST  # noqa: E402
+from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from core.access.models import Membership  # noqa: E402
-from core.db import make_engine, make_session_factory  # noqa: E402
-from core.devices.models import Device, DeviceConfig  # noqa: E402
+from core.devices.models import DeviceConfig  # noqa: E402
 from core.devices.service import provision  # noqa: E402
 from core.outbox.models import OutboxMessage  # noqa: E402
 from core.users.repository import UserRepository  # noqa: E402
@@ -227,31 +224,13 @@ async def main() -> None:
     parser.add_argument("--devices", type=int, default=1000)
     parser.add_argument("--members", type=int, default=10)
     args = parser.parse_args()
-    await prepare_database()
-    engine = make_engine(DB_URL, pool_size=10)
-    sessions = make_session_factory(engine)
-    run = uuid.uuid4().hex[:6]
-    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
-    emulator = TelegramEmulator()
-    await emulator.start()
-    settings = bench_settings(run, port, emulator)
-    processor = start_processor(settings)
-    stop = asyncio.Event()
-    bot = asyncio.create_task(run_bot(settings, stop, BotOptions(polling_timeout=1)))
-    await asyncio.sleep(2)
-    try:
-        await latency(args, emulator, sessions, port, run)
-        await burst(args, emulator, sessions, port, run)
-    finally:
-        stop.set()
-        await asyncio.wait_for(bot, 30)
-        processor.terminate()
-        processor.wait(30)
-        broker.terminate()
-        async with sessions() as session, session.begin():  # leave no devices behind
-            await session.execute(delete(Device).where(Device.uid.like(f"%{run}%")))
-        await emulator.close()
-        await engine.dispose()
+    async with (
+        bench_stack("%{run}%", pool_size=10) as stack,
+        processor_and_bot(stack.settings),
+    ):
+        await asyncio.sleep(2)
+        await latency(args, stack.emulator, stack.sessions, stack.port, stack.run)
+        await burst(args, stack.emulator, stack.sessions, stack.port, stack.run)
 
 
 if __name__ == "__main__":

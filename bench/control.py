@@ -17,24 +17,17 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import start_broker  # noqa: E402
-from bench.stack import DB_URL, bench_settings, prepare_database, start_processor  # noqa: E402
-from bot.app import BotOptions, run_bot  # noqa: E402
+from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from bot.callbacks import CommandAction, CommandOp  # noqa: E402
 from core.access.models import Membership  # noqa: E402
-from core.db import make_engine, make_session_factory  # noqa: E402
-from core.devices.models import Device  # noqa: E402
 from core.devices.service import provision  # noqa: E402
 from core.users.repository import UserRepository  # noqa: E402
 from device_firmware.simulator.device import SimulatedDevice  # noqa: E402
@@ -132,41 +125,23 @@ async def main() -> None:
     parser.add_argument("--commands", type=int, default=200)
     parser.add_argument("--devices", type=int, default=10)
     args = parser.parse_args()
-    await prepare_database()
-    engine = make_engine(DB_URL)
-    sessions = make_session_factory(engine)
-    run = uuid.uuid4().hex[:6]
-    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
-    emulator = TelegramEmulator()
-    await emulator.start()
-    settings = bench_settings(run, port, emulator)
-    processor = start_processor(settings)
-    devices = await add_devices(sessions, run, args.devices)
-    received: dict[str, float] = {}
-    simulators = []
-    for uid, _ in devices:
-        simulator = TimedDevice(uid, "co2", interval=60, mqtt_url=settings.mqtt_url)
-        simulator.received = received
-        simulators.append(simulator)
-    running = [asyncio.create_task(s.run()) for s in simulators]
-    stop = asyncio.Event()
-    bot = asyncio.create_task(run_bot(settings, stop, BotOptions(polling_timeout=1)))
-    await asyncio.sleep(3)
-    try:
-        await measure(args, emulator, devices, simulators)
-    finally:
-        stop.set()
-        await asyncio.wait_for(bot, 30)
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
-        processor.terminate()
-        processor.wait(30)
-        broker.terminate()
-        async with sessions() as session, session.begin():  # leave no devices behind
-            await session.execute(delete(Device).where(Device.uid.like(f"ctl{run}-%")))
-        await emulator.close()
-        await engine.dispose()
+    async with bench_stack("ctl{run}-%") as stack:
+        devices = await add_devices(stack.sessions, stack.run, args.devices)
+        received: dict[str, float] = {}
+        simulators = []
+        for uid, _ in devices:
+            simulator = TimedDevice(uid, "co2", interval=60, mqtt_url=stack.settings.mqtt_url)
+            simulator.received = received
+            simulators.append(simulator)
+        async with processor_and_bot(stack.settings):
+            running = [asyncio.create_task(s.run()) for s in simulators]
+            await asyncio.sleep(3)
+            try:
+                await measure(args, stack.emulator, devices, simulators)
+            finally:
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
 
 
 if __name__ == "__main__":

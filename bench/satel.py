@@ -24,26 +24,19 @@ import contextlib
 import multiprocessing
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import psutil
-from sqlalchemy import delete
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import start_broker  # noqa: E402
 from bench.control import percentile  # noqa: E402
-from bench.stack import DB_URL, bench_settings, prepare_database, start_processor  # noqa: E402
-from bot.app import BotOptions, run_bot  # noqa: E402
+from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from core.access.models import Membership  # noqa: E402
-from core.db import make_engine, make_session_factory  # noqa: E402
-from core.devices.models import Device  # noqa: E402
 from core.devices.service import provision  # noqa: E402
 from core.panels.profile import GROUPS, SATEL  # noqa: E402
 from core.users.repository import UserRepository  # noqa: E402
@@ -206,51 +199,31 @@ async def main() -> None:
     parser.add_argument("--poll", type=float, default=1.0)
     parser.add_argument("--steady", type=int, default=20)
     args = parser.parse_args()
-    await prepare_database()
-    engine = make_engine(DB_URL)
-    sessions = make_session_factory(engine)
-    run = uuid.uuid4().hex[:6]
-    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
-    emulator = TelegramEmulator()
-    await emulator.start()
-    settings = bench_settings(run, port, emulator)
-    panels = Panels(args.panels)
-    stop = asyncio.Event()
-    processor = None
-    bot = None
-    try:
-        ports = await panels.ports()
-        owners = await register(sessions, run, ports)
-        for owner in owners:
-            emulator.open_chat(owner)
-        began = time.monotonic()
-        processor = start_processor(settings, {"SATEL_POLL_SECONDS": str(args.poll)})
-        bot = asyncio.create_task(run_bot(settings, stop, BotOptions(polling_timeout=1)))
-        connected = 0
-        while connected < args.panels and time.monotonic() - began < CONNECT_WAIT_SECONDS:
-            await asyncio.sleep(0.5)
-            connected = await panels.ask("connected")
-        print(
-            f"{connected} of {args.panels} panels connected to one processor "
-            f"{time.monotonic() - began:.1f} s after it started"
-        )
-        await asyncio.sleep(5)  # names, first states and their history are written
-        await steady(panels, psutil.Process(processor.pid), args.panels, args.steady)
-        await alarm_latency(emulator, panels, owners, args.trials)
-        print(f"connections refused as busy (a second client): {await panels.ask('refused')}")
-    finally:
-        stop.set()
-        if bot is not None:
-            await asyncio.wait_for(bot, 30)
-        if processor is not None:
-            processor.terminate()
-            processor.wait(30)
-        await panels.close()
-        broker.terminate()
-        async with sessions() as session, session.begin():  # leave no devices behind
-            await session.execute(delete(Device).where(Device.uid.like(f"satel-b{run}%")))
-        await emulator.close()
-        await engine.dispose()
+    async with bench_stack("satel-b{run}%") as stack:
+        panels = Panels(args.panels)
+        try:
+            ports = await panels.ports()
+            owners = await register(stack.sessions, stack.run, ports)
+            for owner in owners:
+                stack.emulator.open_chat(owner)
+            began = time.monotonic()
+            extra = {"SATEL_POLL_SECONDS": str(args.poll)}
+            async with processor_and_bot(stack.settings, extra) as processor:
+                connected = 0
+                while connected < args.panels and time.monotonic() - began < CONNECT_WAIT_SECONDS:
+                    await asyncio.sleep(0.5)
+                    connected = await panels.ask("connected")
+                print(
+                    f"{connected} of {args.panels} panels connected to one processor "
+                    f"{time.monotonic() - began:.1f} s after it started"
+                )
+                await asyncio.sleep(5)  # names, first states and their history are written
+                await steady(panels, psutil.Process(processor.pid), args.panels, args.steady)
+                await alarm_latency(stack.emulator, panels, owners, args.trials)
+                refused = await panels.ask("refused")
+                print(f"connections refused as busy (a second client): {refused}")
+        finally:
+            await panels.close()
 
 
 if __name__ == "__main__":

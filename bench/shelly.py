@@ -20,27 +20,22 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import aiomqtt
 import psutil
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import HOST, start_broker  # noqa: E402
+from bench.broker import HOST  # noqa: E402
 from bench.control import percentile  # noqa: E402
-from bench.stack import DB_URL, bench_settings, prepare_database, start_processor  # noqa: E402
-from bot.app import BotOptions, run_bot  # noqa: E402
+from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from bot.callbacks import RelayAction, RelayOp  # noqa: E402
 from core.access.models import Membership  # noqa: E402
-from core.db import make_engine, make_session_factory  # noqa: E402
-from core.devices.models import Device  # noqa: E402
 from core.devices.service import provision  # noqa: E402
 from core.history.models import MinuteRollup  # noqa: E402
 from core.users.repository import UserRepository  # noqa: E402
@@ -166,40 +161,28 @@ async def main() -> None:
     parser.add_argument("--meters", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
-    await prepare_database()
-    engine = make_engine(DB_URL)
-    sessions = make_session_factory(engine)
-    run = uuid.uuid4().hex[:6]
-    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
-    emulator = TelegramEmulator()
-    await emulator.start()
-    settings = bench_settings(run, port, emulator)
-    processor = start_processor(settings)
-    relay_uid = f"shellypro3-b{run}"
-    meter_uids = [f"shellypro3em-b{run}{i:04d}" for i in range(args.meters)]
-    (relay_id,) = await add_owned(sessions, [relay_uid], "shelly_pro3")
-    meter_ids = await add_owned(sessions, meter_uids, "shelly_pro3em")
-    stop = asyncio.Event()
-    bot = asyncio.create_task(run_bot(settings, stop, BotOptions(polling_timeout=1)))
-    await asyncio.sleep(3)  # the processor is subscribed
-    relays = ShellyEmulator(relay_uid, "pro3", settings.mqtt_url)
-    await relays.start_mqtt()
-    try:
-        await relay_round_trip(emulator, relay_id, relays, args.presses)
-        await ingest(
-            sessions, port, meter_uids, meter_ids, args.seconds, psutil.Process(processor.pid)
-        )
-    finally:
-        await relays.close()
-        stop.set()
-        await asyncio.wait_for(bot, 30)
-        processor.terminate()
-        processor.wait(30)
-        broker.terminate()
-        async with sessions() as session, session.begin():  # leave no devices behind
-            await session.execute(delete(Device).where(Device.uid.like(f"%-b{run}%")))
-        await emulator.close()
-        await engine.dispose()
+    async with bench_stack("%-b{run}%") as stack:
+        sessions, run, settings = stack.sessions, stack.run, stack.settings
+        async with processor_and_bot(settings) as processor:
+            relay_uid = f"shellypro3-b{run}"
+            meter_uids = [f"shellypro3em-b{run}{i:04d}" for i in range(args.meters)]
+            (relay_id,) = await add_owned(sessions, [relay_uid], "shelly_pro3")
+            meter_ids = await add_owned(sessions, meter_uids, "shelly_pro3em")
+            await asyncio.sleep(3)  # the processor is subscribed
+            relays = ShellyEmulator(relay_uid, "pro3", settings.mqtt_url)
+            await relays.start_mqtt()
+            try:
+                await relay_round_trip(stack.emulator, relay_id, relays, args.presses)
+                await ingest(
+                    sessions,
+                    stack.port,
+                    meter_uids,
+                    meter_ids,
+                    args.seconds,
+                    psutil.Process(processor.pid),
+                )
+            finally:
+                await relays.close()
 
 
 if __name__ == "__main__":
