@@ -31,7 +31,7 @@ from bot.replies import show
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.errors import StaleAction
-from core.panels.service import CODE_SECONDS, PanelAction, PanelService, Proposal
+from core.panels.service import CODE_SECONDS, PanelAction, PanelService, Proposal, check_code
 from core.users.models import User
 
 log = logging.getLogger(__name__)
@@ -223,6 +223,7 @@ async def code_typed(  # noqa: PLR0913
     code = (message.text or "").strip()
     with contextlib.suppress(TelegramBadRequest):
         await message.delete()
+    check_code(code)  # a typo is answered and the prompt keeps waiting for the code
     data = await state.get_data()
     await state.clear()
     if data.get("purpose") == "store":

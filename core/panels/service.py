@@ -200,7 +200,7 @@ class PanelService:
     ) -> Device:
         """Keep the person's own code for this panel (encrypted)."""
         grant = await require(session, user_id, device_id, Action.CONTROL)
-        _check_code(code)
+        check_code(code)
         await PanelCodeRepository(session).put(user_id, device_id, self._secrets.encrypt(code))
         AuditRepository(session).record(
             "panel.code_stored", actor_user_id=user_id, device_id=device_id
@@ -313,7 +313,7 @@ class PanelService:
         code = code if code is not None else await self._stored_code(session, user_id, grant)
         if code is None:
             raise CodeNeededError
-        _check_code(code)
+        check_code(code)
         started = clock.monotonic()
         result = await self._send(grant.device, proposal, user_id, by, tuple(bypass), code)
         name = result.error or "ok" if result is not None else "timeout"
@@ -375,7 +375,8 @@ class PanelService:
         return await self._bus.wait_result(command_id, self.timeout)
 
 
-def _check_code(code: str) -> None:
+def check_code(code: str) -> None:
+    """Refuse anything that is not 4–16 digits before it is stored or sent."""
     if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 16):  # noqa: PLR2004
         raise BadCodeError
 

@@ -181,6 +181,9 @@ async def test_wrong_code_then_a_stored_code_disarms_and_everything_is_audited(
         ("Ground floor", "Disarm Ground floor on Office?"),
         ("✅ Disarm", "Send your code"),
     )
+    typo = await emulator.send(OWNER, "12a4")  # a typo: said so, and the prompt still waits
+    await emulator.wait_for_message(OWNER, "A panel code is 4 to 16 digits")
+    assert typo.deleted and "Send your code" in card.plain
     await emulator.send(OWNER, "9999")
     await emulator.wait_for(lambda: "Wrong code. 2 tries left." in card.plain, timeout=15)
     assert panel.state.partitions[1].armed
