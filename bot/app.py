@@ -19,6 +19,7 @@ from aiohttp import ClientError
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.charts import ChartRenderer
 from bot.commands_menu import set_commands
 from bot.config_watch import ConfigWatch
 from bot.i18n import translator
@@ -36,6 +37,7 @@ from bot.routers import (
     devices,
     errors,
     fallback,
+    history,
     history_of_alerts,
     live,
     members,
@@ -52,6 +54,7 @@ from core.db import make_engine, make_session_factory
 from core.devices.configuration import ConfigService
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
+from core.history.views import HistoryService
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.service import PanelService
@@ -93,6 +96,8 @@ class BotServices:
     watch: ConfigWatch
     panel: RelayPanel
     panels: PanelService
+    history: HistoryService
+    charts: ChartRenderer
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
@@ -140,6 +145,8 @@ def build_services(
         watch=watch,
         panel=RelayPanel(store, panel_service),
         panels=panel_service,
+        history=HistoryService(overview),
+        charts=ChartRenderer(),
     )
 
 
@@ -164,6 +171,8 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         watch=services.watch,
         panel=services.panel,
         panels=services.panels,
+        history=services.history,
+        charts=services.charts,
     )
     dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
@@ -182,6 +191,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         live.build_router(),
         alerts.build_router(),
         history_of_alerts.build_router(),
+        history.build_router(),
         user_settings.build_router(),
         claim.build_router(),
         fallback.build_router(),
@@ -254,6 +264,7 @@ async def run_bot(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await bot.session.close()
+        services.charts.close()
         await redis.aclose()
         await engine.dispose()
         log.info("bot stopped")

@@ -12,6 +12,7 @@ from aiogram.filters.callback_data import CallbackData
 
 from core.access.policy import Role
 from core.devices.config_rules import Field
+from core.history.views import Span
 
 
 class DeviceOp(StrEnum):
@@ -179,3 +180,24 @@ class PanelPress(CallbackData, prefix="pp"):
     mode: int = 0
     nonce: str = ""
     bypass: int = 0
+
+
+class HistoryOp(StrEnum):
+    """What a history button does."""
+
+    CHART = "c"  # draw (or redraw in place) the chart of this selection
+    CSV = "x"  # send the same selection as a CSV document
+    METRICS = "m"  # offer the other metrics in place of the chart's buttons
+    DATES = "d"  # ask for custom dates
+
+
+class HistoryView(CallbackData, prefix="h"):
+    """A history selection: a device (0: all of mine reporting `metric`), a metric and a range;
+    a custom range carries its first and last day (days since 1970-01-01, my calendar)."""
+
+    op: HistoryOp
+    device_id: int
+    metric: str
+    span: Span = Span.H24
+    first: int = 0
+    last: int = 0

@@ -11,6 +11,7 @@ COMMANDS = (
     "devices",
     "status",
     "alerts",
+    "history",
     "select",
     "live",
     "stop",

@@ -13,6 +13,8 @@ from bot.callbacks import (
     CommandOp,
     DeviceAction,
     DeviceOp,
+    HistoryOp,
+    HistoryView,
     MemberAction,
     MemberOp,
     RelayAction,
@@ -74,6 +76,12 @@ def device_card(
         callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=device_id),
     )
     rows.append(1)
+    if view.live.values:
+        builder.button(
+            text=tr("card-history"),
+            callback_data=HistoryView(op=HistoryOp.CHART, device_id=device_id, metric=""),
+        )
+        rows.append(1)
     if allows(role, Action.CONTROL) and view.device.type_code != SATEL:
         builder.button(
             text=tr("card-settings"),

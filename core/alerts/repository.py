@@ -125,6 +125,21 @@ class EpisodeRepository:
         )
         return (await self._session.scalars(query)).all()
 
+    async def overlapping(
+        self, device_ids: Sequence[int], start: datetime, end: datetime
+    ) -> Sequence[AlertEpisode]:
+        """Episodes of these devices that were open at some moment of [start, end)."""
+        query = (
+            select(AlertEpisode)
+            .where(
+                AlertEpisode.device_id.in_(device_ids),
+                AlertEpisode.opened_at < end,
+                AlertEpisode.closed_at.is_(None) | (AlertEpisode.closed_at > start),
+            )
+            .order_by(AlertEpisode.opened_at)
+        )
+        return (await self._session.scalars(query)).all()
+
     async def get(self, episode_id: int) -> AlertEpisode | None:
         """Return one episode."""
         return await self._session.get(AlertEpisode, episode_id)

@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 BOT_ID = 7_000_000_001
 ALLOWED_TAGS = {
     "b",
@@ -327,7 +328,37 @@ class TelegramEmulator:
         photo = params.get("photo")
         if not isinstance(photo, bytes):
             raise ApiError(400, "Bad Request: there is no photo in the request")
+        self._check_caption(str(params.get("caption", "")), params.get("parse_mode"))
         message = self._store(chat_id, str(params.get("caption", "")), params, photo=photo)
+        return self._as_dict(message)
+
+    @staticmethod
+    def _check_caption(caption: str, parse_mode: str | None) -> None:
+        if parse_mode == "HTML":
+            _check_html(caption)
+        if len(_strip_html(caption) if parse_mode == "HTML" else caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+
+    async def _api_editmessagemedia(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Replace a photo message's photo, caption and keyboard (InputMediaPhoto only)."""
+        message = self._find(params)
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") != "photo":
+            raise ApiError(400, "Bad Request: can't parse InputMedia: media type is not photo")
+        ref = media.get("media")
+        photo = params.get(ref.removeprefix("attach://")) if isinstance(ref, str) else None
+        if not isinstance(photo, bytes):
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        if message.photo is None and message.document is None:
+            raise ApiError(400, "Bad Request: there is no media in the message to edit")
+        caption, parse_mode = str(media.get("caption", "")), media.get("parse_mode")
+        self._check_caption(caption, parse_mode)
+        markup = params.get("reply_markup")
+        if (photo, caption, markup) == (message.photo, message.text, message.reply_markup):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.photo, message.text, message.parse_mode = photo, caption, parse_mode
+        message.reply_markup = markup
+        message.edits += 1
         return self._as_dict(message)
 
     async def _api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 card-settings = ⚙️ Settings
+card-history = 📈 History
 card-commands = 🎛 Commands
 card-share = 🔗 Share
 card-members = 👥 Members

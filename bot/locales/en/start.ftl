@@ -9,6 +9,7 @@ help-text =
     /devices — your devices; tap one to open its card (settings, commands, sharing, members)
     /status — current readings of all your devices
     /alerts — recent alerts of your devices, open ones first
+    /history — charts of your readings (ranges, custom dates, several devices at once, CSV)
     /select — choose the device that /live uses
     /live — watch the selected device update in this message
     /stop — stop watching
