@@ -21,7 +21,7 @@ from bot.render.history import CSV_HEADER, chart_texts, csv_document
 from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind
 from core.devices.overview import DeviceOverview
-from core.history.views import History, HistoryService, Span, Window, window
+from core.history.views import History, HistoryService, Span, Window, day_number, window
 from core.live.store import LiveStateStore, LiveUpdate
 from core.redis_keys import RedisKeys
 from core.settings import Settings
@@ -164,7 +164,6 @@ async def test_line_and_band_are_the_raw_readings_mean_min_and_max_and_gaps_stay
     checked = 0
     for m in [*range(10, 190, 17), *range(250, 350, 17)]:
         minute = start + timedelta(minutes=m)
-        values = by_minute[minute]
         x = pixels.column(minute + timedelta(seconds=30))
         line = line_rows(pixels, x)
         assert line, f"no line at minute {m}"
@@ -211,7 +210,8 @@ async def test_a_lone_reading_is_a_dot_and_an_empty_range_draws_nothing(
     elsewhere = [pixels.column(at + timedelta(minutes=d)) for d in (-60, -20, 20, 60)]
     assert not any(line_rows(pixels, x) for x in elsewhere)  # nothing interpolated
 
-    earlier = window(Span.CUSTOM, NOW, ZONE, *[(NOW.date() - datetime(1970, 1, 1).date()).days - 5] * 2)
+    five_days_ago = day_number(NOW.date()) - 5
+    earlier = window(Span.CUSTOM, NOW, ZONE, five_days_ago, five_days_ago)
     empty = await load(sessions, service, device_id, earlier)
     assert empty.series[0].points == []
     blank = Pixels(draw(empty, ZONE, chart_texts(empty, translator("en"), ZONE)))
