@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import partial
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
