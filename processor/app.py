@@ -8,6 +8,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
@@ -15,6 +16,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, wait_exponential
 
 from core import clock
@@ -38,6 +40,7 @@ from processor.jobs.config_resend import ConfigResend
 from processor.jobs.digests import DigestJob
 from processor.jobs.history import HISTORY_FIRST_RUN_SECONDS, HISTORY_JOB_SECONDS, HistoryJob
 from processor.jobs.offline import SilenceSweep
+from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
@@ -63,7 +66,25 @@ def make_redis(url: str) -> Redis:
     )
 
 
-async def run_processor(
+_ONE_AT_A_TIME: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+
+
+def _influx_exporter(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], wake: OutboxWakeup
+) -> InfluxExporter | None:
+    """The raw-point export when INFLUX_URL is set; an overflow is told to the admins."""
+    if not settings.influx_url:
+        return None
+    return InfluxExporter(
+        settings.influx_url,
+        settings.influx_token.get_secret_value() if settings.influx_token else "",
+        settings.influx_org or "",
+        settings.influx_bucket or "dozor",
+        on_overflow=OverflowNotice(sessions, settings.admin_user_ids, wake, settings.influx_url),
+    )
+
+
+async def run_processor(  # noqa: PLR0915 - the composition root wires every service
     settings: Settings, stop: asyncio.Event, ready: asyncio.Event | None = None
 ) -> IngestPipeline:
     """Run ingest until `stop` is set, then flush what was received and close everything.
@@ -74,25 +95,19 @@ async def run_processor(
     sessions = make_session_factory(engine)
     redis = make_redis(settings.redis_url)
     keys = RedisKeys(settings.redis_prefix)
-    influx = None
-    if settings.influx_url:
-        influx = InfluxExporter(
-            settings.influx_url,
-            settings.influx_token.get_secret_value() if settings.influx_token else "",
-            settings.influx_org or "",
-            settings.influx_bucket or "dozor",
-        )
     wake = OutboxWakeup(redis, keys)
+    influx = _influx_exporter(settings, sessions, wake)
     alerts = AlertEngine(sessions, wake)
     await _retry_forever(alerts.load, "loading open alert episodes")
     directory, live = DeviceDirectory(sessions), LiveStateStore(redis, keys)
     postgres = PostgresSink(sessions, alerts)
     postgres.on_config_applied = live.announce_quietly
+    quarantine = Quarantine(redis, keys)
     pipeline = IngestPipeline(
         directory,
         postgres,
         live,
-        Quarantine(redis, keys),
+        quarantine,
         influx,
         alerts,
         batch_size=settings.ingest_batch_size,
@@ -153,9 +168,12 @@ async def run_processor(
         asyncio.create_task(shelly.run(stop)),
         asyncio.create_task(panels.run(stop)),
     ]
+    scheduler = AsyncIOScheduler(timezone="UTC")
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))
-    scheduler = AsyncIOScheduler(timezone="UTC")
+        counters = lambda: (pipeline.stats.accepted, sum(quarantine.counts.values()))  # noqa: E731
+        stats = PlatformStats(sessions, influx, settings.mqtt_client_id, counters)
+        scheduler.add_job(stats.run, "interval", seconds=PLATFORM_STATS_SECONDS, **_ONE_AT_A_TIME)
     scheduler.add_job(
         SilenceSweep(sessions, alerts, live, directory).run,
         "interval",

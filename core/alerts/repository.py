@@ -125,6 +125,11 @@ class EpisodeRepository:
         )
         return (await self._session.scalars(query)).all()
 
+    async def count_opened(self, since: datetime) -> int:
+        """How many episodes opened since `since`, on any device."""
+        query = select(func.count()).where(AlertEpisode.opened_at >= since)
+        return int(await self._session.scalar(query) or 0)
+
     async def overlapping(
         self, device_ids: Sequence[int], start: datetime, end: datetime
     ) -> Sequence[AlertEpisode]:

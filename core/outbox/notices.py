@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.repository import OutboxRepository
+from core.users.repository import UserRepository
 
 NOTICE_EVENT = "notice"
 
@@ -20,3 +22,20 @@ async def notify(session: AsyncSession, user_id: int, key: str, **args: str) -> 
         f"{NOTICE_EVENT}:{uuid.uuid4().hex}",
         {"event": NOTICE_EVENT, "key": key, "args": args},
     )
+
+
+async def notify_admins(
+    session: AsyncSession, admin_ids: Iterable[int], key: str, dedup: str, **args: str
+) -> int:
+    """Stage one notice for each platform admin who has talked to the bot; `dedup` makes a
+    second call about the same thing (another instance, a retry) write nothing. Returns how
+    many were written."""
+    known = await UserRepository(session).get_many(set(admin_ids))
+    outbox = OutboxRepository(session)
+    written = 0
+    for user_id in sorted(known):
+        payload = {"event": NOTICE_EVENT, "key": key, "args": args}
+        written += await outbox.enqueue_one(
+            user_id, NOTICE_EVENT, "warning", f"{NOTICE_EVENT}:{dedup}:{user_id}", payload
+        )
+    return written

@@ -81,6 +81,22 @@ class OutboxRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def delivery_figures(self, since: datetime) -> tuple[int, int, float, float]:
+        """Pending messages now, and of those sent since `since`: how many, and their mean and
+        longest lag from due to sent, in seconds."""
+        lag = func.extract("epoch", OutboxMessage.sent_at - OutboxMessage.due_at)
+        sent, mean, longest = (
+            await self._session.execute(
+                select(func.count(), func.avg(lag), func.max(lag)).where(
+                    OutboxMessage.status == "sent", OutboxMessage.sent_at >= since
+                )
+            )
+        ).one()
+        pending = await self._session.scalar(
+            select(func.count()).where(OutboxMessage.status == "pending")
+        )
+        return int(pending or 0), int(sent or 0), float(mean or 0.0), float(longest or 0.0)
+
     async def due_chats(self, *, busy: Sequence[int], limit: int = 30) -> list[int]:
         """Chats with messages due now, oldest first, leaving out `busy` ones."""
         rows = await self._session.scalars(_DUE_CHATS, {"busy": list(busy), "chats": limit})

@@ -6,35 +6,56 @@ import asyncio
 import json
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core import clock
+from core.alerts.repository import EpisodeRepository
+from core.alerts.rules import Kind
+from core.outbox.models import OutboxMessage
+from core.outbox.wakeup import OutboxWakeup
+from core.redis_keys import RedisKeys
 from core.settings import Settings
+from core.users.repository import UserRepository
 from processor.app import run_processor
+from processor.jobs.platform import (
+    PLATFORM_FIELDS,
+    PLATFORM_MEASUREMENT,
+    OverflowNotice,
+    PlatformStats,
+)
+from processor.sinks.influx import InfluxExporter
 from tests.conftest import eventually, forget_mqtt_session, publish, unique_uid
 from tests.integration.helpers import add_device
 from tests.integration.test_resilience import LocalServer, free_port
 
 
-@pytest.fixture
-async def victoria(tmp_path: Path) -> AsyncIterator[str]:
+def victoria_server(data: Path, port: int) -> LocalServer:
+    """VictoriaMetrics on `port`, keeping its data in `data`."""
     binary = shutil.which("victoria-metrics")
     if binary is None:
         pytest.fail("victoria-metrics is not installed; ./start.sh test installs it")
-    port = free_port()
-    server = LocalServer(
+    return LocalServer(
         [
             binary,
             f"-httpListenAddr=127.0.0.1:{port}",
-            f"-storageDataPath={tmp_path / 'vm'}",
+            f"-storageDataPath={data}",
             "-search.latencyOffset=0s",
         ]
     )
+
+
+@pytest.fixture
+async def victoria(tmp_path: Path) -> AsyncIterator[str]:
+    port = free_port()
+    server = victoria_server(tmp_path / "vm", port)
     await server.start(port)
     yield f"http://127.0.0.1:{port}"
     await server.stop()
@@ -91,3 +112,100 @@ async def test_accepted_readings_are_written_as_points(
     assert co2["metric"]["uid"] == uid and co2["metric"]["type"] == "co2"
     assert co2["values"] == [700, 710, 720]
     assert co2["timestamps"] == [(base + v) * 1000 for v in (700, 710, 720)]
+
+
+async def test_a_full_buffer_drops_the_oldest_tells_the_admins_once_and_resumes(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, settings: Settings, tmp_path: Path
+) -> None:
+    admin = 9_000_001
+    async with sessions() as session:
+        await UserRepository(session).upsert(
+            admin, first_name="Root", last_name=None, username=None, language="en"
+        )
+        await session.commit()
+    port = free_port()  # nothing listens here yet: InfluxDB is down
+    url = f"http://127.0.0.1:{port}"
+    wake = OutboxWakeup(redis, RedisKeys(settings.redis_prefix))
+    notice = OverflowNotice(sessions, frozenset({admin, 9_000_002}), wake, url)
+    exporter = InfluxExporter(url, "", "dozor", "telemetry", max_buffer=50, on_overflow=notice)
+    base = int(time.time()) - 600
+
+    def lines(first: int, last: int) -> list[str]:
+        return [
+            f"probe,uid=ovf,type=probe value={i}.0 {(base + i) * 10**9}" for i in range(first, last)
+        ]
+
+    exporter.offer(lines(0, 120))
+    assert (exporter.dropped, exporter.buffered) == (70, 50)
+    task = asyncio.create_task(exporter.run())
+    server = victoria_server(tmp_path / "vm", port)
+    try:
+        notices = await eventually(lambda: _notices(sessions), timeout=10)
+        exporter.offer(lines(120, 180))  # still failing: 10 more dropped, no second notice
+        assert exporter.dropped == 80
+        await server.start(port)
+        await eventually(lambda: exporter.written == 100, timeout=30, interval=0.2)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await exporter.close()
+    series = await exported(url, "ovf")
+    await server.stop()
+    assert [int(v) for v in series[0]["values"]] == [*range(70, 120), *range(130, 180)]
+    assert len(notices) == 1 and notices[0].user_id == admin  # the other id never used the bot
+    assert notices[0].payload["key"] == "notice-influx-overflow"
+    assert notices[0].payload["args"] == {"dropped": "70", "url": url}
+    assert len(await _notices(sessions)) == 1
+
+
+async def _notices(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessions() as session:
+        return list((await session.scalars(select(OutboxMessage))).all())
+
+
+async def test_the_platform_point_counts_readings_alerts_and_delivery_lag(
+    sessions: async_sessionmaker[AsyncSession], victoria: str
+) -> None:
+    device_id = (await add_device(sessions, unique_uid("co2_"))).device.id
+    now = clock.now()
+    async with sessions() as session, session.begin():
+        await UserRepository(session).upsert(
+            77, first_name="A", last_name=None, username=None, language="en"
+        )
+        await EpisodeRepository(session).open(
+            device_id, Kind.HIGH, "co2", "warning", 1500, 1000, now - timedelta(seconds=20)
+        )
+        session.add(
+            OutboxMessage(user_id=77, event="notice", severity="info", dedup_key="lag-1",
+                          payload={}, status="sent", due_at=now - timedelta(seconds=10),
+                          sent_at=now - timedelta(seconds=7))
+        )  # fmt: skip
+    exporter = InfluxExporter(victoria, "", "dozor", "telemetry")
+    totals = iter([(1000, 3), (1250, 5)])
+    stats = PlatformStats(sessions, exporter, "proc-a", lambda: next(totals))
+    task = asyncio.create_task(exporter.run())
+    try:
+        figures = await stats.run()
+        await eventually(lambda: exporter.written == 1, timeout=10)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await exporter.close()
+    assert figures["readings"] == 250 and figures["rejected"] == 2
+    assert figures["alerts_opened"] == 1 and figures["delivered"] == 1
+    assert abs(figures["delivery_lag_max"] - 3.0) < 0.01
+
+    async def names() -> set[str]:
+        async with aiohttp.ClientSession() as http:
+            await http.get(f"{victoria}/internal/force_flush")
+            params = {"match[]": '{instance="proc-a"}'}
+            async with http.get(f"{victoria}/api/v1/export", params=params) as response:
+                body = await response.text()
+        return {json.loads(line)["metric"]["__name__"] for line in body.splitlines() if line}
+
+    expected = {f"{PLATFORM_MEASUREMENT}_{field}" for field in PLATFORM_FIELDS}
+    assert await eventually(lambda: _equal(names(), expected), timeout=10)
+
+
+async def _equal(got: Awaitable[set[str]], expected: set[str]) -> bool:
+    return await got == expected

@@ -1,0 +1,1 @@
+notice-influx-overflow = ⚠️ <b>InfluxDB export is falling behind.</b> Its buffer is full and the oldest raw points are being dropped ({ $dropped } so far). PostgreSQL history, live state and alerts are not affected. Check that InfluxDB at { $url } is up.
