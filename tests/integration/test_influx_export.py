@@ -151,7 +151,9 @@ async def test_a_full_buffer_drops_the_oldest_tells_the_admins_once_and_resumes(
         await exporter.close()
     series = await exported(url, "ovf")
     await server.stop()
-    assert [int(v) for v in series[0]["values"]] == [*range(70, 120), *range(130, 180)]
+    values = series[0]["values"]
+    assert isinstance(values, list)
+    assert [int(v) for v in values] == [*range(70, 120), *range(130, 180)]
     assert len(notices) == 1 and notices[0].user_id == admin  # the other id never used the bot
     assert notices[0].payload["key"] == "notice-influx-overflow"
     assert notices[0].payload["args"] == {"dropped": "70", "url": url}
