@@ -18,7 +18,7 @@ from core.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
 APP_SERVICES = ("migrate", "processor", "bot")
-INFRA = {"postgres": 5432, "redis": 6379, "mosquitto": 1883, "influxdb": 8086}
+INFRA = {"postgres": 5432, "redis": 6379, "mosquitto": 1883, "influxdb": 8086, "grafana": 3000}
 
 
 @pytest.fixture(scope="module")
