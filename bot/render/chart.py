@@ -24,6 +24,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from core.alerts.rules import Kind
 from core.history.repository import Point
@@ -74,6 +75,7 @@ class Chart:
     box: tuple[float, float, float, float]
     x_range: tuple[float, float]
     y_range: tuple[float, float]
+    legend_box: tuple[float, float, float, float] | None = None  # drawn over the plot
 
 
 def _num(at: datetime) -> float:
@@ -140,16 +142,19 @@ def _shade_episodes(ax: Axes, history: History) -> None:
             ax.axvspan(_num(left), _num(right), color=color, alpha=0.13, lw=0)
 
 
-def _legend(ax: Axes) -> None:
+def _legend(ax: Axes) -> Legend | None:
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    if unique:
-        ax.legend(unique.values(), unique.keys(), loc="best", fontsize=11, framealpha=0.85)
+    if not unique:
+        return None
+    return ax.legend(unique.values(), unique.keys(), loc="best", fontsize=11, framealpha=0.85)
 
 
 def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:
     """Render a chart of `history` with times in `zone`."""
-    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    # fixed margins: a layout engine costs more than the drawing itself
+    fig.subplots_adjust(left=0.085, right=0.985, top=0.925, bottom=0.1)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     start, end = history.window.start, history.window.end
@@ -185,10 +190,14 @@ def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:
             color="#666666",
         )
         ax.set_yticks([])
-    _legend(ax)
+    legend = _legend(ax)
     canvas.draw()  # type: ignore[no-untyped-call]
     width, height = (int(v) for v in canvas.get_width_height())
     x0, y0, x1, y1 = ax.get_window_extent().extents  # display pixels, origin bottom left
+    legend_box = None
+    if legend is not None:
+        l0, m0, l1, m1 = legend.get_window_extent().extents
+        legend_box = (float(l0), height - float(m1), float(l1), height - float(m0))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     return Chart(
@@ -198,6 +207,7 @@ def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:
         (x0, height - y1, x1, height - y0),
         (start.timestamp(), end.timestamp()),
         y_range,
+        legend_box,
     )
 
 

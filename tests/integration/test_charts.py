@@ -70,12 +70,17 @@ class Pixels:
         _, top, _, bottom = self.chart.box
         return (self.chart.y_range[1] - self.chart.y_range[0]) / (bottom - top)
 
+    def covered(self, x: int, y: int) -> bool:
+        """Whether the legend is drawn over this pixel of the plot."""
+        box = self.chart.legend_box
+        return box is not None and box[0] - 2 <= x <= box[2] + 2 and box[1] - 2 <= y <= box[3] + 2
+
     def rows(self, x: int, test: object) -> list[int]:
         _, top, _, bottom = self.chart.box
         return [
             y
             for y in range(math.ceil(top) + 2, int(bottom) - 2)
-            if test(self.image.getpixel((x, y)))  # type: ignore[operator]
+            if not self.covered(x, y) and test(self.image.getpixel((x, y)))  # type: ignore[operator]
         ]
 
 
