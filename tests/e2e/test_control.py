@@ -37,8 +37,16 @@ async def owned_device(
 
 
 async def open_card(emulator: TelegramEmulator, name: str) -> ChatMessage:
-    """/devices, then tap the device: the card replaces the list."""
-    listing = await emulator.reply_to(OWNER, "/devices")
+    """/devices, then tap the device: the card replaces the list (an alert that arrives
+    meanwhile is not mistaken for the list)."""
+    before = len(emulator.bot_messages(OWNER.id))
+    await emulator.send(OWNER, "/devices")
+    listing: ChatMessage = await emulator.wait_for(
+        lambda: next(
+            (m for m in emulator.bot_messages(OWNER.id)[before:] if "Your devices" in m.plain),
+            None,
+        )
+    )
     await emulator.press(OWNER, listing, name)
     await emulator.wait_for(lambda: "Your role" in listing.plain)
     return listing
