@@ -86,9 +86,9 @@ def caption(history: History, tr: Translator, zone: tzinfo) -> str:
             lines.append(tr("history-caption-device", device=device, min=low, mean=mean, max=high))
         else:
             count = sum(p.count for p in item.points)
+            unit = f" {history.unit}" if history.unit else ""
             lines.append(
-                tr("history-caption-figures", min=low, mean=mean, max=high, count=count)
-                + (f" {history.unit}" if history.unit else "")
+                tr("history-caption-figures", min=low, mean=mean, max=high, unit=unit, count=count)
             )
     if not any(s.points for s in history.series):
         lines.append(tr("history-caption-empty"))

@@ -16,7 +16,7 @@ history-limit-threshold_high = high { $value }
 history-limit-threshold_low = low { $value }
 history-caption = 📈 <b>{ $device }</b> · { $metric }
 history-caption-range = { $range }
-history-caption-figures = min <b>{ $min }</b> · mean <b>{ $mean }</b> · max <b>{ $max }</b> ({ $count ->
+history-caption-figures = min <b>{ $min }</b> · mean <b>{ $mean }</b> · max <b>{ $max }</b>{ $unit } ({ $count ->
     [one] one reading
    *[other] { $count } readings
 })
