@@ -110,17 +110,21 @@ class EpisodeRepository:
         )
         return rows, int(total or 0)
 
-    async def opened_between(
-        self, device_ids: Sequence[int], start: datetime, end: datetime
+    async def in_range(
+        self, device_ids: Sequence[int], start: datetime, end: datetime, *, opened: bool = True
     ) -> Sequence[AlertEpisode]:
-        """Episodes of these devices that opened in [start, end)."""
+        """Episodes of these devices that opened in [start, end) (`opened`), or that were
+        open at some moment of it, oldest first."""
+        if opened:
+            when = (AlertEpisode.opened_at >= start, AlertEpisode.opened_at < end)
+        else:
+            when = (
+                AlertEpisode.opened_at < end,
+                AlertEpisode.closed_at.is_(None) | (AlertEpisode.closed_at > start),
+            )
         query = (
             select(AlertEpisode)
-            .where(
-                AlertEpisode.device_id.in_(device_ids),
-                AlertEpisode.opened_at >= start,
-                AlertEpisode.opened_at < end,
-            )
+            .where(AlertEpisode.device_id.in_(device_ids), *when)
             .order_by(AlertEpisode.opened_at)
         )
         return (await self._session.scalars(query)).all()
@@ -129,21 +133,6 @@ class EpisodeRepository:
         """How many episodes opened since `since`, on any device."""
         query = select(func.count()).where(AlertEpisode.opened_at >= since)
         return int(await self._session.scalar(query) or 0)
-
-    async def overlapping(
-        self, device_ids: Sequence[int], start: datetime, end: datetime
-    ) -> Sequence[AlertEpisode]:
-        """Episodes of these devices that were open at some moment of [start, end)."""
-        query = (
-            select(AlertEpisode)
-            .where(
-                AlertEpisode.device_id.in_(device_ids),
-                AlertEpisode.opened_at < end,
-                AlertEpisode.closed_at.is_(None) | (AlertEpisode.closed_at > start),
-            )
-            .order_by(AlertEpisode.opened_at)
-        )
-        return (await self._session.scalars(query)).all()
 
     async def get(self, episode_id: int) -> AlertEpisode | None:
         """Return one episode."""

@@ -52,7 +52,7 @@ async def _digest(session: AsyncSession, user: User, local: datetime) -> dict[st
     )
     ids = [d.id for d in devices]
     stats = await RollupRepository(session).summary(ids, start, end)
-    episodes = await EpisodeRepository(session).opened_between(ids, start, end)
+    episodes = await EpisodeRepository(session).in_range(ids, start, end)
     by_id = {d.id: d for d in devices}
     return {
         "event": "digest",

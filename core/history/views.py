@@ -211,8 +211,8 @@ class HistoryService:
         if not METRIC_NAME.fullmatch(metric):
             raise NoHistoryError
         devices = await self._devices(session, user_id, device_id, metric)
-        episodes = await EpisodeRepository(session).overlapping(
-            [d.id for d in devices], win.start, win.end
+        episodes = await EpisodeRepository(session).in_range(
+            [d.id for d in devices], win.start, win.end, opened=False
         )
         out = []
         for device in devices:
