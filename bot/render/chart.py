@@ -191,15 +191,15 @@ def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:
         )
         ax.set_yticks([])
     legend = _legend(ax)
-    canvas.draw()  # type: ignore[no-untyped-call]
+    buffer = io.BytesIO()
+    # one rendering: savefig draws the figure, after which the extents below are known
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     width, height = (int(v) for v in canvas.get_width_height())
     x0, y0, x1, y1 = ax.get_window_extent().extents  # display pixels, origin bottom left
     legend_box = None
     if legend is not None:
         l0, m0, l1, m1 = legend.get_window_extent().extents
         legend_box = (float(l0), height - float(m1), float(l1), height - float(m0))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
     return Chart(
         buffer.getvalue(),
         width,
