@@ -108,7 +108,11 @@ async def draw_chart(
     media, markup = await _chart(data, sel, choices, charts, tr, zone)
     message = query.message
     if isinstance(message, Message) and message.photo:
-        await message.edit_media(media, reply_markup=markup)
+        try:
+            await message.edit_media(media, reply_markup=markup)
+        except TelegramBadRequest as err:  # pressed twice within the same second
+            if "message is not modified" not in err.message:
+                raise
     else:
         assert query.bot is not None  # noqa: S101 - always set on a dispatched update
         await query.bot.send_photo(user.id, media.media, caption=media.caption, reply_markup=markup)
