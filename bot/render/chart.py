@@ -58,7 +58,7 @@ class ChartTexts:
     mean: str
     band: str
     names: dict[int, str]  # device id → name, for the legend of several devices
-    limit: dict[str, str]  # Kind value → label with the value, e.g. "high 1000 ppm"
+    limit: dict[tuple[str, float], str]  # (Kind value, limit) → label, e.g. "high 1000 ppm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +127,9 @@ def _draw_series(ax: Axes, history: History, texts: ChartTexts) -> None:
                 ax.fill_between(xs, lows, highs, color=color, alpha=0.2, lw=0, label=band)
                 ax.plot(xs, [p.mean for p in part], color=color, lw=2.2, label=label)
             label = None  # one legend entry per device
-        for kind, value in item.limits:
-            ax.axhline(value, color=LIMIT_COLOR, lw=1.4, ls="--", label=texts.limit.get(kind))
+    limits = {limit for item in history.series for limit in item.limits}
+    for kind, value in sorted(limits, key=lambda limit: -limit[1]):  # legend: top to bottom
+        ax.axhline(value, color=LIMIT_COLOR, lw=1.4, ls="--", label=texts.limit.get((kind, value)))
 
 
 def _shade_episodes(ax: Axes, history: History) -> None:

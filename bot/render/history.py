@@ -48,7 +48,7 @@ def chart_texts(history: History, tr: Translator, zone: tzinfo) -> ChartTexts:
         else tr("history-y-label-plain", metric=name)
     )
     limits = {
-        kind: tr(f"history-limit-{kind}", value=_value(history, value))
+        (kind, value): tr(f"history-limit-{kind}", value=_value(history, value))
         for s in history.series
         for kind, value in s.limits
     }
