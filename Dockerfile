@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MPLCONFIGDIR=/app/.matplotlib
 
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
@@ -15,7 +16,9 @@ COPY processor ./processor
 COPY bot ./bot
 COPY device_firmware ./device_firmware
 COPY cli ./cli
-RUN pip install . && useradd --system --uid 10001 dozor
+# The font cache is built once here, not by the first chart (the user cannot write /app).
+RUN pip install . && useradd --system --uid 10001 dozor \
+    && python -c "import matplotlib.font_manager" && chown -R dozor /app/.matplotlib
 USER dozor
 
 CMD ["dozor", "run"]

@@ -13,6 +13,7 @@ from bot.i18n import translator
 from bot.keyboards.history import metric_list, under_chart
 from bot.render.chart import segments
 from bot.render.history import caption, range_text
+from bot.render.notices import notice_text
 from core.devices.models import Device
 from core.history.repository import Point
 from core.history.views import (
@@ -135,3 +136,15 @@ def test_chart_buttons_fit_telegram_and_mark_the_current_choice() -> None:
     texts = [b.text for row in under_chart(day, 1, tr).inline_keyboard for b in row]
     assert texts[:4] == ["6 h", "• 24 h •", "7 d", "30 d"]
     assert "📊 Metric…" not in texts  # one metric: nothing to switch to
+
+
+def test_the_export_overflow_notice_reads_well() -> None:
+    payload = {
+        "event": "notice",
+        "key": "notice-influx-overflow",
+        "args": {"dropped": "70", "url": "http://influxdb:8086"},
+    }
+    text = notice_text(payload, translator("en"))
+    _check_html(text)
+    assert "InfluxDB export is falling behind" in text
+    assert "(70 so far)" in text and "http://influxdb:8086" in text
