@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -9,7 +11,7 @@ from bot.callbacks import DeviceAction, DeviceOp, HistoryOp, HistoryView, Prompt
 from bot.i18n import Translator
 from bot.render.devices import metric_name
 from core.devices.overview import DeviceView
-from core.history.views import SPANS, Span
+from core.history.views import EPOCH, SPANS, Span
 
 METRICS_PER_ROW = 2
 
@@ -43,9 +45,12 @@ def under_chart(selection: HistoryView, metric_count: int, tr: Translator) -> In
             ),
         )
     rows = [len(SPANS)]
-    builder.button(
-        text=tr("history-dates"), callback_data=selection.model_copy(update={"op": HistoryOp.DATES})
-    )
+    dates = tr("history-dates")
+    if selection.span is Span.CUSTOM:  # the typed range is the current choice
+        first, last = (EPOCH + timedelta(days=d) for d in (selection.first, selection.last))
+        days = f"{first:%d %b}" if first == last else f"{first:%d %b} – {last:%d %b}"
+        dates = f"• 📅 {days} •"
+    builder.button(text=dates, callback_data=selection.model_copy(update={"op": HistoryOp.DATES}))
     if metric_count > 1:
         builder.button(
             text=tr("history-metrics"),
@@ -87,8 +92,3 @@ def dates_prompt(tr: Translator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=tr("prompt-cancel"), callback_data=PromptCancel())
     return builder.as_markup()
-
-
-def is_custom(selection: HistoryView) -> bool:
-    """Whether the selection is a typed range of days."""
-    return selection.span is Span.CUSTOM

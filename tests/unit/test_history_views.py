@@ -136,6 +136,11 @@ def test_chart_buttons_fit_telegram_and_mark_the_current_choice() -> None:
     texts = [b.text for row in under_chart(day, 1, tr).inline_keyboard for b in row]
     assert texts[:4] == ["6 h", "• 24 h •", "7 d", "30 d"]
     assert "📊 Metric…" not in texts  # one metric: nothing to switch to
+    custom = selection.model_copy(
+        update={"first": day_number(date(2026, 11, 1)), "last": day_number(date(2026, 11, 15))}
+    )
+    texts = [b.text for row in under_chart(custom, 2, tr).inline_keyboard for b in row]
+    assert "• 📅 01 Nov – 15 Nov •" in texts and not any(t.startswith("•") for t in texts[:4])
 
 
 def test_the_export_overflow_notice_reads_well() -> None:
