@@ -171,49 +171,40 @@ async def run_processor(  # noqa: PLR0915 - the composition root wires every ser
     scheduler = AsyncIOScheduler(timezone="UTC")
     if influx is not None:
         tasks.append(asyncio.create_task(influx.run()))
-        counters = lambda: (pipeline.stats.accepted, sum(quarantine.counts.values()))  # noqa: E731
-        stats = PlatformStats(sessions, influx, settings.mqtt_client_id, counters)
+        stats = PlatformStats(
+            sessions, influx, settings.mqtt_client_id, pipeline.stats, quarantine.counts
+        )
         scheduler.add_job(stats.run, "interval", seconds=PLATFORM_STATS_SECONDS, **_ONE_AT_A_TIME)
     scheduler.add_job(
         SilenceSweep(sessions, alerts, live, directory).run,
         "interval",
         seconds=settings.offline_sweep_seconds,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
+        **_ONE_AT_A_TIME,
     )
     reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
     scheduler.add_job(
         reminders.run,
         "interval",
         seconds=reminders.check_seconds,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
+        **_ONE_AT_A_TIME,
     )
     scheduler.add_job(
         DigestJob(sessions, settings.tz, wake).run,
         "interval",
         seconds=settings.digest_check_seconds,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
+        **_ONE_AT_A_TIME,
     )
     scheduler.add_job(
         ConfigResend(sessions, CommandBus(redis, keys)).run,
         "interval",
         seconds=CONFIG_RESEND_SECONDS,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
+        **_ONE_AT_A_TIME,
     )
     scheduler.add_job(
         HistoryJob(sessions, settings.tz).run,
         "interval",
         seconds=HISTORY_JOB_SECONDS,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
+        **_ONE_AT_A_TIME,
         next_run_time=clock.now() + timedelta(seconds=HISTORY_FIRST_RUN_SECONDS),
     )
     scheduler.start()

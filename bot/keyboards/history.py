@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import DeviceAction, DeviceOp, HistoryOp, HistoryView, PromptCancel
 from bot.i18n import Translator
 from bot.render.devices import metric_name
+from bot.render.history import days_text
 from core.devices.overview import DeviceView
-from core.history.views import EPOCH, SPANS, Span
+from core.history.views import SPANS, Span, day_of
 
 METRICS_PER_ROW = 2
 
@@ -47,9 +46,7 @@ def under_chart(selection: HistoryView, metric_count: int, tr: Translator) -> In
     rows = [len(SPANS)]
     dates = tr("history-dates")
     if selection.span is Span.CUSTOM:  # the typed range is the current choice
-        first, last = (EPOCH + timedelta(days=d) for d in (selection.first, selection.last))
-        days = f"{first:%d %b}" if first == last else f"{first:%d %b} – {last:%d %b}"
-        dates = f"• 📅 {days} •"
+        dates = f"• 📅 {days_text(day_of(selection.first), day_of(selection.last))} •"
     builder.button(text=dates, callback_data=selection.model_copy(update={"op": HistoryOp.DATES}))
     if metric_count > 1:
         builder.button(

@@ -112,12 +112,11 @@ def _draw_series(ax: Axes, history: History, texts: ChartTexts) -> None:
     several = len(history.series) > 1
     for index, item in enumerate(history.series):
         color = COLORS[index % len(COLORS)]
-        half = item.resolution / 2
         label: str | None = texts.names.get(item.device.id, item.device.name)
         if not several:
             label = texts.mean
         for part in segments(item.points, item.resolution):
-            xs = [_num(p.at + half) for p in part]
+            xs = [_num(bucket_middle(p, item.resolution)) for p in part]
             if len(part) == 1:
                 ax.vlines(xs, [part[0].min], [part[0].max], colors=color, alpha=0.35, lw=3)
                 ax.plot(xs, [part[0].mean], "o", color=color, ms=6, label=label)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from html import escape
 
 from bot.i18n import Translator
 from bot.render.chart import ChartTexts
 from bot.render.devices import metric_name
 from core.devices import metrics
-from core.history.views import History, Span, Window, days_of, figures
+from core.history.views import History, Span, Window, day_of, figures
 
 CSV_HEADER = ("time", "device", "uid", "metric", "unit", "count", "min", "mean", "max", "last")
 
@@ -19,14 +19,18 @@ CSV_HEADER = ("time", "device", "uid", "metric", "unit", "count", "min", "mean",
 def range_text(win: Window, zone: tzinfo) -> str:
     """The window as a person reads it, in their timezone: `28 Nov 19:00 – 29 Nov 19:00`."""
     if win.span is Span.CUSTOM:
-        first, last = days_of(win)
-        if first == last:
-            return f"{first:%d %b %Y}"
-        head = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
-        return f"{head} – {last:%d %b %Y}"
+        return days_text(day_of(win.first_day), day_of(win.last_day))
     start, end = win.start.astimezone(zone), win.end.astimezone(zone)
     head = f"{start:%H:%M}" if start.date() == end.date() else f"{start:%d %b %H:%M}"
     return f"{head} – {end:%d %b %H:%M}"
+
+
+def days_text(first: date, last: date) -> str:
+    """A range of whole days: `01 Nov – 15 Nov 2026`, or one day `01 Nov 2026`."""
+    if first == last:
+        return f"{first:%d %b %Y}"
+    head = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
+    return f"{head} – {last:%d %b %Y}"
 
 
 def _who(history: History, tr: Translator) -> str:

@@ -30,13 +30,12 @@ from bot.i18n import Translator
 from bot.keyboards import history as keyboards
 from bot.render import history as render
 from core import clock
-from core.devices.overview import DeviceOverview
 from core.history.views import (
     DatesError,
     History,
     HistoryService,
-    NoHistoryError,
     Span,
+    day_of,
     parse_days,
     window,
 )
@@ -53,23 +52,26 @@ class HistoryStates(StatesGroup):
 
 async def _load(
     session: AsyncSession, user: User, history: HistoryService, sel: HistoryView, zone: tzinfo
-) -> tuple[History, HistoryView, list[str]]:
-    """The selection's data, the selection with its metric resolved, and the metric choices."""
+) -> tuple[History, HistoryView]:
+    """The selection's data, and the selection with its metric resolved."""
     now = clock.now()
     win = window(sel.span, now, zone, sel.first, sel.last)
     data = await history.load(session, user.id, sel.device_id, sel.metric, win, now)
-    choices = await history.choices(session, user.id, sel.device_id)
-    return data, sel.model_copy(update={"metric": data.metric}), choices
+    return data, sel.model_copy(update={"metric": data.metric})
 
 
 async def _chart(
-    data: History,
-    sel: HistoryView,
-    choices: list[str],
+    session: AsyncSession,
+    user: User,
+    history: HistoryService,
     charts: ChartRenderer,
+    sel: HistoryView,
     tr: Translator,
     zone: tzinfo,
 ) -> tuple[InputMediaPhoto, InlineKeyboardMarkup]:
+    """The chart of a selection as a photo with its buttons."""
+    data, sel = await _load(session, user, history, sel, zone)
+    choices = await history.choices(session, user.id, sel.device_id)
     chart = await charts.render(data, zone, render.chart_texts(data, tr, zone))
     media = InputMediaPhoto(
         media=BufferedInputFile(chart.png, "chart.png"), caption=render.caption(data, tr, zone)
@@ -81,15 +83,11 @@ async def show_picker(
     message: Message,
     session: AsyncSession,
     user: User,
-    overview: DeviceOverview,
     history: HistoryService,
     tr: Translator,
 ) -> None:
     """Offer my devices that have readings, and the metrics several of them share."""
-    views = [v for v in await overview.my_devices(session, user.id) if v.live.values]
-    if not views:
-        raise NoHistoryError
-    shared = await history.shared_metrics(session, user.id)
+    views, shared = await history.picker(session, user.id)
     await message.answer(tr("history-pick"), reply_markup=keyboards.picker(views, shared, tr))
 
 
@@ -104,8 +102,7 @@ async def draw_chart(
     zone: tzinfo,
 ) -> None:
     """Draw the selection: in place of the pressed chart, or as a new chart message."""
-    data, sel, choices = await _load(session, user, history, callback_data, zone)
-    media, markup = await _chart(data, sel, choices, charts, tr, zone)
+    media, markup = await _chart(session, user, history, charts, callback_data, tr, zone)
     message = query.message
     if isinstance(message, Message) and message.photo:
         try:
@@ -146,7 +143,7 @@ async def export_csv(
     zone: tzinfo,
 ) -> None:
     """Send the selection as a CSV document."""
-    data, _, _ = await _load(session, user, history, callback_data, zone)
+    data, _ = await _load(session, user, history, callback_data, zone)
     if not any(s.points for s in data.series):
         await query.answer(tr("history-csv-empty"), show_alert=True)
         return
@@ -166,7 +163,7 @@ async def ask_dates(
     tr: Translator,
 ) -> None:
     """Ask for the days to draw; the answer redraws this chart."""
-    await history.choices(session, user.id, callback_data.device_id)  # still mine?
+    await history.check(session, user.id, callback_data.device_id)
     message = query.message
     await state.set_state(HistoryStates.waiting_dates)
     await state.set_data(
@@ -211,8 +208,7 @@ async def dates_typed(
         first=first,
         last=last,
     )
-    data, sel, choices = await _load(session, user, history, sel, zone)
-    media, markup = await _chart(data, sel, choices, charts, tr, zone)
+    media, markup = await _chart(session, user, history, charts, sel, tr, zone)
     try:
         await bot.edit_message_media(
             media, chat_id=user.id, message_id=int(saved["message_id"]), reply_markup=markup
@@ -220,7 +216,8 @@ async def dates_typed(
     except TelegramBadRequest as err:  # the chart was deleted meanwhile: send it anew
         log.info("chart of user %s not editable (%s); sending a new one", user.id, err.message)
         await bot.send_photo(user.id, media.media, caption=media.caption, reply_markup=markup)
-    await message.answer(tr("history-dates-done", range=render.range_text(data.window, zone)))
+    days = render.days_text(day_of(first), day_of(last))
+    await message.answer(tr("history-dates-done", range=days))
 
 
 def build_router() -> Router:

@@ -27,7 +27,7 @@ from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind, thresholds_from_config
 from core.devices import metrics
 from core.devices.models import Device
-from core.devices.overview import DeviceOverview
+from core.devices.overview import DeviceOverview, DeviceView, NoDevicesError
 from core.devices.repository import DeviceRepository
 from core.errors import InvalidInput, NotFound
 from core.history.repository import Point
@@ -117,13 +117,18 @@ def window(
     """The window of a preset span ending now, or of whole local days [first_day, last_day]."""
     if span is not Span.CUSTOM:
         return Window(now - SPANS[span], now, span)
-    first, last = EPOCH + timedelta(days=first_day), EPOCH + timedelta(days=last_day)
-    today = now.astimezone(zone).date()
-    if last < first or first > today or (last - first) >= MAX_CUSTOM:
-        raise DatesError
+    first, last = day_of(first_day), day_of(last_day)
+    _check_days(first, last, now.astimezone(zone).date())
     start = datetime.combine(first, time(), zone)
     end = min(datetime.combine(last + timedelta(days=1), time(), zone), now)
     return Window(start, end, span, first_day, last_day)
+
+
+def _check_days(first: date, last: date, today: date) -> None:
+    """Refuse a range that is backwards, starts in the future or is longer than MAX_CUSTOM
+    (typed dates, and days carried by a possibly forged button alike)."""
+    if last < first or first > today or (last - first) >= MAX_CUSTOM:
+        raise DatesError
 
 
 _DATE_FORMATS: Final = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
@@ -149,9 +154,8 @@ def parse_days(text: str, today: date) -> tuple[int, int]:
         raise DatesError
     days = [_parse_day(p, today) for p in parts]
     first, last = days[0], days[-1]
-    if last < first or first > today or (last - first) >= MAX_CUSTOM:
-        raise DatesError
-    return (first - EPOCH).days, (last - EPOCH).days
+    _check_days(first, last, today)
+    return day_number(first), day_number(last)
 
 
 class HistoryService:
@@ -177,6 +181,24 @@ class HistoryService:
                 counts[name] = counts.get(name, 0) + 1
         shared = {name: n for name, n in counts.items() if n > 1}
         return dict(sorted(shared.items(), key=lambda item: metrics.sort_key(item[0])))
+
+    async def picker(
+        self, session: AsyncSession, user_id: int
+    ) -> tuple[list[DeviceView], dict[str, int]]:
+        """What /history offers: my devices that have readings, and the metrics several of
+        them report. No devices: NoDevicesError; none with readings yet: NoHistoryError."""
+        views = await self._overview.my_devices(session, user_id)
+        if not views:
+            raise NoDevicesError
+        with_readings = [v for v in views if v.live.values]
+        if not with_readings:
+            raise NoHistoryError
+        return with_readings, await self.shared_metrics(session, user_id)
+
+    async def check(self, session: AsyncSession, user_id: int, device_id: int) -> None:
+        """Refuse a selection of a device the user may not see (0, all of mine, is fine)."""
+        if device_id:
+            await require(session, user_id, device_id, Action.VIEW)
 
     async def choices(self, session: AsyncSession, user_id: int, device_id: int) -> list[str]:
         """The metrics a chart of this device (0: of all my devices) can switch between."""
@@ -237,14 +259,9 @@ def day_number(day: date) -> int:
     return (day - EPOCH).days
 
 
-def days_of(win: Window) -> tuple[date, date]:
-    """The first and last local day of a custom window."""
-    return EPOCH + timedelta(days=win.first_day), EPOCH + timedelta(days=win.last_day)
-
-
-def points_total(history: History) -> int:
-    """How many readings the buckets of a chart hold."""
-    return sum(p.count for s in history.series for p in s.points)
+def day_of(number: int) -> date:
+    """The date `number` days after 1970-01-01 (the inverse of `day_number`)."""
+    return EPOCH + timedelta(days=number)
 
 
 def figures(points: Sequence[Point]) -> tuple[float, float, float] | None:

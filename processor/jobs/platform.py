@@ -12,7 +12,7 @@ dropped and buffered points.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import Counter
 from datetime import timedelta
 from typing import Final
 
@@ -23,6 +23,7 @@ from core.alerts.repository import EpisodeRepository
 from core.outbox.notices import notify_admins
 from core.outbox.repository import OutboxRepository
 from core.outbox.wakeup import OutboxWakeup
+from processor.ingest.pipeline import IngestStats
 from processor.sinks.influx import InfluxExporter
 
 log = logging.getLogger(__name__)
@@ -56,13 +57,18 @@ class PlatformStats:
         sessions: async_sessionmaker[AsyncSession],
         influx: InfluxExporter,
         instance: str,
-        counters: Callable[[], tuple[int, int]],
+        ingest: IngestStats,
+        rejected: Counter[str],
     ) -> None:
         self._sessions = sessions
         self._influx = influx
         self._instance = instance
-        self._counters = counters  # readings accepted, messages rejected (running totals)
-        self._last = counters()
+        self._ingest = ingest  # running totals, read at each point
+        self._rejected = rejected
+        self._last = self._totals()
+
+    def _totals(self) -> tuple[int, int]:
+        return self._ingest.accepted, sum(self._rejected.values())
 
     async def run(self) -> dict[str, float]:
         """Measure and queue one point; return its figures."""
@@ -71,7 +77,7 @@ class PlatformStats:
         async with self._sessions() as session:
             opened = await EpisodeRepository(session).count_opened(since)
             pending, sent, mean, longest = await OutboxRepository(session).delivery_figures(since)
-        accepted, rejected = self._counters()
+        accepted, rejected = self._totals()
         figures = {
             "readings": accepted - self._last[0],
             "rejected": rejected - self._last[1],

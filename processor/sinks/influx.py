@@ -67,8 +67,7 @@ class InfluxExporter:
                 self.dropped += 1
                 if not self._overflowing:
                     self._overflowing = self._unreported = True
-                    log.warning("InfluxDB export buffer full (%d points): dropping the oldest",
-                                self._max)  # fmt: skip
+                    log.warning("InfluxDB export buffer full (%d): dropping the oldest", self._max)
             self._buffer.append(line)
         self._wake.set()
 

@@ -25,6 +25,7 @@ from tests.integration.test_history import ingest
 OWNER = FakeUser(5001, "Anna")
 VIEWER = FakeUser(5002, "Bob")
 STRANGER = FakeUser(5003, "Eve")
+NEWCOMER = FakeUser(5004, "Nina")  # owns a device that has not reported yet
 
 
 async def device_with_history(
@@ -161,7 +162,11 @@ async def test_a_viewer_sees_history_and_a_stranger_nothing(
     chart = await emulator.wait_for(lambda: (p := photos(emulator, VIEWER)) and p[-1])
     assert "Bedroom · CO₂" in chart.plain
 
-    assert "no readings" in (await emulator.reply_to(STRANGER, "/history")).plain
+    assert "You have no devices yet" in (await emulator.reply_to(STRANGER, "/history")).plain
+    silent = await add_device(sessions, unique_uid("co2_"), name="Attic")
+    await emulator.reply_to(NEWCOMER, "/start")
+    await add_member(sessions, NEWCOMER.id, silent.device.id, "owner", name="Nina")
+    assert "no readings to draw yet" in (await emulator.reply_to(NEWCOMER, "/history")).plain
     forged = HistoryView(op=HistoryOp.CHART, device_id=device_id, metric="co2", span=Span.D7)
     for op in (HistoryOp.CHART, HistoryOp.CSV, HistoryOp.METRICS, HistoryOp.DATES):
         query = await emulator.press(

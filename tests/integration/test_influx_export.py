@@ -6,6 +6,7 @@ import asyncio
 import json
 import shutil
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from core.redis_keys import RedisKeys
 from core.settings import Settings
 from core.users.repository import UserRepository
 from processor.app import run_processor
+from processor.ingest.pipeline import IngestStats
 from processor.jobs.platform import (
     PLATFORM_FIELDS,
     PLATFORM_MEASUREMENT,
@@ -183,8 +185,10 @@ async def test_the_platform_point_counts_readings_alerts_and_delivery_lag(
                           sent_at=now - timedelta(seconds=7))
         )  # fmt: skip
     exporter = InfluxExporter(victoria, "", "dozor", "telemetry")
-    totals = iter([(1000, 3), (1250, 5)])
-    stats = PlatformStats(sessions, exporter, "proc-a", lambda: next(totals))
+    ingest, rejected = IngestStats(accepted=1000), Counter({"malformed_json": 3})
+    stats = PlatformStats(sessions, exporter, "proc-a", ingest, rejected)
+    ingest.accepted += 250  # what arrived since the previous point
+    rejected["unknown_device"] += 2
     task = asyncio.create_task(exporter.run())
     try:
         figures = await stats.run()

@@ -140,7 +140,7 @@ def test_chart_buttons_fit_telegram_and_mark_the_current_choice() -> None:
         update={"first": day_number(date(2026, 11, 1)), "last": day_number(date(2026, 11, 15))}
     )
     texts = [b.text for row in under_chart(custom, 2, tr).inline_keyboard for b in row]
-    assert "• 📅 01 Nov – 15 Nov •" in texts and not any(t.startswith("•") for t in texts[:4])
+    assert "• 📅 01 Nov – 15 Nov 2026 •" in texts and not any(t.startswith("•") for t in texts[:4])
 
 
 def test_the_export_overflow_notice_reads_well() -> None:

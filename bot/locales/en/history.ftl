@@ -4,7 +4,7 @@ history-pick =
     Pick a device, or a metric to compare all devices that measure it.
 history-pick-device = 📈 { $name }
 history-pick-shared = 📊 { $metric } · all { $count } devices
-history-nothing = There are no readings to draw for this yet.
+history-nothing = 📭 There are no readings to draw yet: a device appears here once it has reported.
 history-all-devices = All devices
 history-title = { $device } · { $metric } · { $range }
 history-y-label = { $metric }, { $unit }
@@ -36,12 +36,10 @@ history-metrics = 📊 Metric…
 history-csv = ⬇️ CSV
 history-card = ⬅️ Card
 history-back = ↩️ Back to the chart
-history-metric-title = Which metric?
 history-dates-ask =
     📅 Send the dates to draw, for example <code>2026-11-01 2026-11-15</code> or <code>1.11 15.11</code>; one date draws that day.
     Up to two years, not in the future.
 history-dates-invalid = ❌ I could not read those dates. Send one date or two (first, last), like <code>2026-11-01 2026-11-15</code>, not in the future and at most two years apart.
 history-dates-done = ✅ The chart above now shows { $range }.
-history-dates-gone = The chart is gone; here it is again.
 history-csv-caption = { $device } · { $metric } · { $range }
 history-csv-empty = No readings in this range, so there is nothing to export.
