@@ -1,7 +1,8 @@
-"""Device cards: gather what a card of each device type shows, and render it with its buttons."""
+"""Device cards: one renderer per card kind (`core.devices.kinds.Card`), with its buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import tzinfo
 
 from aiogram.types import InlineKeyboardMarkup
@@ -12,10 +13,67 @@ from bot.keyboards import devices as keyboards
 from bot.render import devices as render
 from bot.render import satel as satel_render
 from bot.render import shelly as shelly_render
-from core.devices import shelly
+from core.devices.kinds import Card, kind_of
 from core.devices.overview import DeviceView
 from core.devices.relays import RelayPanel
-from core.panels.profile import SATEL
+
+CardPair = tuple[str, InlineKeyboardMarkup]
+
+
+class CardInput:
+    """What a card renderer is given: the view, the readers, the person's texts and zone."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        view: DeviceView,
+        panel: RelayPanel,
+        tr: Translator,
+        zone: tzinfo,
+        confirmed: dict[int, bool] | None,
+    ) -> None:
+        self.session, self.view, self.panel = session, view, panel
+        self.tr, self.zone, self.confirmed = tr, zone, confirmed
+        self.ctx = render.now_context(tr, zone)
+
+
+async def _sensor(card: CardInput) -> CardPair:
+    return render.device_card(card.view, card.ctx), keyboards.device_card(card.view, card.tr)
+
+
+async def _relays(card: CardInput) -> CardPair:
+    channels = await card.panel.channels(card.session, card.view, card.confirmed)
+    body = shelly_render.channel_lines(channels, card.tr)
+    return (
+        render.device_card(card.view, card.ctx, body),
+        keyboards.device_card(card.view, card.tr, channels),
+    )
+
+
+async def _meter(card: CardInput) -> CardPair:
+    figures = await card.panel.energy(card.session, card.view.device.id, card.zone, card.ctx.now)
+    body = shelly_render.meter_lines(card.view, figures, card.tr)
+    return render.device_card(card.view, card.ctx, body), keyboards.device_card(card.view, card.tr)
+
+
+async def _panel(card: CardInput) -> CardPair:
+    if card.panel.panels is None:
+        return await _sensor(card)
+    view = card.view
+    panel_view = await card.panel.panels.view(card.session, view.user_id, view.device.id)
+    body = satel_render.panel_lines(panel_view, card.tr, card.zone)
+    extra = satel_render.panel_buttons(panel_view, card.tr)
+    return render.device_card(view, card.ctx, body), keyboards.device_card(
+        view, card.tr, extra=extra
+    )
+
+
+RENDERERS: dict[Card, Callable[[CardInput], Awaitable[CardPair]]] = {
+    Card.SENSOR: _sensor,
+    Card.RELAYS: _relays,
+    Card.METER: _meter,
+    Card.PANEL: _panel,
+}
 
 
 async def device_card(
@@ -25,21 +83,7 @@ async def device_card(
     tr: Translator,
     zone: tzinfo,
     confirmed: dict[int, bool] | None = None,
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The card of a device and its keyboard (relays and meters get cards of their own)."""
-    ctx = render.now_context(tr, zone)
-    type_code = view.device.type_code
-    if shelly.channel_count(type_code):
-        channels = await panel.channels(session, view, confirmed)
-        body = shelly_render.channel_lines(channels, tr)
-        return render.device_card(view, ctx, body), keyboards.device_card(view, tr, channels)
-    if type_code == SATEL and panel.panels is not None:
-        panel_view = await panel.panels.view(session, view.user_id, view.device.id)
-        body = satel_render.panel_lines(panel_view, tr, zone)
-        extra = satel_render.panel_buttons(panel_view, tr)
-        return render.device_card(view, ctx, body), keyboards.device_card(view, tr, extra=extra)
-    if type_code == shelly.PRO3EM:
-        figures = await panel.energy(session, view.device.id, zone, ctx.now)
-        body = shelly_render.meter_lines(view, figures, tr)
-        return render.device_card(view, ctx, body), keyboards.device_card(view, tr)
-    return render.device_card(view, ctx), keyboards.device_card(view, tr)
+) -> CardPair:
+    """The card of a device and its keyboard, drawn by its kind's renderer."""
+    renderer = RENDERERS[kind_of(view.device.type_code).card]
+    return await renderer(CardInput(session, view, panel, tr, zone, confirmed))

@@ -42,6 +42,23 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     config.attributes["database_url"] = settings.database_url
     config.attributes["configure_logger"] = False
     command.upgrade(config, revision)
+    if revision == "head":
+        asyncio.run(sync_kinds(settings))
+
+
+async def sync_kinds(settings: Settings) -> None:
+    """Write the registry's device kinds into `device_types` (devices reference the rows)."""
+    from core.db import make_engine, make_session_factory
+    from core.devices.kinds import all_kinds
+    from core.devices.repository import DeviceRepository
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            await DeviceRepository(session).sync_kinds(all_kinds())
+            await session.commit()
+    finally:
+        await engine.dispose()
 
 
 async def _serve(settings: Settings, *, bot: bool, processor: bool) -> None:

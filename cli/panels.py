@@ -157,15 +157,15 @@ def cmd_panel_set(args: argparse.Namespace) -> None:
 
 async def _set(settings: Settings, args: argparse.Namespace) -> dict[str, Any] | None:
     from core.db import make_engine, make_session_factory
+    from core.devices.kinds import Executor, kind_of
     from core.devices.repository import DeviceRepository
     from core.devices.service import set_attributes
-    from core.panels.profile import SATEL
 
     engine = make_engine(settings.database_url)
     try:
         async with make_session_factory(engine)() as session:
             device = await DeviceRepository(session).get_by_uid(args.uid)
-            if device is None or device.type_code != SATEL:
+            if device is None or kind_of(device.type_code).executor is not Executor.SATEL:
                 return None
             return await set_attributes(
                 session, args.uid, lambda current: _profile(args, settings, current)

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
@@ -26,7 +25,7 @@ from core.alerts.rules import (
 )
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.config_rules import report_interval
-from core.devices.models import Device, DeviceConfig, DeviceType
+from core.devices.kinds import kind_of, kinds_with_channels
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile, off_power_metric, output_metric, phase_power_metric
 from processor.ingest.batch import RawPoint
@@ -105,17 +104,10 @@ class AlertEngine:
         ]
         if not stale:
             return
-        query = (
-            select(Device.id, DeviceConfig.config, DeviceType.report_interval)
-            .join(DeviceType, DeviceType.code == Device.type_code)
-            .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
-            .where(Device.id.in_(stale))
-        )
         async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
-        for device_id, stored, default_interval in rows:
-            config = stored or {}
-            interval = report_interval(config, default_interval)
+            rows = await DeviceRepository(session).configs_of(stale)
+        for device_id, type_code, config in rows:
+            interval = report_interval(config, kind_of(type_code).report_interval)
             self._rules[device_id] = DeviceRules(
                 enabled=config.get("alerts_enabled") is not False,
                 thresholds=thresholds_from_config(config),
@@ -130,7 +122,7 @@ class AlertEngine:
             return
         async with self._sessions() as session:
             devices = DeviceRepository(session)
-            relays = await devices.relay_links()
+            relays = await devices.relay_links(kinds_with_channels())
             profiles = [(rid, ShellyProfile.of(attrs), config) for rid, attrs, config in relays]
             uids = sorted({link.meter_uid for _, p, _ in profiles for link in p.links.values()})
             meters = await devices.ids_by_uid(uids)

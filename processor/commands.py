@@ -26,8 +26,9 @@ from core.cancellation import being_cancelled
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry, decode_entry
 from core.devices.configuration import wire_config
+from core.devices.kinds import kind_of
 from core.devices.repository import DeviceRepository
-from core.devices.shelly import SHELLY_TYPES, SWITCH_COMMAND
+from core.devices.shelly import SWITCH_COMMAND
 from core.redis_keys import RedisKeys
 from drivers.generic.topics import topic
 from drivers.readings import CommandAck
@@ -145,7 +146,7 @@ class CommandExecutor:
             return
         if self._rules_changed is not None:
             self._rules_changed(entry.device_id)
-        if device.type_code in SHELLY_TYPES:
+        if kind_of(device.type_code).settings_on_server:
             return  # its settings are the server's own (alert limits, silence interval)
         payload = orjson.dumps(wire_config(row.config, row.version))
         await self._publisher.publish(topic(entry.uid, "config"), payload, retain=True)

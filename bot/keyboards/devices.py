@@ -27,10 +27,9 @@ from bot.i18n import Translator
 from bot.render.devices import device_line
 from bot.render.shelly import channel_name
 from core.access.policy import Action, allows
-from core.devices.commands import commands_of
+from core.devices.kinds import kind_of
 from core.devices.overview import DeviceView
 from core.devices.relays import Channel
-from core.panels.profile import SATEL
 
 
 def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> InlineKeyboardMarkup:
@@ -82,12 +81,13 @@ def device_card(
             callback_data=HistoryView(op=HistoryOp.CHART, device_id=device_id, metric=""),
         )
         rows.append(1)
-    if allows(role, Action.CONTROL) and view.device.type_code != SATEL:
+    kind = kind_of(view.device.type_code)
+    if allows(role, Action.CONTROL) and kind.settings:
         builder.button(
             text=tr("card-settings"),
             callback_data=SettingsAction(op=SettingsOp.OPEN, device_id=device_id),
         )
-        if commands_of(view.device.type_code):
+        if kind.commands:
             builder.button(
                 text=tr("card-commands"),
                 callback_data=CommandAction(op=CommandOp.MENU, device_id=device_id),

@@ -24,8 +24,9 @@ class RenderContext:
 
 def metric_name(metric: str, tr: Translator) -> str:
     """Return a metric's human name (its key when there is no text for it)."""
-    text = tr(f"metric-{metric}")
-    return metric if text == f"metric-{metric}" else text
+    key = metrics.name_key(metric)
+    text = tr(key)
+    return metric if text == key else text
 
 
 def reading(metric: str, value: float) -> str:

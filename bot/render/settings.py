@@ -7,7 +7,6 @@ from typing import Any
 
 from bot.render.devices import RenderContext, metric_name, reading
 from bot.render.time import clock_time
-from core.alerts.rules import DEFAULT_HYSTERESIS
 from core.devices import metrics
 from core.devices.config_rules import INTERVAL_RANGE, Field, threshold_range
 from core.devices.configuration import ConfigView
@@ -43,7 +42,7 @@ def _limit(metric: str, spec: dict[str, Any], key: str) -> str:
 
 def threshold_line(metric: str, spec: dict[str, Any], ctx: RenderContext) -> str:
     """One metric's thresholds: above, below, hysteresis."""
-    hysteresis = spec.get("hysteresis", DEFAULT_HYSTERESIS.get(metric, 0))
+    hysteresis = spec.get("hysteresis", metrics.facts(metric).hysteresis)
     return ctx.tr(
         "settings-threshold",
         metric=escape(metric_name(metric, ctx.tr)),

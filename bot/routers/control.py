@@ -18,13 +18,13 @@ from bot.replies import show
 from core.access.policy import Action
 from core.access.service import require
 from core.commands.service import ControlService
-from core.devices import commands
+from core.devices.kinds import kind_of
 from core.users.models import User
 
 
 def _menu(device_id: int, type_code: str, tr: Translator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for command in commands.commands_of(type_code):
+    for command in kind_of(type_code).commands:
         op = CommandOp.ASK if command.critical else CommandOp.RUN
         builder.button(
             text=tr(f"command-{command.name}"),

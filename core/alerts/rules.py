@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Final, Literal
 
+from core.devices import metrics
+
 
 class Severity(StrEnum):
     """How urgent an alert is."""
@@ -26,19 +28,6 @@ class Kind(StrEnum):
     PANEL_FIRE = "panel_fire"  # metric `p<partition>`
     PANEL_TAMPER = "panel_tamper"  # metric `z<zone>`
     PANEL_TROUBLE = "panel_trouble"  # metric `<part>:<bit>`
-
-
-# How far a value must come back past the threshold before an episode closes.
-DEFAULT_HYSTERESIS: Final[dict[str, float]] = {
-    "co2": 100,
-    "temperature": 0.5,
-    "humidity": 3,
-    "pressure": 2,
-    "pm1": 5,
-    "pm25": 5,
-    "pm10": 5,
-    "voc": 50,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +95,7 @@ def _number(value: Any) -> float | None:
 def _rules_of(metric: str, spec: Mapping[str, Any]) -> list[Threshold]:
     hysteresis = _number(spec.get("hysteresis"))
     if hysteresis is None or hysteresis < 0:
-        hysteresis = DEFAULT_HYSTERESIS.get(metric, 0.0)
+        hysteresis = metrics.facts(metric).hysteresis
     duration = _number(spec.get("min_duration")) or 0.0
     try:
         severity = Severity(spec.get("severity", "warning"))

@@ -14,7 +14,8 @@ from core.access.service import require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry
-from core.devices import commands, shelly
+from core.devices import shelly
+from core.devices.kinds import kind_of
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.errors import StaleAction
@@ -43,7 +44,7 @@ class ControlService:
     async def check(self, session: AsyncSession, user_id: int, device_id: int, name: str) -> Device:
         """Return the device when the user may send it this command (to ask for confirmation)."""
         grant = await require(session, user_id, device_id, Action.CONTROL)
-        if commands.find(grant.device.type_code, name) is None:
+        if kind_of(grant.device.type_code).command(name) is None:
             raise StaleAction
         return grant.device
 
@@ -52,7 +53,7 @@ class ControlService:
     ) -> CommandOutcome:
         """Send a declared command and wait for the device's answer (at most `timeout`)."""
         device = await self.check(session, user_id, device_id, name)
-        command = commands.find(device.type_code, name)
+        command = kind_of(device.type_code).command(name)
         assert command is not None  # noqa: S101 - checked above
         return await self._send(session, user_id, device, name, command.params)
 
@@ -61,7 +62,7 @@ class ControlService:
     ) -> Device:
         """Return the device when the user may switch its relay `channel`."""
         grant = await require(session, user_id, device_id, Action.CONTROL)
-        shelly.check_channel(grant.device.type_code, channel)
+        shelly.check_channel(kind_of(grant.device.type_code).channels, channel)
         return grant.device
 
     async def switch(

@@ -17,22 +17,6 @@ from core.devices import metrics
 from core.errors import InvalidInput
 
 INTERVAL_RANGE: Final = (5, 86_400)  # seconds; below 5 s a battery device would not last
-# Sane limits for thresholds per metric (what the sensors can measure, with a margin).
-THRESHOLD_RANGES: Final[dict[str, tuple[float, float]]] = {
-    "co2": (300, 10_000),
-    "temperature": (-50, 120),
-    "humidity": (0, 100),
-    "pressure": (300, 1_200),
-    "pm1": (0, 1_000),
-    "pm25": (0, 1_000),
-    "pm10": (0, 1_000),
-    "voc": (0, 60_000),
-    "battery": (0, 100),
-    "rssi": (-120, 0),
-    "noise": (0, 140),
-    "lux": (0, 150_000),
-}
-GENERIC_RANGE: Final = (-1e6, 1e6)
 METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")  # as the telemetry codec accepts
 _UNITS: Final = {"": 1, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600}
 _DURATION: Final = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z]*)\s*$")
@@ -67,10 +51,8 @@ class HighNotAboveLowError(InvalidInput):
 
 def threshold_range(metric: str, field: Field = Field.HIGH) -> tuple[float, float]:
     """Return the range a threshold (or, for HYSTERESIS, the hysteresis) of `metric` may take."""
-    low, high = THRESHOLD_RANGES.get(metric, GENERIC_RANGE)
-    if field is Field.HYSTERESIS:  # up to a quarter of the range, as a round number
-        return 0.0, float(f"{(high - low) / 4:.2g}")
-    return low, high
+    known = metrics.facts(metric)
+    return known.hysteresis_range if field is Field.HYSTERESIS else known.threshold_range
 
 
 def parse_number(text: str) -> float:

@@ -21,10 +21,10 @@ from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import StreamEntry
 from core.devices import config_rules
-from core.devices.metrics import alertable, sort_key
+from core.devices.kinds import alertable, kind_of
+from core.devices.metrics import sort_key
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
-from core.devices.shelly import SHELLY_TYPES
 from core.errors import StaleAction
 from core.live.store import LiveStateStore
 
@@ -85,10 +85,10 @@ class ConfigService:
         config = dict(row.config) if row else {}
         live = await self._live.read(device_id)
         thresholds = config.get("thresholds") or {}
-        primary = await DeviceRepository(session).get_type(grant.device.type_code)
+        primary = kind_of(grant.device.type_code).primary_metric
         known = {*live.values, *thresholds}
-        if primary and primary.primary_metric:
-            known.add(primary.primary_metric)
+        if primary:
+            known.add(primary)
         known = alertable(grant.device.type_code, known)
         metrics = tuple(sorted(known, key=sort_key))
         return ConfigView(
@@ -112,7 +112,7 @@ class ConfigService:
         after = edit(before)
         if after != before:
             row.config, row.version = after, row.version + 1
-            if grant.device.type_code in SHELLY_TYPES:
+            if kind_of(grant.device.type_code).settings_on_server:
                 # A Shelly runs none of this: its limits and interval live on the server,
                 # so the new version is in force at once.
                 row.applied_version = row.version

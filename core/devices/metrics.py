@@ -1,59 +1,80 @@
-"""What each metric is measured in and the order cards show them in."""
+"""Facts about metrics, in one table: unit, decimals, threshold range, default hysteresis, name.
+
+A metric the table does not name is looked up by its suffix (Shelly's electrical readings are
+named by what they measure: `a_voltage`, `total_act_power`, `switch0_temperature`,
+`interval_import_energy`), and failing that gets the generic facts: no unit, a wide range.
+The order of `FACTS` is the order cards show readings in.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
-UNITS: Final[dict[str, str]] = {
-    "co2": "ppm",
-    "temperature": "°C",
-    "humidity": "%",
-    "pressure": "hPa",
-    "pm1": "µg/m³",
-    "pm25": "µg/m³",
-    "pm10": "µg/m³",
-    "voc": "ppb",
-    "battery": "%",
-    "rssi": "dBm",
-    "noise": "dB",
-    "lux": "lx",
+GENERIC_RANGE: Final = (-1e6, 1e6)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFacts:
+    """What the platform knows of one metric."""
+
+    unit: str = ""
+    decimals: int | None = None  # None: whole numbers as such, else one decimal
+    threshold_range: tuple[float, float] = GENERIC_RANGE  # what a limit may be set to
+    hysteresis: float = 0.0  # how far back past a limit a reading must come to close
+
+    @property
+    def hysteresis_range(self) -> tuple[float, float]:
+        """What a hysteresis may be set to: up to a quarter of the range, a round number."""
+        low, high = self.threshold_range
+        return 0.0, float(f"{(high - low) / 4:.2g}")
+
+
+# Sane limits per metric: what the sensors can measure, with a margin.
+FACTS: Final[dict[str, MetricFacts]] = {
+    "co2": MetricFacts("ppm", None, (300, 10_000), 100),
+    "temperature": MetricFacts("°C", 1, (-50, 120), 0.5),
+    "humidity": MetricFacts("%", None, (0, 100), 3),
+    "pressure": MetricFacts("hPa", 1, (300, 1_200), 2),
+    "pm1": MetricFacts("µg/m³", None, (0, 1_000), 5),
+    "pm25": MetricFacts("µg/m³", None, (0, 1_000), 5),
+    "pm10": MetricFacts("µg/m³", None, (0, 1_000), 5),
+    "voc": MetricFacts("ppb", None, (0, 60_000), 50),
+    "battery": MetricFacts("%", None, (0, 100)),
+    "rssi": MetricFacts("dBm", None, (-120, 0)),
+    "noise": MetricFacts("dB", None, (0, 140)),
+    "lux": MetricFacts("lx", None, (0, 150_000)),
 }
-ORDER: Final = tuple(UNITS)
-DECIMALS: Final[dict[str, int]] = {"temperature": 1, "pressure": 1}
-# Electrical metrics (Shelly) are named by what they measure: `a_voltage`, `total_act_power`,
-# `switch0_temperature`, `interval_import_energy`.
-SUFFIX_UNITS: Final = (
-    ("_act_power", "W"),
-    ("_aprt_power", "VA"),
-    ("_voltage", "V"),
-    ("_current", "A"),
-    ("_freq", "Hz"),
-    ("_energy", "Wh"),
-    ("_temperature", "°C"),
+SUFFIX_FACTS: Final = (
+    ("_act_power", MetricFacts("W")),
+    ("_aprt_power", MetricFacts("VA")),
+    ("_voltage", MetricFacts("V", 1)),
+    ("_current", MetricFacts("A", 2)),
+    ("_freq", MetricFacts("Hz", 1)),
+    ("_energy", MetricFacts("Wh")),
+    ("_temperature", MetricFacts("°C")),
+    ("_pf", MetricFacts("", 2)),
 )
-SUFFIX_DECIMALS: Final = (("_voltage", 1), ("_current", 2), ("_freq", 1), ("_pf", 2))
-# Which readings of a Shelly can carry alert limits (a Pro 3EM has some 30 numbers).
-_ALERTABLE: Final[dict[str, re.Pattern[str]]] = {
-    "shelly_pro3em": re.compile(
-        r"total_act_power|total_current|n_current|[abc]_(voltage|current|act_power)"
-    ),
-    "shelly_pro3": re.compile(r"switch[0-9]_temperature"),
-}
+_GENERIC: Final = MetricFacts()
+ORDER: Final = tuple(FACTS)
+
+
+def facts(metric: str) -> MetricFacts:
+    """Return what is known of `metric` (the generic facts for an unknown one)."""
+    found = FACTS.get(metric)
+    if found is not None:
+        return found
+    return next((f for suffix, f in SUFFIX_FACTS if metric.endswith(suffix)), _GENERIC)
 
 
 def unit(metric: str) -> str:
     """Return the unit of `metric`, or an empty string for an unknown one."""
-    if metric in UNITS:
-        return UNITS[metric]
-    return next((u for suffix, u in SUFFIX_UNITS if metric.endswith(suffix)), "")
+    return facts(metric).unit
 
 
-def alertable(type_code: str, names: Iterable[str]) -> set[str]:
-    """The metrics among `names` that alert limits can be set for on this device type."""
-    pattern = _ALERTABLE.get(type_code)
-    return {n for n in names if pattern is None or pattern.fullmatch(n)}
+def name_key(metric: str) -> str:
+    """The Fluent message id of the metric's display name (it may not exist)."""
+    return f"metric-{metric}"
 
 
 def sort_key(metric: str) -> tuple[int, str]:
@@ -63,9 +84,7 @@ def sort_key(metric: str) -> tuple[int, str]:
 
 def format_value(metric: str, value: float) -> str:
     """Format a value with the precision its metric deserves."""
-    decimals = DECIMALS.get(metric)
-    if decimals is None:
-        decimals = next((d for suffix, d in SUFFIX_DECIMALS if metric.endswith(suffix)), None)
+    decimals = facts(metric).decimals
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     return f"{value:.{decimals}f}"

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
 from core.access.service import require, toggle_notifications
-from core.devices.models import Device, DeviceType
-from core.devices.repository import DeviceRepository
+from core.devices.kinds import kind_of
+from core.devices.models import Device
 from core.errors import DomainError
 from core.live.store import LiveState, LiveStateStore
 from core.users.repository import UserRepository
@@ -45,15 +45,6 @@ class DeviceOverview:
 
     def __init__(self, live: LiveStateStore) -> None:
         self._live = live
-        self._types: dict[str, DeviceType] = {}
-
-    async def _primary_metric(self, session: AsyncSession, type_code: str) -> str | None:
-        if type_code not in self._types:
-            device_type = await DeviceRepository(session).get_type(type_code)
-            if device_type is None:
-                return None
-            self._types[type_code] = device_type
-        return self._types[type_code].primary_metric
 
     async def my_devices(
         self, session: AsyncSession, user_id: int, able_to: Action = Action.VIEW
@@ -70,7 +61,7 @@ class DeviceOverview:
             DeviceView(
                 device,
                 role,
-                await self._primary_metric(session, device.type_code),
+                kind_of(device.type_code).primary_metric,
                 live[device.id],
                 user_id=user_id,
             )
@@ -81,7 +72,7 @@ class DeviceOverview:
         """Return one device the user may see, or raise AccessDenied."""
         grant = await require(session, user_id, device_id, Action.VIEW)
         live = await self._live.read(device_id)
-        metric = await self._primary_metric(session, grant.device.type_code)
+        metric = kind_of(grant.device.type_code).primary_metric
         return DeviceView(
             grant.device, grant.role, metric, live, grant.notifications, user_id=user_id
         )

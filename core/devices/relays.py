@@ -8,6 +8,7 @@ from datetime import datetime, time, tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.devices import shelly
+from core.devices.kinds import kind_of
 from core.devices.overview import DeviceView
 from core.devices.repository import DeviceRepository
 from core.history.service import totals
@@ -60,7 +61,7 @@ class RelayPanel:
                 live = await self._live.read(meter.id) if meter is not None else None
                 meters[meter_uid] = live.values if live is not None else {}
         result = []
-        for index in range(shelly.channel_count(view.device.type_code)):
+        for index in range(kind_of(view.device.type_code).channels):
             value = view.live.values.get(shelly.output_metric(index))
             on = (confirmed or {}).get(index, None if value is None else value >= 1)
             linked = profile.links.get(index)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
+from core.devices.kinds import DeviceKind
 from core.devices.models import Device, DeviceConfig, DeviceType
 
 
@@ -67,13 +69,36 @@ class DeviceRepository:
         query = select(Device).where(Device.claim_code_hash == code_hash).with_for_update()
         return await self._session.scalar(query)
 
-    async def get_type(self, code: str) -> DeviceType | None:
-        """Return the device type with this code."""
-        return await self._session.get(DeviceType, code)
+    async def type_rows(self) -> dict[str, tuple[str, str | None, int]]:
+        """Every `device_types` row: code → (title, primary metric, report interval)."""
+        rows = await self._session.scalars(select(DeviceType))
+        return {t.code: (t.title, t.primary_metric, t.report_interval) for t in rows}
 
-    async def list_types(self) -> Sequence[DeviceType]:
-        """Return every device type."""
-        return (await self._session.scalars(select(DeviceType).order_by(DeviceType.code))).all()
+    async def sync_kinds(self, kinds: Iterable[DeviceKind]) -> None:
+        """Write one `device_types` row per kind (devices reference them); rows of kinds no
+        longer registered stay, so devices of such a type are kept."""
+        rows = [
+            {
+                "code": kind.code,
+                "title": kind.title,
+                "primary_metric": kind.primary_metric,
+                "report_interval": kind.report_interval,
+            }
+            for kind in kinds
+        ]
+        if not rows:
+            return
+        statement = insert(DeviceType).values(rows)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[DeviceType.code],
+                set_={
+                    "title": statement.excluded.title,
+                    "primary_metric": statement.excluded.primary_metric,
+                    "report_interval": statement.excluded.report_interval,
+                },
+            )
+        )
 
     async def list_all(self) -> Sequence[Device]:
         """Return every device, by uid."""
@@ -155,14 +180,39 @@ class DeviceRepository:
         )
         return [(row[0], row[1]) for row in (await self._session.execute(query)).all()]
 
-    async def relay_links(self) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
-        """Every Pro 3 with links to meter phases: (id, attributes, config)."""
+    async def relay_links(
+        self, type_codes: Sequence[str]
+    ) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+        """Every relay device (of `type_codes`) with links to meter phases:
+        (id, attributes, config)."""
         query = (
             select(Device.id, Device.attributes, DeviceConfig.config)
             .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
-            .where(Device.type_code == "shelly_pro3", Device.attributes.has_key("links"))
+            .where(Device.type_code.in_(type_codes), Device.attributes.has_key("links"))
         )
         rows = (await self._session.execute(query)).all()
         return [
             (device_id, attributes or {}, config or {}) for device_id, attributes, config in rows
         ]
+
+    async def configs_of(self, device_ids: Iterable[int]) -> list[tuple[int, str, dict[str, Any]]]:
+        """The stored config of each device: (id, type code, config)."""
+        query = (
+            select(Device.id, Device.type_code, DeviceConfig.config)
+            .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
+            .where(Device.id.in_(list(device_ids)))
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(device_id, code, config or {}) for device_id, code, config in rows]
+
+    async def of_types(
+        self, type_codes: Sequence[str]
+    ) -> list[tuple[int, str, str, dict[str, Any], dict[str, Any]]]:
+        """Every device of `type_codes`: (id, uid, type code, attributes, config)."""
+        query = (
+            select(Device.id, Device.uid, Device.type_code, Device.attributes, DeviceConfig.config)
+            .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
+            .where(Device.type_code.in_(type_codes))
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(i, uid, code, attrs or {}, config or {}) for i, uid, code, attrs, config in rows]

@@ -15,7 +15,7 @@ from core.access.attempts import AttemptLimiter
 from core.access.policy import Role
 from core.access.repository import MembershipRepository
 from core.audit.repository import AuditRepository
-from core.devices import claim_codes
+from core.devices import claim_codes, kinds
 from core.devices.models import Device, DeviceConfig
 from core.devices.repository import DeviceRepository
 from core.errors import DomainError, InvalidInput
@@ -77,10 +77,9 @@ async def provision(
 ) -> Provisioned:
     """Create a device with a fresh one-time claim code (stored hashed)."""
     devices = DeviceRepository(session)
-    device_type = await devices.get_type(type_code)
-    if device_type is None:
-        known = ", ".join(t.code for t in await devices.list_types())
-        raise UnknownDeviceTypeError(known=known)
+    if not kinds.known(type_code):
+        raise UnknownDeviceTypeError(known=", ".join(k.code for k in kinds.all_kinds()))
+    kind = kinds.kind_of(type_code)
     if await devices.get_by_uid(uid) is not None:
         raise DeviceExistsError(uid=uid)
     code = claim_codes.generate()
@@ -101,7 +100,7 @@ async def provision(
         DeviceConfig(
             device_id=device.id,
             version=1,
-            config={"report_interval": device_type.report_interval, "alerts_enabled": True},
+            config={"report_interval": kind.report_interval, "alerts_enabled": True},
         )
     )
     AuditRepository(session).record(

@@ -15,10 +15,6 @@ from typing import Any, Final
 
 from core.errors import InvalidInput
 
-PRO3: Final = "shelly_pro3"
-PRO3EM: Final = "shelly_pro3em"
-SHELLY_TYPES: Final = frozenset({PRO3, PRO3EM})
-CHANNELS: Final[dict[str, int]] = {PRO3: 3}
 PHASES: Final = ("a", "b", "c")
 SWITCH_COMMAND: Final = "switch"  # the command name of a relay press on the stream
 NAME_LIMIT: Final = 32
@@ -100,14 +96,9 @@ class ShellyProfile:
         return None
 
 
-def channel_count(type_code: str) -> int:
-    """How many relays a device type has (0: none)."""
-    return CHANNELS.get(type_code, 0)
-
-
-def check_channel(type_code: str, channel: int) -> int:
-    """Return `channel` when the type has it, else raise BadChannelError."""
-    if not 0 <= channel < channel_count(type_code):
+def check_channel(channels: int, channel: int) -> int:
+    """Return `channel` when a device with `channels` relays has it, else raise BadChannelError."""
+    if not 0 <= channel < channels:
         raise BadChannelError(channel=channel)
     return channel
 

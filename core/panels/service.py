@@ -28,11 +28,12 @@ from core.access.service import Grant, require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry
+from core.devices.kinds import Executor, kind_of
 from core.devices.models import Device
 from core.errors import DomainError, InvalidInput, StaleAction
 from core.panels.lease import PanelLeases
 from core.panels.models import PanelEvent
-from core.panels.profile import SATEL, PanelProfile
+from core.panels.profile import PanelProfile
 from core.panels.repository import PanelCodeRepository, PanelEventRepository
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
@@ -180,7 +181,7 @@ class PanelService:
         grant = await require(
             session, user_id, device_id, Action.CONTROL if control else Action.VIEW
         )
-        if grant.device.type_code != SATEL:
+        if kind_of(grant.device.type_code).executor is not Executor.SATEL:
             raise StaleAction
         profile = PanelProfile.of(grant.device.attributes)
         has_code = await PanelCodeRepository(session).get(user_id, device_id) is not None

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import select
 
 from core.cancellation import being_cancelled
 from core.commands.messages import CommandResult, decode_entry
-from core.devices.models import Device
-from core.panels.profile import SATEL, PanelProfile
+from core.devices.kinds import Executor, codes_with
+from core.devices.repository import DeviceRepository
+from core.panels.profile import PanelProfile
 from core.redis_keys import RedisKeys
 from processor.satel.worker import PanelContext, PanelWorker
 
@@ -98,15 +98,9 @@ class PanelSupervisor:
 
     async def _panels(self) -> dict[int, PanelProfile]:
         async with self.ctx.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Device.id, Device.uid, Device.attributes).where(
-                        Device.type_code == SATEL
-                    )
-                )
-            ).all()
-        self._uids = {device_id: uid for device_id, uid, _ in rows}
-        return {device_id: PanelProfile.of(attributes) for device_id, _, attributes in rows}
+            rows = await DeviceRepository(session).of_types(codes_with(Executor.SATEL))
+        self._uids = {device_id: uid for device_id, uid, *_ in rows}
+        return {device_id: PanelProfile.of(attributes) for device_id, _, _, attributes, _ in rows}
 
     async def _let_go(self, device_id: int, *, release: bool) -> None:
         held = self.held.pop(device_id, None)

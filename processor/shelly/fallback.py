@@ -24,13 +24,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
 from core.devices.config_rules import report_interval
-from core.devices.models import Device, DeviceConfig, DeviceType
-from core.devices.shelly import SHELLY_TYPES, ShellyProfile
+from core.devices.kinds import Executor, codes_with, kind_of
+from core.devices.repository import DeviceRepository
+from core.devices.shelly import ShellyProfile
 from core.secrets import SecretBox, SecretKeysMissingError, SecretUnreadableError
 from drivers.shelly.http import DeviceRefused, HttpUnavailable, ShellyHttp
 from processor.mqtt.listener import BrokerLink
@@ -210,16 +210,10 @@ async def load_targets(
     sessions: async_sessionmaker[AsyncSession], secrets: SecretBox
 ) -> dict[str, HttpTarget]:
     """Every Shelly with an HTTP host, with its password and report interval."""
-    query = (
-        select(Device.uid, Device.attributes, DeviceConfig.config, DeviceType.report_interval)
-        .join(DeviceType, DeviceType.code == Device.type_code)
-        .outerjoin(DeviceConfig, DeviceConfig.device_id == Device.id)
-        .where(Device.type_code.in_(SHELLY_TYPES))
-    )
     async with sessions() as session:
-        rows = (await session.execute(query)).all()
+        rows = await DeviceRepository(session).of_types(codes_with(Executor.SHELLY))
     targets = {}
-    for uid, attributes, config, default_interval in rows:
+    for _, uid, type_code, attributes, config in rows:
         profile = ShellyProfile.of(attributes)
         if profile.http_host is None:
             continue
@@ -229,6 +223,6 @@ async def load_targets(
                 password = secrets.decrypt(profile.password_token)
             except (SecretKeysMissingError, SecretUnreadableError):
                 log.warning("%s: its HTTP password cannot be read with SECRET_KEYS", uid)
-        interval = report_interval(config, default_interval)
+        interval = report_interval(config, kind_of(type_code).report_interval)
         targets[uid] = HttpTarget(profile.http_host, password, interval)
     return targets
