@@ -50,6 +50,7 @@ from bot.routers import (
 from core.access.attempts import AttemptLimiter
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
+from core.confirmations import Confirmations
 from core.db import make_engine, make_session_factory
 from core.devices.configuration import ConfigService
 from core.devices.overview import DeviceOverview
@@ -129,6 +130,7 @@ def build_services(
     live = LiveViews(bot, sessions, overview, redis, keys, options.live)
     watch = ConfigWatch(bot, sessions, configs, redis, keys, settings.tz)
     live.listeners.append(watch.check)
+    confirmations = Confirmations(redis, keys)
     panel_service = PanelService(
         redis, keys, SecretBox(settings.secret_keys), options.command_timeout
     )
@@ -139,9 +141,9 @@ def build_services(
         overview=overview,
         limiter=limiter,
         live=live,
-        sharing=SharingService(store, limiter, OutboxWakeup(redis, keys), bus),
+        sharing=SharingService(store, limiter, OutboxWakeup(redis, keys), bus, confirmations),
         configs=configs,
-        control=ControlService(bus, options.command_timeout),
+        control=ControlService(bus, confirmations, options.command_timeout),
         watch=watch,
         panel=RelayPanel(store, panel_service),
         panels=panel_service,

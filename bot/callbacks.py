@@ -103,11 +103,12 @@ class CommandOp(StrEnum):
 
 
 class CommandAction(CallbackData, prefix="c"):
-    """A press on a device command button."""
+    """A press on a device command button; a critical one's "yes" carries its `nonce`."""
 
     op: CommandOp
     device_id: int
     name: str = ""
+    nonce: str = ""
 
 
 class ShareAction(CallbackData, prefix="s"):
@@ -139,6 +140,7 @@ class MemberAction(CallbackData, prefix="m"):
     device_id: int
     user_id: int = 0
     role: Role | None = None
+    nonce: str = ""  # the server-held confirmation of a revoke, transfer or removal
 
 
 class RelayOp(StrEnum):
@@ -150,13 +152,13 @@ class RelayOp(StrEnum):
 
 class RelayAction(CallbackData, prefix="r"):
     """A press on a relay button of a Pro 3 card: `on` is 1 to switch on, 0 to switch off;
-    `asked` is when a confirmation was asked (Unix seconds)."""
+    the "yes" to switching a critical channel off carries the server-held `nonce`."""
 
     op: RelayOp
     device_id: int
     channel: int
     on: int
-    asked: int = 0
+    nonce: str = ""
 
 
 class PanelOp(StrEnum):

@@ -101,6 +101,6 @@ class RedisKeys:
         """Prefix of the per-user counters of wrong codes on a panel (`…:{user_id}`)."""
         return f"{self.prefix}:satel:failures:{device_id}"
 
-    def panel_pending(self, nonce: str) -> str:
-        """A panel action waiting for its requester's confirmation (expires after 30 s)."""
-        return f"{self.prefix}:satel:pending:{nonce}"
+    def confirmation(self, nonce: str) -> str:
+        """An action waiting for its requester's "yes" (core.confirmations; it expires)."""
+        return f"{self.prefix}:confirm:{nonce}"

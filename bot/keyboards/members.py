@@ -62,13 +62,13 @@ def member(device_id: int, user_id: int, role: Role, tr: Translator) -> InlineKe
     return builder.as_markup()
 
 
-def confirm(asked: MemberAction, tr: Translator) -> InlineKeyboardMarkup:
-    """Yes (the confirmed action) or back."""
+def confirm(asked: MemberAction, nonce: str, tr: Translator) -> InlineKeyboardMarkup:
+    """Yes (the confirmed action, with the server-held `nonce`) or back."""
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr(f"confirm-{_CONFIRMED[asked.op].name.lower()}"),
         callback_data=MemberAction(
-            op=_CONFIRMED[asked.op], device_id=asked.device_id, user_id=asked.user_id
+            op=_CONFIRMED[asked.op], device_id=asked.device_id, user_id=asked.user_id, nonce=nonce
         ),
     )
     builder.button(

@@ -57,13 +57,19 @@ async def confirm_command(
     user: User,
     control: ControlService,
     tr: Translator,
+    zone: tzinfo,
 ) -> None:
-    """Ask "are you sure?" before a critical command."""
-    device = await control.check(session, user.id, callback_data.device_id, callback_data.name)
+    """Ask "are you sure?" before a critical command (core holds the question)."""
+    device, nonce = await control.ask(session, user.id, callback_data.device_id, callback_data.name)
+    if nonce is None:  # not a critical command after all: no question
+        await run_command(query, callback_data, session, user, control, tr, zone)
+        return
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("command-yes", command=tr(f"command-{callback_data.name}")),
-        callback_data=CommandAction(op=CommandOp.RUN, device_id=device.id, name=callback_data.name),
+        callback_data=CommandAction(
+            op=CommandOp.RUN, device_id=device.id, name=callback_data.name, nonce=nonce
+        ),
     )
     builder.button(
         text=tr("prompt-cancel"),
@@ -83,11 +89,15 @@ async def run_command(
     tr: Translator,
     zone: tzinfo,
 ) -> None:
-    """Send the command, say so at once, then show the device's answer (or its silence)."""
-    device = await control.check(session, user.id, callback_data.device_id, callback_data.name)
+    """Send the command, say so at once, then show the device's answer (or its silence).
+    A critical command goes only with the nonce of its "yes"; a forged RUN is refused."""
+    prepared = await control.prepare(
+        session, user.id, callback_data.device_id, callback_data.name, callback_data.nonce
+    )
+    device = prepared.device
     command = tr(f"command-{callback_data.name}")
     await show(query, tr("command-sent", command=command, name=escape(device.name)), None)
-    outcome = await control.run(session, user.id, device.id, callback_data.name)
+    outcome = await control.run(session, prepared)
     await show(query, outcome_text(outcome, tr, zone), back_to_card(device.id, tr))
 
 

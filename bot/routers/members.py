@@ -16,13 +16,18 @@ from bot.keyboards import members as keyboards
 from bot.keyboards.devices import back_to_card
 from bot.render import members as render
 from bot.replies import show
-from core.access.policy import Action, Role
-from core.access.service import require
+from core.access.policy import Role
 from core.audit.service import device_log
+from core.confirmations import Intent
 from core.sharing.service import SharingService
 from core.users.models import User
 
 LOG_ENTRIES = 15
+_INTENTS = {
+    MemberOp.REVOKE_ASK: Intent.REVOKE,
+    MemberOp.TRANSFER_ASK: Intent.TRANSFER,
+    MemberOp.REMOVE_ASK: Intent.REMOVE,
+}
 
 
 async def list_members(
@@ -79,17 +84,17 @@ async def ask_to_confirm(
     sharing: SharingService,
     tr: Translator,
 ) -> None:
-    """Ask before revoking, transferring or removing."""
-    if callback_data.op is MemberOp.REMOVE_ASK:
-        grant = await require(session, user.id, callback_data.device_id, Action.MANAGE_MEMBERS)
-        text = tr("remove-confirm", name=escape(grant.device.name))
+    """Ask before revoking, transferring or removing (the "yes" is held by the server)."""
+    intent = _INTENTS[callback_data.op]
+    device, member, nonce = await sharing.ask(
+        session, user.id, callback_data.device_id, intent, callback_data.user_id
+    )
+    if member is None:
+        text = tr("remove-confirm", name=escape(device.name))
     else:
-        device, member, _ = await sharing.member(
-            session, user.id, callback_data.device_id, callback_data.user_id
-        )
-        key = "revoke-confirm" if callback_data.op is MemberOp.REVOKE_ASK else "transfer-confirm"
+        key = "revoke-confirm" if intent is Intent.REVOKE else "transfer-confirm"
         text = tr(key, member=escape(render.person(member)), name=escape(device.name))
-    await show(query, text, keyboards.confirm(callback_data, tr))
+    await show(query, text, keyboards.confirm(callback_data, nonce, tr))
 
 
 async def revoke(
@@ -101,7 +106,9 @@ async def revoke(
     tr: Translator,
 ) -> None:
     """Take the member's access away; they are told and their live view stops."""
-    member = await sharing.revoke(session, user.id, callback_data.device_id, callback_data.user_id)
+    member = await sharing.revoke(
+        session, user.id, callback_data.device_id, callback_data.user_id, callback_data.nonce
+    )
     await show(
         query,
         tr("revoke-done", member=escape(render.person(member))),
@@ -119,7 +126,7 @@ async def transfer(
 ) -> None:
     """Make the member the owner; the previous owner stays on as an admin."""
     member = await sharing.transfer(
-        session, user.id, callback_data.device_id, callback_data.user_id
+        session, user.id, callback_data.device_id, callback_data.user_id, callback_data.nonce
     )
     await show(
         query,
@@ -137,7 +144,9 @@ async def remove(
     tr: Translator,
 ) -> None:
     """Remove the device for good; the members are told."""
-    name = await sharing.remove_device(session, user.id, callback_data.device_id)
+    name = await sharing.remove_device(
+        session, user.id, callback_data.device_id, callback_data.nonce
+    )
     await show(query, tr("remove-done", name=escape(name)), None)
 
 

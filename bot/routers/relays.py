@@ -1,7 +1,8 @@
 """Relay buttons of a Pro 3 card: switch, confirm critical channels, show the device's answer.
 
-A critical channel going off is asked about first. The server decides that (a forged press
-without the question is asked too), and the "yes" is valid for 30 s only.
+A critical channel going off is asked about first. Core decides that and holds the question
+(`core.confirmations`): the "yes" carries only its nonce, is for the person asked, works once
+and for 30 s; a forged press without it is asked too, a forged "yes" is refused.
 """
 
 from __future__ import annotations
@@ -20,26 +21,19 @@ from bot.i18n import Translator
 from bot.render import shelly as render
 from bot.render.devices import now_context
 from bot.replies import show
-from core import clock
 from core.commands.service import ControlService
 from core.devices.overview import DeviceOverview
 from core.devices.relays import Channel, RelayPanel
 from core.devices.shelly import ShellyProfile
 from core.users.models import User
 
-CONFIRM_SECONDS = 30
 
-
-def _confirm(device_id: int, channel: Channel, tr: Translator) -> InlineKeyboardMarkup:
+def _confirm(device_id: int, channel: Channel, nonce: str, tr: Translator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("relay-confirm-yes", name=render.channel_name(channel, tr)),
         callback_data=RelayAction(
-            op=RelayOp.CONFIRM,
-            device_id=device_id,
-            channel=channel.index,
-            on=0,
-            asked=int(clock.now().timestamp()),
+            op=RelayOp.CONFIRM, device_id=device_id, channel=channel.index, on=0, nonce=nonce
         ),
     )
     builder.button(
@@ -63,25 +57,27 @@ async def press(  # noqa: PLR0913 - aiogram hands each dependency by name
 ) -> None:
     """Switch a channel: "switching…", then the device's confirmation (or its silence)."""
     device_id, index = callback_data.device_id, callback_data.channel
-    device = await control.check_switch(session, user.id, device_id, index)
-    profile = ShellyProfile.of(device.attributes)
     on = callback_data.on == 1
-    if callback_data.op is RelayOp.CONFIRM:
-        if on or clock.now().timestamp() - callback_data.asked > CONFIRM_SECONDS:
-            await show(query, tr("relay-confirm-expired"), None)
+    nonce = callback_data.nonce if callback_data.op is RelayOp.CONFIRM else ""
+    if not nonce:
+        device, asked = await control.ask_switch(session, user.id, device_id, index, on=on)
+        if asked is not None:
+            profile = ShellyProfile.of(device.attributes)
+            channel = Channel(index, profile.channel_name(index), None, True)
+            text = tr(
+                "relay-confirm-off",
+                name=escape(render.channel_name(channel, tr)),
+                device=escape(device.name),
+            )
+            await show(query, text, _confirm(device_id, channel, asked, tr))
             return
-    elif not on and index in profile.critical:
-        channel = Channel(index, profile.channel_name(index), None, True)
-        text = tr(
-            "relay-confirm-off",
-            name=escape(render.channel_name(channel, tr)),
-            device=escape(device.name),
-        )
-        await show(query, text, _confirm(device_id, channel, tr))
-        return
+    else:
+        device = await control.check_switch(session, user.id, device_id, index)
+    profile = ShellyProfile.of(device.attributes)
     name = escape(profile.channel_name(index) or tr("relay-channel", number=index + 1))
+    prepared = await control.prepare_switch(session, user.id, device_id, index, on=on, nonce=nonce)
     await show(query, tr("relay-switching-on" if on else "relay-switching-off", name=name), None)
-    outcome = await control.switch(session, user.id, device_id, index, on)
+    outcome = await control.run(session, prepared)
     confirmed = {index: on} if outcome.result is not None and outcome.result.ok else None
     view = await overview.device(session, user.id, device_id)
     card, markup = await device_card(session, view, panel, tr, zone, confirmed)

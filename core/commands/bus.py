@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from redis.asyncio import Redis
 
 from core.commands.messages import CommandResult, StreamEntry, decode_result
 from core.redis_keys import RedisKeys
 
 RESULT_TTL_SECONDS = 120
+BLOCK_SECONDS = 2.0  # one blocking read; below every client socket timeout
 STREAM_MAX_LENGTH = 100_000  # approximate cap; entries are acknowledged within milliseconds
 
 
@@ -28,10 +31,21 @@ class CommandBus:
         )
 
     async def wait_result(self, command_id: str, seconds: float) -> CommandResult | None:
-        """Wait up to `seconds` for the command's result; None when none came."""
-        found = await self._redis.blpop([self._keys.command_result(command_id)], timeout=seconds)
-        if not found:
-            return None
+        """Wait up to `seconds` for the command's result; None when none came.
+
+        The wait is cut into blocking reads of at most `BLOCK_SECONDS`, which stays below any
+        socket timeout a Redis client has (redis-py's may be 5 s), so a long wait is never
+        mistaken for a dead connection.
+        """
+        key = self._keys.command_result(command_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        found = None
+        while not found:
+            left = deadline - loop.time()
+            if left <= 0:
+                return None
+            found = await self._redis.blpop([key], timeout=min(left, BLOCK_SECONDS))
         raw = found[1]
         return decode_result(raw if isinstance(raw, bytes) else str(raw).encode())
 

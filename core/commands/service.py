@@ -14,7 +14,9 @@ from core.access.service import require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry
+from core.confirmations import ConfirmationExpiredError, Confirmations, Intent, Pending
 from core.devices import shelly
+from core.devices.commands import DeviceCommand
 from core.devices.kinds import kind_of
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
@@ -34,28 +36,68 @@ class CommandOutcome:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-class ControlService:
-    """Sends commands to devices for people allowed to control them."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A command checked (and, when critical, confirmed) for one person: ready to send."""
 
-    def __init__(self, bus: CommandBus, timeout: float = DEFAULT_TIMEOUT) -> None:
+    user_id: int
+    device: Device
+    command: DeviceCommand
+
+
+class ControlService:
+    """Sends commands to devices for people allowed to control them.
+
+    A critical command (restart, calibrate) and switching a critical relay channel off go
+    only with a "yes" held by `Confirmations`: `ask`/`ask_switch` return the nonce the "yes"
+    button carries (None: no question needed), and the nonce is taken when the action runs.
+    """
+
+    def __init__(
+        self, bus: CommandBus, confirmations: Confirmations, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self._bus = bus
+        self._confirmations = confirmations
         self.timeout = timeout
 
-    async def check(self, session: AsyncSession, user_id: int, device_id: int, name: str) -> Device:
-        """Return the device when the user may send it this command (to ask for confirmation)."""
-        grant = await require(session, user_id, device_id, Action.CONTROL)
-        if kind_of(grant.device.type_code).command(name) is None:
-            raise StaleAction
-        return grant.device
-
-    async def run(
+    async def _command(
         self, session: AsyncSession, user_id: int, device_id: int, name: str
-    ) -> CommandOutcome:
-        """Send a declared command and wait for the device's answer (at most `timeout`)."""
-        device = await self.check(session, user_id, device_id, name)
-        command = kind_of(device.type_code).command(name)
-        assert command is not None  # noqa: S101 - checked above
-        return await self._send(session, user_id, device, name, command.params)
+    ) -> tuple[Device, DeviceCommand]:
+        grant = await require(session, user_id, device_id, Action.CONTROL)
+        command = kind_of(grant.device.type_code).command(name)
+        if command is None:
+            raise StaleAction
+        return grant.device, command
+
+    async def ask(
+        self, session: AsyncSession, user_id: int, device_id: int, name: str
+    ) -> tuple[Device, str | None]:
+        """Check a command; for a critical one, hold the question and return its nonce."""
+        device, command = await self._command(session, user_id, device_id, name)
+        if not command.critical:
+            return device, None
+        pending = Pending(Intent.COMMAND, user_id, device.id, subject=name)
+        return device, await self._confirmations.ask(pending)
+
+    async def prepare(
+        self, session: AsyncSession, user_id: int, device_id: int, name: str, nonce: str = ""
+    ) -> Prepared:
+        """Check a command before it goes; a critical one needs the nonce of its "yes"."""
+        device, command = await self._command(session, user_id, device_id, name)
+        if command.critical:
+            pending = await self._confirmations.take(
+                user_id, nonce, Intent.COMMAND, device_id=device.id
+            )
+            if pending.subject != name:
+                raise ConfirmationExpiredError
+        return Prepared(user_id, device, command)
+
+    async def run(self, session: AsyncSession, prepared: Prepared) -> CommandOutcome:
+        """Send a prepared command and wait for the device's answer (at most `timeout`)."""
+        command = prepared.command
+        return await self._send(
+            session, prepared.user_id, prepared.device, command.name, command.params
+        )
 
     async def check_switch(
         self, session: AsyncSession, user_id: int, device_id: int, channel: int
@@ -65,17 +107,58 @@ class ControlService:
         shelly.check_channel(kind_of(grant.device.type_code).channels, channel)
         return grant.device
 
+    async def ask_switch(
+        self, session: AsyncSession, user_id: int, device_id: int, channel: int, *, on: bool
+    ) -> tuple[Device, str | None]:
+        """Check a press; switching a critical channel off holds a question (its nonce)."""
+        device = await self.check_switch(session, user_id, device_id, channel)
+        if on or channel not in shelly.ShellyProfile.of(device.attributes).critical:
+            return device, None
+        pending = Pending(Intent.RELAY_OFF, user_id, device.id, subject=str(channel))
+        return device, await self._confirmations.ask(pending)
+
+    async def prepare_switch(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        device_id: int,
+        channel: int,
+        *,
+        on: bool,
+        nonce: str = "",
+    ) -> Prepared:
+        """Check a relay press before it goes; a critical channel goes off only with the
+        nonce of its "yes"."""
+        device = await self.check_switch(session, user_id, device_id, channel)
+        critical = channel in shelly.ShellyProfile.of(device.attributes).critical
+        if not on and critical:
+            pending = await self._confirmations.take(
+                user_id, nonce, Intent.RELAY_OFF, device_id=device.id
+            )
+            if pending.subject != str(channel):
+                raise ConfirmationExpiredError
+        command = DeviceCommand(shelly.SWITCH_COMMAND, {"channel": channel, "on": on})
+        return Prepared(user_id, device, command)
+
     async def switch(
-        self, session: AsyncSession, user_id: int, device_id: int, channel: int, on: bool
+        self,
+        session: AsyncSession,
+        user_id: int,
+        device_id: int,
+        channel: int,
+        *,
+        on: bool,
+        nonce: str = "",
     ) -> CommandOutcome:
         """Switch a relay and wait until the device itself reports the new state.
 
         The result comes from the device's own status (not from the answer to Switch.Set);
         None after `timeout` means no confirmation.
         """
-        device = await self.check_switch(session, user_id, device_id, channel)
-        params = {"channel": channel, "on": on}
-        return await self._send(session, user_id, device, shelly.SWITCH_COMMAND, params)
+        prepared = await self.prepare_switch(
+            session, user_id, device_id, channel, on=on, nonce=nonce
+        )
+        return await self.run(session, prepared)
 
     async def _send(
         self,

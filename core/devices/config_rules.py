@@ -72,7 +72,11 @@ def parse_interval(text: str) -> int:
     match = _DURATION.match(text.lower())
     if not match or match.group(2) not in _UNITS:
         raise BadNumberError
-    seconds = round(float(match.group(1).replace(",", ".")) * _UNITS[match.group(2)])
+    return check_interval(round(float(match.group(1).replace(",", ".")) * _UNITS[match.group(2)]))
+
+
+def check_interval(seconds: int) -> int:
+    """Return `seconds` when a report interval may be that long, else raise OutOfRangeError."""
     low, high = INTERVAL_RANGE
     if not low <= seconds <= high:
         raise OutOfRangeError(low=f"{low} s", high=f"{high // 3600} h", unit="")
@@ -92,8 +96,8 @@ def _checked(metric: str, value: float, field: Field) -> float:
 
 
 def set_interval(config: dict[str, Any], seconds: int) -> dict[str, Any]:
-    """Return the config with a new report interval."""
-    return {**deepcopy(config), "report_interval": seconds}
+    """Return the config with a new report interval (typed or a preset: the same check)."""
+    return {**deepcopy(config), "report_interval": check_interval(seconds)}
 
 
 def set_alerts(config: dict[str, Any], *, on: bool) -> dict[str, Any]:

@@ -14,10 +14,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from secrets import token_urlsafe
 from typing import Final
 
-import orjson
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +26,13 @@ from core.access.service import Grant, require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry
+from core.confirmations import (
+    CONFIRM_SECONDS,
+    ConfirmationExpiredError,
+    Confirmations,
+    Intent,
+    Pending,
+)
 from core.devices.kinds import Executor, kind_of
 from core.devices.models import Device
 from core.errors import DomainError, InvalidInput, StaleAction
@@ -45,7 +50,6 @@ WRONG_CODE: Final = frozenset({"user_code_not_found", "wrong_code"})
 FAILURES_ALLOWED: Final = 3
 FAILURE_WINDOW: Final = 300
 LOCK_SECONDS: Final = 300
-CONFIRM_SECONDS: Final = 30  # a confirmation button is valid this long
 CODE_SECONDS: Final = 120  # and, once pressed, the code must be typed within this
 
 
@@ -79,18 +83,6 @@ class NotArmedError(DomainError):
     """Nothing to disarm in the chosen partitions."""
 
     key = "panel-not-armed"
-
-
-class ConfirmationExpiredError(DomainError):
-    """The confirmation was not given in time (or was used already)."""
-
-    key = "panel-confirm-expired"
-
-
-class NotYoursError(DomainError):
-    """Someone pressed a confirmation that another person asked for."""
-
-    key = "panel-confirm-not-yours"
 
 
 class NoAlarmError(DomainError):
@@ -159,6 +151,7 @@ class PanelService:
         self._secrets = secrets
         self._bus = CommandBus(redis, keys)
         self._leases = PanelLeases(redis, keys)
+        self._confirmations = Confirmations(redis, keys)
         self.timeout = timeout
 
     def _limiter(self, device_id: int) -> AttemptLimiter:
@@ -254,19 +247,16 @@ class PanelService:
         return Proposal(view.device, action, chosen, mode, violated, not view.has_code)
 
     async def hold(self, user_id: int, proposal: Proposal, seconds: int = CONFIRM_SECONDS) -> str:
-        """Keep a proposal for its requester's confirmation; return the confirmation's key."""
-        nonce = token_urlsafe(9)
-        body = {
-            "user_id": user_id,
-            "device_id": proposal.device.id,
+        """Keep a proposal for its requester's confirmation; return the confirmation's nonce."""
+        data = {
             "action": proposal.action.value,
             "partitions": list(proposal.partitions),
             "mode": proposal.mode,
             "violated": list(proposal.violated),
             "needs_code": proposal.needs_code,
         }
-        await self._redis.set(self._keys.panel_pending(nonce), orjson.dumps(body), ex=seconds)
-        return nonce
+        pending = Pending(Intent.PANEL, user_id, proposal.device.id, data=data)
+        return await self._confirmations.ask(pending, seconds)
 
     async def take(
         self, session: AsyncSession, user_id: int, nonce: str, *, keep_for: int | None = None
@@ -275,27 +265,20 @@ class PanelService:
 
         It is used up, unless `keep_for` keeps it that many seconds more (for the code prompt).
         """
-        key = self._keys.panel_pending(nonce)
-        raw = await self._redis.get(key)
-        if raw is None:
-            raise ConfirmationExpiredError
-        body = orjson.loads(raw)
-        if body.get("user_id") != user_id:
-            raise NotYoursError
-        if keep_for is None:
-            if not await self._redis.delete(key):
-                raise ConfirmationExpiredError  # pressed twice: the first press used it
-        else:
-            await self._redis.expire(key, keep_for)
-        grant = await require(session, user_id, int(body["device_id"]), Action.CONTROL)
-        return Proposal(
-            grant.device,
-            PanelAction(body["action"]),
-            tuple(body["partitions"]),
-            int(body["mode"]),
-            tuple(body["violated"]),
-            bool(body["needs_code"]),
-        )
+        pending = await self._confirmations.take(user_id, nonce, Intent.PANEL, keep_for=keep_for)
+        grant = await require(session, user_id, pending.device_id, Action.CONTROL)
+        body = pending.data
+        try:
+            return Proposal(
+                grant.device,
+                PanelAction(body["action"]),
+                tuple(int(p) for p in body["partitions"]),
+                int(body["mode"]),
+                tuple(int(z) for z in body["violated"]),
+                bool(body["needs_code"]),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ConfirmationExpiredError from err
 
     async def execute(
         self,

@@ -21,6 +21,7 @@ from core.access.service import require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import StreamEntry
+from core.confirmations import ConfirmationExpiredError, Confirmations, Intent, Pending
 from core.devices import claim_codes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
@@ -106,9 +107,11 @@ class SharingService:
         limiter: AttemptLimiter,
         wake: Callable[[], Awaitable[None]],
         bus: CommandBus,
+        confirmations: Confirmations,
         invite_ttl: timedelta = DEFAULT_INVITE_TTL,
     ) -> None:
         self._bus = bus
+        self._confirmations = confirmations
         self._live = live
         self._limiter = limiter
         self._wake = wake
@@ -249,11 +252,37 @@ class SharingService:
         await self._after_access_change(device)
         return role
 
+    async def ask(
+        self, session: AsyncSession, user_id: int, device_id: int, intent: Intent, member_id: int
+    ) -> tuple[Device, User | None, str]:
+        """Check a revocation, a transfer or a removal and hold its question; return the
+        device, the member it is about (None for a removal) and the nonce of the "yes"."""
+        if intent is Intent.REMOVE:
+            device, member = (
+                (await require(session, user_id, device_id, Action.MANAGE_MEMBERS)).device,
+                None,
+            )
+        elif intent in (Intent.REVOKE, Intent.TRANSFER):
+            device, member, _ = await self.member(session, user_id, device_id, member_id)
+        else:
+            raise StaleAction
+        subject = str(member.id) if member is not None else ""
+        pending = Pending(intent, user_id, device.id, subject=subject)
+        return device, member, await self._confirmations.ask(pending)
+
+    async def _confirmed(
+        self, user_id: int, device_id: int, intent: Intent, member_id: int, nonce: str
+    ) -> None:
+        pending = await self._confirmations.take(user_id, nonce, intent, device_id=device_id)
+        if intent is not Intent.REMOVE and pending.subject != str(member_id):
+            raise ConfirmationExpiredError
+
     async def revoke(
-        self, session: AsyncSession, user_id: int, device_id: int, member_id: int
+        self, session: AsyncSession, user_id: int, device_id: int, member_id: int, nonce: str
     ) -> User:
-        """Take a member's access away at once; tell them. Returns who it was."""
+        """Take a member's access away at once (once confirmed); tell them. Returns who."""
         device, member, before = await self.member(session, user_id, device_id, member_id)
+        await self._confirmed(user_id, device_id, Intent.REVOKE, member_id, nonce)
         await MembershipRepository(session).remove(member_id, device_id)
         AuditRepository(session).record(
             "member.revoked",
@@ -267,10 +296,11 @@ class SharingService:
         return member
 
     async def transfer(
-        self, session: AsyncSession, user_id: int, device_id: int, member_id: int
+        self, session: AsyncSession, user_id: int, device_id: int, member_id: int, nonce: str
     ) -> User:
-        """Make a member the owner; the previous owner stays on as an admin."""
+        """Make a member the owner (once confirmed); the previous owner stays an admin."""
         device, member, before = await self.member(session, user_id, device_id, member_id)
+        await self._confirmed(user_id, device_id, Intent.TRANSFER, member_id, nonce)
         members = MembershipRepository(session)
         await members.set_role(user_id, device_id, Role.ADMIN)
         await members.set_role(member_id, device_id, Role.OWNER)
@@ -286,9 +316,13 @@ class SharingService:
         await self._after_access_change(device)
         return member
 
-    async def remove_device(self, session: AsyncSession, user_id: int, device_id: int) -> str:
-        """Delete the device with its data; tell every other member. Returns its name."""
+    async def remove_device(
+        self, session: AsyncSession, user_id: int, device_id: int, nonce: str
+    ) -> str:
+        """Delete the device with its data (once confirmed); tell every other member.
+        Returns its name."""
         grant = await require(session, user_id, device_id, Action.MANAGE_MEMBERS)
+        await self._confirmed(user_id, device_id, Intent.REMOVE, 0, nonce)
         device = grant.device
         owner = await UserRepository(session).get(user_id)
         for member, _ in await MembershipRepository(session).members_of(device_id):

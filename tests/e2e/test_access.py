@@ -64,6 +64,7 @@ ALLOWED = {
     "remove device": {"owner"},
     "read log": {"owner"},
 }
+ASKED_FIRST = {"revoke member", "transfer ownership", "remove device"}
 NOT_FOUND = "This device does not exist or you have no access to it."
 
 
@@ -90,9 +91,10 @@ def callback_data(action: str, device_id: int) -> str:
         "invite admin": ShareAction(device_id=device_id, role="admin"),
         "see members": MemberAction(op=MemberOp.LIST, device_id=device_id),
         "change role": MemberAction(op=MemberOp.ROLE, role="admin", **member),
-        "revoke member": MemberAction(op=MemberOp.REVOKE, **member),
-        "transfer ownership": MemberAction(op=MemberOp.TRANSFER, **member),
-        "remove device": MemberAction(op=MemberOp.REMOVE, device_id=device_id),
+        # These ask first; the "yes" is held on the server (tests/e2e/test_confirmations.py).
+        "revoke member": MemberAction(op=MemberOp.REVOKE_ASK, **member),
+        "transfer ownership": MemberAction(op=MemberOp.TRANSFER_ASK, **member),
+        "remove device": MemberAction(op=MemberOp.REMOVE_ASK, device_id=device_id),
         "read log": MemberAction(op=MemberOp.LOG, device_id=device_id),
     }
     packed: str = data[action].pack()
@@ -183,6 +185,9 @@ async def test_access_table(
 
     if role in ALLOWED[action]:
         assert answer.get("text") != NOT_FOUND
+        if action in ASKED_FIRST:
+            await emulator.wait_for(lambda: any("Yes" in b["text"] for b in chat.buttons()))
+            await emulator.press(actor, chat, "Yes")
         await eventually(lambda: _effect(action, before, sessions, redis, keys, device_id))
         # The pressed message now shows the result, naming the device or the member (a
         # command to this device, which is not running, ends in "no answer").

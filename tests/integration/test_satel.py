@@ -13,16 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
+from core.confirmations import ConfirmationExpiredError, NotYoursError
 from core.devices.service import provision
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
 from core.panels.profile import SATEL
-from core.panels.service import (
-    ConfirmationExpiredError,
-    NotYoursError,
-    PanelAction,
-    PanelService,
-)
+from core.panels.service import PanelAction, PanelService
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox

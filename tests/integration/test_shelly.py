@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.alerts.models import AlertEpisode
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
+from core.confirmations import Confirmations
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -52,7 +53,8 @@ async def pro3em(settings: Settings) -> AsyncIterator[ShellyEmulator]:
 
 
 def control(redis: Redis, settings: Settings, timeout: float = 10.0) -> ControlService:
-    return ControlService(CommandBus(redis, RedisKeys(settings.redis_prefix)), timeout)
+    keys = RedisKeys(settings.redis_prefix)
+    return ControlService(CommandBus(redis, keys), Confirmations(redis, keys), timeout)
 
 
 async def owned(
@@ -76,7 +78,7 @@ async def test_a_relay_press_is_confirmed_by_the_device_status(
     device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
     await pro3.start_mqtt()
     async with sessions() as session:
-        outcome = await control(redis, settings).switch(session, OWNER, device_id, 1, True)
+        outcome = await control(redis, settings).switch(session, OWNER, device_id, 1, on=True)
     assert outcome.result is not None and outcome.result.ok
     assert pro3.output(1) is True and pro3.output(0) is False
     assert ("mqtt", "Switch.Set", {"id": 1, "on": True}) in pro3.calls
@@ -85,7 +87,7 @@ async def test_a_relay_press_is_confirmed_by_the_device_status(
     # Pressing "on" again: nothing changes, so no notification comes; the device's
     # Switch.GetStatus confirms it.
     async with sessions() as session:
-        again = await control(redis, settings).switch(session, OWNER, device_id, 1, True)
+        again = await control(redis, settings).switch(session, OWNER, device_id, 1, on=True)
     assert again.result is not None and again.result.ok
     assert ("mqtt", "Switch.GetStatus", {"id": 1}) in pro3.calls
 
@@ -101,7 +103,7 @@ async def test_a_relay_that_does_not_move_is_not_confirmed(
     pro3.relays_stuck = True  # Switch.Set is answered, but the relay stays off
     await pro3.start_mqtt()
     async with sessions() as session:
-        outcome = await control(redis, settings, 1.5).switch(session, OWNER, device_id, 0, True)
+        outcome = await control(redis, settings, 1.5).switch(session, OWNER, device_id, 0, on=True)
     assert outcome.result is None
     assert ("mqtt", "Switch.Set", {"id": 0, "on": True}) in pro3.calls
 
@@ -114,7 +116,7 @@ async def test_a_channel_the_device_does_not_have_is_refused(
     device_id = await owned(sessions, shelly_uid("pro3"), "shelly_pro3")
     async with sessions() as session:
         with pytest.raises(BadChannelError):
-            await control(redis, settings).switch(session, OWNER, device_id, 3, True)
+            await control(redis, settings).switch(session, OWNER, device_id, 3, on=True)
 
 
 async def count_is(
@@ -218,7 +220,7 @@ async def test_a_relay_press_goes_over_http_while_the_device_has_no_mqtt(
         await pro3.stop_mqtt(lost=True)  # Last Will: MQTT is gone, HTTP still answers
         await eventually(lambda: http_polls(pro3) >= 1)
         async with sessions() as session:
-            outcome = await control(redis, settings).switch(session, OWNER, device_id, 2, True)
+            outcome = await control(redis, settings).switch(session, OWNER, device_id, 2, on=True)
         assert outcome.result is not None and outcome.result.ok
         assert pro3.output(2) is True
         assert ("http", "Switch.Set", {"id": 2, "on": True}) in pro3.calls
@@ -243,7 +245,7 @@ async def test_with_the_broker_down_shellies_are_polled_and_switched_over_http(
         await eventually(lambda: rollup_count(sessions, device_id, "switch0_output"))
         assert (await device_row(sessions, device_id)).is_online
         async with sessions() as session:
-            outcome = await control(redis, settings).switch(session, OWNER, device_id, 0, True)
+            outcome = await control(redis, settings).switch(session, OWNER, device_id, 0, on=True)
         assert outcome.result is not None and outcome.result.ok
         assert pro3.output(0) is True
         assert ("http", "Switch.Set", {"id": 0, "on": True}) in pro3.calls

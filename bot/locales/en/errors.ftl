@@ -8,3 +8,5 @@ shelly-bad-channel = This device has no such channel. Open the device again from
 shelly-bad-link = A link looks like 0=shellypro3em-…:a (channel, meter, phase a, b or c).
 secret-keys-missing = Secrets cannot be stored: SECRET_KEYS is not set on the server.
 secret-unreadable = A stored secret cannot be read with the current SECRET_KEYS.
+confirmation-expired = ⌛ That confirmation expired (30 s) or was used. Start again from the card.
+confirmation-not-yours = 🙅 Only the person who asked can confirm this.

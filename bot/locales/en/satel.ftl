@@ -78,8 +78,6 @@ panel-code-needed = 🔑 Send your code first.
 panel-already-armed = ℹ️ Already armed in that mode; nothing was sent.
 panel-not-armed = ℹ️ Nothing is armed there; nothing was sent.
 panel-no-alarm = ℹ️ There is no alarm to clear there.
-panel-confirm-expired = ⌛ That confirmation expired (30 s) or was used. Start again from the card.
-panel-confirm-not-yours = 🙅 Only the person who asked can confirm this.
 panel-bad-names = ❌ Names are NUMBER=NAME, separated by commas.
 alert-panel-alarm = 🚨 <b>ALARM in { $target }</b> — { $device }
 alert-panel-alarm-back = ✅ <b>Alarm over in { $target }</b> — { $device }

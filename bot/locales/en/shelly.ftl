@@ -15,7 +15,6 @@ relay-refused = ❌ <b>{ $name }</b>: the device refused: { $error }
 relay-no-confirmation = ⌛ <b>{ $name }</b>: no confirmation from the device in { $seconds } s
 relay-confirm-off = ⚠️ <b>{ $name }</b> on { $device } is marked critical. Switch it off?
 relay-confirm-yes = Yes, switch { $name } off
-relay-confirm-expired = ⌛ Not switched: the question was not answered in time.
 
 meter-phase = Phase { $phase }: <b>{ $power }</b> · { $voltage } · { $current }
 meter-total = Total: <b>{ $power }</b> · { $current }
