@@ -89,7 +89,9 @@ case "$cmd" in
     ensure_services
     ensure_test_tools
     "$0" lint
-    exec "$PY" -m pytest "$@"
+    # Tests wait on services more than they compute: four workers (pytest-xdist), each with
+    # its own database; DOZOR_TEST_WORKERS=0 runs them in this process.
+    exec "$PY" -m pytest -n "${DOZOR_TEST_WORKERS:-4}" --dist load "$@"
     ;;
   lint)
     ensure_venv

@@ -113,10 +113,13 @@ async def test_threshold_set_while_the_device_is_offline_reaches_it_when_it_conn
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     uid, device_id = await owned_device(sessions)
+    emulator.open_chat(OWNER)  # they talked to the bot before: alerts reach them
     async with simulator_running(uid, processor.settings.mqtt_url) as device:
         assert device.sent >= 1  # it reported: the device is known; then it goes away
     await publish(f"devices/{uid}/status", b"offline", retain=True)  # its Last Will
     await eventually(lambda: _offline(sessions, device_id))
+    # Its offline alert arrives first, so it cannot come between a prompt and its reply.
+    await emulator.wait_for_message(OWNER, "Bedroom went offline")
 
     card = await open_card(emulator, "Bedroom")
     screen = await press_and_wait(emulator, card, "Settings", "Settings — Bedroom")

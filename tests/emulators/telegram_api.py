@@ -176,7 +176,9 @@ class TelegramEmulator:
         """Serve on a free loopback port; return the base URL for TELEGRAM_API_URL."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
+        # Closing does not wait for requests in flight (a long poll, a hanging call): a
+        # test's teardown would otherwise sit through them.
+        self._runner = web.AppRunner(app, shutdown_timeout=0.05)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()

@@ -105,12 +105,16 @@ async def simulator_running(
 
 
 @contextlib.asynccontextmanager
-async def processor_running(settings: Settings) -> AsyncIterator[None]:
-    """Run a processor for a block of a test (for tests that prepare things while it is down)."""
+async def processor_running(settings: Settings, *, subscribed: bool = True) -> AsyncIterator[None]:
+    """Run a processor for a block of a test (for tests that prepare things while it is down);
+    the block starts once it is subscribed (`subscribed=False`: at once, for a processor
+    that cannot reach the broker)."""
     from processor.app import run_processor
 
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_processor(settings, stop))
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_processor(settings, stop, ready))
+    if subscribed:
+        await asyncio.wait_for(ready.wait(), 15)  # what is published now arrives
     try:
         yield
     finally:

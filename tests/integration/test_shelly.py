@@ -241,7 +241,7 @@ async def test_with_the_broker_down_shellies_are_polled_and_switched_over_http(
     cut_off = settings.model_copy(
         update={"shelly_poll_seconds": 0.2, "mqtt_url": f"mqtt://127.0.0.1:{closed}"}
     )
-    async with processor_running(cut_off):
+    async with processor_running(cut_off, subscribed=False):
         await eventually(lambda: rollup_count(sessions, device_id, "switch0_output"))
         assert (await device_row(sessions, device_id)).is_online
         async with sessions() as session:
