@@ -84,7 +84,7 @@ def _influx_exporter(
     )
 
 
-async def run_processor(  # noqa: PLR0915 - the composition root wires every service
+async def run_processor(
     settings: Settings, stop: asyncio.Event, ready: asyncio.Event | None = None
 ) -> IngestPipeline:
     """Run ingest until `stop` is set, then flush what was received and close everything.
@@ -100,8 +100,7 @@ async def run_processor(  # noqa: PLR0915 - the composition root wires every ser
     alerts = AlertEngine(sessions, wake)
     await _retry_forever(alerts.load, "loading open alert episodes")
     directory, live = DeviceDirectory(sessions), LiveStateStore(redis, keys)
-    postgres = PostgresSink(sessions, alerts)
-    postgres.on_config_applied = live.announce_quietly
+    postgres = PostgresSink(sessions, alerts, on_config_applied=live.announce_quietly)
     quarantine = Quarantine(redis, keys)
     pipeline = IngestPipeline(
         directory,

@@ -117,7 +117,6 @@ class IngestPipeline:
         self._room.set()
         self.stats = IngestStats()
         self._outages: set[str] = set()
-        self.on_flushed: Callable[[int], Awaitable[None]] | None = None
         # Command results skip the batch: someone is waiting for them.
         self.on_ack: Callable[[CommandAck], Awaitable[None]] | None = None
         self.shelly: ShellyHooks | None = None
@@ -250,8 +249,6 @@ class IngestPipeline:
             self.stats.lost += len(batch)
         self.stats.accepted += len(batch)
         self.stats.flushes += 1
-        if self.on_flushed is not None:
-            await self.on_flushed(len(batch))
 
     async def _plan_alerts(self, batch: Batch) -> Plan | None:
         if self._alerts is None:

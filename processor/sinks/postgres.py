@@ -16,13 +16,16 @@ class PostgresSink:
     """A few statements per batch, whatever its size, in one transaction."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], alerts: AlertEngine | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        alerts: AlertEngine | None = None,
+        on_config_applied: Callable[[list[int]], Awaitable[None]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._alerts = alerts
         # Told, after the commit, which devices reported a newly applied config version (the
         # bot edits "waiting for the device" messages); it must not raise.
-        self.on_config_applied: Callable[[list[int]], Awaitable[None]] | None = None
+        self.on_config_applied = on_config_applied
 
     async def write(
         self,
