@@ -149,8 +149,6 @@ class SimulatedDevice:
 
     async def _read_messages(self, client: aiomqtt.Client) -> None:
         async for message in client.messages:
-            if not isinstance(message.payload, bytes | bytearray):
-                continue
             if message.topic.value.endswith("/commands"):
                 answer = self.run_command(bytes(message.payload))
                 if answer is not None:

@@ -47,7 +47,7 @@ class PanelSupervisor:
 
     @property
     def instance(self) -> str:
-        """This instance's name in the leases."""
+        """The name the leases know this instance by."""
         return self.ctx.leases.instance
 
     async def run(self, stop: asyncio.Event) -> None:
