@@ -30,6 +30,7 @@ from core.secrets import SecretBox
 from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
 from drivers.shelly import topics as shelly_topics
+from drivers.shelly.codec import ShellyCodec
 from processor.alerting import AlertEngine
 from processor.commands import CommandExecutor
 from processor.ingest.directory import DeviceDirectory
@@ -42,6 +43,7 @@ from processor.jobs.history import HISTORY_FIRST_RUN_SECONDS, HISTORY_JOB_SECOND
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
+from processor.mqtt.dispatch import Dispatch
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
 from processor.satel.supervisor import PanelSupervisor
@@ -84,7 +86,7 @@ def _influx_exporter(
     )
 
 
-async def run_processor(
+async def run_processor(  # noqa: PLR0915 - the composition root wires every service
     settings: Settings, stop: asyncio.Event, ready: asyncio.Event | None = None
 ) -> IngestPipeline:
     """Run ingest until `stop` is set, then flush what was received and close everything.
@@ -116,10 +118,12 @@ async def run_processor(
     # Shelly devices answer RPC on `<src>/rpc`; the client id is unique per instance already.
     subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
+    shelly_codec = ShellyCodec()  # one per processor: it keeps the last counters per device
     shelly = ShellySupport(
         settings.mqtt_client_id,
         sessions,
         pipeline,
+        shelly_codec,
         publisher,
         CommandBus(redis, keys).post_result,
         secrets=SecretBox(settings.secret_keys),
@@ -148,14 +152,14 @@ async def run_processor(
     executor = CommandExecutor(
         redis, keys, sessions, publisher, alerts.forget_rules, directory.forget, shelly.press
     )
-    pipeline.on_ack = executor.record_ack
+    dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack)
     tasks = [
         asyncio.create_task(
             listen(
                 address,
                 settings.mqtt_client_id,
                 subscriptions,
-                pipeline.submit,
+                dispatch.submit,
                 stop,
                 ready,
                 broker,

@@ -1,4 +1,6 @@
-"""The ingest pipeline: decode each message, gather a batch, flush it to every sink."""
+"""The ingest pipeline: gather decoded values into batches, flush them to every sink.
+
+Decoding by topic happens before, in `processor.mqtt.dispatch`."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 import asyncpg
 import redis.exceptions
@@ -16,10 +18,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_e
 
 from core import clock
 from core.live.store import LiveStateStore
-from drivers.generic import codec
-from drivers.readings import CommandAck, Decoded, Rejected, StatusChange, Telemetry
-from drivers.shelly import topics as shelly_topics
-from drivers.shelly.codec import ShellyCodec
+from drivers.readings import Rejected, StatusChange, Telemetry
 from processor.alerting import AlertEngine, Plan
 from processor.ingest.batch import Batch
 from processor.ingest.directory import DeviceDirectory
@@ -29,7 +28,6 @@ from processor.sinks.postgres import PostgresSink
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly prefix
 
 # Errors worth retrying: the database or Redis went away. Everything else is a bug or bad
 # data, and retrying it would only hold up every other device.
@@ -52,19 +50,6 @@ def is_transient(err: BaseException) -> bool:
     if isinstance(err, sqlalchemy.exc.DBAPIError) and err.connection_invalidated:
         return True
     return isinstance(err, _TRANSIENT)
-
-
-class ShellyHooks(Protocol):
-    """What the Shelly side of the processor wants to hear from ingest."""
-
-    def on_rpc(self, payload: bytes) -> None:
-        """An answer on our RPC topic."""
-
-    def heard(self, uid: str, online: bool | None) -> bool:
-        """An MQTT message of a Shelly; True when an offline notice is taken over."""
-
-    def observe(self, reading: Telemetry) -> None:
-        """A Shelly status reached ingest (relay presses wait for it)."""
 
 
 @dataclass(slots=True)
@@ -111,77 +96,29 @@ class IngestPipeline:
         self._flush_interval = flush_interval
         self._retry_for = retry_for
         self._pending: list[_Pending] = []
-        self._shelly = ShellyCodec()
         self._full = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
         self.stats = IngestStats()
         self._outages: set[str] = set()
-        # Command results skip the batch: someone is waiting for them.
-        self.on_ack: Callable[[CommandAck], Awaitable[None]] | None = None
-        self.shelly: ShellyHooks | None = None
-
-    async def submit(self, topic: str, payload: bytes) -> None:
-        """Decode a message and add it to the next batch; waits only when sinks fall behind."""
-        now = clock.now().timestamp()
-        if topic.startswith(OUR_TOPICS):
-            decoded = codec.decode(topic, payload, now)
-            items = [] if decoded is None else [decoded]
-        else:  # Shelly devices speak their own protocol under their own prefix
-            items = self._from_shelly(topic, payload, now)
-        for item in items:
-            if isinstance(item, CommandAck):
-                if self.on_ack is not None:
-                    await self.on_ack(item)
-            else:
-                self._accept(topic, payload, item)
-        await self._wait_for_room()
-
-    def _from_shelly(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
-        parsed = shelly_topics.parse_topic(topic)
-        if parsed is not None and parsed[1] == "rpc":
-            if self.shelly is not None:  # an answer to one of our RPC requests
-                self.shelly.on_rpc(payload)
-            return []
-        items = self._shelly.decode(topic, payload, now)
-        if self.shelly is None or parsed is None:
-            return items
-        kept: list[Decoded] = []
-        for item in items:
-            if isinstance(item, StatusChange):
-                if self.shelly.heard(item.uid, item.online):
-                    continue  # MQTT lost it; the HTTP fallback decides whether it is offline
-            elif isinstance(item, Telemetry):
-                self.shelly.heard(item.uid, None)
-                self.shelly.observe(item)
-            kept.append(item)
-        return kept
-
-    async def submit_shelly_status(self, uid: str, status: Any) -> None:
-        """Ingest a Shelly's status read over HTTP (a poll, or the state after a switch)."""
-        topic = f"{uid}/http/Shelly.GetStatus"  # only for the quarantine's record
-        for item in self._shelly.decode_snapshot(uid, status, clock.now().timestamp()):
-            if isinstance(item, Telemetry) and self.shelly is not None:
-                self.shelly.observe(item)
-            if not isinstance(item, CommandAck):
-                self._accept(topic, b"", item)
-        await self._wait_for_room()
 
     async def submit_offline(self, uid: str) -> None:
         """Mark a device offline (the HTTP fallback could not reach it either)."""
-        self._accept(f"{uid}/http", b"", StatusChange(uid, clock.now().timestamp(), False))
-        await self._wait_for_room()
+        self.accept(f"{uid}/http", b"", StatusChange(uid, clock.now().timestamp(), False))
+        await self.wait_for_room()
 
-    async def _wait_for_room(self) -> None:
+    async def wait_for_room(self) -> None:
+        """Wait while far more is pending than a batch holds (the sinks fell behind)."""
         if len(self._pending) >= self._batch_size:
             self._full.set()
             if len(self._pending) >= self._batch_size * 20:
                 self._room.clear()
                 await self._room.wait()
 
-    def _accept(
+    def accept(
         self, topic: str, payload: bytes, decoded: Telemetry | StatusChange | Rejected
     ) -> None:
+        """Add a decoded value to the next batch (a rejection to the quarantine)."""
         if isinstance(decoded, Rejected):
             self._quarantine.reject(
                 RejectedMessage(decoded.uid, decoded.reason, topic, payload, decoded.detail)

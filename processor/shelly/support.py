@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import clock
 from core.commands.messages import CommandResult, StreamEntry
 from core.secrets import SecretBox
-from drivers.readings import Telemetry
+from drivers.readings import CommandAck, Telemetry
+from drivers.shelly.codec import ShellyCodec
 from drivers.shelly.http import ShellyHttp
 from drivers.shelly.rpc import RpcSession
 from processor.ingest.pipeline import IngestPipeline
@@ -22,11 +25,12 @@ from processor.shelly.switching import RelaySwitcher
 class ShellySupport:
     """Everything a processor does for Shelly devices beyond decoding their frames."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the Shelly side's collaborators
         self,
         src: str,
         sessions: async_sessionmaker[AsyncSession],
         pipeline: IngestPipeline,
+        shelly_codec: ShellyCodec,
         publisher: Publisher,
         post_result: Callable[[CommandResult], Awaitable[None]],
         *,
@@ -34,13 +38,15 @@ class ShellySupport:
         broker: BrokerLink,
         poll_seconds: float,
     ) -> None:
+        self._pipeline = pipeline
+        self._codec = shelly_codec
         self.http = ShellyHttp()
         self.fallback = HttpFallback(
             sessions,
             self.http,
             secrets,
             broker,
-            on_status=pipeline.submit_shelly_status,
+            on_status=self._status,
             on_unreachable=pipeline.submit_offline,
             poll_seconds=poll_seconds,
         )
@@ -50,11 +56,20 @@ class ShellySupport:
             self.http,
             self.fallback,
             post_result,
-            on_status=pipeline.submit_shelly_status,
+            on_status=self._status,
         )
-        pipeline.shelly = self
 
-    # ShellyHooks, called by ingest for every Shelly message.
+    async def _status(self, uid: str, status: Any) -> None:
+        """A Shelly's status read over HTTP (a poll, or the state after a switch)."""
+        topic = f"{uid}/http/Shelly.GetStatus"  # only for the quarantine's record
+        for item in self._codec.decode_snapshot(uid, status, clock.now().timestamp()):
+            if isinstance(item, Telemetry):
+                self.observe(item)
+            if not isinstance(item, CommandAck):
+                self._pipeline.accept(topic, b"", item)
+        await self._pipeline.wait_for_room()
+
+    # ShellyHooks (processor.mqtt.dispatch), called for every Shelly message.
     def on_rpc(self, payload: bytes) -> None:
         """An answer on our RPC topic."""
         self.switcher.on_rpc(payload)

@@ -1,0 +1,86 @@
+"""Topic routing in one place: topic → codec → decoded values → who takes them.
+
+A topic is parsed once here. Our firmware's topics (`devices/…`) go through the generic
+codec; anything else is a Shelly prefix and goes through the Shelly codec (answers to our own
+RPC requests go to the relay switcher). Command results skip the batch (someone waits for
+them); everything else is accepted into the ingest pipeline's next batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from core import clock
+from drivers.generic import codec
+from drivers.readings import CommandAck, Decoded, StatusChange, Telemetry
+from drivers.shelly import topics as shelly_topics
+from drivers.shelly.codec import ShellyCodec
+from processor.ingest.pipeline import IngestPipeline
+
+OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly prefix
+
+
+class ShellyHooks(Protocol):
+    """What the Shelly side of the processor wants to hear of each Shelly message."""
+
+    def on_rpc(self, payload: bytes) -> None:
+        """An answer on our RPC topic."""
+
+    def heard(self, uid: str, online: bool | None) -> bool:
+        """An MQTT message of a Shelly; True when an offline notice is taken over."""
+
+    def observe(self, reading: Telemetry) -> None:
+        """A Shelly status reached ingest (relay presses wait for it)."""
+
+
+class Dispatch:
+    """Decodes each MQTT message by its topic and hands the values to whoever takes them."""
+
+    def __init__(
+        self,
+        pipeline: IngestPipeline,
+        shelly_codec: ShellyCodec,
+        shelly: ShellyHooks | None = None,
+        on_ack: Callable[[CommandAck], Awaitable[None]] | None = None,
+    ) -> None:
+        self._pipeline = pipeline
+        self._shelly_codec = shelly_codec
+        self._shelly = shelly
+        self._on_ack = on_ack
+
+    async def submit(self, topic: str, payload: bytes) -> None:
+        """Decode one message and pass it on; waits only when the sinks fall behind."""
+        now = clock.now().timestamp()
+        if topic.startswith(OUR_TOPICS):
+            decoded = codec.decode(topic, payload, now)
+            items = [] if decoded is None else [decoded]
+        else:
+            items = self._from_shelly(topic, payload, now)
+        for item in items:
+            if isinstance(item, CommandAck):
+                if self._on_ack is not None:
+                    await self._on_ack(item)
+            else:
+                self._pipeline.accept(topic, payload, item)
+        await self._pipeline.wait_for_room()
+
+    def _from_shelly(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
+        parsed = shelly_topics.parse_topic(topic)
+        if parsed is not None and parsed[1] == "rpc":
+            if self._shelly is not None:  # an answer to one of our RPC requests
+                self._shelly.on_rpc(payload)
+            return []
+        items = self._shelly_codec.decode(topic, payload, now)
+        if self._shelly is None or parsed is None:
+            return items
+        kept: list[Decoded] = []
+        for item in items:
+            if isinstance(item, StatusChange):
+                if self._shelly.heard(item.uid, item.online):
+                    continue  # MQTT lost it; the HTTP fallback decides whether it is offline
+            elif isinstance(item, Telemetry):
+                self._shelly.heard(item.uid, None)
+                self._shelly.observe(item)
+            kept.append(item)
+        return kept
