@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -216,3 +216,29 @@ class DeviceRepository:
         )
         rows = (await self._session.execute(query)).all()
         return [(i, uid, code, attrs or {}, config or {}) for i, uid, code, attrs, config in rows]
+
+    async def identities(self, uids: Sequence[str]) -> list[tuple[int, str, str, bool]]:
+        """The known ones of `uids`: (id, uid, type code, online) — what ingest resolves."""
+        query = select(Device.id, Device.uid, Device.type_code, Device.is_online).where(
+            Device.uid.in_(uids)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(i, uid, code, online) for i, uid, code, online in rows]
+
+    async def online_with_contact(self) -> list[tuple[int, str, datetime]]:
+        """Every online device that has been seen: (id, uid, last seen)."""
+        query = select(Device.id, Device.uid, Device.last_seen_at).where(
+            Device.is_online, Device.last_seen_at.is_not(None)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(i, uid, seen) for i, uid, seen in rows if seen is not None]
+
+    async def mark_offline(self, device_ids: Sequence[int], at: datetime) -> list[int]:
+        """Mark those of `device_ids` still online offline since `at`; return which."""
+        query = (
+            update(Device)
+            .where(Device.id.in_(device_ids), Device.is_online)
+            .values(is_online=False, online_changed_at=at)
+            .returning(Device.id)
+        )
+        return list((await self._session.scalars(query)).all())

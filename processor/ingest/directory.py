@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
-from core.devices.models import Device
+from core.devices.repository import DeviceRepository
 
 # An unknown uid is looked up again after this long, so a device provisioned while it is
 # already publishing starts being accepted within that time.
@@ -54,11 +53,8 @@ class DeviceDirectory:
         return self._unknown_until.get(uid, 0.0) <= now
 
     async def _load(self, uids: list[str], now: float) -> None:
-        query = select(Device.id, Device.uid, Device.type_code, Device.is_online).where(
-            Device.uid.in_(uids)
-        )
         async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
+            rows = await DeviceRepository(session).identities(uids)
         for uid in uids:
             self._known.pop(uid, None)
         for device_id, uid, type_code, online in rows:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
-from core.devices.models import Device
+from core.devices.repository import DeviceRepository
 from core.live.store import LiveStateStore, LiveUpdate
 from processor.alerting import AlertEngine, Plan
 from processor.ingest.directory import DeviceDirectory
@@ -37,19 +36,12 @@ class SilenceSweep:
         """Run once; return how many devices went offline."""
         now = clock.now()
         async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Device.id, Device.uid, Device.last_seen_at).where(
-                        Device.is_online, Device.last_seen_at.is_not(None)
-                    )
-                )
-            ).all()
+            rows = await DeviceRepository(session).online_with_contact()
         await self._alerts.refresh_rules(row[0] for row in rows)
         silent = [
             device_id
             for device_id, _, seen in rows
             if (limit := self._alerts.silent_after(device_id)) is not None
-            and seen is not None
             and now - seen > timedelta(seconds=limit)
         ]
         if not silent:
@@ -59,14 +51,8 @@ class SilenceSweep:
         silent = silent[:MAX_PER_RUN]
         plan = Plan()
         async with self._sessions() as session, session.begin():
-            flipped = (
-                await session.scalars(
-                    update(Device)
-                    .where(Device.id.in_(silent), Device.is_online)
-                    .values(is_online=False, online_changed_at=now)
-                    .returning(Device.id)
-                )
-            ).all()  # another instance may have flipped some already
+            # Another instance may have flipped some already.
+            flipped = await DeviceRepository(session).mark_offline(silent, now)
             for device_id in flipped:
                 self._alerts.plan_offline(plan, device_id, now.timestamp())
             recorded = await self._alerts.write(session, plan)
