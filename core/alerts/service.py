@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
@@ -20,6 +19,7 @@ from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind
 from core.audit.repository import AuditRepository
 from core.devices.models import Device
+from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile
 from core.errors import StaleAction
 from core.outbox.repository import OutboxRepository
@@ -154,8 +154,7 @@ def _relay_channel(metric: str, device: Device) -> dict[str, Any]:
 
 
 async def _devices(session: AsyncSession, ids: set[int]) -> dict[int, Device]:
-    rows = await session.scalars(select(Device).where(Device.id.in_(ids)))
-    return {device.id: device for device in rows}
+    return await DeviceRepository(session).get_many(ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,3 +242,26 @@ class DeviceRepository:
             .returning(Device.id)
         )
         return list((await self._session.scalars(query)).all())
+
+    async def get_many(self, device_ids: Iterable[int]) -> dict[int, Device]:
+        """The devices with these ids, by id."""
+        rows = await self._session.scalars(select(Device).where(Device.id.in_(list(device_ids))))
+        return {device.id: device for device in rows}
+
+    async def get_for_update(self, device_id: int) -> Device | None:
+        """The device with this id, locked until the transaction ends."""
+        return await self._session.get(Device, device_id, with_for_update=True)
+
+    async def set_connection(self, device_id: int, *, online: bool, at: datetime) -> bool:
+        """Record that a connection-held device (a panel) went online or offline at `at`;
+        False when it already was."""
+        values: dict[str, Any] = {"is_online": online, "online_changed_at": at}
+        if online:
+            values["last_seen_at"] = at
+        flipped = await self._session.scalar(
+            update(Device)
+            .where(Device.id == device_id, Device.is_online.is_not(online))
+            .values(**values)
+            .returning(Device.id)
+        )
+        return flipped is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
@@ -15,17 +14,12 @@ from core.digests.night import last_night
 from core.history.repository import RollupRepository
 from core.outbox.repository import OutboxRepository
 from core.users.models import User
+from core.users.repository import UserRepository
 
 
 async def queue_digests(session: AsyncSession, now: datetime, default_tz: str) -> int:
     """Write the digests due now (one per person and day); return how many."""
-    users = (
-        await session.scalars(
-            select(User).where(
-                User.is_active, User.quiet_start.is_not(None), User.quiet_end.is_not(None)
-            )
-        )
-    ).all()
+    users = await UserRepository(session).with_quiet_hours()
     queued = 0
     for user in users:
         zone = clock.zone(user.timezone, default_tz)

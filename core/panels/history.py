@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
 from core.alerts.rules import Kind, Severity
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.models import Device
+from core.devices.repository import DeviceRepository
 from core.outbox.repository import OutboxRepository
 from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
@@ -140,16 +140,7 @@ async def record_panel_online(
     if not await PanelEventRepository(session).fence(device.id, token):
         return Written(False, [], 0)
     when = clock.from_timestamp(at)
-    values: dict[str, Any] = {"is_online": online, "online_changed_at": when}
-    if online:
-        values["last_seen_at"] = when
-    flipped = await session.scalar(
-        update(Device)
-        .where(Device.id == device.id, Device.is_online.is_not(online))
-        .values(**values)
-        .returning(Device.id)
-    )
-    if flipped is None:
+    if not await DeviceRepository(session).set_connection(device.id, online=online, at=when):
         return Written(True, [], 0)
     PanelEventRepository(session).add(
         [

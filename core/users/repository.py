@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,3 +78,10 @@ class UserRepository:
         await self._session.execute(
             update(User).where(User.id == user_id).values(selected_device_id=device_id)
         )
+
+    async def with_quiet_hours(self) -> Sequence[User]:
+        """Every active user who has quiet hours (the morning digest is theirs)."""
+        query = select(User).where(
+            User.is_active, User.quiet_start.is_not(None), User.quiet_end.is_not(None)
+        )
+        return (await self._session.scalars(query)).all()

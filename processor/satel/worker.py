@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import clock
 from core.commands.messages import CommandResult, StreamEntry
 from core.devices.models import Device
+from core.devices.repository import DeviceRepository
 from core.errors import DomainError
 from core.panels.history import Actor, Written, record_panel_changes, record_panel_online
 from core.panels.lease import PanelLeases
@@ -214,7 +215,7 @@ class PanelWorker:
 
     async def _record(self, write: Callable[[AsyncSession, Device], Awaitable[Written]]) -> Written:
         async with self.ctx.sessions() as session, session.begin():
-            device = await session.get(Device, self.device_id)
+            device = await DeviceRepository(session).get(self.device_id)
             if device is None:
                 raise FencedOutError  # the panel was removed
             written = await write(session, device)
@@ -264,7 +265,7 @@ class PanelWorker:
                 zone_partitions = {n: name.partition for n, name in found.items() if name.partition}
         model = panel.model if panel else None
         async with self.ctx.sessions() as session, session.begin():
-            device = await session.get(Device, self.device_id, with_for_update=True)
+            device = await DeviceRepository(session).get_for_update(self.device_id)
             if device is None:
                 return
             current = PanelProfile.of(device.attributes)
