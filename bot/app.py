@@ -127,9 +127,8 @@ def build_services(
     limiter = AttemptLimiter(redis, keys.claim_failures_prefix)
     bus = CommandBus(redis, keys)
     configs = ConfigService(store, bus)
-    live = LiveViews(bot, sessions, overview, redis, keys, options.live)
     watch = ConfigWatch(bot, sessions, configs, redis, keys, settings.tz)
-    live.listeners.append(watch.check)
+    live = LiveViews(bot, sessions, overview, redis, keys, options.live, [watch.check])
     confirmations = Confirmations(redis, keys)
     panel_service = PanelService(
         redis, keys, SecretBox(settings.secret_keys), options.command_timeout

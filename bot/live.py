@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -70,6 +70,7 @@ class LiveViews:
         redis: Redis,
         keys: RedisKeys,
         options: LiveOptions | None = None,
+        listeners: Sequence[Callable[[int], Awaitable[None]]] = (),
     ) -> None:
         self._bot = bot
         self._sessions = sessions
@@ -79,7 +80,7 @@ class LiveViews:
         self.options = options or LiveOptions()
         self._views: dict[int, _View] = {}
         # Others interested in device announcements (one subscription serves them all).
-        self.listeners: list[Callable[[int], Awaitable[None]]] = []
+        self._listeners = tuple(listeners)
 
     def active(self, chat_id: int) -> bool:
         """Say whether a chat has a live view."""
@@ -148,7 +149,7 @@ class LiveViews:
             await self._tick()
 
     async def _tell_listeners(self, device_id: int) -> None:
-        for listener in self.listeners:
+        for listener in self._listeners:
             try:
                 await listener(device_id)
             except Exception:  # one listener's failure must not end the live views
