@@ -131,7 +131,7 @@ def build_services(
     live = LiveViews(bot, sessions, overview, redis, keys, options.live, [watch.check])
     confirmations = Confirmations(redis, keys)
     panel_service = PanelService(
-        redis, keys, SecretBox(settings.secret_keys), options.command_timeout
+        redis, keys, SecretBox(settings.secret_keys), confirmations, options.command_timeout
     )
     return BotServices(
         sessions=sessions,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import tzinfo
 
 from aiogram.types import InlineKeyboardMarkup
@@ -13,6 +14,7 @@ from bot.keyboards import devices as keyboards
 from bot.render import devices as render
 from bot.render import satel as satel_render
 from bot.render import shelly as shelly_render
+from bot.render.devices import RenderContext
 from core.devices.kinds import Card, kind_of
 from core.devices.overview import DeviceView
 from core.devices.relays import RelayPanel
@@ -20,21 +22,17 @@ from core.devices.relays import RelayPanel
 CardPair = tuple[str, InlineKeyboardMarkup]
 
 
+@dataclass(frozen=True, slots=True)
 class CardInput:
     """What a card renderer is given: the view, the readers, the person's texts and zone."""
 
-    def __init__(
-        self,
-        session: AsyncSession,
-        view: DeviceView,
-        panel: RelayPanel,
-        tr: Translator,
-        zone: tzinfo,
-        confirmed: dict[int, bool] | None,
-    ) -> None:
-        self.session, self.view, self.panel = session, view, panel
-        self.tr, self.zone, self.confirmed = tr, zone, confirmed
-        self.ctx = render.now_context(tr, zone)
+    session: AsyncSession
+    view: DeviceView
+    panel: RelayPanel
+    tr: Translator
+    zone: tzinfo
+    confirmed: dict[int, bool] | None
+    ctx: RenderContext
 
 
 async def _sensor(card: CardInput) -> CardPair:
@@ -86,4 +84,5 @@ async def device_card(
 ) -> CardPair:
     """The card of a device and its keyboard, drawn by its kind's renderer."""
     renderer = RENDERERS[kind_of(view.device.type_code).card]
-    return await renderer(CardInput(session, view, panel, tr, zone, confirmed))
+    ctx = render.now_context(tr, zone)
+    return await renderer(CardInput(session, view, panel, tr, zone, confirmed, ctx))

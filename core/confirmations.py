@@ -104,10 +104,15 @@ class Confirmations:
         intent: Intent,
         *,
         device_id: int | None = None,
+        subject: str | None = None,
         keep_for: int | None = None,
     ) -> Pending:
         """The action behind a "yes", for the person who was asked only, and used up —
-        unless `keep_for` keeps it that many seconds more (while a code is typed)."""
+        unless `keep_for` keeps it that many seconds more (while a code is typed).
+
+        With `device_id` or `subject`, a "yes" given for another device or subject (another
+        command, channel or member) is refused, and used up all the same.
+        """
         key = self._keys.confirmation(nonce)
         raw = await self._redis.get(key) if nonce else None
         pending = Pending.decode(raw) if raw is not None else None
@@ -121,4 +126,6 @@ class Confirmations:
             await self._redis.expire(key, keep_for)
         elif not await self._redis.delete(key):
             raise ConfirmationExpiredError  # pressed twice: the first press used it
+        if subject is not None and pending.subject != subject:
+            raise ConfirmationExpiredError
         return pending

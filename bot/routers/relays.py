@@ -59,7 +59,7 @@ async def press(  # noqa: PLR0913 - aiogram hands each dependency by name
     device_id, index = callback_data.device_id, callback_data.channel
     on = callback_data.on == 1
     nonce = callback_data.nonce if callback_data.op is RelayOp.CONFIRM else ""
-    if not nonce:
+    if not nonce:  # a press: core says whether it needs a "yes" first
         device, asked = await control.ask_switch(session, user.id, device_id, index, on=on)
         if asked is not None:
             profile = ShellyProfile.of(device.attributes)
@@ -71,11 +71,9 @@ async def press(  # noqa: PLR0913 - aiogram hands each dependency by name
             )
             await show(query, text, _confirm(device_id, channel, asked, tr))
             return
-    else:
-        device = await control.check_switch(session, user.id, device_id, index)
-    profile = ShellyProfile.of(device.attributes)
-    name = escape(profile.channel_name(index) or tr("relay-channel", number=index + 1))
     prepared = await control.prepare_switch(session, user.id, device_id, index, on=on, nonce=nonce)
+    profile = ShellyProfile.of(prepared.device.attributes)
+    name = escape(profile.channel_name(index) or tr("relay-channel", number=index + 1))
     await show(query, tr("relay-switching-on" if on else "relay-switching-off", name=name), None)
     outcome = await control.run(session, prepared)
     confirmed = {index: on} if outcome.result is not None and outcome.result.ok else None

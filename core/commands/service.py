@@ -14,7 +14,7 @@ from core.access.service import require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry
-from core.confirmations import ConfirmationExpiredError, Confirmations, Intent, Pending
+from core.confirmations import Confirmations, Intent, Pending
 from core.devices import shelly
 from core.devices.commands import DeviceCommand
 from core.devices.kinds import kind_of
@@ -43,6 +43,11 @@ class Prepared:
     user_id: int
     device: Device
     command: DeviceCommand
+
+
+def _asks_first(device: Device, channel: int, *, on: bool) -> bool:
+    """Say whether a press needs a "yes" first: a channel marked critical going off."""
+    return not on and channel in shelly.ShellyProfile.of(device.attributes).critical
 
 
 class ControlService:
@@ -85,11 +90,9 @@ class ControlService:
         """Check a command before it goes; a critical one needs the nonce of its "yes"."""
         device, command = await self._command(session, user_id, device_id, name)
         if command.critical:
-            pending = await self._confirmations.take(
-                user_id, nonce, Intent.COMMAND, device_id=device.id
+            await self._confirmations.take(
+                user_id, nonce, Intent.COMMAND, device_id=device.id, subject=name
             )
-            if pending.subject != name:
-                raise ConfirmationExpiredError
         return Prepared(user_id, device, command)
 
     async def run(self, session: AsyncSession, prepared: Prepared) -> CommandOutcome:
@@ -112,7 +115,7 @@ class ControlService:
     ) -> tuple[Device, str | None]:
         """Check a press; switching a critical channel off holds a question (its nonce)."""
         device = await self.check_switch(session, user_id, device_id, channel)
-        if on or channel not in shelly.ShellyProfile.of(device.attributes).critical:
+        if not _asks_first(device, channel, on=on):
             return device, None
         pending = Pending(Intent.RELAY_OFF, user_id, device.id, subject=str(channel))
         return device, await self._confirmations.ask(pending)
@@ -130,13 +133,10 @@ class ControlService:
         """Check a relay press before it goes; a critical channel goes off only with the
         nonce of its "yes"."""
         device = await self.check_switch(session, user_id, device_id, channel)
-        critical = channel in shelly.ShellyProfile.of(device.attributes).critical
-        if not on and critical:
-            pending = await self._confirmations.take(
-                user_id, nonce, Intent.RELAY_OFF, device_id=device.id
+        if _asks_first(device, channel, on=on):
+            await self._confirmations.take(
+                user_id, nonce, Intent.RELAY_OFF, device_id=device.id, subject=str(channel)
             )
-            if pending.subject != str(channel):
-                raise ConfirmationExpiredError
         command = DeviceCommand(shelly.SWITCH_COMMAND, {"channel": channel, "on": on})
         return Prepared(user_id, device, command)
 

@@ -144,14 +144,19 @@ class PanelService:
     """Panels for the people who are their members."""
 
     def __init__(
-        self, redis: Redis, keys: RedisKeys, secrets: SecretBox, timeout: float = DEFAULT_TIMEOUT
+        self,
+        redis: Redis,
+        keys: RedisKeys,
+        secrets: SecretBox,
+        confirmations: Confirmations,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self._redis = redis
         self._keys = keys
         self._secrets = secrets
         self._bus = CommandBus(redis, keys)
         self._leases = PanelLeases(redis, keys)
-        self._confirmations = Confirmations(redis, keys)
+        self._confirmations = confirmations
         self.timeout = timeout
 
     def _limiter(self, device_id: int) -> AttemptLimiter:

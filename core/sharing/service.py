@@ -21,7 +21,7 @@ from core.access.service import require
 from core.audit.repository import AuditRepository
 from core.commands.bus import CommandBus
 from core.commands.messages import StreamEntry
-from core.confirmations import ConfirmationExpiredError, Confirmations, Intent, Pending
+from core.confirmations import Confirmations, Intent, Pending
 from core.devices import claim_codes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
@@ -273,9 +273,8 @@ class SharingService:
     async def _confirmed(
         self, user_id: int, device_id: int, intent: Intent, member_id: int, nonce: str
     ) -> None:
-        pending = await self._confirmations.take(user_id, nonce, intent, device_id=device_id)
-        if intent is not Intent.REMOVE and pending.subject != str(member_id):
-            raise ConfirmationExpiredError
+        subject = "" if intent is Intent.REMOVE else str(member_id)
+        await self._confirmations.take(user_id, nonce, intent, device_id=device_id, subject=subject)
 
     async def revoke(
         self, session: AsyncSession, user_id: int, device_id: int, member_id: int, nonce: str

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
-from core.confirmations import ConfirmationExpiredError, NotYoursError
+from core.confirmations import ConfirmationExpiredError, Confirmations, NotYoursError
 from core.devices.service import provision
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
@@ -57,7 +57,8 @@ async def register(
 
 
 def service(redis: Redis, settings: Settings) -> PanelService:
-    return PanelService(redis, RedisKeys(settings.redis_prefix), SecretBox(settings.secret_keys))
+    keys = RedisKeys(settings.redis_prefix)
+    return PanelService(redis, keys, SecretBox(settings.secret_keys), Confirmations(redis, keys))
 
 
 async def state(redis: Redis, settings: Settings, device_id: int) -> PanelSnapshot | None:
