@@ -32,7 +32,7 @@ from processor.ingest.batch import RawPoint
 
 log = logging.getLogger(__name__)
 
-CONFIG_RECHECK_SECONDS = 10.0
+RULES_RECHECK_SECONDS = 10.0
 OFFLINE_AFTER_INTERVALS = 3
 _Key = tuple[int, Kind, str]
 
@@ -73,13 +73,16 @@ class AlertEngine:
         self,
         sessions: async_sessionmaker[AsyncSession],
         wake: Callable[[], Awaitable[None]] | None = None,
+        *,
+        recheck_seconds: float = RULES_RECHECK_SECONDS,
     ) -> None:
         self._sessions = sessions
         self._wake = wake
+        self._recheck = recheck_seconds
         self._states: dict[_Key, WatchState] = {}
         self._rules: dict[int, DeviceRules] = {}
         self._links: dict[int, list[RelayLink]] = {}  # relay or meter id → its links
-        self._links_at = -CONFIG_RECHECK_SECONDS
+        self._links_at = -recheck_seconds
         self._last: dict[tuple[int, str], float] = {}  # latest relay outputs and phase powers
 
     async def load(self) -> None:
@@ -100,7 +103,7 @@ class AlertEngine:
         stale = [
             d
             for d in set(device_ids)
-            if d not in self._rules or now - self._rules[d].loaded_at > CONFIG_RECHECK_SECONDS
+            if d not in self._rules or now - self._rules[d].loaded_at > self._recheck
         ]
         if not stale:
             return
@@ -118,7 +121,7 @@ class AlertEngine:
     async def refresh_links(self) -> None:
         """Read which relay channels are linked to meter phases (every few seconds at most)."""
         now = clock.monotonic()
-        if now - self._links_at < CONFIG_RECHECK_SECONDS:
+        if now - self._links_at < self._recheck:
             return
         async with self._sessions() as session:
             devices = DeviceRepository(session)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, wait_exponential
 
 from core import clock
@@ -31,10 +31,14 @@ from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
-from processor.alerting import AlertEngine
-from processor.commands import CommandExecutor
-from processor.ingest.directory import DeviceDirectory
-from processor.ingest.pipeline import IngestPipeline
+from processor.alerting import RULES_RECHECK_SECONDS, AlertEngine
+from processor.commands import CLAIM_IDLE_MS, CommandExecutor
+from processor.ingest.directory import (
+    KNOWN_RECHECK_SECONDS,
+    UNKNOWN_RECHECK_SECONDS,
+    DeviceDirectory,
+)
+from processor.ingest.pipeline import IngestPipeline, IngestStats
 from processor.ingest.quarantine import Quarantine
 from processor.jobs.config_resend import CHECK_SECONDS as CONFIG_RESEND_SECONDS
 from processor.jobs.config_resend import ConfigResend
@@ -53,8 +57,6 @@ from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
 
 log = logging.getLogger(__name__)
-
-SHUTDOWN_FLUSH_SECONDS = 10.0
 
 
 def make_redis(url: str) -> Redis:
@@ -86,22 +88,97 @@ def _influx_exporter(
     )
 
 
-async def run_processor(  # noqa: PLR0915 - the composition root wires every service
-    settings: Settings, stop: asyncio.Event, ready: asyncio.Event | None = None
-) -> IngestPipeline:
-    """Run ingest until `stop` is set, then flush what was received and close everything.
+@dataclass(frozen=True, slots=True)
+class ProcessorOptions:
+    """Intervals of the processor that are not configuration (tests shorten them)."""
 
-    `ready` is set once the broker subscription is in place.
-    """
+    shutdown_flush_seconds: float = 10.0  # the listener hands over, the last batch is written
+    rules_recheck_seconds: float = RULES_RECHECK_SECONDS  # alert settings and relay links
+    unknown_recheck_seconds: float = UNKNOWN_RECHECK_SECONDS  # a uid not (yet) provisioned
+    known_recheck_seconds: float = KNOWN_RECHECK_SECONDS  # a device removed elsewhere
+    command_claim_idle_ms: int = CLAIM_IDLE_MS  # a command read by an instance that died
+    config_resend_seconds: float = CONFIG_RESEND_SECONDS
+    history_seconds: float = HISTORY_JOB_SECONDS
+    history_first_run_seconds: float = HISTORY_FIRST_RUN_SECONDS
+    platform_stats_seconds: float = PLATFORM_STATS_SECONDS
+
+
+Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+@dataclass(slots=True)
+class Processor:
+    """A built processor: what runs until stopped, what is scheduled, what is closed."""
+
+    options: ProcessorOptions
+    engine: AsyncEngine
+    redis: Redis
+    alerts: AlertEngine
+    pipeline: IngestPipeline
+    shelly: ShellySupport
+    influx: InfluxExporter | None
+    listener: Callable[[asyncio.Event, asyncio.Event | None], Coroutine[Any, Any, None]]
+    runners: list[Runner]
+    scheduler: AsyncIOScheduler
+
+    async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> IngestStats:
+        """Run until `stop` is set, then flush what was received and close everything.
+
+        `ready` is set once the broker subscription is in place. Every part runs in one
+        `TaskGroup`: a part that dies on its own is a bug and stops the processor loudly.
+        """
+        try:
+            await _retry_forever(self.alerts.load, "loading open alert episodes")
+            self.scheduler.start()
+            log.info("processor running")
+            async with asyncio.TaskGroup() as group:
+                listener = group.create_task(self.listener(stop, ready))
+                parts = [group.create_task(run(stop)) for run in self.runners]
+                await stop.wait()
+                # The listener hands what it already received to the pipeline, then ends.
+                try:
+                    await asyncio.wait_for(listener, self.options.shutdown_flush_seconds)
+                except TimeoutError:
+                    log.warning("the MQTT listener did not hand over in time; stopping anyway")
+                for part in parts:
+                    part.cancel()
+        finally:
+            await self._close()
+        return self.pipeline.stats
+
+    async def _close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.shelly.close()
+        self.pipeline.stop_retrying_after(self.options.shutdown_flush_seconds)
+        await self.pipeline.flush()
+        log.info(
+            "processor stopped after flushing; %d messages accepted", self.pipeline.stats.accepted
+        )
+        if self.influx is not None:
+            await self.influx.close()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_processor(settings: Settings, options: ProcessorOptions | None = None) -> Processor:
+    """Wire every service of the processor from settings; nothing connects until `run`."""
+    options = options or ProcessorOptions()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     redis = make_redis(settings.redis_url)
     keys = RedisKeys(settings.redis_prefix)
     wake = OutboxWakeup(redis, keys)
+    bus = CommandBus(redis, keys)
+    secrets = SecretBox(settings.secret_keys)
     influx = _influx_exporter(settings, sessions, wake)
-    alerts = AlertEngine(sessions, wake)
-    await _retry_forever(alerts.load, "loading open alert episodes")
-    directory, live = DeviceDirectory(sessions), LiveStateStore(redis, keys)
+    alerts = AlertEngine(sessions, wake, recheck_seconds=options.rules_recheck_seconds)
+    directory = DeviceDirectory(
+        sessions,
+        unknown_recheck_seconds=options.unknown_recheck_seconds,
+        known_recheck_seconds=options.known_recheck_seconds,
+    )
+    live = LiveStateStore(redis, keys)
     postgres = PostgresSink(sessions, alerts, on_config_applied=live.announce_quietly)
     quarantine = Quarantine(redis, keys)
     pipeline = IngestPipeline(
@@ -125,22 +202,23 @@ async def run_processor(  # noqa: PLR0915 - the composition root wires every ser
         pipeline,
         shelly_codec,
         publisher,
-        CommandBus(redis, keys).post_result,
-        secrets=SecretBox(settings.secret_keys),
+        bus.post_result,
+        secrets=secrets,
         broker=broker,
         poll_seconds=settings.shelly_poll_seconds,
+    )
+    leases = PanelLeases(
+        redis,
+        keys,
+        f"{settings.mqtt_client_id}-{uuid.uuid4().hex[:8]}",
+        settings.satel_lease_seconds,
     )
     panels = PanelSupervisor(
         PanelContext(
             sessions,
-            PanelLeases(
-                redis,
-                keys,
-                f"{settings.mqtt_client_id}-{uuid.uuid4().hex[:8]}",
-                settings.satel_lease_seconds,
-            ),
-            SecretBox(settings.secret_keys),
-            CommandBus(redis, keys).post_result,
+            leases,
+            secrets,
+            bus.post_result,
             wake,
             live.announce_quietly,
             poll_seconds=settings.satel_poll_seconds,
@@ -150,85 +228,63 @@ async def run_processor(  # noqa: PLR0915 - the composition root wires every ser
         keys,
     )
     executor = CommandExecutor(
-        redis, keys, sessions, publisher, alerts.forget_rules, directory.forget, shelly.press
+        redis,
+        keys,
+        sessions,
+        publisher,
+        alerts.forget_rules,
+        directory.forget,
+        shelly.press,
+        claim_idle_ms=options.command_claim_idle_ms,
     )
     dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack)
-    tasks = [
-        asyncio.create_task(
-            listen(
-                address,
-                settings.mqtt_client_id,
-                subscriptions,
-                dispatch.submit,
-                stop,
-                ready,
-                broker,
-            )
-        ),
-        asyncio.create_task(pipeline.run()),
-        asyncio.create_task(publisher.run()),
-        asyncio.create_task(executor.run(stop)),
-        asyncio.create_task(shelly.run(stop)),
-        asyncio.create_task(panels.run(stop)),
+
+    def listener(stop: asyncio.Event, ready: asyncio.Event | None) -> Coroutine[Any, Any, None]:
+        return listen(
+            address, settings.mqtt_client_id, subscriptions, dispatch.submit, stop, ready, broker
+        )
+
+    runners: list[Runner] = [
+        lambda _: pipeline.run(),
+        lambda _: publisher.run(),
+        executor.run,
+        shelly.run,
+        panels.run,
     ]
     scheduler = AsyncIOScheduler(timezone="UTC")
+
+    def every(seconds: float, job: Callable[[], Awaitable[object]], **extra: Any) -> None:
+        scheduler.add_job(job, "interval", seconds=seconds, **_ONE_AT_A_TIME, **extra)
+
     if influx is not None:
-        tasks.append(asyncio.create_task(influx.run()))
+        runners.append(lambda _: influx.run())
         stats = PlatformStats(
             sessions, influx, settings.mqtt_client_id, pipeline.stats, quarantine.counts
         )
-        scheduler.add_job(stats.run, "interval", seconds=PLATFORM_STATS_SECONDS, **_ONE_AT_A_TIME)
-    scheduler.add_job(
-        SilenceSweep(sessions, alerts, live, directory).run,
-        "interval",
-        seconds=settings.offline_sweep_seconds,
-        **_ONE_AT_A_TIME,
-    )
+        every(options.platform_stats_seconds, stats.run)
+    every(settings.offline_sweep_seconds, SilenceSweep(sessions, alerts, live, directory).run)
     reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
-    scheduler.add_job(
-        reminders.run,
-        "interval",
-        seconds=reminders.check_seconds,
-        **_ONE_AT_A_TIME,
-    )
-    scheduler.add_job(
-        DigestJob(sessions, settings.tz, wake).run,
-        "interval",
-        seconds=settings.digest_check_seconds,
-        **_ONE_AT_A_TIME,
-    )
-    scheduler.add_job(
-        ConfigResend(sessions, CommandBus(redis, keys)).run,
-        "interval",
-        seconds=CONFIG_RESEND_SECONDS,
-        **_ONE_AT_A_TIME,
-    )
-    scheduler.add_job(
+    every(reminders.check_seconds, reminders.run)
+    every(settings.digest_check_seconds, DigestJob(sessions, settings.tz, wake).run)
+    every(options.config_resend_seconds, ConfigResend(sessions, bus).run)
+    every(
+        options.history_seconds,
         HistoryJob(sessions, settings.tz).run,
-        "interval",
-        seconds=HISTORY_JOB_SECONDS,
-        **_ONE_AT_A_TIME,
-        next_run_time=clock.now() + timedelta(seconds=HISTORY_FIRST_RUN_SECONDS),
+        next_run_time=clock.now() + timedelta(seconds=options.history_first_run_seconds),
     )
-    scheduler.start()
-    log.info("processor running")
-    try:
-        await _until_stopped(stop, tasks)
-        await asyncio.wait_for(tasks[0], SHUTDOWN_FLUSH_SECONDS)  # the listener hands over
-    finally:
-        scheduler.shutdown(wait=False)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await shelly.close()
-        pipeline.stop_retrying_after(SHUTDOWN_FLUSH_SECONDS)
-        await pipeline.flush()
-        log.info("processor stopped after flushing; %d messages accepted", pipeline.stats.accepted)
-        if influx is not None:
-            await influx.close()
-        await redis.aclose()
-        await engine.dispose()
-    return pipeline
+    return Processor(
+        options, engine, redis, alerts, pipeline, shelly, influx, listener, runners, scheduler
+    )
+
+
+async def run_processor(
+    settings: Settings,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None = None,
+    options: ProcessorOptions | None = None,
+) -> IngestStats:
+    """Build a processor and run it until `stop` is set; return what its ingest counted."""
+    return await build_processor(settings, options).run(stop, ready)
 
 
 async def _retry_forever(call: Callable[[], Awaitable[None]], what: str) -> None:
@@ -240,15 +296,3 @@ async def _retry_forever(call: Callable[[], Awaitable[None]], what: str) -> None
             except Exception:
                 log.warning("%s failed; retrying", what, exc_info=True)
                 raise
-
-
-async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
-    """Wait for `stop`; a task that dies on its own is a bug and stops the processor loudly."""
-    stopper = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
-    stopper.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await stopper
-    for task in done:
-        if task is not stopper and task.exception() is not None:
-            raise task.exception()  # type: ignore[misc]

@@ -2,7 +2,7 @@
 
 Every processor instance reads the stream in one consumer group, so each request is taken by
 one instance. An entry is acknowledged only once its MQTT publish went through; entries left
-unacknowledged by an instance that died are claimed by another after `CLAIM_IDLE_MS`.
+unacknowledged by an instance that died are claimed by another after `claim_idle_ms`.
 A command whose deadline passed is not sent late: nobody waits for it any more, and a restart
 arriving a minute after the button was pressed would surprise everyone.
 """
@@ -52,7 +52,10 @@ class CommandExecutor:
         rules_changed: Callable[[int], None] | None = None,
         removed: Callable[[str], None] | None = None,
         relays: Callable[[StreamEntry], Awaitable[None]] | None = None,
+        *,
+        claim_idle_ms: int = CLAIM_IDLE_MS,
     ) -> None:
+        self._claim_idle_ms = claim_idle_ms
         self._redis = redis
         self._keys = keys
         self._sessions = sessions
@@ -100,7 +103,7 @@ class CommandExecutor:
             self._keys.command_stream,
             self._keys.command_group,
             self._consumer,
-            min_idle_time=CLAIM_IDLE_MS,
+            min_idle_time=self._claim_idle_ms,
             start_id="0",
             count=100,
         )

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from cli.main import migrate
 from core.db import ensure_database, make_engine, make_session_factory
 from core.settings import Settings
-from processor.ingest.pipeline import IngestPipeline
+from processor.ingest.pipeline import IngestStats
 from tests.emulators.telegram_api import TelegramEmulator
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -124,13 +124,13 @@ async def redis(settings: Settings) -> AsyncIterator[Redis]:
 class RunningProcessor:
     """A processor running in the test's event loop."""
 
-    task: asyncio.Task[IngestPipeline]
+    task: asyncio.Task[IngestStats]
     stop: asyncio.Event
     settings: Settings
     published: list[str] = field(default_factory=list)
 
-    async def shutdown(self) -> IngestPipeline:
-        """Stop it the way SIGTERM does and return its pipeline."""
+    async def shutdown(self) -> IngestStats:
+        """Stop it the way SIGTERM does and return what its ingest counted."""
         self.stop.set()
         return await asyncio.wait_for(self.task, 30)
 

@@ -32,8 +32,16 @@ class KnownDevice:
 class DeviceDirectory:
     """Resolves uids to devices, one query per batch for the ones not cached."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        unknown_recheck_seconds: float = UNKNOWN_RECHECK_SECONDS,
+        known_recheck_seconds: float = KNOWN_RECHECK_SECONDS,
+    ) -> None:
         self._sessions = sessions
+        self._unknown_recheck = unknown_recheck_seconds
+        self._known_recheck = known_recheck_seconds
         self._known: dict[str, KnownDevice] = {}
         self._unknown_until: dict[str, float] = {}
 
@@ -49,7 +57,7 @@ class DeviceDirectory:
     def _stale(self, uid: str, now: float) -> bool:
         known = self._known.get(uid)
         if known is not None:
-            return now - known.loaded_at >= KNOWN_RECHECK_SECONDS
+            return now - known.loaded_at >= self._known_recheck
         return self._unknown_until.get(uid, 0.0) <= now
 
     async def _load(self, uids: list[str], now: float) -> None:
@@ -63,12 +71,12 @@ class DeviceDirectory:
         if len(self._unknown_until) > MAX_UNKNOWN:  # a flood of made-up uids stays bounded
             self._unknown_until.clear()
         for uid in set(uids) - {row[1] for row in rows}:
-            self._unknown_until[uid] = now + UNKNOWN_RECHECK_SECONDS
+            self._unknown_until[uid] = now + self._unknown_recheck
 
     def forget(self, uid: str) -> None:
         """Drop a removed device at once (its messages are then rejected as unknown)."""
         self._known.pop(uid, None)
-        self._unknown_until[uid] = clock.monotonic() + UNKNOWN_RECHECK_SECONDS
+        self._unknown_until[uid] = clock.monotonic() + self._unknown_recheck
 
     def online_flags(self) -> dict[int, bool]:
         """Return the last known online flag of every cached device."""

@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,6 +20,9 @@ from core.settings import Settings
 from core.users.repository import UserRepository
 from device_firmware.simulator.device import SimulatedDevice
 from tests.conftest import eventually, forget_mqtt_session, publish
+
+if TYPE_CHECKING:
+    from processor.app import ProcessorOptions
 
 
 async def add_device(
@@ -105,14 +109,16 @@ async def simulator_running(
 
 
 @contextlib.asynccontextmanager
-async def processor_running(settings: Settings, *, subscribed: bool = True) -> AsyncIterator[None]:
+async def processor_running(
+    settings: Settings, *, subscribed: bool = True, options: ProcessorOptions | None = None
+) -> AsyncIterator[None]:
     """Run a processor for a block of a test (for tests that prepare things while it is down);
     the block starts once it is subscribed (`subscribed=False`: at once, for a processor
     that cannot reach the broker)."""
     from processor.app import run_processor
 
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run_processor(settings, stop, ready))
+    task = asyncio.create_task(run_processor(settings, stop, ready, options))
     if subscribed:
         await asyncio.wait_for(ready.wait(), 15)  # what is published now arrives
     try:

@@ -15,6 +15,7 @@ from core.commands.messages import StreamEntry
 from core.devices.models import DeviceConfig
 from core.redis_keys import RedisKeys
 from core.settings import Settings
+from processor.app import ProcessorOptions
 from processor.jobs.config_resend import ConfigResend
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.integration.helpers import (
@@ -73,7 +74,10 @@ async def test_an_entry_taken_by_a_processor_that_died_is_taken_over(
         keys.command_group, "dead-instance", {keys.command_stream: ">"}, count=1
     )
     assert taken and len(taken[0][1]) == 1
-    async with simulator_running(uid, settings.mqtt_url) as device, processor_running(settings):
+    async with (
+        simulator_running(uid, settings.mqtt_url) as device,
+        processor_running(settings, options=ProcessorOptions(command_claim_idle_ms=300)),
+    ):
         await eventually(lambda: device.commands, timeout=20)
         assert device.commands[0]["id"] == entry.command_id
     await forget_retained(uid)

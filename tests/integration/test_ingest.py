@@ -80,9 +80,11 @@ async def test_bad_messages_are_counted_kept_and_touch_nothing_else(
         return counts if counts.get("unknown_device") else {}
 
     counts = await eventually(counters)
-    # Retained messages of other runs on the shared broker may add unknown devices.
+    # Retained messages of other runs on the shared broker may add unknown devices, and tests
+    # running beside this one may add reasons of their own (a bad status, say).
     assert counts.pop("unknown_device") >= 1
-    assert counts == {"malformed_json": 1, "non_numeric": 1, "out_of_range": 2, "not_an_object": 1}
+    ours = {"malformed_json": 1, "non_numeric": 1, "out_of_range": 2, "not_an_object": 1}
+    assert {reason: counts.get(reason) for reason in ours} == ours
     kept = [orjson.loads(item) for item in await redis.lrange(keys.quarantine, 0, -1)]
     assert {(k["uid"], k["reason"]) for k in kept} >= {
         (good, "malformed_json"),
@@ -135,8 +137,8 @@ async def test_many_devices_are_written_in_few_statements(
     pipeline_stats = processor.task  # still running: stats are read after shutdown
     result = await processor.shutdown()
     assert pipeline_stats.done()
-    assert result.stats.accepted == 100
-    assert result.stats.flushes < 100  # batched: not one write per message
+    assert result.accepted == 100
+    assert result.flushes < 100  # batched: not one write per message
 
 
 async def test_a_removed_device_does_not_break_the_batch_of_others(
