@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,6 +36,17 @@ from core import clock
 from core.cancellation import being_cancelled
 from core.outbox.models import OutboxMessage
 from core.outbox.notices import NOTICE_EVENT
+from core.outbox.payloads import (
+    AlertPayload,
+    ArmingPayload,
+    DigestPayload,
+    EpisodePayload,
+    Event,
+    NoticePayload,
+    Payload,
+    PayloadError,
+    decode,
+)
 from core.outbox.repository import OutboxRepository
 from core.redis_keys import RedisKeys
 from core.users.models import User
@@ -50,7 +61,8 @@ EDITABLE_FOR = timedelta(hours=24)
 # Rows this old when they finally go out were held up (the bot was down, Telegram refused):
 # they are summarised as such rather than replayed as if they were news.
 STALE_AFTER = timedelta(minutes=2)
-SOLO_EVENTS = frozenset({"digest", NOTICE_EVENT})  # never combined with alerts
+SOLO_EVENTS = frozenset({Event.DIGEST.value, NOTICE_EVENT})  # never combined with alerts
+Message = tuple[OutboxMessage, Payload]
 
 
 @dataclass(slots=True)
@@ -146,13 +158,16 @@ class OutboxNotifier:
             rows = _one_message(await outbox.lock_chat(chat, MAX_PER_MESSAGE))
             user = await UserRepository(session).get(chat) if rows else None
             rows = await self._hold_for_quiet_hours(outbox, rows, user)
+            payloads = await _decoded(outbox, rows)
+            rows = [r for r in rows if r.id in payloads]
             if not rows or not await self._pacer.take_chat(chat):
                 return 0
             await self._pacer.before_send()
+            messages = [(row, payloads[row.id]) for row in rows]
             try:
-                message_id = await self._edit_combined(outbox, chat, rows, user)
+                message_id = await self._edit_combined(outbox, chat, messages, user)
                 if message_id is None:
-                    message_id = await self._send(chat, rows, user)
+                    message_id = await self._send(chat, messages, user)
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 await self._settle_failure(session, chat, rows, err)
                 return 0
@@ -198,22 +213,28 @@ class OutboxNotifier:
         return [r for r in rows if r.severity == "critical"]
 
     async def _edit_combined(
-        self, outbox: OutboxRepository, chat: int, rows: Sequence[OutboxMessage], user: User | None
+        self, outbox: OutboxRepository, chat: int, messages: list[Message], user: User | None
     ) -> int | None:
         """A closing whose opening went out in a combined message updates that message instead.
 
         Returns the edited message's id, or None when a new message is needed.
         """
-        row = rows[0]
-        if len(rows) != 1 or row.event != "closed" or row.episode_id is None:
+        row, payload = messages[0]
+        if len(messages) != 1 or not isinstance(payload, EpisodePayload):
+            return None
+        if payload.event != Event.CLOSED or row.episode_id is None:
             return None
         since = clock.now() - EDITABLE_FOR
         together = await outbox.combined_with_opening(chat, row.episode_id, since)
         if not together or together[0].message_id is None:
             return None
+        try:
+            earlier = _alerts(decode(r.payload) for r in together)
+        except PayloadError:
+            return None
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
-        text = combined_text([r.payload for r in [*together, row]], tr, zone)
+        text = combined_text([*earlier, payload], tr, zone)
         try:
             await self._bot.edit_message_text(text, chat_id=chat, message_id=together[0].message_id)
         except TelegramBadRequest as err:  # deleted, or too old after all: say it anew
@@ -226,31 +247,48 @@ class OutboxNotifier:
             return None
         return together[0].message_id
 
-    async def _send(self, chat: int, rows: Sequence[OutboxMessage], user: User | None) -> int:
+    async def _send(self, chat: int, messages: list[Message], user: User | None) -> int:
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
-        markup: InlineKeyboardMarkup | None
-        if rows[0].event == "digest":
-            text, markup = digest_text(rows[0].payload, tr, zone), None
-        elif rows[0].event == NOTICE_EVENT:
-            text, markup = notice_text(rows[0].payload, tr), None
-        elif len(rows) == 1:
-            row = rows[0]
-            text = alert_text(row.payload, tr, zone)
-            device_id = int(row.payload.get("device_id") or row.device_id or 0)
-            if row.event == "opened" or row.event.startswith("reminder"):
+        markup: InlineKeyboardMarkup | None = None
+        row, first = messages[0]
+        if isinstance(first, DigestPayload):
+            text = digest_text(first, tr, zone)
+        elif isinstance(first, NoticePayload):
+            text = notice_text(first, tr)
+        elif len(messages) == 1:
+            text = alert_text(first, tr, zone)
+            device_id = first.device_id or row.device_id or 0
+            if isinstance(first, EpisodePayload) and first.is_opening:
                 markup = alert_buttons(row.episode_id, device_id, tr, can_ack=True)
             else:
                 markup = open_only(device_id, tr)
         else:
-            held = any(r.held for r in rows)
-            stale = not held and clock.now() - rows[0].created_at > STALE_AFTER
-            text = combined_text([r.payload for r in rows], tr, zone, unreachable=stale, quiet=held)
-            markup = None
+            held = any(r.held for r, _ in messages)
+            stale = not held and clock.now() - row.created_at > STALE_AFTER
+            alerts = _alerts(p for _, p in messages)
+            text = combined_text(alerts, tr, zone, unreachable=stale, quiet=held)
         message = await self._bot.send_message(
             chat, text, reply_markup=markup, request_timeout=int(self.options.send_timeout)
         )
         return message.message_id
+
+
+async def _decoded(outbox: OutboxRepository, rows: Sequence[OutboxMessage]) -> dict[int, Payload]:
+    """Each row's payload by row id; a row whose payload does not decode is failed."""
+    payloads: dict[int, Payload] = {}
+    for row in rows:
+        try:
+            payloads[row.id] = decode(row.payload)
+        except PayloadError as err:
+            log.warning("outbox row %s has a malformed payload (%s); not sent", row.id, err)
+            await outbox.fail([row.id], f"malformed payload: {err}")
+    return payloads
+
+
+def _alerts(payloads: Iterable[Payload]) -> list[AlertPayload]:
+    """The payloads that may be combined (digests and notices always go alone)."""
+    return [p for p in payloads if isinstance(p, EpisodePayload | ArmingPayload)]
 
 
 def _one_message(rows: Sequence[OutboxMessage]) -> Sequence[OutboxMessage]:

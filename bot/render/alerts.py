@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html import escape
-from typing import Any
 
 from bot.i18n import Translator
 from bot.render.devices import metric_name, reading
-from bot.render.satel import panel_headline
+from bot.render.satel import arming_headline, panel_headline
 from bot.render.time import clock_time
 from core import clock
 from core.alerts.models import AlertEpisode
+from core.alerts.rules import Kind
+from core.alerts.service import episode_payload
 from core.devices.metrics import format_value, sort_key
 from core.devices.models import Device
+from core.outbox.payloads import (
+    AboutDevice,
+    AlertPayload,
+    ArmingPayload,
+    DigestPayload,
+    EpisodePayload,
+    Event,
+)
 
 ICONS = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 MINUTE, HOUR = 60, 3600
@@ -29,10 +40,9 @@ def duration(seconds: float, tr: Translator) -> str:
     return tr("duration-hours", h=str(seconds // HOUR), m=str(seconds % HOUR // MINUTE))
 
 
-def _device(payload: dict[str, Any]) -> str:
-    name = escape(str(payload.get("device_name", "?")))
-    location = payload.get("location")
-    return f"{name} · {escape(str(location))}" if location else name
+def _device(payload: AboutDevice) -> str:
+    name = escape(payload.device_name)
+    return f"{name} · {escape(payload.location)}" if payload.location else name
 
 
 def _when(ts: float | None, zone: tzinfo) -> str:
@@ -40,45 +50,50 @@ def _when(ts: float | None, zone: tzinfo) -> str:
     return clock_time(datetime.fromtimestamp(ts or now.timestamp(), now.tzinfo), zone, now)
 
 
-def headline(payload: dict[str, Any], tr: Translator) -> str:
+def headline(payload: AlertPayload, tr: Translator) -> str:
     """The first line of an alert: what, where."""
-    kind, event, device = payload.get("kind"), payload.get("event"), _device(payload)
-    metric = escape(metric_name(str(payload.get("metric", "")), tr))
-    if kind == "device_offline":
-        return tr("alert-offline" if event == "opened" else "alert-online", device=device)
-    if str(kind).startswith("panel_"):
+    device = _device(payload)
+    if isinstance(payload, ArmingPayload):
+        return arming_headline(payload, tr, device)
+    opening = payload.is_opening
+    if payload.kind == Kind.OFFLINE:
+        return tr("alert-offline" if opening else "alert-online", device=device)
+    if payload.is_panel:
         return panel_headline(payload, tr, device)
-    direction = "high" if kind == "threshold_high" else "low"
-    if "channel" in payload:  # a relay off while its circuit draws power
-        name = payload.get("channel_name") or tr("relay-channel", number=payload["channel"] + 1)
-        key = "alert-relay-draw" if event in {"opened", "reminder"} else "alert-relay-draw-back"
-        return tr(key, channel=escape(str(name)), device=device)
-    if event in {"opened", "reminder"}:
-        icon = ICONS.get(str(payload.get("severity")), "🟠")
+    direction = "high" if payload.kind == Kind.HIGH else "low"
+    if payload.channel is not None:  # a relay off while its circuit draws power
+        name = payload.channel_name or tr("relay-channel", number=payload.channel + 1)
+        key = "alert-relay-draw" if opening else "alert-relay-draw-back"
+        return tr(key, channel=escape(name), device=device)
+    metric = escape(metric_name(payload.metric, tr))
+    if opening:
+        icon = ICONS.get(payload.severity, "🟠")
         return tr(f"alert-{direction}", icon=icon, metric=metric, device=device)
     return tr(f"alert-back-{direction}", metric=metric, device=device)
 
 
-def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
+def alert_text(payload: AlertPayload, tr: Translator, zone: tzinfo) -> str:
     """The whole message about one episode opening, closing, or still open (a reminder)."""
-    if payload.get("event") == "reminder":
-        reminder = tr("alert-reminder", n=str(payload.get("reminder", 1)))
-        return reminder + "\n" + alert_text({**payload, "event": "opened"}, tr, zone)
+    if isinstance(payload, ArmingPayload):
+        return headline(payload, tr) + "\n" + tr("alert-at", time=_when(payload.at, zone))
+    if payload.event == Event.REMINDER:
+        reminder = tr("alert-reminder", n=str(payload.reminder or 1))
+        return reminder + "\n" + alert_text(payload.as_opened(), tr, zone)
     lines = [headline(payload, tr)]
-    if str(payload.get("kind")).startswith("panel_"):
-        return _panel_text(payload, lines, tr, zone)
-    metric = str(payload.get("metric", ""))
-    opened, closed = payload.get("opened_at"), payload.get("closed_at")
-    if payload.get("kind") == "device_offline":
-        if payload.get("event") == "opened":
+    opened, closed = payload.opened_at, payload.closed_at
+    lasted = duration((closed or 0) - (opened or 0), tr)
+    if payload.is_panel:
+        if payload.event == Event.CLOSED:
+            lines.append(tr("alert-lasted", duration=lasted))
+        else:
+            lines.append(tr("alert-since", time=_when(opened, zone)))
+    elif payload.kind == Kind.OFFLINE:
+        if payload.event == Event.OPENED:
             lines.append(tr("alert-offline-since", time=_when(opened, zone)))
         else:
-            lines.append(
-                tr("alert-online-away", duration=duration((closed or 0) - (opened or 0), tr))
-            )
-        return "\n".join(lines)
-    if payload.get("event") == "opened":
-        value, threshold = payload.get("value"), payload.get("threshold")
+            lines.append(tr("alert-online-away", duration=lasted))
+    elif payload.event == Event.OPENED:
+        value, threshold, metric = payload.value, payload.threshold, payload.metric
         if value is not None and threshold is not None:
             lines.append(
                 tr(
@@ -89,42 +104,39 @@ def alert_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
             )
         lines.append(tr("alert-since", time=_when(opened, zone)))
     else:
-        value = payload.get("close_value")
+        value = payload.close_value
         lines.append(
             tr(
                 "alert-back-value",
-                value=reading(metric, value) if value is not None else "?",
-                duration=duration((closed or 0) - (opened or 0), tr),
+                value=reading(payload.metric, value) if value is not None else "?",
+                duration=lasted,
             )
         )
     return "\n".join(lines)
 
 
-def _panel_text(payload: dict[str, Any], lines: list[str], tr: Translator, zone: tzinfo) -> str:
-    """A panel alert: when it started (or how long it lasted); an arming notice: when."""
-    opened, closed = payload.get("opened_at"), payload.get("closed_at")
-    if payload.get("event") == "info":
-        lines.append(tr("alert-at", time=_when(payload.get("at"), zone)))
-    elif payload.get("event") == "closed":
-        lines.append(tr("alert-lasted", duration=duration((closed or 0) - (opened or 0), tr)))
-    else:
-        lines.append(tr("alert-since", time=_when(opened, zone)))
-    return "\n".join(lines)
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of a combined message: an alert, or an episode that opened and closed."""
+
+    payload: AlertPayload
+    folded: bool = False  # the closing of an episode whose opening is in the same message
 
 
-def fold_episodes(payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def fold_episodes(payloads: Sequence[AlertPayload]) -> list[Entry]:
     """Keep one entry per episode: a closing supersedes its opening and its reminders."""
-    latest: dict[object, dict[str, Any]] = {}
+    latest: dict[object, Entry] = {}
     for index, payload in enumerate(payloads):
-        parts = ("device_id", "kind", "metric", "opened_at")
-        key = tuple(payload.get(p) for p in parts) if payload.get("opened_at") else index
-        folded = key in latest and payload.get("event") == "closed"
-        latest[key] = {**payload, "folded": True} if folded else payload
+        key: object = index
+        if isinstance(payload, EpisodePayload) and payload.opened_at:
+            key = (payload.device_id, payload.kind, payload.metric, payload.opened_at)
+        folded = key in latest and payload.event == Event.CLOSED
+        latest[key] = Entry(payload, folded)
     return list(latest.values())
 
 
 def combined_text(
-    payloads: list[dict[str, Any]],
+    payloads: Sequence[AlertPayload],
     tr: Translator,
     zone: tzinfo,
     *,
@@ -133,33 +145,32 @@ def combined_text(
 ) -> str:
     """One message for several alerts of one chat that were due together."""
     entries = fold_episodes(payloads)
-    offline = all(p.get("kind") == "device_offline" and p.get("event") == "opened" for p in entries)
+    offline = all(
+        isinstance(e.payload, EpisodePayload)
+        and e.payload.kind == Kind.OFFLINE
+        and e.payload.event == Event.OPENED
+        for e in entries
+    )
     if offline and not (unreachable or quiet):
-        names = ", ".join(_device(p) for p in entries)
+        names = ", ".join(_device(e.payload) for e in entries)
         return tr("alert-combined-offline", count=len(entries)) + "\n" + names
     title = "alert-quiet" if quiet else "alert-unreachable" if unreachable else "alert-combined"
     lines = [tr(title, count=len(entries))]
-    for p in entries:
-        if p.get("folded"):
-            span = f"{_when(p.get('opened_at'), zone)}–{_when(p.get('closed_at'), zone)}"
-            opened = headline({**p, "event": "opened"}, tr)
+    for entry in entries:
+        p = entry.payload
+        if entry.folded and isinstance(p, EpisodePayload):
+            span = f"{_when(p.opened_at, zone)}–{_when(p.closed_at, zone)}"
+            opened = headline(p.as_opened(), tr)
             lines.append(f"• {tr('alert-was', alert=opened, span=span)}")
         else:
-            prefix = "⏰ " if p.get("event") == "reminder" else ""
+            prefix = "⏰ " if p.event == Event.REMINDER else ""
             lines.append(f"• {prefix}{headline(p, tr)}")
     return "\n".join(lines)
 
 
 def episode_line(episode: AlertEpisode, device: Device, tr: Translator, zone: tzinfo) -> str:
     """One line of /alerts: what, where, when, and whether it is still open."""
-    payload = {
-        "kind": episode.kind,
-        "event": "opened",
-        "metric": episode.metric,
-        "severity": episode.severity,
-        "device_name": device.name,
-        "location": device.location,
-    }
+    payload = episode_payload(episode, device, Event.OPENED)
     now = clock.now()
     if episode.closed_at is None:
         when = tr("alerts-open", time=clock_time(episode.opened_at, zone, now))
@@ -172,19 +183,13 @@ def episode_line(episode: AlertEpisode, device: Device, tr: Translator, zone: tz
     return f"{headline(payload, tr)}\n    {when}"
 
 
-def digest_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
+def digest_text(payload: DigestPayload, tr: Translator, zone: tzinfo) -> str:
     """The morning digest: each device's night, the night's alerts, what is offline now."""
-    lines = [
-        tr(
-            "digest-title",
-            start=_when(payload.get("start"), zone),
-            end=_when(payload.get("end"), zone),
-        )
-    ]
-    for device in payload.get("devices", []):
+    lines = [tr("digest-title", start=_when(payload.start, zone), end=_when(payload.end, zone))]
+    for device in payload.devices:
         parts = []
         for metric, (low, high, mean) in sorted(
-            device.get("metrics", {}).items(), key=lambda item: sort_key(item[0])
+            device.metrics.items(), key=lambda item: sort_key(item[0])
         ):
             parts.append(
                 tr(
@@ -196,11 +201,9 @@ def digest_text(payload: dict[str, Any], tr: Translator, zone: tzinfo) -> str:
                 )
             )
         body = "; ".join(parts) if parts else tr("digest-no-readings")
-        lines.append(f"<b>{escape(str(device.get('name')))}</b>: {body}")
-    alerts = payload.get("alerts", [])
-    lines.append(tr("digest-alerts", count=len(alerts)))
-    lines += [f"• {headline(a, tr)} ({_when(a.get('opened_at'), zone)})" for a in alerts]
-    offline = payload.get("offline", [])
-    if offline:
-        lines.append(tr("digest-offline", names=escape(", ".join(map(str, offline)))))
+        lines.append(f"<b>{escape(device.name)}</b>: {body}")
+    lines.append(tr("digest-alerts", count=len(payload.alerts)))
+    lines += [f"• {headline(a, tr)} ({_when(a.opened_at, zone)})" for a in payload.alerts]
+    if payload.offline:
+        lines.append(tr("digest-offline", names=escape(", ".join(payload.offline))))
     return "\n".join(lines)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from bot.i18n import Translator
+from core.outbox.payloads import NoticePayload
 
 
-def notice_text(payload: dict[str, Any], tr: Translator) -> str:
+def notice_text(payload: NoticePayload, tr: Translator) -> str:
     """Render a notice; names are escaped and a role is shown in the reader's words."""
-    args = {k: escape(str(v)) for k, v in (payload.get("args") or {}).items()}
+    args = {k: escape(v) for k, v in payload.args.items()}
     if "role" in args:
         args["role"] = tr(f"role-{args['role']}")
-    return tr(str(payload.get("key", "error-generic")), **args)
+    return tr(payload.key, **args)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from html import escape
-from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PanelOp, PanelPress
 from bot.i18n import Translator
+from core.alerts.rules import Kind
+from core.outbox.payloads import ArmingPayload, EpisodePayload
 from core.panels.profile import PanelProfile
 from core.panels.service import PanelAction, PanelOutcome, PanelView, Proposal
 from core.panels.state import KNOWN_TROUBLES, PanelSnapshot
@@ -234,24 +235,23 @@ def outcome_text(outcome: PanelOutcome, tr: Translator) -> str:
     )
 
 
-def panel_headline(payload: dict[str, Any], tr: Translator, device: str) -> str:
-    """The first line of a panel alert or arming notice."""
-    kind = str(payload.get("kind"))
-    number = payload.get("number")
-    if kind == "panel_arming":
-        group_name = payload.get("target_name") or tr("panel-partition", number=number)
-        by = tr("alert-panel-by", name=escape(str(payload["by"]))) if payload.get("by") else ""
-        if payload.get("armed"):
-            mode = tr(f"panel-mode-{payload.get('mode') or 0}")
-            return tr(
-                "alert-panel-armed", target=escape(group_name), mode=mode, by=by, device=device
-            )
-        return tr("alert-panel-disarmed", target=escape(group_name), by=by, device=device)
-    if kind == "panel_trouble":
-        target = trouble_name(str(payload.get("trouble") or payload.get("metric")), tr)
+def arming_headline(payload: ArmingPayload, tr: Translator, device: str) -> str:
+    """The first line of an arming notice: which partition, how, by whom."""
+    group_name = payload.target_name or tr("panel-partition", number=payload.number)
+    by = tr("alert-panel-by", name=escape(payload.by)) if payload.by else ""
+    if payload.armed:
+        mode = tr(f"panel-mode-{payload.mode}")
+        return tr("alert-panel-armed", target=escape(group_name), mode=mode, by=by, device=device)
+    return tr("alert-panel-disarmed", target=escape(group_name), by=by, device=device)
+
+
+def panel_headline(payload: EpisodePayload, tr: Translator, device: str) -> str:
+    """The first line of a panel alert: alarm, fire, tamper or trouble, and where."""
+    if payload.kind == Kind.PANEL_TROUBLE:
+        target = trouble_name(payload.trouble or payload.metric, tr)
     else:
-        word = "panel-zone" if kind == "panel_tamper" else "panel-partition"
-        target = escape(str(payload.get("target_name") or tr(word, number=number)))
-    base = "alert-" + kind.replace("_", "-")
-    key = base if payload.get("event") in {"opened", "reminder"} else f"{base}-back"
+        word = "panel-zone" if payload.kind == Kind.PANEL_TAMPER else "panel-partition"
+        target = escape(payload.target_name or tr(word, number=payload.number))
+    base = "alert-" + payload.kind.replace("_", "-")
+    key = base if payload.is_opening else f"{base}-back"
     return tr(key, target=target, device=device)

@@ -16,12 +16,13 @@ from core.access.repository import MembershipRepository
 from core.access.service import require
 from core.alerts.models import AlertEpisode
 from core.alerts.repository import EpisodeRepository
-from core.alerts.rules import Kind
+from core.alerts.rules import Kind, Severity
 from core.audit.repository import AuditRepository
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile
 from core.errors import StaleAction
+from core.outbox.payloads import EpisodeEvent, EpisodePayload, Event
 from core.outbox.repository import OutboxRepository
 from core.panels.profile import PanelProfile
 from core.users.repository import UserRepository
@@ -76,7 +77,7 @@ async def record_changes(session: AsyncSession, changes: Sequence[Change]) -> li
         device = devices.get(change.device_id)
         if episode is None or device is None:
             continue  # already open (restart, other instance) or nothing open to close
-        event = "opened" if change.opens else "closed"
+        event: EpisodeEvent = Event.OPENED if change.opens else Event.CLOSED
         payload = episode_payload(episode, device, event)
         notified = await outbox.enqueue_for_members(
             device.id, episode.id, event, episode.severity, payload
@@ -101,32 +102,33 @@ async def queue_reminders(session: AsyncSession, every: timedelta) -> int:
         device = devices.get(episode.device_id)
         if device is None:
             continue
-        payload = episode_payload(episode, device, "reminder")
-        payload["reminder"] = episode.reminders_sent
+        payload = episode_payload(episode, device, Event.REMINDER).model_copy(
+            update={"reminder": episode.reminders_sent}
+        )
         queued += await outbox.enqueue_for_members(
             device.id, episode.id, f"reminder{episode.reminders_sent}", episode.severity, payload
         )
     return queued
 
 
-def episode_payload(episode: AlertEpisode, device: Device, event: str) -> dict[str, Any]:
+def episode_payload(episode: AlertEpisode, device: Device, event: EpisodeEvent) -> EpisodePayload:
     """What the bot needs to tell a member about an episode, in any language."""
-    return {
-        "event": event,
-        "kind": episode.kind,
-        "metric": episode.metric,
-        "severity": episode.severity,
-        "device_id": device.id,
-        "device_name": device.name,
-        "location": device.location,
-        "value": episode.value,
-        "threshold": episode.threshold,
-        "close_value": episode.close_value,
-        "opened_at": episode.opened_at.timestamp(),
-        "closed_at": episode.closed_at.timestamp() if episode.closed_at else None,
+    return EpisodePayload(
+        event=event,
+        kind=Kind(episode.kind),
+        metric=episode.metric,
+        severity=Severity(episode.severity),
+        device_id=device.id,
+        device_name=device.name,
+        location=device.location,
+        value=episode.value,
+        threshold=episode.threshold,
+        close_value=episode.close_value,
+        opened_at=episode.opened_at.timestamp(),
+        closed_at=episode.closed_at.timestamp() if episode.closed_at else None,
         **_relay_channel(episode.metric, device),
         **_panel_target(episode.kind, episode.metric, device),
-    }
+    )
 
 
 def _panel_target(kind: str, metric: str, device: Device) -> dict[str, Any]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
 from core.access.repository import MembershipRepository
 from core.alerts.repository import EpisodeRepository
+from core.alerts.service import episode_payload
 from core.digests.night import last_night
 from core.history.repository import RollupRepository
+from core.outbox.payloads import DigestDevice, DigestPayload, Event
 from core.outbox.repository import OutboxRepository
 from core.users.models import User
 from core.users.repository import UserRepository
@@ -35,7 +36,7 @@ async def queue_digests(session: AsyncSession, now: datetime, default_tz: str) -
     return queued
 
 
-async def _digest(session: AsyncSession, user: User, local: datetime) -> dict[str, Any] | None:
+async def _digest(session: AsyncSession, user: User, local: datetime) -> DigestPayload | None:
     if user.quiet_start is None or user.quiet_end is None:
         return None
     devices = [d for d, _ in await MembershipRepository(session).devices_of(user.id)]
@@ -48,29 +49,14 @@ async def _digest(session: AsyncSession, user: User, local: datetime) -> dict[st
     stats = await RollupRepository(session).summary(ids, start, end)
     episodes = await EpisodeRepository(session).in_range(ids, start, end)
     by_id = {d.id: d for d in devices}
-    return {
-        "event": "digest",
-        "start": start.timestamp(),
-        "end": end.timestamp(),
-        "devices": [
-            {
-                "name": d.name,
-                "location": d.location,
-                "metrics": {m: list(v) for m, v in stats.get(d.id, {}).items()},
-            }
+    return DigestPayload(
+        event=Event.DIGEST,
+        start=start.timestamp(),
+        end=end.timestamp(),
+        devices=[
+            DigestDevice(name=d.name, location=d.location, metrics=stats.get(d.id, {}))
             for d in devices
         ],
-        "alerts": [
-            {
-                "device_name": by_id[e.device_id].name,
-                "location": by_id[e.device_id].location,
-                "kind": e.kind,
-                "metric": e.metric,
-                "severity": e.severity,
-                "event": "opened",
-                "opened_at": e.opened_at.timestamp(),
-            }
-            for e in episodes
-        ],
-        "offline": [d.name for d in devices if not d.is_online and d.last_seen_at is not None],
-    }
+        alerts=[episode_payload(e, by_id[e.device_id], Event.OPENED) for e in episodes],
+        offline=[d.name for d in devices if not d.is_online and d.last_seen_at is not None],
+    )

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.outbox.payloads import Event, NoticePayload
 from core.outbox.repository import OutboxRepository
 from core.users.repository import UserRepository
 
-NOTICE_EVENT = "notice"
+NOTICE_EVENT = Event.NOTICE.value
 
 
 async def notify(session: AsyncSession, user_id: int, key: str, **args: str) -> None:
@@ -20,7 +21,7 @@ async def notify(session: AsyncSession, user_id: int, key: str, **args: str) -> 
         NOTICE_EVENT,
         "info",
         f"{NOTICE_EVENT}:{uuid.uuid4().hex}",
-        {"event": NOTICE_EVENT, "key": key, "args": args},
+        NoticePayload(event=Event.NOTICE, key=key, args=args),
     )
 
 
@@ -34,7 +35,7 @@ async def notify_admins(
     outbox = OutboxRepository(session)
     written = 0
     for user_id in sorted(known):
-        payload = {"event": NOTICE_EVENT, "key": key, "args": args}
+        payload = NoticePayload(event=Event.NOTICE, key=key, args=args)
         written += await outbox.enqueue_one(
             user_id, NOTICE_EVENT, "warning", f"{NOTICE_EVENT}:{dedup}:{user_id}", payload
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import orjson
 from sqlalchemy import func, or_, select, text, update
@@ -12,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox.models import OutboxMessage
+from core.outbox.payloads import Payload, encode
 
 _FOR_MEMBERS = text("""
 INSERT INTO outbox (user_id, device_id, episode_id, event, severity, dedup_key, payload)
@@ -43,7 +43,7 @@ class OutboxRepository:
         episode_id: int | None,
         event: str,
         severity: str,
-        payload: dict[str, Any],
+        payload: Payload,
         *,
         dedup: str | None = None,
     ) -> int:
@@ -59,13 +59,13 @@ class OutboxRepository:
                 "event": event,
                 "severity": severity,
                 "dedup_prefix": dedup or f"{event}:{episode_id}:",
-                "payload": orjson.dumps(payload).decode(),
+                "payload": orjson.dumps(encode(payload)).decode(),
             },
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def enqueue_one(
-        self, user_id: int, event: str, severity: str, dedup_key: str, payload: dict[str, Any]
+        self, user_id: int, event: str, severity: str, dedup_key: str, payload: Payload
     ) -> bool:
         """Write one message for one person unless its dedup key exists; return whether new."""
         result = await self._session.execute(
@@ -75,7 +75,7 @@ class OutboxRepository:
                 event=event,
                 severity=severity,
                 dedup_key=dedup_key,
-                payload=payload,
+                payload=encode(payload),
             )
             .on_conflict_do_nothing(index_elements=["dedup_key"])
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from core.alerts.rules import Kind, Severity
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
+from core.outbox.payloads import ARMING_KIND, ArmingPayload, Event
 from core.outbox.repository import OutboxRepository
 from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
@@ -30,7 +31,7 @@ ALERTS: Final[dict[str, tuple[Kind, str, Severity]]] = {
     "tamper": (Kind.PANEL_TAMPER, "z", Severity.CRITICAL),
     "trouble": (Kind.PANEL_TROUBLE, "", Severity.WARNING),
 }
-ARMING_EVENT: Final = "panel_arming"
+ARMING_EVENT: Final = ARMING_KIND
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,21 +117,19 @@ def _alert(change: PanelChange, device_id: int, at: float) -> Change:
 
 def _arming_payload(
     device: Device, profile: PanelProfile, change: PanelChange, at: float, by: Actor | None
-) -> dict[str, Any]:
-    return {
-        "kind": ARMING_EVENT,
-        "event": "info",
-        "severity": Severity.INFO,
-        "device_id": device.id,
-        "device_name": device.name,
-        "location": device.location,
-        "number": change.number,
-        "target_name": profile.name("partitions", change.number),
-        "armed": change.on,
-        "mode": change.mode,
-        "by": by.name if by else None,
-        "at": at,
-    }
+) -> ArmingPayload:
+    return ArmingPayload(
+        event=Event.INFO,
+        device_id=device.id,
+        device_name=device.name,
+        location=device.location,
+        number=change.number,
+        target_name=profile.name("partitions", change.number),
+        armed=change.on,
+        mode=change.mode or 0,
+        by=by.name if by else None,
+        at=at,
+    )
 
 
 async def record_panel_online(

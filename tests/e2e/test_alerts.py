@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -636,3 +638,52 @@ async def test_a_closing_updates_the_combined_message_that_announced_it(
     assert "Hall (" in combined.plain and "over now" in combined.plain
     assert "CO₂ too high — Lab" in combined.plain
     assert [m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain] == [combined]
+
+
+async def test_a_row_with_a_malformed_payload_is_failed_and_the_chat_goes_on(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A payload no version of Dozor writes (hand-edited, or from a broken writer) is never
+    rendered half: its row fails with the reason, and the good rows around it are sent."""
+    await co2_device(sessions, emulator)
+    before = len(emulator.bot_messages(OWNER.id))
+    payloads: list[dict[str, Any]] = [
+        {"event": "opened", "kind": "gremlins", "device_name": "Bedroom"},
+        {"event": "notice", "args": {"name": "no key"}},
+        {
+            "event": "notice",
+            "key": "notice-removed",
+            "args": {"device": "Attic", "name": "Bob"},
+        },
+    ]
+    async with sessions() as session, session.begin():
+        for n, payload in enumerate(payloads):
+            session.add(
+                OutboxMessage(
+                    user_id=OWNER.id,
+                    event=str(payload["event"]),
+                    severity="warning",
+                    dedup_key=f"malformed-test:{uuid.uuid4().hex}:{n}",
+                    payload=payload,
+                )
+            )
+    said = await emulator.wait_for(
+        lambda: (
+            len(emulator.bot_messages(OWNER.id)) > before and emulator.bot_messages(OWNER.id)[-1]
+        )
+    )
+    assert "Attic was removed by Bob" in said.plain
+    async with sessions() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.dedup_key.like("malformed-test:%"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert [r.status for r in rows] == ["failed", "failed", "sent"]
+    assert rows[0].last_error is not None and "kind" in rows[0].last_error
+    assert rows[1].last_error is not None and "key" in rows[1].last_error
+    assert len(emulator.bot_messages(OWNER.id)) == before + 1

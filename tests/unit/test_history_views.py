@@ -25,6 +25,7 @@ from core.history.views import (
     parse_days,
     window,
 )
+from core.outbox.payloads import NoticePayload
 from tests.emulators.telegram_api import _check_html
 
 TODAY = date(2026, 11, 29)
@@ -149,7 +150,7 @@ def test_the_export_overflow_notice_reads_well() -> None:
         "key": "notice-influx-overflow",
         "args": {"dropped": "70", "url": "http://influxdb:8086"},
     }
-    text = notice_text(payload, translator("en"))
+    text = notice_text(NoticePayload.model_validate(payload), translator("en"))
     _check_html(text)
     assert "InfluxDB export is falling behind" in text
     assert "(70 so far)" in text and "http://influxdb:8086" in text

@@ -15,6 +15,7 @@ from core.access.policy import Role
 from core.devices.models import Device
 from core.devices.overview import DeviceView
 from core.live.store import LiveState
+from core.outbox.payloads import AlertPayload, EpisodePayload
 from tests.emulators.telegram_api import _check_html
 
 TR = translator("en")
@@ -104,23 +105,23 @@ def test_a_device_never_seen_says_so() -> None:
     assert "never connected" in card and "No readings yet." in card
 
 
-def _payload(
-    event: str, device: str, opened: float, closed: float | None = None
-) -> dict[str, object]:
-    return {
-        "event": event,
-        "kind": "threshold_high",
-        "metric": "co2",
-        "severity": "warning",
-        "device_id": hash(device) % 1000,
-        "device_name": device,
-        "location": None,
-        "value": 1300,
-        "threshold": 1000,
-        "close_value": 800,
-        "opened_at": opened,
-        "closed_at": closed,
-    }
+def _payload(event: str, device: str, opened: float, closed: float | None = None) -> AlertPayload:
+    return EpisodePayload.model_validate(
+        {
+            "event": event,
+            "kind": "threshold_high",
+            "metric": "co2",
+            "severity": "warning",
+            "device_id": hash(device) % 1000,
+            "device_name": device,
+            "location": None,
+            "value": 1300,
+            "threshold": 1000,
+            "close_value": 800,
+            "opened_at": opened,
+            "closed_at": closed,
+        }
+    )
 
 
 def test_an_alert_that_opened_and_closed_while_away_is_one_line() -> None:
