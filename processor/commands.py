@@ -28,7 +28,7 @@ from core.commands.messages import CommandResult, StreamEntry, decode_entry
 from core.devices.configuration import wire_config
 from core.devices.kinds import kind_of
 from core.devices.repository import DeviceRepository
-from core.devices.shelly import SWITCH_COMMAND
+from core.devices.shelly import SWITCH_COMMAND, RelayPress
 from core.redis_keys import RedisKeys
 from drivers.generic.topics import topic
 from drivers.readings import CommandAck
@@ -182,14 +182,8 @@ class CommandExecutor:
         await self._publisher.publish(topic(entry.uid, "commands"), orjson.dumps(body))
 
     async def _switch(self, entry: StreamEntry) -> None:
-        params = entry.params
-        if (
-            self._relays is None
-            or isinstance(params.get("channel"), bool)
-            or not isinstance(params.get("channel"), int)
-            or not isinstance(params.get("on"), bool)
-        ):
-            log.warning("dropping a malformed relay press for %s: %s", entry.uid, params)
+        if self._relays is None or RelayPress.of(entry.params) is None:
+            log.warning("dropping a malformed relay press for %s: %s", entry.uid, entry.params)
             return
         await self._relays(entry)
 

@@ -14,7 +14,8 @@ from bot.i18n import Translator
 from core.alerts.rules import Kind
 from core.outbox.payloads import ArmingPayload, EpisodePayload
 from core.panels.profile import PanelProfile
-from core.panels.service import PanelAction, PanelOutcome, PanelView, Proposal
+from core.panels.requests import PanelAction
+from core.panels.service import PanelOutcome, PanelView, Proposal
 from core.panels.state import KNOWN_TROUBLES, PanelSnapshot
 
 

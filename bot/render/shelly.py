@@ -11,7 +11,7 @@ from core.commands.service import CommandOutcome
 from core.devices.metrics import format_value
 from core.devices.overview import DeviceView
 from core.devices.relays import Channel, Energy
-from core.devices.shelly import PHASES
+from core.devices.shelly import PHASES, RelayPress
 
 KILO = 1000.0
 
@@ -98,7 +98,8 @@ def press_notice(outcome: CommandOutcome, channel: Channel, ctx: RenderContext) 
     """What became of a relay press: confirmed (and how fast), refused, or not confirmed."""
     tr = ctx.tr
     name = escape(channel_name(channel, tr))
-    on = bool(outcome.params.get("on"))
+    press = RelayPress.of(outcome.params)
+    on = press is not None and press.on
     result = outcome.result
     if result is not None and result.ok:
         key = "relay-confirmed-on" if on else "relay-confirmed-off"

@@ -31,7 +31,8 @@ from bot.replies import show
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.errors import StaleAction
-from core.panels.service import CODE_SECONDS, PanelAction, PanelService, Proposal, check_code
+from core.panels.requests import PanelAction
+from core.panels.service import CODE_SECONDS, PanelService, Proposal, check_code
 from core.users.models import User
 
 log = logging.getLogger(__name__)

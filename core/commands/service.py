@@ -137,7 +137,7 @@ class ControlService:
             await self._confirmations.take(
                 user_id, nonce, Intent.RELAY_OFF, device_id=device.id, subject=str(channel)
             )
-        command = DeviceCommand(shelly.SWITCH_COMMAND, {"channel": channel, "on": on})
+        command = DeviceCommand(shelly.SWITCH_COMMAND, shelly.RelayPress(channel, on).params())
         return Prepared(user_id, device, command)
 
     async def switch(

@@ -10,6 +10,7 @@ that phase's power and the "off but drawing power" alert watches it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -19,6 +20,26 @@ PHASES: Final = ("a", "b", "c")
 SWITCH_COMMAND: Final = "switch"  # the command name of a relay press on the stream
 NAME_LIMIT: Final = 32
 _LINK: Final = re.compile(r"^\s*([0-9])\s*=\s*([A-Za-z0-9][A-Za-z0-9_.:-]{0,63})\s*:\s*([abc])\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RelayPress:
+    """A person's press of a relay channel, as it rides in a stream entry's `params`."""
+
+    channel: int
+    on: bool
+
+    def params(self) -> dict[str, Any]:
+        """The stream entry's parameters."""
+        return {"channel": self.channel, "on": self.on}
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> RelayPress | None:
+        """Read the parameters back; None when they are not a press."""
+        channel, on = params.get("channel"), params.get("on")
+        if isinstance(channel, bool) or not isinstance(channel, int) or not isinstance(on, bool):
+            return None
+        return cls(channel, on)
 
 
 class BadChannelError(InvalidInput):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
 from redis.asyncio import Redis
@@ -40,25 +39,17 @@ from core.panels.lease import PanelLeases
 from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
 from core.panels.repository import PanelCodeRepository, PanelEventRepository
+from core.panels.requests import PANEL_COMMAND, PanelAction, PanelRequest
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 
-PANEL_COMMAND: Final = "panel"
 DEFAULT_TIMEOUT: Final = 10.0
 WRONG_CODE: Final = frozenset({"user_code_not_found", "wrong_code"})
 FAILURES_ALLOWED: Final = 3
 FAILURE_WINDOW: Final = 300
 LOCK_SECONDS: Final = 300
 CODE_SECONDS: Final = 120  # and, once pressed, the code must be typed within this
-
-
-class PanelAction(StrEnum):
-    """What a person can ask of a panel."""
-
-    ARM = "arm"
-    DISARM = "disarm"
-    CLEAR = "clear"
 
 
 class BadCodeError(InvalidInput):
@@ -347,18 +338,18 @@ class PanelService:
         command_id = uuid.uuid4().hex
         if holder is None:
             return CommandResult(command_id, False, "unreachable")
-        params = {
-            "action": proposal.action.value,
-            "partitions": list(proposal.partitions),
-            "mode": proposal.mode,
-            "bypass": list(bypass),
-            "code": self._secrets.encrypt(code),
-            "user_id": user_id,
-            "by": by,
-        }
+        request = PanelRequest(
+            action=proposal.action,
+            partitions=tuple(proposal.partitions),
+            code_token=self._secrets.encrypt(code),
+            user_id=user_id,
+            by=by,
+            mode=proposal.mode,
+            bypass=bypass,
+        )
         deadline = clock.now().timestamp() + self.timeout
         entry = StreamEntry(
-            "command", device.id, device.uid, command_id, PANEL_COMMAND, params, deadline
+            "command", device.id, device.uid, command_id, PANEL_COMMAND, request.params(), deadline
         )
         await self._redis.rpush(self._keys.panel_inbox(holder), entry.to_fields()["entry"])
         return await self._bus.wait_result(command_id, self.timeout)

@@ -29,6 +29,7 @@ from core.errors import DomainError
 from core.panels.history import Actor, Written, record_panel_changes, record_panel_online
 from core.panels.lease import PanelLeases
 from core.panels.profile import LIMITS, PanelProfile
+from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 from core.panels.state import PanelSnapshot, changes
 from core.secrets import SecretBox
 from drivers.satel import codec
@@ -306,7 +307,7 @@ class PanelWorker:
             return
         try:
             command = _Command.of(entry.params, self.ctx.secrets)
-        except (DomainError, KeyError, TypeError, ValueError, SatelCodecError):
+        except (DomainError, PanelRequestError, SatelCodecError):
             log.warning("dropping a malformed panel command for %s", self.uid)
             await self._answer(entry, False, "other_error")
             return
@@ -319,7 +320,7 @@ class PanelWorker:
             await self._answer(entry, False, result_text(result))
             return
         self._actor = (
-            Actor(command.user_id, command.by, frozenset(command.partitions)),
+            Actor(command.request.user_id, command.request.by, frozenset(command.partitions)),
             clock.monotonic(),
         )
         confirmed = await self._confirm(client, command)
@@ -340,51 +341,57 @@ class PanelWorker:
 
 @dataclass(frozen=True, slots=True)
 class _Command:
-    """A person's panel command, decoded from the inbox entry."""
+    """A person's panel request with its code decrypted, ready for the panel."""
 
-    action: str
-    partitions: tuple[int, ...]
-    mode: int
-    bypass: tuple[int, ...]
+    request: PanelRequest
     code: str
-    user_id: int
-    by: str
 
     @classmethod
     def of(cls, params: dict[str, Any], secrets: SecretBox) -> _Command:
-        command = cls(
-            action=str(params["action"]),
-            partitions=tuple(int(p) for p in params["partitions"]),
-            mode=int(params.get("mode") or 0),
-            bypass=tuple(int(z) for z in params.get("bypass") or ()),
-            code=secrets.decrypt(str(params["code"])),
-            user_id=int(params["user_id"]),
-            by=str(params.get("by") or ""),
-        )
-        if command.action not in {"arm", "disarm", "clear"} or not command.partitions:
-            raise ValueError(command.action)
-        codec.encode_code(command.code)  # raises SatelCodecError when malformed
-        return command
+        request = PanelRequest.of(params)
+        code = secrets.decrypt(request.code_token)
+        codec.encode_code(code)  # raises SatelCodecError when malformed
+        return cls(request, code)
+
+    @property
+    def action(self) -> PanelAction:
+        """Arm, disarm or clear."""
+        return self.request.action
+
+    @property
+    def partitions(self) -> tuple[int, ...]:
+        """The partitions it is for."""
+        return self.request.partitions
+
+    @property
+    def mode(self) -> int:
+        """The arming mode."""
+        return self.request.mode
+
+    @property
+    def bypass(self) -> tuple[int, ...]:
+        """Zones to bypass before arming."""
+        return self.request.bypass
 
     async def send(self, client: SatelClient) -> Result:
         """Send the command (bypassing zones first when asked)."""
-        if self.action == "arm":
+        if self.action == PanelAction.ARM:
             if self.bypass:
                 result = await client.control(codec.bypass_request(self.code, self.bypass))
                 if not result.success:
                     return result
             return await client.control(codec.arm_request(self.mode, self.code, self.partitions))
-        if self.action == "disarm":
+        if self.action == PanelAction.DISARM:
             return await client.control(codec.disarm_request(self.code, self.partitions))
         return await client.control(codec.clear_alarm_request(self.code, self.partitions))
 
     def done(self, state: PanelSnapshot) -> bool:
         """Whether the panel reports the effect of this command."""
-        if self.action == "arm":
+        if self.action == PanelAction.ARM:
             return all(
                 state.mode(p) == self.mode or p in state.partition("exit") for p in self.partitions
             )
-        if self.action == "disarm":
+        if self.action == PanelAction.DISARM:
             busy = state.partition("armed") | state.partition("exit")
             return not busy & set(self.partitions)
         alarms = (

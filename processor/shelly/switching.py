@@ -20,6 +20,7 @@ from typing import Any
 
 from core import clock
 from core.commands.messages import CommandResult, StreamEntry
+from core.devices.shelly import RelayPress
 from drivers.shelly.http import DeviceRefused, HttpUnavailable, ShellyHttp
 from drivers.shelly.rpc import RpcResponse, RpcSession
 from drivers.shelly.topics import rpc_topic
@@ -51,7 +52,10 @@ class RelaySwitcher:
 
     async def start(self, entry: StreamEntry) -> None:
         """Send the press (returns once it is on its way); confirmation is awaited apart."""
-        channel, on = int(entry.params["channel"]), bool(entry.params["on"])
+        press = RelayPress.of(entry.params)
+        if press is None:  # the executor lets only well-formed presses through
+            return
+        channel, on = press.channel, press.on
         waiter = _Waiter(on, asyncio.get_running_loop().create_future())
         self._waiters.setdefault((entry.uid, channel), []).append(waiter)
         try:

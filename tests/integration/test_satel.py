@@ -18,7 +18,8 @@ from core.devices.service import provision
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
 from core.panels.profile import SATEL
-from core.panels.service import PanelAction, PanelService
+from core.panels.requests import PanelAction
+from core.panels.service import PanelService
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox

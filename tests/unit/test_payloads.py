@@ -1,10 +1,12 @@
-"""Outbox payloads: what the writers store reads back the same, old rows still read."""
+"""What crosses a process boundary (outbox payloads, panel requests, relay presses) reads
+back as it was written, and what nobody writes is refused."""
 
 from __future__ import annotations
 
 import pytest
 
 from core.alerts.rules import Kind, Severity
+from core.devices.shelly import RelayPress
 from core.outbox.payloads import (
     ArmingPayload,
     DigestDevice,
@@ -16,6 +18,7 @@ from core.outbox.payloads import (
     decode,
     encode,
 )
+from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 
 EXAMPLES = [
     EpisodePayload(
@@ -68,3 +71,40 @@ def test_a_row_written_before_a_field_existed_still_reads() -> None:
 def test_a_payload_nobody_writes_is_refused_with_its_reason(raw: object, reason: str) -> None:
     with pytest.raises(PayloadError, match=reason):
         decode(raw)
+
+
+def test_a_panel_request_reads_back_as_it_was_sent() -> None:
+    request = PanelRequest(
+        action=PanelAction.ARM,
+        partitions=(1, 2),
+        code_token="token",
+        user_id=42,
+        by="Anna",
+        mode=1,
+        bypass=(5,),
+    )
+    assert PanelRequest.of(request.params()) == request
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"action": "explode"},
+        {"partitions": []},
+        {"partitions": ["1"]},
+        {"partitions": [True]},
+        {"mode": 7},
+        {"code": 1234},
+        {"user_id": "42"},
+    ],
+)
+def test_a_panel_request_nobody_sent_is_refused(change: dict[str, object]) -> None:
+    params = {**PanelRequest(PanelAction.DISARM, (1,), "token", 42, "Anna").params(), **change}
+    with pytest.raises(PanelRequestError):
+        PanelRequest.of(params)
+
+
+def test_a_relay_press_is_a_channel_number_and_a_boolean() -> None:
+    assert RelayPress.of(RelayPress(2, on=True).params()) == RelayPress(2, on=True)
+    for params in ({"channel": True, "on": True}, {"channel": 1, "on": 1}, {"channel": "1"}):
+        assert RelayPress.of(params) is None
