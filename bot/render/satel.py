@@ -111,8 +111,7 @@ def panel_buttons(view: PanelView, tr: Translator) -> list[tuple[str, PanelPress
         ),
     ]
     snap = view.snapshot or PanelSnapshot()
-    alarms = snap.partition("alarm") | snap.partition("alarm_memory") | snap.partition("fire")
-    if alarms | snap.partition("fire_memory"):
+    if snap.clearable:
         buttons.append(
             (
                 tr("panel-button-clear"),

@@ -226,15 +226,9 @@ class PanelService:
         state = view.snapshot or PanelSnapshot()
         if action is PanelAction.ARM and all(state.mode(p) == mode for p in chosen):
             raise AlreadyArmedError
-        busy = state.partition("armed") | state.partition("exit")
-        if action is PanelAction.DISARM and not busy & set(chosen):
+        if action is PanelAction.DISARM and not state.arming & set(chosen):
             raise NotArmedError
-        alarms = (
-            state.partition("alarm") | state.partition("alarm_memory") | state.partition("fire")
-        )
-        if action is PanelAction.CLEAR and not (alarms | state.partition("fire_memory")) & set(
-            chosen
-        ):
+        if action is PanelAction.CLEAR and not state.clearable & set(chosen):
             raise NoAlarmError
         violated: tuple[int, ...] = ()
         if action is PanelAction.ARM:

@@ -74,6 +74,25 @@ class PanelSnapshot:
                 return mode
         return 0
 
+    def armed_in(self, partition: int, mode: int) -> bool:
+        """Whether a partition is armed in `mode`, or counting down its exit time to it."""
+        return self.mode(partition) == mode or partition in self.partition("exit")
+
+    @property
+    def arming(self) -> frozenset[int]:
+        """Partitions armed or counting down their exit time (what disarming stops)."""
+        return self.partition("armed") | self.partition("exit")
+
+    @property
+    def alarms(self) -> frozenset[int]:
+        """Partitions in alarm or fire alarm now, or with an alarm in memory."""
+        return self.partition("alarm") | self.partition("fire") | self.partition("alarm_memory")
+
+    @property
+    def clearable(self) -> frozenset[int]:
+        """Partitions where clearing the alarm has something to clear (fire memory too)."""
+        return self.alarms | self.partition("fire_memory")
+
     def same_state(self, other: PanelSnapshot) -> bool:
         """Whether the panel's state is the same (times and connection aside)."""
         return (

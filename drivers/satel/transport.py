@@ -12,38 +12,16 @@ import contextlib
 from collections.abc import Iterable
 from typing import Final
 
-from drivers.satel.codec import (
-    BUSY,
-    STATE_READS,
-    Command,
-    FrameReader,
-    Name,
-    Result,
-    SatelCodecError,
-    Version,
-    encode_frame,
-    integra_version,
-    mask_answer,
-    module_version,
-    name_of,
-    name_request,
-    new_data_flags,
-    new_data_request,
-    read_request,
-    result_of,
-)
+from drivers.satel.answers import Name, Version, integra_version, module_version, name_of, result_of
+from drivers.satel.errors import PanelBusyError, PanelLinkError, SatelCodecError
+from drivers.satel.frames import BUSY, FrameReader, encode_frame
+from drivers.satel.protocol import Command, Result
+from drivers.satel.requests import name_request, new_data_request, read_request
+from drivers.satel.session import PanelSession
 
 REQUEST_TIMEOUT: Final = 3.0
 CONNECT_TIMEOUT: Final = 5.0
 CORRUPT_RETRIES: Final = 2
-
-
-class PanelLinkError(ConnectionError):
-    """The connection failed, closed, or an answer did not come in time."""
-
-
-class PanelBusyError(PanelLinkError):
-    """The module serves another integration client (it said `Busy!` and closed)."""
 
 
 class SatelLink:
@@ -134,44 +112,40 @@ class SatelLink:
 
 
 class SatelClient:
-    """Reads a panel's state once, then only what its new-data flags say changed."""
+    """Reads a panel's state once, then only what its new-data flags say changed.
+
+    The deciding is `PanelSession`'s; this only carries its requests over the link.
+    """
 
     def __init__(self, link: SatelLink) -> None:
         self.link = link
-        self.state: dict[int, frozenset[int]] = {}
-        self.unsupported: set[int] = set()  # reads this panel answers with an error
+        self.session = PanelSession()
         self._corrupted_seen = 0
+
+    @property
+    def state(self) -> dict[int, frozenset[int]]:
+        """The last answer of every state read (command byte → items)."""
+        return self.session.state
+
+    def _corrupted(self) -> int:
+        return self.link.corrupted + self.session.malformed
 
     async def read(self, command: int) -> bool:
         """Read one state command; return whether its answer differs from what we had."""
-        answer = await self.link.request(read_request(command))
-        if answer[0] == Command.RESULT:
-            self.unsupported.add(command)
-            return False
-        try:
-            got, items = mask_answer(answer)
-        except SatelCodecError:
-            self.link.corrupted += 1
-            return False
-        changed = self.state.get(got) != items
-        self.state[got] = items
-        return changed
+        return self.session.take(command, await self.link.request(read_request(command)))
 
     async def read_all(self) -> set[int]:
         """Read every state command; return those that changed."""
-        self._corrupted_seen = self.link.corrupted
-        return {c for c in STATE_READS if c not in self.unsupported and await self.read(c)}
+        self._corrupted_seen = self._corrupted()
+        return {c for c in self.session.full_read() if await self.read(c)}
 
     async def poll(self) -> set[int]:
-        """Ask for the new-data flags and read what they name; return what changed.
-
-        After any corrupted answer everything is read again: a dropped frame may have carried
-        a change that the flags will not report twice.
-        """
-        flags = new_data_flags(await self.link.request(new_data_request()))
-        if self.link.corrupted != self._corrupted_seen:
-            return await self.read_all()
-        wanted = [c for c in STATE_READS if c in flags and c not in self.unsupported]
+        """Ask for the new-data flags and read what they name; return what changed."""
+        answer = await self.link.request(new_data_request())
+        corrupted = self._corrupted() != self._corrupted_seen
+        wanted = self.session.wanted(answer, corrupted=corrupted)
+        if corrupted:
+            self._corrupted_seen = self._corrupted()
         return {c for c in wanted if await self.read(c)}
 
     async def control(self, payload: bytes) -> Result:

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import aiohttp
 
+from drivers.shelly.errors import ShellyError
 from drivers.shelly.rpc import RpcError
 
 USER: Final = "admin"
@@ -22,14 +23,14 @@ PER_HOST: Final = 2
 TIMEOUT_SECONDS: Final = 4.0
 
 
-class HttpUnavailable(Exception):  # noqa: N818 - reads as what happened
+class HttpUnavailable(ShellyError):  # noqa: N818 - reads as what happened
     """The device could not be reached over HTTP (or refused our credentials)."""
 
     def __init__(self, host: str, reason: str) -> None:
         super().__init__(f"{host}: {reason}")
 
 
-class DeviceRefused(Exception):  # noqa: N818
+class DeviceRefused(ShellyError):  # noqa: N818
     """The device answered the request with an RPC error."""
 
     def __init__(self, error: RpcError) -> None:

@@ -32,9 +32,10 @@ from core.panels.profile import LIMITS, PanelProfile
 from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 from core.panels.state import PanelSnapshot, changes
 from core.secrets import SecretBox
-from drivers.satel import codec
-from drivers.satel.codec import Command, Result, SatelCodecError
-from drivers.satel.transport import PanelLinkError, SatelClient, SatelLink, result_text
+from drivers.satel import requests
+from drivers.satel.errors import PanelLinkError, SatelCodecError, SatelError
+from drivers.satel.protocol import TROUBLE_READS, Command, Result
+from drivers.satel.transport import SatelClient, SatelLink, result_text
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def snapshot_of(state: dict[int, frozenset[int]], at: float, model: str | None) 
     zones = {flag: state.get(command, frozenset()) for command, flag in ZONE_FLAGS.items()}
     troubles = frozenset(
         f"{part}:{bit}"
-        for part, command in enumerate(sorted(codec.TROUBLE_READS), start=1)
+        for part, command in enumerate(sorted(TROUBLE_READS), start=1)
         for bit in state.get(command, frozenset())
     )
     return PanelSnapshot(
@@ -126,7 +127,7 @@ class PanelWorker:
                 try:
                     await link.open()
                     await self._serve(client)
-                except (PanelLinkError, SatelCodecError) as err:
+                except SatelError as err:
                     log.warning("panel %s (%s:%s): %s", self.uid, *self.address, err)
                 finally:
                     await link.close()
@@ -350,7 +351,7 @@ class _Command:
     def of(cls, params: dict[str, Any], secrets: SecretBox) -> _Command:
         request = PanelRequest.of(params)
         code = secrets.decrypt(request.code_token)
-        codec.encode_code(code)  # raises SatelCodecError when malformed
+        requests.encode_code(code)  # raises SatelCodecError when malformed
         return cls(request, code)
 
     @property
@@ -377,24 +378,18 @@ class _Command:
         """Send the command (bypassing zones first when asked)."""
         if self.action == PanelAction.ARM:
             if self.bypass:
-                result = await client.control(codec.bypass_request(self.code, self.bypass))
+                result = await client.control(requests.bypass_request(self.code, self.bypass))
                 if not result.success:
                     return result
-            return await client.control(codec.arm_request(self.mode, self.code, self.partitions))
+            return await client.control(requests.arm_request(self.mode, self.code, self.partitions))
         if self.action == PanelAction.DISARM:
-            return await client.control(codec.disarm_request(self.code, self.partitions))
-        return await client.control(codec.clear_alarm_request(self.code, self.partitions))
+            return await client.control(requests.disarm_request(self.code, self.partitions))
+        return await client.control(requests.clear_alarm_request(self.code, self.partitions))
 
     def done(self, state: PanelSnapshot) -> bool:
         """Whether the panel reports the effect of this command."""
         if self.action == PanelAction.ARM:
-            return all(
-                state.mode(p) == self.mode or p in state.partition("exit") for p in self.partitions
-            )
+            return all(state.armed_in(p, self.mode) for p in self.partitions)
         if self.action == PanelAction.DISARM:
-            busy = state.partition("armed") | state.partition("exit")
-            return not busy & set(self.partitions)
-        alarms = (
-            state.partition("alarm") | state.partition("fire") | state.partition("alarm_memory")
-        )
-        return not alarms & set(self.partitions)
+            return not state.arming & set(self.partitions)
+        return not state.alarms & set(self.partitions)

@@ -32,7 +32,8 @@ from core.devices.kinds import Executor, codes_with, kind_of
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile
 from core.secrets import SecretBox, SecretKeysMissingError, SecretUnreadableError
-from drivers.shelly.http import DeviceRefused, HttpUnavailable, ShellyHttp
+from drivers.shelly.errors import ShellyError
+from drivers.shelly.http import ShellyHttp
 from processor.mqtt.listener import BrokerLink
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ class HttpFallback:
                 status = await self.http.call(
                     target.host, "Shelly.GetStatus", None, target.password
                 )
-            except (HttpUnavailable, DeviceRefused) as err:
+            except ShellyError as err:
                 self.stats.failures += 1
                 await self._unreachable(uid, str(err))
                 return

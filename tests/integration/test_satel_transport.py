@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from drivers.satel.codec import Command
-from drivers.satel.transport import PanelBusyError, PanelLinkError, SatelClient, SatelLink
+from drivers.satel.errors import PanelBusyError, PanelLinkError
+from drivers.satel.protocol import Command
+from drivers.satel.transport import SatelClient, SatelLink
 from tests.emulators.satel import SatelPanelEmulator
 
 

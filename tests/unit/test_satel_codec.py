@@ -1,4 +1,5 @@
-"""The SATEL codec against the verified vectors of protocols/satel.md, and property tests."""
+"""The SATEL codec (frames, requests, answers) against the verified vectors of the protocol
+notes (docs/protocols/satel.md), and property tests."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.satel import codec
-from drivers.satel.codec import Command, FrameReader, Result, SatelCodecError
+from drivers.satel import answers, frames, protocol, requests
+from drivers.satel.errors import SatelCodecError
+from drivers.satel.frames import FrameReader
+from drivers.satel.protocol import Command, Result
 
 
 def h(text: str) -> bytes:
@@ -54,51 +57,51 @@ VECTORS = [
 
 @pytest.mark.parametrize(("payload", "wire"), VECTORS)
 def test_vectors_encode_and_decode(payload: str, wire: str) -> None:
-    assert codec.encode_frame(h(payload)) == h(wire)
-    assert codec.decode_frame(h(wire)) == h(payload)
+    assert frames.encode_frame(h(payload)) == h(wire)
+    assert frames.decode_frame(h(wire)) == h(payload)
 
 
 def test_requests_build_the_documented_bytes() -> None:
-    assert codec.arm_request(0, "1234", [1]) == h("80 1234FFFFFFFFFFFF 01000000")
-    assert codec.arm_request(0, "1234", [1, 2, 29]) == h("80 1234FFFFFFFFFFFF 03000010")
-    assert codec.disarm_request("5555", [1]) == h("84 5555FFFFFFFFFFFF 01000000")
-    assert codec.clear_alarm_request("1234", [1]) == h("85 1234FFFFFFFFFFFF 01000000")
-    assert codec.outputs_request("1234", range(2, 9), on=True) == h(
+    assert requests.arm_request(0, "1234", [1]) == h("80 1234FFFFFFFFFFFF 01000000")
+    assert requests.arm_request(0, "1234", [1, 2, 29]) == h("80 1234FFFFFFFFFFFF 03000010")
+    assert requests.disarm_request("5555", [1]) == h("84 5555FFFFFFFFFFFF 01000000")
+    assert requests.clear_alarm_request("1234", [1]) == h("85 1234FFFFFFFFFFFF 01000000")
+    assert requests.outputs_request("1234", range(2, 9), on=True) == h(
         "88 1234FFFFFFFFFFFF FE" + "00" * 15
     )
-    assert codec.name_request(1, 1) == h("EE 01 01")
-    assert codec.arm_request(3, "1234", [1], force=True)[0] == 0xA3
-    assert codec.bypass_request("1234", [1], on=False)[0] == Command.UNBYPASS
+    assert requests.name_request(1, 1) == h("EE 01 01")
+    assert requests.arm_request(3, "1234", [1], force=True)[0] == 0xA3
+    assert requests.bypass_request("1234", [1], on=False)[0] == Command.UNBYPASS
 
 
 def test_frames_sent_by_real_panels() -> None:
-    assert codec.result_of(codec.decode_frame(h("FE FE EF 12 4E BC FE 0D"))) is Result.CANNOT_ARM
-    armed = codec.decode_frame(h("FE FE 09 00 00 00 00 7D B4 FE 0D"))
-    assert codec.mask_answer(armed) == (Command.ARMED_SUPPRESSED, frozenset())
-    name = codec.name_of(
-        codec.decode_frame(
+    assert answers.result_of(frames.decode_frame(h("FE FE EF 12 4E BC FE 0D"))) is Result.CANNOT_ARM
+    armed = frames.decode_frame(h("FE FE 09 00 00 00 00 7D B4 FE 0D"))
+    assert answers.mask_answer(armed) == (Command.ARMED_SUPPRESSED, frozenset())
+    name = answers.name_of(
+        frames.decode_frame(
             h("FE FE EE 01 01 00 44 72 7A 77 69 20 77 65 6A 9C 63 69 6F 77 65 20 9C BD FE 0D")
         )
     )
     assert (name.kind, name.number, name.name) == (1, 1, "Drzwi wejściowe")
     pushed = h("FE FE 00 08" + "00" * 11 + "08" + "00" * 19 + "94 9A FE 0D")
-    assert codec.mask_answer(codec.decode_frame(pushed)) == (0, frozenset({4, 100}))
-    flags = codec.decode_frame(h("FE FE 7F FF FF FF FF FF FF FE F0 8A FE 0D"))
-    assert codec.new_data_flags(flags) == frozenset(range(48))
+    assert answers.mask_answer(frames.decode_frame(pushed)) == (0, frozenset({4, 100}))
+    flags = frames.decode_frame(h("FE FE 7F FF FF FF FF FF FF FE F0 8A FE 0D"))
+    assert answers.new_data_flags(flags) == frozenset(range(48))
 
 
 def test_masks_and_codes() -> None:
-    assert codec.encode_mask([1, 2, 29], 4) == h("03000010")
-    assert codec.encode_mask([1, 3, 62, 120], 16) == h("05000000000000200000000000008000")
-    assert codec.decode_mask(h("05000000000000200000000000008000")) == {1, 3, 62, 120}
-    assert codec.encode_code("1234") == h("1234FFFFFFFFFFFF")
-    assert codec.encode_code("12345") == h("12345FFFFFFFFFFF")
-    assert codec.encode_code("1234", prefix="97") == h("971234FFFFFFFFFF")
+    assert protocol.encode_mask([1, 2, 29], 4) == h("03000010")
+    assert protocol.encode_mask([1, 3, 62, 120], 16) == h("05000000000000200000000000008000")
+    assert protocol.decode_mask(h("05000000000000200000000000008000")) == {1, 3, 62, 120}
+    assert requests.encode_code("1234") == h("1234FFFFFFFFFFFF")
+    assert requests.encode_code("12345") == h("12345FFFFFFFFFFF")
+    assert requests.encode_code("1234", prefix="97") == h("971234FFFFFFFFFF")
     for bad in ("", "123", "12a4", "1" * 17, "١٢٣٤"):
         with pytest.raises(SatelCodecError):
-            codec.encode_code(bad)
+            requests.encode_code(bad)
     with pytest.raises(SatelCodecError):
-        codec.encode_mask([33], 4)
+        protocol.encode_mask([33], 4)
 
 
 def test_result_codes() -> None:
@@ -108,17 +111,17 @@ def test_result_codes() -> None:
 
 
 def test_versions_and_the_busy_refusal() -> None:
-    answer = codec.version_answer(Command.INTEGRA_VERSION, 3, "12320120527")
-    assert codec.integra_version(answer) == codec.Version("INTEGRA 128", "1.23 2012-05-27")
-    module = codec.version_answer(Command.MODULE_VERSION, 0, "20120190101")
-    assert codec.module_version(module).version == "2.01 2019-01-01"
+    answer = answers.version_answer(Command.INTEGRA_VERSION, 3, "12320120527")
+    assert answers.integra_version(answer) == answers.Version("INTEGRA 128", "1.23 2012-05-27")
+    module = answers.version_answer(Command.MODULE_VERSION, 0, "20120190101")
+    assert answers.module_version(module).version == "2.01 2019-01-01"
     reader = FrameReader()
-    assert reader.feed(codec.BUSY) == []
-    assert codec.BUSY.strip() in reader.noise
+    assert reader.feed(frames.BUSY) == []
+    assert frames.BUSY.strip() in reader.noise
 
 
 def test_reader_drops_bad_checksums_and_restarts_on_fe_fe() -> None:
-    good = codec.encode_frame(h("0A 01000000"))
+    good = frames.encode_frame(h("0A 01000000"))
     bad = bytearray(good)
     bad[4] ^= 0x01
     reader = FrameReader()
@@ -130,19 +133,19 @@ def test_reader_drops_bad_checksums_and_restarts_on_fe_fe() -> None:
     assert [f for b in good for f in reader.feed(bytes((b,)))] == [h("0A 01000000")]
 
 
-payloads = st.binary(min_size=1, max_size=60).filter(lambda p: p[0] != codec.SYNC)
+payloads = st.binary(min_size=1, max_size=60).filter(lambda p: p[0] != frames.SYNC)
 
 
 @given(payloads)
 def test_anything_encoded_decodes_back(payload: bytes) -> None:
-    assert codec.decode_frame(codec.encode_frame(payload)) == payload
+    assert frames.decode_frame(frames.encode_frame(payload)) == payload
 
 
 @given(
     st.integers(0, 3), st.text("0123456789", min_size=4, max_size=16), st.sets(st.integers(1, 32))
 )
 def test_controls_decode_back(mode: int, code: str, partitions: set[int]) -> None:
-    control = codec.decode_control(codec.arm_request(mode, code, partitions))
+    control = requests.decode_control(requests.arm_request(mode, code, partitions))
     assert (control.command, control.code, control.items) == (
         0x80 + mode,
         code,
@@ -156,13 +159,13 @@ def test_random_bytes_never_raise(data: bytes) -> None:
     for payload in reader.feed(data):
         assert payload  # whatever came out passed its checksum
         for parse in (
-            codec.result_of,
-            codec.mask_answer,
-            codec.new_data_flags,
-            codec.name_of,
-            codec.integra_version,
-            codec.module_version,
-            codec.decode_control,
+            answers.result_of,
+            answers.mask_answer,
+            answers.new_data_flags,
+            answers.name_of,
+            answers.integra_version,
+            answers.module_version,
+            requests.decode_control,
         ):
             with contextlib.suppress(SatelCodecError):
                 parse(payload)
@@ -170,22 +173,22 @@ def test_random_bytes_never_raise(data: bytes) -> None:
 
 @given(payloads, st.integers(0, 80))
 def test_truncated_frames_raise_only_the_codec_error(payload: bytes, cut: int) -> None:
-    wire = codec.encode_frame(payload)
+    wire = frames.encode_frame(payload)
     with pytest.raises(SatelCodecError):
-        codec.decode_frame(wire[: min(cut, len(wire) - 1)])
+        frames.decode_frame(wire[: min(cut, len(wire) - 1)])
 
 
 @given(st.binary(max_size=40))
 def test_parsers_raise_only_the_codec_error(data: bytes) -> None:
     for parse in (
-        codec.result_of,
-        codec.mask_answer,
-        codec.new_data_flags,
-        codec.name_of,
-        codec.integra_version,
-        codec.module_version,
-        codec.decode_control,
-        codec.decode_frame,
+        answers.result_of,
+        answers.mask_answer,
+        answers.new_data_flags,
+        answers.name_of,
+        answers.integra_version,
+        answers.module_version,
+        requests.decode_control,
+        frames.decode_frame,
     ):
         with contextlib.suppress(SatelCodecError):
             parse(data)

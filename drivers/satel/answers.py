@@ -1,0 +1,155 @@
+"""What a SATEL panel answers: results, new-data flags, state lists, names, versions (pure).
+
+The `*_answer` functions build answers for the emulator and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from drivers.satel.errors import SatelCodecError
+from drivers.satel.protocol import (
+    NAME_BYTES,
+    PARTITION_BYTES,
+    PARTITION_READS,
+    TROUBLE_READS,
+    ZONE_READS,
+    Command,
+    Result,
+    decode_mask,
+)
+
+
+def result_of(payload: bytes) -> Result:
+    """The result of an `EF` answer."""
+    if len(payload) < 2 or payload[0] != Command.RESULT:  # noqa: PLR2004
+        msg = "not a result frame"
+        raise SatelCodecError(msg)
+    return Result.of(payload[1])
+
+
+def result_answer(result: int) -> bytes:
+    """The `EF` answer payload (for the emulator)."""
+    return bytes((Command.RESULT, result))
+
+
+def new_data_flags(payload: bytes) -> frozenset[int]:
+    """The commands whose answers changed, from a `7F` answer (5 or 6 flag bytes)."""
+    data = _data_of(payload, Command.NEW_DATA)
+    if len(data) not in {5, 6}:
+        msg = "7F answer has 5 or 6 bytes"
+        raise SatelCodecError(msg)
+    return frozenset(item - 1 for item in decode_mask(data))
+
+
+def mask_answer(payload: bytes) -> tuple[int, frozenset[int]]:
+    """A state read's command byte and the items it lists (zones, partitions, outputs)."""
+    if not payload:
+        msg = "empty answer"
+        raise SatelCodecError(msg)
+    command, data = payload[0], payload[1:]
+    if command in ZONE_READS:
+        sizes: set[int] = {16, 32}
+    elif command in PARTITION_READS:
+        sizes = {PARTITION_BYTES}
+    elif command in TROUBLE_READS:
+        sizes = {TROUBLE_READS[command]}
+    else:
+        msg = "not a state read"
+        raise SatelCodecError(msg)
+    if len(data) not in sizes:
+        msg = "wrong length for this answer"
+        raise SatelCodecError(msg)
+    return command, decode_mask(data)
+
+
+def _data_of(payload: bytes, command: int) -> bytes:
+    if not payload or payload[0] != command:
+        msg = "unexpected answer"
+        raise SatelCodecError(msg)
+    return payload[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """The `EE` answer: a partition, zone or output name."""
+
+    kind: int
+    number: int
+    function: int
+    name: str
+    partition: int | None = None  # for kind 5, "zone with its partition"
+
+
+def name_of(payload: bytes) -> Name:
+    """Decode a name answer (16 bytes of code page 1250, space padded)."""
+    data = _data_of(payload, Command.NAME)
+    if len(data) not in {3 + NAME_BYTES, 4 + NAME_BYTES}:
+        msg = "EE answer has 19 or 20 bytes"
+        raise SatelCodecError(msg)
+    number = data[1] or 256
+    text = data[3 : 3 + NAME_BYTES].decode("cp1250", errors="replace").strip()
+    partition = data[3 + NAME_BYTES] if len(data) == 4 + NAME_BYTES else None
+    return Name(data[0], number, data[2], text, partition)
+
+
+def name_answer(kind: int, number: int, name: str, function: int = 0) -> bytes:
+    """The `EE` answer payload (for the emulator)."""
+    raw = name.encode("cp1250", errors="replace")[:NAME_BYTES].ljust(NAME_BYTES, b" ")
+    return bytes((Command.NAME, kind, number % 256, function)) + raw
+
+
+PANEL_TYPES: Final[dict[int, str]] = {
+    0: "INTEGRA 24",
+    1: "INTEGRA 32",
+    2: "INTEGRA 64",
+    3: "INTEGRA 128",
+    4: "INTEGRA 128-WRL SIM300",
+    132: "INTEGRA 128-WRL LEON",
+    66: "INTEGRA 64 Plus",
+    67: "INTEGRA 128 Plus",
+    72: "INTEGRA 256 Plus",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What `7E` (the panel) or `7C` (the ETHM module) says about itself."""
+
+    model: str
+    version: str  # e.g. "1.23 2012-05-27"
+
+
+def _version_text(digits: bytes) -> str:
+    text = digits.decode("ascii", errors="replace")
+    if len(text) != 11 or not text.isdigit():  # noqa: PLR2004
+        msg = "version is 11 digits"
+        raise SatelCodecError(msg)
+    return f"{text[0]}.{text[1:3]} {text[3:7]}-{text[7:9]}-{text[9:11]}"
+
+
+def integra_version(payload: bytes) -> Version:
+    """Decode `7E`: panel type, 11 version digits, language, flash flag."""
+    data = _data_of(payload, Command.INTEGRA_VERSION)
+    if len(data) != 14:  # noqa: PLR2004
+        msg = "7E answer has 14 bytes"
+        raise SatelCodecError(msg)
+    model = PANEL_TYPES.get(data[0], f"INTEGRA type {data[0]}")
+    return Version(model, _version_text(data[1:12]))
+
+
+def module_version(payload: bytes) -> Version:
+    """Decode `7C`: the ETHM module's 11 version digits and its capability byte."""
+    data = _data_of(payload, Command.MODULE_VERSION)
+    if len(data) != 12:  # noqa: PLR2004
+        msg = "7C answer has 12 bytes"
+        raise SatelCodecError(msg)
+    return Version("ETHM", _version_text(data[:11]))
+
+
+def version_answer(command: int, panel_type: int, digits: str) -> bytes:
+    """A `7E` or `7C` answer payload (for the emulator)."""
+    if command == Command.INTEGRA_VERSION:
+        return bytes((command, panel_type)) + digits.encode() + b"\x00\xff"
+    return bytes((command,)) + digits.encode() + b"\x00"

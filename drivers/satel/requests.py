@@ -1,0 +1,114 @@
+"""What the platform sends a SATEL panel: reads, control commands, name queries (pure).
+
+Control commands carry the user code as decimal nibbles and a bit list of partitions, zones
+or outputs. `decode_control` reads one back (the emulator's side, and tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from drivers.satel.errors import SatelCodecError
+from drivers.satel.protocol import (
+    CODE_BYTES,
+    PARTITION_BYTES,
+    ZONE_BYTES,
+    Command,
+    decode_mask,
+    encode_mask,
+)
+
+
+def encode_code(code: str, prefix: str = "") -> bytes:
+    """A user code as 8 bytes of decimal nibbles, high nibble first, padded with F."""
+    digits = prefix + code
+    if not (digits.isascii() and digits.isdigit()) or len(code) < 4:  # noqa: PLR2004
+        msg = "a code is 4 or more digits"
+        raise SatelCodecError(msg)
+    if len(digits) > CODE_BYTES * 2:
+        msg = "code too long"
+        raise SatelCodecError(msg)
+    return bytes.fromhex(digits.ljust(CODE_BYTES * 2, "F"))
+
+
+def decode_code(data: bytes) -> str:
+    """The digits of an encoded user code (for the emulator and tests)."""
+    if len(data) != CODE_BYTES:
+        msg = "a code is 8 bytes"
+        raise SatelCodecError(msg)
+    text = data.hex().upper().rstrip("F")
+    if not text.isdigit():
+        msg = "a code is decimal digits"
+        raise SatelCodecError(msg)
+    return text
+
+
+def read_request(command: int) -> bytes:
+    """The payload asking for a read command's answer (zone lists as 16 bytes)."""
+    return bytes((command,))
+
+
+def new_data_request() -> bytes:
+    """Ask which commands' answers changed since they were last read."""
+    return bytes((Command.NEW_DATA,))
+
+
+def arm_request(mode: int, code: str, partitions: Iterable[int], *, force: bool = False) -> bytes:
+    """Arm partitions in mode 0 (full) to 3 (the panel's partial modes)."""
+    if mode not in range(4):
+        msg = "arm mode is 0 to 3"
+        raise SatelCodecError(msg)
+    base = Command.FORCE_ARM0 if force else Command.ARM0
+    return _control(base + mode, code, encode_mask(partitions, PARTITION_BYTES))
+
+
+def disarm_request(code: str, partitions: Iterable[int]) -> bytes:
+    """Disarm partitions."""
+    return _control(Command.DISARM, code, encode_mask(partitions, PARTITION_BYTES))
+
+
+def clear_alarm_request(code: str, partitions: Iterable[int]) -> bytes:
+    """Clear the alarm in partitions."""
+    return _control(Command.CLEAR_ALARM, code, encode_mask(partitions, PARTITION_BYTES))
+
+
+def bypass_request(code: str, zones: Iterable[int], *, on: bool = True) -> bytes:
+    """Bypass (or unbypass) zones."""
+    command = Command.BYPASS if on else Command.UNBYPASS
+    return _control(command, code, encode_mask(zones, ZONE_BYTES))
+
+
+def outputs_request(code: str, outputs: Iterable[int], *, on: bool) -> bytes:
+    """Switch outputs on or off."""
+    command = Command.OUTPUTS_ON if on else Command.OUTPUTS_OFF
+    return _control(command, code, encode_mask(outputs, ZONE_BYTES))
+
+
+def name_request(kind: int, number: int) -> bytes:
+    """Ask for a name: kind 0 partition, 1 zone, 4 output; number 256 is sent as 0."""
+    if not 1 <= number <= 256:  # noqa: PLR2004
+        msg = "device number is 1 to 256"
+        raise SatelCodecError(msg)
+    return bytes((Command.NAME, kind, number % 256))
+
+
+def _control(command: int, code: str, mask: bytes) -> bytes:
+    return bytes((command,)) + encode_code(code) + mask
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """A decoded control command (what the emulator receives)."""
+
+    command: int
+    code: str
+    items: frozenset[int]
+
+
+def decode_control(payload: bytes) -> Control:
+    """Split a control command into its code and the items of its bit list."""
+    if len(payload) < 1 + CODE_BYTES + PARTITION_BYTES:
+        msg = "control command too short"
+        raise SatelCodecError(msg)
+    return Control(payload[0], decode_code(payload[1 : 1 + CODE_BYTES]), decode_mask(payload[9:]))
