@@ -59,6 +59,7 @@ from core.history.views import HistoryService
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.service import PanelService
+from core.redis_client import make_redis
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -237,7 +238,7 @@ async def run_bot(
     """Run the bot until `stop` is set."""
     options = options or BotOptions()
     engine = make_engine(settings.database_url)
-    redis = Redis.from_url(settings.redis_url)
+    redis = make_redis(settings.redis_url)
     bot = build_bot(settings)
     services = build_services(settings, bot, redis, make_session_factory(engine), options)
     dp = build_dispatcher(settings, services)

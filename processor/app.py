@@ -12,10 +12,6 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, wait_exponential
 
@@ -25,6 +21,7 @@ from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.lease import PanelLeases
+from core.redis_client import make_redis
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -57,17 +54,6 @@ from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
 
 log = logging.getLogger(__name__)
-
-
-def make_redis(url: str) -> Redis:
-    """Build a Redis client that retries its commands across a restart of the server."""
-    return Redis.from_url(
-        url,
-        retry=Retry(ExponentialBackoff(cap=5.0, base=0.1), retries=5),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-        health_check_interval=30,
-        socket_connect_timeout=5,
-    )
 
 
 _ONE_AT_A_TIME: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}

@@ -163,11 +163,15 @@ async def processor(
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[TelegramEmulator]:
-    """The Bot API emulator on a free loopback port."""
+    """The Bot API emulator on a free loopback port.
+
+    Every test also checks that no button press was answered twice (Telegram refuses the
+    second answer; a bot that tries has shown the person something it meant to change)."""
     emulator = TelegramEmulator()
     await emulator.start()
     yield emulator
     await emulator.close()
+    assert not emulator.answered_twice, f"presses answered twice: {emulator.answered_twice}"
 
 
 async def publish(topic: str, payload: bytes, *, retain: bool = False) -> None:

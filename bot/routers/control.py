@@ -14,7 +14,7 @@ from bot.callbacks import CommandAction, CommandOp, DeviceAction, DeviceOp
 from bot.i18n import Translator
 from bot.keyboards.devices import back_to_card
 from bot.render.control import outcome_text
-from bot.replies import show
+from bot.replies import edit, show
 from core.access.policy import Action
 from core.access.service import require
 from core.commands.service import ControlService
@@ -98,7 +98,7 @@ async def run_command(
     command = tr(f"command-{callback_data.name}")
     await show(query, tr("command-sent", command=command, name=escape(device.name)), None)
     outcome = await control.run(session, prepared)
-    await show(query, outcome_text(outcome, tr, zone), back_to_card(device.id, tr))
+    await edit(query, outcome_text(outcome, tr, zone), back_to_card(device.id, tr))
 
 
 def build_router() -> Router:

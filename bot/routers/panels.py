@@ -27,7 +27,7 @@ from bot.cards import device_card
 from bot.i18n import Translator
 from bot.keyboards.devices import back_to_card
 from bot.render import satel as render
-from bot.replies import show
+from bot.replies import edit, show
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.errors import StaleAction
@@ -147,7 +147,7 @@ async def go(  # noqa: PLR0913 - aiogram hands each dependency by name
         return
     await show(query, render.working(proposal, tr), None)
     text, markup = await _run(session, user, panels, overview, panel, tr, zone, proposal, bypass)
-    await show(query, text, markup)
+    await edit(query, text, markup)
 
 
 async def _run(  # noqa: PLR0913, PLR0917

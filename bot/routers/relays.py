@@ -20,7 +20,7 @@ from bot.cards import device_card
 from bot.i18n import Translator
 from bot.render import shelly as render
 from bot.render.devices import now_context
-from bot.replies import show
+from bot.replies import edit, show
 from core.commands.service import ControlService
 from core.devices.overview import DeviceOverview
 from core.devices.relays import Channel, RelayPanel
@@ -81,7 +81,7 @@ async def press(  # noqa: PLR0913 - aiogram hands each dependency by name
     card, markup = await device_card(session, view, panel, tr, zone, confirmed)
     channel = Channel(index, profile.channel_name(index), on, index in profile.critical)
     notice = render.press_notice(outcome, channel, now_context(tr, zone))
-    await show(query, f"{notice}\n\n{card}", markup)
+    await edit(query, f"{notice}\n\n{card}", markup)
 
 
 def build_router() -> Router:

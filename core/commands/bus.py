@@ -10,7 +10,7 @@ from core.commands.messages import CommandResult, StreamEntry, decode_result
 from core.redis_keys import RedisKeys
 
 RESULT_TTL_SECONDS = 120
-BLOCK_SECONDS = 2.0  # one blocking read; below every client socket timeout
+BLOCK_SECONDS = 2.0  # one blocking read; below every client socket timeout (redis-py's is 5 s)
 STREAM_MAX_LENGTH = 100_000  # approximate cap; entries are acknowledged within milliseconds
 
 

@@ -149,6 +149,8 @@ class TelegramEmulator:
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     request_times: list[float] = field(default_factory=list)  # time.time() of each request
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Queries the bot tried to answer again; Telegram refuses a second answer with a 400.
+    answered_twice: list[str] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, ApiError] = field(default_factory=dict)
     # One-off failures: the next calls of a method get these answers, in order.
@@ -322,7 +324,14 @@ class TelegramEmulator:
         return True
 
     async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
-        self.callback_answers[str(params["callback_query_id"])] = params
+        query_id = str(params["callback_query_id"])
+        if query_id in self.callback_answers:
+            self.answered_twice.append(query_id)
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        self.callback_answers[query_id] = params
         return True
 
     async def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:

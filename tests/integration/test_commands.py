@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core import clock
 from core.commands.bus import CommandBus
-from core.commands.messages import StreamEntry
+from core.commands.messages import CommandResult, StreamEntry
 from core.devices.models import DeviceConfig
 from core.redis_keys import RedisKeys
 from core.settings import Settings
@@ -139,3 +140,22 @@ async def _applied(
     async with sessions() as session:
         row = await session.get(DeviceConfig, device_id)
         return row is not None and row.applied_version == version
+
+
+async def test_a_wait_longer_than_the_socket_timeout_ends_as_no_answer(
+    settings: Settings,
+) -> None:
+    """A device that does not answer: the bot waits the whole command timeout and hears
+    "no answer", even when that is longer than its Redis client's socket timeout (a single
+    10 s BLPOP on redis-py's 5 s default raised TimeoutError instead)."""
+    client = Redis.from_url(settings.redis_url, socket_timeout=2.5)
+    bus = CommandBus(client, RedisKeys(settings.redis_prefix))
+    try:
+        assert await bus.wait_result(uuid.uuid4().hex, 3.5) is None
+        late = CommandResult(uuid.uuid4().hex, True, None, clock.now().timestamp())
+        waiting = asyncio.create_task(bus.wait_result(late.command_id, 6))
+        await asyncio.sleep(3)  # the answer comes after the socket timeout has passed once
+        await bus.post_result(late)
+        assert await waiting == late
+    finally:
+        await client.aclose()
