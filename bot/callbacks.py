@@ -36,6 +36,7 @@ class AlertOp(StrEnum):
     """What an alert button does."""
 
     ACK = "a"
+    ACK_ALL = "A"  # every alert still open in the pressed (combined) message
     MUTE = "m"
 
 
@@ -48,9 +49,10 @@ class AlertAction(CallbackData, prefix="a"):
 
 
 class AlertPage(CallbackData, prefix="ap"):
-    """A page of /alerts."""
+    """A page of /alerts; with `ack`, acknowledge that episode and show the page again."""
 
     page: int
+    ack: int = 0
 
 
 class QuietHours(CallbackData, prefix="q"):

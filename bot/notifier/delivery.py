@@ -28,11 +28,12 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
-from bot.keyboards.alerts import alert_buttons, open_only
+from bot.keyboards.alerts import alert_buttons, combined_buttons, open_only
 from bot.notifier.pacing import Pacer
-from bot.render.alerts import alert_text, combined_text, digest_text
+from bot.render.alerts import alert_text, combined_text, digest_text, entries_of
 from bot.render.notices import notice_text
 from core import clock
+from core.alerts.service import sent_alerts
 from core.cancellation import being_cancelled
 from core.outbox.models import OutboxMessage
 from core.outbox.notices import NOTICE_EVENT
@@ -165,7 +166,7 @@ class OutboxNotifier:
             await self._pacer.before_send()
             messages = [(row, payloads[row.id]) for row in rows]
             try:
-                message_id = await self._edit_combined(outbox, chat, messages, user)
+                message_id = await self._edit_combined(session, chat, messages, user)
                 if message_id is None:
                     message_id = await self._send(chat, messages, user)
             except (TelegramAPIError, ClientError, TimeoutError) as err:
@@ -213,7 +214,7 @@ class OutboxNotifier:
         return [r for r in rows if r.severity == "critical"]
 
     async def _edit_combined(
-        self, outbox: OutboxRepository, chat: int, messages: list[Message], user: User | None
+        self, session: AsyncSession, chat: int, messages: list[Message], user: User | None
     ) -> int | None:
         """A closing whose opening went out in a combined message updates that message instead.
 
@@ -225,18 +226,20 @@ class OutboxNotifier:
         if payload.event != Event.CLOSED or row.episode_id is None:
             return None
         since = clock.now() - EDITABLE_FOR
+        outbox = OutboxRepository(session)
         together = await outbox.combined_with_opening(chat, row.episode_id, since)
         if not together or together[0].message_id is None:
             return None
-        try:
-            earlier = _alerts(decode(r.payload) for r in together)
-        except PayloadError:
-            return None
+        sent = await sent_alerts(session, chat, together[0].message_id)
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
-        text = combined_text([*earlier, payload], tr, zone)
+        entries = entries_of([*sent.alerts, (row.episode_id, payload)])
+        text = combined_text(entries, tr, zone)
+        markup = combined_buttons(entries, tr, sent.acknowledged)
         try:
-            await self._bot.edit_message_text(text, chat_id=chat, message_id=together[0].message_id)
+            await self._bot.edit_message_text(
+                text, chat_id=chat, message_id=together[0].message_id, reply_markup=markup
+            )
         except TelegramBadRequest as err:  # deleted, or too old after all: say it anew
             log.info(
                 "could not update message %s in chat %s: %s",
@@ -266,8 +269,9 @@ class OutboxNotifier:
         else:
             held = any(r.held for r, _ in messages)
             stale = not held and clock.now() - row.created_at > STALE_AFTER
-            alerts = _alerts(p for _, p in messages)
-            text = combined_text(alerts, tr, zone, unreachable=stale, quiet=held)
+            entries = entries_of(_alerts(messages))
+            text = combined_text(entries, tr, zone, unreachable=stale, quiet=held)
+            markup = combined_buttons(entries, tr)
         message = await self._bot.send_message(
             chat, text, reply_markup=markup, request_timeout=int(self.options.send_timeout)
         )
@@ -286,9 +290,11 @@ async def _decoded(outbox: OutboxRepository, rows: Sequence[OutboxMessage]) -> d
     return payloads
 
 
-def _alerts(payloads: Iterable[Payload]) -> list[AlertPayload]:
-    """The payloads that may be combined (digests and notices always go alone)."""
-    return [p for p in payloads if isinstance(p, EpisodePayload | ArmingPayload)]
+def _alerts(messages: Iterable[Message]) -> list[tuple[int | None, AlertPayload]]:
+    """The alerts that may be combined, with their episodes (digests and notices go alone)."""
+    return [
+        (row.episode_id, p) for row, p in messages if isinstance(p, EpisodePayload | ArmingPayload)
+    ]
 
 
 def _one_message(rows: Sequence[OutboxMessage]) -> Sequence[OutboxMessage]:

@@ -74,102 +74,129 @@ def headline(payload: AlertPayload, tr: Translator) -> str:
 
 def alert_text(payload: AlertPayload, tr: Translator, zone: tzinfo) -> str:
     """The whole message about one episode opening, closing, or still open (a reminder)."""
-    if isinstance(payload, ArmingPayload):
-        return headline(payload, tr) + "\n" + tr("alert-at", time=_when(payload.at, zone))
-    if payload.event == Event.REMINDER:
+    if isinstance(payload, EpisodePayload) and payload.event == Event.REMINDER:
         reminder = tr("alert-reminder", n=str(payload.reminder or 1))
         return reminder + "\n" + alert_text(payload.as_opened(), tr, zone)
-    lines = [headline(payload, tr)]
-    opened, closed = payload.opened_at, payload.closed_at
-    lasted = duration((closed or 0) - (opened or 0), tr)
+    return "\n".join([headline(payload, tr), *details(payload, tr, zone)])
+
+
+def details(payload: AlertPayload, tr: Translator, zone: tzinfo) -> list[str]:
+    """What an alert says after its headline: the value and limit, since when, how long."""
+    if isinstance(payload, ArmingPayload):
+        return [tr("alert-at", time=_when(payload.at, zone))]
+    if not payload.is_opening:
+        return [_ended(payload, tr)]
     if payload.is_panel:
-        if payload.event == Event.CLOSED:
-            lines.append(tr("alert-lasted", duration=lasted))
-        else:
-            lines.append(tr("alert-since", time=_when(opened, zone)))
-    elif payload.kind == Kind.OFFLINE:
-        if payload.event == Event.OPENED:
-            lines.append(tr("alert-offline-since", time=_when(opened, zone)))
-        else:
-            lines.append(tr("alert-online-away", duration=lasted))
-    elif payload.event == Event.OPENED:
-        value, threshold, metric = payload.value, payload.threshold, payload.metric
-        if value is not None and threshold is not None:
-            lines.append(
-                tr(
-                    "alert-value",
-                    value=reading(metric, value),
-                    threshold=reading(metric, threshold),
-                )
-            )
-        lines.append(tr("alert-since", time=_when(opened, zone)))
-    else:
-        value = payload.close_value
+        return [tr("alert-since", time=_when(payload.opened_at, zone))]
+    if payload.kind == Kind.OFFLINE:
+        return [tr("alert-offline-since", time=_when(payload.opened_at, zone))]
+    lines = []
+    value, threshold, metric = payload.value, payload.threshold, payload.metric
+    if value is not None and threshold is not None:
         lines.append(
-            tr(
-                "alert-back-value",
-                value=reading(payload.metric, value) if value is not None else "?",
-                duration=lasted,
-            )
+            tr("alert-value", value=reading(metric, value), threshold=reading(metric, threshold))
         )
-    return "\n".join(lines)
+    lines.append(tr("alert-since", time=_when(payload.opened_at, zone)))
+    return lines
+
+
+def _ended(payload: EpisodePayload, tr: Translator) -> str:
+    """How long an episode that just ended lasted (and the value it ended on)."""
+    lasted = duration((payload.closed_at or 0) - (payload.opened_at or 0), tr)
+    if payload.is_panel:
+        return tr("alert-lasted", duration=lasted)
+    if payload.kind == Kind.OFFLINE:
+        return tr("alert-online-away", duration=lasted)
+    value = payload.close_value
+    shown = reading(payload.metric, value) if value is not None else "?"
+    return tr("alert-back-value", value=shown, duration=lasted)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One line of a combined message: an alert, or an episode that opened and closed."""
+    """One numbered line of a combined message: an alert, or an episode that opened and
+    closed before the message went out."""
 
     payload: AlertPayload
-    folded: bool = False  # the closing of an episode whose opening is in the same message
+    episode_id: int | None = None
+    folded: bool = False  # its closing supersedes its opening in the same message
+
+    @property
+    def open_episode(self) -> int | None:
+        """The episode a person can still acknowledge from this line, if any."""
+        payload = self.payload
+        if self.folded or not isinstance(payload, EpisodePayload) or not payload.is_opening:
+            return None
+        return self.episode_id
 
 
-def fold_episodes(payloads: Sequence[AlertPayload]) -> list[Entry]:
-    """Keep one entry per episode: a closing supersedes its opening and its reminders."""
+def entries_of(alerts: Sequence[tuple[int | None, AlertPayload]]) -> list[Entry]:
+    """The lines of a combined message, in order: one per episode (a closing supersedes its
+    opening and reminders); a list of devices gone offline is sorted by name."""
     latest: dict[object, Entry] = {}
-    for index, payload in enumerate(payloads):
+    for index, (episode_id, payload) in enumerate(alerts):
         key: object = index
         if isinstance(payload, EpisodePayload) and payload.opened_at:
             key = (payload.device_id, payload.kind, payload.metric, payload.opened_at)
         folded = key in latest and payload.event == Event.CLOSED
-        latest[key] = Entry(payload, folded)
-    return list(latest.values())
+        first = latest.get(key)
+        latest[key] = Entry(payload, episode_id or (first.episode_id if first else None), folded)
+    entries = list(latest.values())
+    if _all_offline(entries):
+        entries.sort(key=lambda e: (e.payload.device_name.casefold(), e.payload.location or ""))
+    return entries
+
+
+def _all_offline(entries: Sequence[Entry]) -> bool:
+    return all(
+        isinstance(e.payload, EpisodePayload)
+        and e.payload.kind == Kind.OFFLINE
+        and e.payload.event == Event.OPENED
+        for e in entries
+    )
 
 
 def combined_text(
-    payloads: Sequence[AlertPayload],
+    entries: Sequence[Entry],
     tr: Translator,
     zone: tzinfo,
     *,
     unreachable: bool = False,
     quiet: bool = False,
 ) -> str:
-    """One message for several alerts of one chat that were due together."""
-    entries = fold_episodes(payloads)
-    offline = all(
-        isinstance(e.payload, EpisodePayload)
-        and e.payload.kind == Kind.OFFLINE
-        and e.payload.event == Event.OPENED
-        for e in entries
-    )
-    if offline and not (unreachable or quiet):
-        names = ", ".join(_device(e.payload) for e in entries)
-        return tr("alert-combined-offline", count=len(entries)) + "\n" + names
+    """One message for several alerts of one chat that were due together; each line keeps
+    the alert's essentials (value, limit, since when) and its number for the buttons."""
+    if _all_offline(entries) and not (unreachable or quiet):
+        lines = [tr("alert-combined-offline", count=len(entries))]
+        for n, entry in enumerate(entries, start=1):
+            since = _when(entry.payload.opened_at, zone)  # type: ignore[union-attr]
+            lines.append(tr("alert-offline-line", n=n, device=_device(entry.payload), time=since))
+        return "\n".join(lines)
     title = "alert-quiet" if quiet else "alert-unreachable" if unreachable else "alert-combined"
     lines = [tr(title, count=len(entries))]
-    for entry in entries:
+    for n, entry in enumerate(entries, start=1):
         p = entry.payload
         if entry.folded and isinstance(p, EpisodePayload):
             span = f"{_when(p.opened_at, zone)}–{_when(p.closed_at, zone)}"
             opened = headline(p.as_opened(), tr)
-            lines.append(f"• {tr('alert-was', alert=opened, span=span)}")
-        else:
-            prefix = "⏰ " if p.event == Event.REMINDER else ""
-            lines.append(f"• {prefix}{headline(p, tr)}")
+            lines.append(f"{n}. {tr('alert-was', alert=opened, span=span)}")
+            continue
+        prefix = "⏰ " if p.event == Event.REMINDER else ""
+        lines.append(f"{n}. {prefix}{headline(p, tr)}")
+        lines.append("    " + " · ".join(details(p, tr, zone)))
     return "\n".join(lines)
 
 
-def episode_line(episode: AlertEpisode, device: Device, tr: Translator, zone: tzinfo) -> str:
-    """One line of /alerts: what, where, when, and whether it is still open."""
+def episode_line(
+    episode: AlertEpisode,
+    device: Device,
+    tr: Translator,
+    zone: tzinfo,
+    *,
+    acker: str | None = None,
+) -> str:
+    """One entry of /alerts: what, where, the value and limit, when, whether it is still
+    open, and who acknowledged it."""
     payload = episode_payload(episode, device, Event.OPENED)
     now = clock.now()
     if episode.closed_at is None:
@@ -180,7 +207,20 @@ def episode_line(episode: AlertEpisode, device: Device, tr: Translator, zone: tz
             start=clock_time(episode.opened_at, zone, now),
             end=clock_time(episode.closed_at, zone, now),
         )
-    return f"{headline(payload, tr)}\n    {when}"
+    facts = []
+    value, threshold = payload.value, payload.threshold
+    if value is not None and threshold is not None:
+        facts.append(
+            tr(
+                "alert-value",
+                value=reading(payload.metric, value),
+                threshold=reading(payload.metric, threshold),
+            )
+        )
+    facts.append(when)
+    if acker is not None:
+        facts.append(tr("alerts-acknowledged", name=escape(acker)))
+    return f"{headline(payload, tr)}\n    " + " · ".join(facts)
 
 
 def digest_text(payload: DigestPayload, tr: Translator, zone: tzinfo) -> str:

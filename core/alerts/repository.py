@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text, update
@@ -100,7 +100,11 @@ class EpisodeRepository:
             select(AlertEpisode, Device)
             .join(Device, Device.id == AlertEpisode.device_id)
             .where(AlertEpisode.device_id.in_(mine))
-            .order_by(AlertEpisode.closed_at.is_(None).desc(), AlertEpisode.opened_at.desc())
+            .order_by(
+                AlertEpisode.closed_at.is_(None).desc(),
+                AlertEpisode.opened_at.desc(),
+                AlertEpisode.id.desc(),  # episodes opened in the same instant keep one order
+            )
             .offset(offset)
             .limit(limit)
         )
@@ -137,6 +141,16 @@ class EpisodeRepository:
     async def get(self, episode_id: int) -> AlertEpisode | None:
         """Return one episode."""
         return await self._session.get(AlertEpisode, episode_id)
+
+    async def acknowledged_among(self, episode_ids: Iterable[int]) -> set[int]:
+        """Which of these episodes someone has acknowledged."""
+        ids = list(episode_ids)
+        if not ids:
+            return set()
+        query = select(AlertEpisode.id).where(
+            AlertEpisode.id.in_(ids), AlertEpisode.acknowledged_by.is_not(None)
+        )
+        return set((await self._session.scalars(query)).all())
 
     async def acknowledge(self, episode_id: int, user_id: int, at: datetime) -> bool:
         """Mark an episode acknowledged unless someone did already; return whether we did."""

@@ -22,7 +22,15 @@ from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile
 from core.errors import StaleAction
-from core.outbox.payloads import EpisodeEvent, EpisodePayload, Event
+from core.outbox.payloads import (
+    AlertPayload,
+    ArmingPayload,
+    EpisodeEvent,
+    EpisodePayload,
+    Event,
+    PayloadError,
+    decode,
+)
 from core.outbox.repository import OutboxRepository
 from core.panels.profile import PanelProfile
 from core.users.repository import UserRepository
@@ -200,6 +208,51 @@ async def acknowledge(session: AsyncSession, user_id: int, episode_id: int) -> A
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SentAlerts:
+    """What one sent message told a person, in order: the episode of each alert (None for a
+    notice without one) and its payload; and which of those episodes are acknowledged."""
+
+    alerts: list[tuple[int | None, AlertPayload]]
+    acknowledged: set[int]
+
+    @property
+    def combined(self) -> bool:
+        """Whether the message listed several alerts."""
+        return len(self.alerts) > 1
+
+
+async def sent_alerts(session: AsyncSession, chat: int, message_id: int) -> SentAlerts:
+    """The alerts of a message the bot sent to `chat` (rows that do not decode are left out)."""
+    alerts: list[tuple[int | None, AlertPayload]] = []
+    for row in await OutboxRepository(session).rows_of_message(chat, message_id):
+        try:
+            payload = decode(row.payload)
+        except PayloadError:
+            continue
+        if isinstance(payload, EpisodePayload | ArmingPayload):
+            alerts.append((row.episode_id, payload))
+    ids = {episode_id for episode_id, _ in alerts if episode_id is not None}
+    return SentAlerts(alerts, await EpisodeRepository(session).acknowledged_among(ids))
+
+
+async def acknowledge_all(
+    session: AsyncSession, user_id: int, chat: int, message_id: int
+) -> list[Acknowledgement]:
+    """Acknowledge every episode a combined message lists that nobody has acknowledged yet
+    and that is still open; return an acknowledgement per episode this press settled."""
+    sent = await sent_alerts(session, chat, message_id)
+    done = []
+    for episode_id, payload in sent.alerts:
+        if episode_id is None or episode_id in sent.acknowledged:
+            continue
+        if not isinstance(payload, EpisodePayload) or not payload.is_opening:
+            continue
+        done.append(await acknowledge(session, user_id, episode_id))
+        sent.acknowledged.add(episode_id)
+    return done
+
+
 async def mute(session: AsyncSession, user_id: int, device_id: int, hours: float) -> Device:
     """Silence the member's alerts of a device for `hours`."""
     grant = await require(session, user_id, device_id, Action.VIEW)
@@ -216,13 +269,19 @@ class EpisodePage:
     items: list[tuple[AlertEpisode, Device]]
     page: int
     pages: int
+    ackers: dict[int, str]  # user id → first name, of those who acknowledged these episodes
 
 
 async def recent_episodes(
     session: AsyncSession, user_id: int, page: int, size: int = 5
 ) -> EpisodePage:
     """Return a page of episodes of the user's devices (open ones first)."""
-    page = max(0, page)
-    items, total = await EpisodeRepository(session).recent_for_member(user_id, page * size, size)
+    episodes = EpisodeRepository(session)
+    _, total = await episodes.recent_for_member(user_id, 0, 0)
     pages = max(1, -(-total // size))
-    return EpisodePage(list(items), min(page, pages - 1), pages)
+    page = min(max(0, page), pages - 1)
+    items, _ = await episodes.recent_for_member(user_id, page * size, size)
+    ids = {e.acknowledged_by for e, _ in items if e.acknowledged_by is not None}
+    users = await UserRepository(session).get_many(ids)
+    ackers = {uid: u.first_name for uid, u in users.items()}
+    return EpisodePage(list(items), page, pages, ackers)

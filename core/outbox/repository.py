@@ -182,14 +182,17 @@ class OutboxRepository:
         )
         if opening is None:
             return []
-        rows = (
-            await self._session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.user_id == user_id, OutboxMessage.message_id == opening)
-                .order_by(OutboxMessage.id)
-            )
-        ).all()
+        rows = await self.rows_of_message(user_id, opening)
         return rows if len(rows) > 1 else []
+
+    async def rows_of_message(self, user_id: int, message_id: int) -> Sequence[OutboxMessage]:
+        """The rows a sent message told `user_id` of (several for a combined message)."""
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.user_id == user_id, OutboxMessage.message_id == message_id)
+            .order_by(OutboxMessage.id)
+        )
+        return (await self._session.scalars(query)).all()
 
     async def deliveries_of(self, episode_id: int) -> Sequence[OutboxMessage]:
         """Return the sent messages about an episode (to edit them later)."""

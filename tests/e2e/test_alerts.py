@@ -340,8 +340,13 @@ async def test_alerts_lists_open_episodes_first_a_page_at_a_time(
     first = await emulator.reply_to(OWNER, "/alerts")
     lines = first.plain.split("\n\n")
     assert lines[0] == "Alerts (page 1 of 2)"
-    assert lines[1].startswith("📴 Bedroom · Home went offline") and "open since" in lines[1]
+    assert lines[1].startswith("1. 📴 Bedroom · Home went offline") and "open since" in lines[1]
     assert len(lines) == 6 and all("CO₂ too high" in line for line in lines[2:])
+    assert "1200 ppm (threshold 1000 ppm)" in lines[2]
+    assert first.rows() == [["✅ 1"], ["◀ Older"]]  # only the open one can be acknowledged
+    await emulator.press(OWNER, first, "✅ 1")
+    await emulator.wait_for(lambda: "✅ Anna" in first.plain)
+    assert first.rows() == [["◀ Older"]]
     await emulator.press(OWNER, first, "Older")
     await emulator.wait_for(lambda: "page 2 of 2" in first.plain)
     assert first.plain.count("CO₂ too high") == 2
@@ -374,8 +379,11 @@ async def test_alerts_due_together_go_as_one_message(
             lambda: emulator.bot_messages(OWNER.id) and emulator.bot_messages(OWNER.id)[-1]
         )
         await emulator.reply_to(OWNER, "/help")  # give delivery time to send anything more
-    assert message.plain.startswith("📴 3 devices went offline")
-    assert all(name in message.plain for name in names)
+    lines = message.plain.split("\n")
+    assert lines[0] == "📴 3 devices went offline"
+    assert [line.split(" · ")[0] for line in lines[1:]] == ["1. Garage", "2. Hall", "3. Kitchen"]
+    assert all(" · since " in line for line in lines[1:])
+    assert message.rows()[:2] == [["✅ 1", "✅ 2", "✅ 3"], ["✅ Acknowledge all"]]
     alerts = [m for m in emulator.bot_messages(OWNER.id) if "offline" in m.plain]
     assert alerts == [message]
     async with sessions() as session:
@@ -419,8 +427,10 @@ async def test_after_downtime_a_chat_gets_one_summary_not_a_replay(
         await emulator.reply_to(OWNER, "/help")
     lines = summary.plain.split("\n")
     assert lines[0] == "📭 While Dozor was unreachable (2 alerts):"
-    assert lines[1].startswith("• 🟠 CO₂ too high — Hall (") and lines[1].endswith("over now)")
-    assert lines[2] == "• 🟠 CO₂ too high — Lab"
+    assert lines[1].startswith("1. 🟠 CO₂ too high — Hall (") and lines[1].endswith("over now)")
+    assert lines[2] == "2. 🟠 CO₂ too high — Lab"
+    assert lines[3].startswith("    1400 ppm (threshold 1000 ppm) · since ")
+    assert summary.rows() == [["✅ 2"], ["📟 Hall", "📟 Lab"]]
     assert len([m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain]) == 1
 
 
@@ -675,15 +685,104 @@ async def test_a_row_with_a_malformed_payload_is_failed_and_the_chat_goes_on(
         )
     )
     assert "Attic was removed by Bob" in said.plain
-    async with sessions() as session:
-        rows = (
-            await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.dedup_key.like("malformed-test:%"))
-                .order_by(OutboxMessage.id)
-            )
-        ).all()
+
+    async def settled() -> list[OutboxMessage] | None:
+        async with sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.dedup_key.like("malformed-test:%"))
+                    .order_by(OutboxMessage.id)
+                )
+            ).all()
+        return list(rows) if rows[-1].status != "pending" else None  # sent, then committed
+
+    rows = await eventually(settled)
     assert [r.status for r in rows] == ["failed", "failed", "sent"]
     assert rows[0].last_error is not None and "kind" in rows[0].last_error
     assert rows[1].last_error is not None and "key" in rows[1].last_error
     assert len(emulator.bot_messages(OWNER.id)) == before + 1
+
+
+async def test_a_combined_message_keeps_values_and_lets_each_alert_be_acknowledged(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """An offline alert and a CO₂ alert due together: the message keeps the ppm, the limit
+    and the time, and each alert can be acknowledged from it, one by one or all at once."""
+    emulator.open_chat(OWNER)
+    emulator.open_chat(ADMIN)
+    hall = (await add_device(sessions, unique_uid(), name="Hall")).device.id
+    bedroom = (await add_device(sessions, unique_uid(), name="Bedroom")).device.id
+    attic = (await add_device(sessions, unique_uid(), name="Attic")).device.id
+    for device_id in (hall, bedroom, attic):
+        await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
+    await add_member(sessions, ADMIN.id, bedroom, "viewer", name="Bob")
+    now = clock.now().timestamp()
+    async with sessions() as session, session.begin():
+        recorded = await record_changes(
+            session,
+            [
+                Change(hall, Kind.OFFLINE, "", True, "warning", None, None, now),
+                Change(bedroom, Kind.HIGH, "co2", True, "warning", 1250, 1000, now),
+                Change(attic, Kind.OFFLINE, "", True, "warning", None, None, now),
+            ],
+        )
+    hall_episode, co2_episode, attic_episode = (r.episode_id for r in recorded)
+    async with bot_running(settings, emulator):
+        combined = await emulator.wait_for_message(OWNER, "3 alerts")
+        lines = combined.plain.split("\n")
+        assert lines[1] == "1. 📴 Hall went offline"
+        assert lines[3] == "2. 🟠 CO₂ too high — Bedroom"
+        assert lines[4].startswith("    1250 ppm (threshold 1000 ppm) · since ")
+        assert combined.rows()[:2] == [["✅ 1", "✅ 2", "✅ 3"], ["✅ Acknowledge all"]]
+        bob_alert = await emulator.wait_for_message(ADMIN, "CO₂ too high")
+
+        await emulator.press(OWNER, combined, "✅ 2")
+        await emulator.wait_for(lambda: combined.rows()[0] == ["✅ 1", "✅ 3"])
+        await emulator.wait_for_message(OWNER, "2. 🟠 CO₂ too high — Bedroom: acknowledged by")
+        # Bob's own copy (a single alert) loses its Acknowledge button and says who.
+        await emulator.wait_for(lambda: "✅ Acknowledge" not in str(bob_alert.rows()))
+        await emulator.wait_for_message(ADMIN, "Acknowledged by Anna")
+
+        query = await emulator.press(OWNER, combined, "✅ Acknowledge all")
+        await emulator.wait_for(lambda: "✅" not in str(combined.rows()))
+        answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
+        assert answer.get("text") == "2 alerts acknowledged."
+    async with sessions() as session:
+        acked = {
+            e.id: e.acknowledged_by
+            for e in (await session.scalars(select(AlertEpisode))).all()
+            if e.id in {hall_episode, co2_episode, attic_episode}
+        }
+    assert acked == {hall_episode: OWNER.id, co2_episode: OWNER.id, attic_episode: OWNER.id}
+
+
+async def test_alerts_pages_neither_repeat_nor_skip_alerts_opened_at_the_same_instant(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A site going dark opens many episodes in one instant; paging through /alerts shows
+    each of them exactly once."""
+    emulator.open_chat(OWNER)
+    names = [f"Room {i:02d}" for i in range(23)]
+    same = clock.now() - timedelta(minutes=5)
+    async with sessions() as session, session.begin():
+        episodes = EpisodeRepository(session)
+        for name in names:
+            device_id = (await add_device(sessions, unique_uid(), name=name)).device.id
+            await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
+            await episodes.open(device_id, "device_offline", "", "warning", None, None, same)
+    page = await emulator.reply_to(OWNER, "/alerts")
+    seen: list[str] = []
+    for number in range(1, 6):
+        title = f"page {number} of 5"
+        await emulator.wait_for(lambda title=title: title in page.plain)  # type: ignore[misc]
+        seen += [name for name in names if f"{name} went offline" in page.plain]
+        if number < 5:
+            await emulator.press(OWNER, page, "Older")
+    assert sorted(seen) == names

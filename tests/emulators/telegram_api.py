@@ -101,6 +101,12 @@ class ChatMessage:
             return []
         return [b for row in self.reply_markup.get("inline_keyboard", []) for b in row]
 
+    def rows(self) -> list[list[str]]:
+        """The texts of the inline buttons, row by row."""
+        if not self.reply_markup:
+            return []
+        return [[b["text"] for b in row] for row in self.reply_markup.get("inline_keyboard", [])]
+
     def button(self, text_part: str) -> dict[str, Any]:
         """The first button whose text contains `text_part`."""
         for b in self.buttons():

@@ -5,10 +5,11 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 
-from bot.callbacks import DeviceAction, DeviceOp
+from bot.callbacks import AlertAction, AlertOp, DeviceAction, DeviceOp
 from bot.i18n import translator
+from bot.keyboards.alerts import combined_buttons
 from bot.keyboards.devices import device_list
-from bot.render.alerts import combined_text
+from bot.render.alerts import combined_text, entries_of
 from bot.render.devices import RenderContext, device_card, device_line, status_overview
 from bot.render.time import age, clock_time
 from core.access.policy import Role
@@ -133,16 +134,45 @@ def test_an_alert_that_opened_and_closed_while_away_is_one_line() -> None:
         _payload("opened", "Lab", t0 + 60),
         _payload("closed", "Hall", t0, t0 + 600),
     ]
-    text = combined_text(payloads, TR, WARSAW, unreachable=True)
+    entries = entries_of([(1, payloads[0]), (2, payloads[1]), (1, payloads[2])])
+    text = combined_text(entries, TR, WARSAW, unreachable=True)
     _check_html(text)
     lines = text.split("\n")
     assert lines[0] == "📭 <b>While Dozor was unreachable</b> (2 alerts):"
-    assert lines[1] == "• 🟠 <b>CO₂ too high</b> — Hall (13:00–13:10, over now)"
-    assert lines[2] == "• 🟠 <b>CO₂ too high</b> — Lab"
+    assert lines[1] == "1. 🟠 <b>CO₂ too high</b> — Hall (13:00–13:10, over now)"
+    assert lines[2] == "2. 🟠 <b>CO₂ too high</b> — Lab"
+    assert lines[3] == "    1300 ppm (threshold 1000 ppm) · since 13:01"
+    # Only the one still open can be acknowledged; both devices can be opened.
+    markup = combined_buttons(entries, TR)
+    assert markup is not None
+    texts = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert texts == [["✅ 2"], ["📟 Hall", "📟 Lab"]]
+    assert combined_buttons(entries, TR, acknowledged={2}) is not None
+
+
+def test_a_combined_message_keeps_each_alerts_value_and_a_button_for_each() -> None:
+    now = NOW.timestamp()
+    entries = entries_of(
+        [(7, _payload("opened", "Hall", now)), (8, _payload("opened", "Lab", now))]
+    )
+    text = combined_text(entries, TR, WARSAW)
+    assert text.count("1300 ppm (threshold 1000 ppm)") == 2
+    markup = combined_buttons(entries, TR)
+    assert markup is not None
+    data = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert data[:3] == [
+        AlertAction(op=AlertOp.ACK, episode_id=7).pack(),
+        AlertAction(op=AlertOp.ACK, episode_id=8).pack(),
+        AlertAction(op=AlertOp.ACK_ALL).pack(),
+    ]
+    left = combined_buttons(entries, TR, acknowledged={7})
+    assert left is not None
+    first_row = [b.text for b in left.inline_keyboard[0]]
+    assert first_row == ["✅ 2"]  # and no "all" for one
 
 
 def test_one_alert_reads_in_the_singular() -> None:
-    text = combined_text([_payload("opened", "Hall", NOW.timestamp())] * 1, TR, WARSAW)
+    text = combined_text(entries_of([(1, _payload("opened", "Hall", NOW.timestamp()))]), TR, WARSAW)
     assert text.startswith("⚠️ <b>One alert</b>")
 
 

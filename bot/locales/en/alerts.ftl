@@ -34,7 +34,15 @@ digest-alerts = { $count ->
 digest-offline = Offline now: { $names }
 alert-was = { $alert } ({ $span }, over now)
 alert-combined-offline = 📴 <b>{ $count } devices went offline</b>
+alert-offline-line = { $n }. { $device } · since { $time }
+alert-acknowledged-one = ✅ { $alert }: acknowledged by { $name } at { $time }
+alert-ack-all-done = { $count ->
+    [one] One alert acknowledged.
+   *[other] { $count } alerts acknowledged.
+}
 alert-button-ack = ✅ Acknowledge
+alert-button-ack-n = ✅ { $n }
+alert-button-ack-all = ✅ Acknowledge all
 alert-button-mute = 🔕 Mute 1 h
 alert-button-open = 📟 Open device
 alerts-title = <b>Alerts</b> (page { $page } of { $pages })
