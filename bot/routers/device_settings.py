@@ -8,11 +8,13 @@ refused as out of date (core.devices.configuration.SettingsChangedError).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import tzinfo
 from functools import partial
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -94,20 +96,24 @@ async def open_settings(
     await _screen(query, view, user, tr, zone, watch)
 
 
-async def change_by_button(
+async def change_by_button(  # noqa: PLR0913 - aiogram hands each dependency by name
     query: CallbackQuery,
     callback_data: SettingsAction,
     session: AsyncSession,
     user: User,
     configs: ConfigService,
     watch: ConfigWatch,
+    state: FSMContext,
     tr: Translator,
     zone: tzinfo,
 ) -> None:
-    """Apply a preset, a switch or a clear, and show the new settings."""
+    """Apply a preset, a switch or a clear, and show the new settings. A preset answers a
+    prompt as well as a typed value does: the prompt ends."""
     view = await configs.change(
         session, user.id, callback_data.device_id, callback_data.version, _edit_for(callback_data)
     )
+    if await state.get_state() == SettingsStates.waiting_value.state:
+        await state.clear()
     await _screen(query, view, user, tr, zone, watch)
 
 
@@ -208,7 +214,13 @@ async def value_typed(
 
 
 async def cancel_prompt(query: CallbackQuery, state: FSMContext, tr: Translator) -> None:
-    """Leave the prompt."""
+    """Leave the prompt; on a prompt that has ended already, say so and drop its buttons."""
+    if await state.get_state() is None:
+        if isinstance(query.message, Message):
+            with contextlib.suppress(TelegramBadRequest):
+                await query.message.edit_reply_markup(reply_markup=None)
+        await query.answer(tr("prompt-closed"), show_alert=True)
+        return
     await state.clear()
     await show(query, tr("cancel-done"), None)
 

@@ -277,3 +277,33 @@ async def test_forged_settings_buttons_are_out_of_date_and_change_nothing(
     row = await stored_config(sessions, device_id)
     assert (row.version, row.config) == (1, {"report_interval": 30, "alerts_enabled": True})
     assert chat.edits == 0
+
+
+async def test_a_preset_answers_the_prompt_and_ends_it(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Report interval → "30 s": applied, and the prompt is over. A number typed afterwards
+    is not taken for an answer, and the old prompt's Cancel says the prompt is closed."""
+    _, device_id = await owned_device(sessions)
+    screen = await press_and_wait(
+        emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings"
+    )
+    await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
+    prompt = screen
+    await press_and_wait(emulator, prompt, "30 s", "Report interval: every 30 s")
+    later = await emulator.reply_to(OWNER, "60")
+    assert "did not expect a message" in later.plain
+    row = await stored_config(sessions, device_id)
+    assert (row.version, row.config["report_interval"]) == (1, 30)
+
+    # A prompt answered by typing leaves its message behind: its Cancel is closed now.
+    await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
+    old = screen
+    await emulator.reply_to(OWNER, "2 min")
+    query = await emulator.press(OWNER, old, "Cancel")
+    answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
+    assert "This prompt is closed" in answer["text"]
+    await emulator.wait_for(lambda: not old.buttons())
+    assert (await stored_config(sessions, device_id)).config["report_interval"] == 120

@@ -270,3 +270,24 @@ async def test_select_chooses_the_device_live_watches(
     live = await emulator.reply_to(OWNER, "/live")
     assert "Live: Attic <2>" in live.plain
     await emulator.reply_to(OWNER, "/stop")
+
+
+async def test_a_new_command_ends_the_claim_prompt(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """/add → /devices → "hello": "hello" is not a wrong code (nor a try toward the lock-out),
+    and after five of those the right code still works."""
+    provisioned = await add_device(sessions, unique_uid(), name="Attic")
+    for _ in range(5):
+        assert "claim code" in (await emulator.reply_to(STRANGER, "/add")).plain
+        await emulator.reply_to(STRANGER, "/devices")
+        hello = await emulator.reply_to(STRANGER, "hello")
+        assert "does not match" not in hello.plain
+        assert "did not expect a message" in hello.plain
+    # /cancel still knows there was a prompt to leave.
+    await emulator.reply_to(STRANGER, "/add")
+    assert (await emulator.reply_to(STRANGER, "/cancel")).plain == "Cancelled."
+    claimed = await emulator.reply_to(STRANGER, f"/add {provisioned.claim_code}")
+    assert "Attic is yours now" in claimed.plain

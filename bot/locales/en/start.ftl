@@ -30,3 +30,4 @@ cmd-cancel = Cancel
 cmd-help = Help
 cancel-done = Cancelled.
 cancel-nothing = Nothing to cancel.
+prompt-closed = This prompt is closed: it was answered or cancelled already.
