@@ -98,6 +98,7 @@ async def open_settings(
 
 async def change_by_button(  # noqa: PLR0913 - aiogram hands each dependency by name
     query: CallbackQuery,
+    *,
     callback_data: SettingsAction,
     session: AsyncSession,
     user: User,
