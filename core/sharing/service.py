@@ -200,18 +200,39 @@ class SharingService:
             before={"role": current.value} if current else None,
             after={"role": role.value, "invite_id": invite.id, "invited_by": invite.created_by},
         )
+        await self._tell_of_joining(session, invite, user_id, role)
+        return role
+
+    async def _tell_of_joining(
+        self, session: AsyncSession, invite: Invite, user_id: int, role: Role
+    ) -> None:
+        """Tell the inviter (while still a member) and the owner, when someone else invited."""
+        members = MembershipRepository(session)
+        device = await DeviceRepository(session).get(invite.device_id)
+        users = UserRepository(session)
+        joiner, inviter = await users.get(user_id), await users.get(invite.created_by)
+        name, where = _name(joiner), device.name if device else "?"
         if await members.role_of(invite.created_by, invite.device_id) is not None:
-            device = await DeviceRepository(session).get(invite.device_id)
-            joiner = await UserRepository(session).get(user_id)
             await notify(
                 session,
                 invite.created_by,
                 "notice-joined",
-                name=_name(joiner),
-                device=device.name if device else "?",
+                name=name,
+                device=where,
                 role=role.value,
             )
-        return role
+        owners = [u.id for u, r in await members.members_of(invite.device_id) if r is Role.OWNER]
+        for owner in owners:
+            if owner not in {invite.created_by, user_id}:
+                await notify(
+                    session,
+                    owner,
+                    "notice-joined-by",
+                    name=name,
+                    device=where,
+                    role=role.value,
+                    by=_name(inviter),
+                )
 
     async def members(
         self, session: AsyncSession, user_id: int, device_id: int

@@ -267,3 +267,20 @@ async def test_share_offers_only_devices_the_member_may_share(
     assert "no device you may share" in refused.plain and refused.buttons() == []
     offered = await emulator.reply_to(OWNER, "/share")
     assert [b["text"] for b in offered.buttons()] == ["Cottage"]
+
+
+async def test_the_owner_is_told_when_an_admins_invitee_joins(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    device_id = await owned_device(sessions)
+    await emulator.reply_to(OWNER, "/start")
+    await add_member(sessions, FRIEND.id, device_id, "admin", name="Fred")
+    message = await invite(emulator, FRIEND, "Viewer")
+    code = CODE.search(message.plain)
+    assert code is not None
+    joined = await emulator.reply_to(NEIGHBOUR, f"/add {code.group(1)}")
+    assert "You can now see Cottage as viewer" in joined.plain
+    told_admin = await emulator.wait_for_message(FRIEND, "Nina joined")
+    assert "Nina joined Cottage as viewer." in told_admin.plain
+    told_owner = await emulator.wait_for_message(OWNER, "Nina joined")
+    assert "Nina joined Cottage as viewer, invited by Fred." in told_owner.plain

@@ -53,6 +53,7 @@ log-access-denied = was refused
 log-alert-acknowledged = acknowledged an alert
 
 notice-joined = 👋 { $name } joined <b>{ $device }</b> as { $role }.
+notice-joined-by = 👋 { $name } joined <b>{ $device }</b> as { $role }, invited by { $by }.
 notice-role = Your role on <b>{ $device }</b> is now { $role }.
 notice-revoked = 🚫 Your access to <b>{ $device }</b> was revoked.
 notice-owner = 👑 You are now the owner of <b>{ $device }</b>.
