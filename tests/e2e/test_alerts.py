@@ -545,6 +545,13 @@ async def test_settings_set_quiet_hours_and_timezone(
     assert "Morning digest (with quiet hours on): 08:00" in screen.plain
     await emulator.press(OWNER, screen, "☀️ 07:00")
     await emulator.wait_for(lambda: "Morning digest (with quiet hours on): 07:00" in screen.plain)
+    # The same hour again changes nothing: a short "up to date", and no edit for Telegram to
+    # refuse ("message is not modified").
+    edits = len(emulator.calls("editMessageText"))
+    again = await emulator.press(OWNER, screen, "☀️ 07:00")
+    answer = await emulator.wait_for(lambda: emulator.callback_answers.get(again))
+    assert answer.get("text") == "✓ Up to date."
+    assert len(emulator.calls("editMessageText")) == edits
     assert (
         "Timezone set to Europe/Warsaw"
         in (await emulator.reply_to(OWNER, "/settings tz Europe/Warsaw")).plain

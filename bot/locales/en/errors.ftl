@@ -10,3 +10,4 @@ secret-keys-missing = Secrets cannot be stored: SECRET_KEYS is not set on the se
 secret-unreadable = A stored secret cannot be read with the current SECRET_KEYS.
 confirmation-expired = ⌛ That confirmation expired (30 s) or was used. Start again from the card.
 confirmation-not-yours = 🙅 Only the person who asked can confirm this.
+up-to-date = ✓ Up to date.
