@@ -150,6 +150,20 @@ class OutboxRepository:
             .values(due_at=until, held=True, last_error="held for quiet hours")
         )
 
+    async def release_held(self, user_id: int) -> int:
+        """Make a person's rows held for quiet hours due now; return how many."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.held,
+                OutboxMessage.due_at > func.now(),
+            )
+            .values(due_at=func.now())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def drop_chat(self, user_id: int, reason: str) -> None:
         """Give up on every pending row of a chat (the user blocked the bot)."""
         await self._session.execute(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import InvalidInput
+from core.outbox.repository import OutboxRepository
 from core.users.models import User
 from core.users.quiet_hours import HOURS_IN_DAY, valid_hours
 from core.users.repository import UserRepository
@@ -54,10 +55,12 @@ class UnknownTimezoneError(InvalidInput):
 async def set_quiet_hours(
     session: AsyncSession, user_id: int, start: int | None, end: int | None
 ) -> None:
-    """Set (or switch off) the user's quiet hours."""
+    """Set (or switch off) the user's quiet hours. Alerts held for the old ones are due at
+    once: delivery holds them again if the new quiet hours cover now."""
     if not valid_hours(start, end):
         raise InvalidInput
     await UserRepository(session).set_quiet_hours(user_id, start, end)
+    await OutboxRepository(session).release_held(user_id)
     await session.commit()
 
 

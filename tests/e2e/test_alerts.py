@@ -793,3 +793,41 @@ async def test_alerts_pages_neither_repeat_nor_skip_alerts_opened_at_the_same_in
         if number < 5:
             await emulator.press(OWNER, page, "Older")
     assert sorted(seen) == names
+
+
+async def test_switching_quiet_hours_off_releases_the_held_alerts(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A warning held for quiet hours arrives as soon as the person switches them off, not
+    at the old end of the night."""
+    _, device_id = await co2_device(sessions, emulator)
+    hour = clock.now().hour
+    async with sessions() as session:
+        await set_quiet_hours(session, OWNER.id, hour, (hour + 3) % 24)
+        await set_digest_hour(session, OWNER.id, (hour + 12) % 24)
+    count = len(emulator.bot_messages(OWNER.id))
+    async with sessions() as session, session.begin():
+        now = clock.now().timestamp()
+        await record_changes(
+            session, [Change(device_id, Kind.HIGH, "co2", True, "warning", 1300, 1000, now)]
+        )
+
+    async def held() -> bool:
+        async with sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(OutboxMessage).where(
+                        OutboxMessage.user_id == OWNER.id, OutboxMessage.held
+                    )
+                )
+            ).all()
+        return bool(rows) and all(r.due_at > clock.now() for r in rows)
+
+    await eventually(held)
+    assert len(emulator.bot_messages(OWNER.id)) == count  # held for the night
+    screen = await emulator.reply_to(OWNER, "/settings")
+    await emulator.press(OWNER, screen, "No quiet hours")
+    alert = await emulator.wait_for_message(OWNER, "CO₂ too high")
+    assert "1300 ppm" in alert.plain
