@@ -23,6 +23,7 @@ class DeviceOp(StrEnum):
     SELECT = "s"
     SHOW = "v"  # the card as a new message (from an alert, which stays as it is)
     NOTIFY = "n"  # switch my alerts of this device
+    UNMUTE = "u"  # end my mute of this device's alerts
 
 
 class DeviceAction(CallbackData, prefix="d"):
@@ -38,6 +39,7 @@ class AlertOp(StrEnum):
     ACK = "a"
     ACK_ALL = "A"  # every alert still open in the pressed (combined) message
     MUTE = "m"
+    UNMUTE = "M"
 
 
 class AlertAction(CallbackData, prefix="a"):

@@ -36,7 +36,9 @@ class CardInput:
 
 
 async def _sensor(card: CardInput) -> CardPair:
-    return render.device_card(card.view, card.ctx), keyboards.device_card(card.view, card.tr)
+    return render.device_card(card.view, card.ctx), keyboards.device_card(
+        card.view, card.tr, zone=card.zone
+    )
 
 
 async def _relays(card: CardInput) -> CardPair:
@@ -44,14 +46,16 @@ async def _relays(card: CardInput) -> CardPair:
     body = shelly_render.channel_lines(channels, card.tr)
     return (
         render.device_card(card.view, card.ctx, body),
-        keyboards.device_card(card.view, card.tr, channels),
+        keyboards.device_card(card.view, card.tr, channels, zone=card.zone),
     )
 
 
 async def _meter(card: CardInput) -> CardPair:
     figures = await card.panel.energy(card.session, card.view.device.id, card.zone, card.ctx.now)
     body = shelly_render.meter_lines(card.view, figures, card.tr)
-    return render.device_card(card.view, card.ctx, body), keyboards.device_card(card.view, card.tr)
+    return render.device_card(card.view, card.ctx, body), keyboards.device_card(
+        card.view, card.tr, zone=card.zone
+    )
 
 
 async def _panel(card: CardInput) -> CardPair:
@@ -62,7 +66,7 @@ async def _panel(card: CardInput) -> CardPair:
     body = satel_render.panel_lines(panel_view, card.tr, card.zone)
     extra = satel_render.panel_buttons(panel_view, card.tr)
     return render.device_card(view, card.ctx, body), keyboards.device_card(
-        view, card.tr, extra=extra
+        view, card.tr, extra=extra, zone=card.zone
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, tzinfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
@@ -26,6 +27,8 @@ from bot.callbacks import (
 from bot.i18n import Translator
 from bot.render.devices import device_line
 from bot.render.shelly import channel_name
+from bot.render.time import clock_time
+from core import clock
 from core.access.policy import Action, allows
 from core.devices.kinds import kind_of
 from core.devices.overview import DeviceView
@@ -49,6 +52,7 @@ def device_card(
     channels: list[Channel] | None = None,
     *,
     extra: Sequence[tuple[str, CallbackData]] = (),
+    zone: tzinfo = UTC,
 ) -> InlineKeyboardMarkup:
     """The card's buttons; each shows only to roles that may use it (the server checks anyway).
     Relay channels get a switch button each, first; so do `extra` buttons (a panel's), two a row.
@@ -70,10 +74,8 @@ def device_card(
                 ),
             )
             rows.append(1)
-    builder.button(
-        text=tr("devices-alerts-on" if view.notifications else "devices-alerts-off"),
-        callback_data=DeviceAction(op=DeviceOp.NOTIFY, device_id=device_id),
-    )
+    text, data = _my_alerts(view, tr, zone)
+    builder.button(text=text, callback_data=data)
     rows.append(1)
     if view.live.values:
         builder.button(
@@ -113,6 +115,17 @@ def device_card(
     builder.button(text=tr("devices-back"), callback_data=DeviceAction(op=DeviceOp.LIST))
     builder.adjust(*rows, 2)
     return builder.as_markup()
+
+
+def _my_alerts(view: DeviceView, tr: Translator, zone: tzinfo) -> tuple[str, DeviceAction]:
+    """The member's own alerts of the device: on, off, or muted until a time (tap: unmute)."""
+    device_id = view.device.id
+    if view.muted_until is not None and view.notifications:
+        until = clock_time(view.muted_until, zone, clock.now())
+        text = tr("devices-alerts-muted", time=until)
+        return text, DeviceAction(op=DeviceOp.UNMUTE, device_id=device_id)
+    text = tr("devices-alerts-on" if view.notifications else "devices-alerts-off")
+    return text, DeviceAction(op=DeviceOp.NOTIFY, device_id=device_id)
 
 
 def back_to_card(device_id: int, tr: Translator) -> InlineKeyboardMarkup:

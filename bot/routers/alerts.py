@@ -9,7 +9,7 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AlertAction, AlertOp
@@ -18,7 +18,14 @@ from bot.keyboards.alerts import alert_buttons, combined_buttons
 from bot.render.alerts import Entry, entries_of, headline
 from bot.render.time import clock_time
 from core import clock
-from core.alerts.service import Acknowledgement, acknowledge, acknowledge_all, mute, sent_alerts
+from core.alerts.service import (
+    Acknowledgement,
+    acknowledge,
+    acknowledge_all,
+    mute,
+    sent_alerts,
+    unmute,
+)
 from core.errors import StaleAction
 from core.users.models import User
 
@@ -117,10 +124,44 @@ async def mute_device(
     session: AsyncSession,
     user: User,
     tr: Translator,
+    zone: tzinfo,
 ) -> None:
-    """Stop this member's alerts of the device for an hour."""
-    device = await mute(session, user.id, callback_data.device_id, MUTE_HOURS)
-    await query.answer(tr("alert-muted", device=device.name), show_alert=True)
+    """Stop this member's alerts of the device for an hour; the button becomes Unmute."""
+    grant = await mute(session, user.id, callback_data.device_id, MUTE_HOURS)
+    until = clock_time(grant.muted_until or clock.now(), zone, clock.now())
+    await _swap_button(query, callback_data, AlertOp.UNMUTE, tr("alert-button-unmute"))
+    await query.answer(tr("alert-muted", device=grant.device.name, time=until), show_alert=True)
+
+
+async def unmute_device(
+    query: CallbackQuery,
+    callback_data: AlertAction,
+    session: AsyncSession,
+    user: User,
+    tr: Translator,
+) -> None:
+    """Let this member's alerts of the device through again; the button becomes Mute."""
+    grant = await unmute(session, user.id, callback_data.device_id)
+    await _swap_button(query, callback_data, AlertOp.MUTE, tr("alert-button-mute"))
+    await query.answer(tr("alert-unmuted", device=grant.device.name), show_alert=True)
+
+
+async def _swap_button(query: CallbackQuery, pressed: AlertAction, op: AlertOp, text: str) -> None:
+    """Replace the pressed button of the message with its opposite."""
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None or message.reply_markup is None:
+        return
+    old = pressed.pack()
+    new = AlertAction(op=op, device_id=pressed.device_id).pack()
+    rows = [
+        [
+            InlineKeyboardButton(text=text, callback_data=new) if b.callback_data == old else b
+            for b in row
+        ]
+        for row in message.reply_markup.inline_keyboard
+    ]
+    with contextlib.suppress(TelegramAPIError):
+        await message.edit_reply_markup(reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def build_router() -> Router:
@@ -131,4 +172,5 @@ def build_router() -> Router:
         acknowledge_all_alerts, AlertAction.filter(F.op == AlertOp.ACK_ALL)
     )
     router.callback_query.register(mute_device, AlertAction.filter(F.op == AlertOp.MUTE))
+    router.callback_query.register(unmute_device, AlertAction.filter(F.op == AlertOp.UNMUTE))
     return router

@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.keyboards import devices as keyboards
 from bot.render import devices as render
 from bot.replies import show
+from core.alerts.service import unmute
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.users.models import User
@@ -72,6 +73,22 @@ async def toggle_my_alerts(
 ) -> None:
     """Switch this member's alerts of the device and redraw the card."""
     view = await overview.toggle_notifications(session, user.id, callback_data.device_id)
+    await show(query, *await device_card(session, view, panel, tr, zone))
+
+
+async def unmute_my_alerts(
+    query: CallbackQuery,
+    callback_data: DeviceAction,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+    zone: tzinfo,
+    panel: RelayPanel,
+) -> None:
+    """End this member's mute of the device and redraw the card."""
+    await unmute(session, user.id, callback_data.device_id)
+    view = await overview.device(session, user.id, callback_data.device_id)
     await show(query, *await device_card(session, view, panel, tr, zone))
 
 
@@ -138,6 +155,7 @@ def build_router() -> Router:
     router.callback_query.register(open_device, DeviceAction.filter(F.op == DeviceOp.OPEN))
     router.callback_query.register(send_device_card, DeviceAction.filter(F.op == DeviceOp.SHOW))
     router.callback_query.register(toggle_my_alerts, DeviceAction.filter(F.op == DeviceOp.NOTIFY))
+    router.callback_query.register(unmute_my_alerts, DeviceAction.filter(F.op == DeviceOp.UNMUTE))
     router.message.register(show_status, Command("status"))
     router.message.register(choose_device, Command("select"))
     router.callback_query.register(select_device, DeviceAction.filter(F.op == DeviceOp.SELECT))

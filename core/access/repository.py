@@ -77,7 +77,7 @@ class MembershipRepository:
         )
         return found is not None
 
-    async def set_muted_until(self, user_id: int, device_id: int, until: datetime) -> None:
+    async def set_muted_until(self, user_id: int, device_id: int, until: datetime | None) -> None:
         """Silence a member's alerts of a device until `until`."""
         await self._session.execute(
             update(Membership)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import clock
 from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
 from core.audit.repository import AuditRepository
@@ -24,6 +26,12 @@ class Grant:
     device: Device
     role: Role
     notifications: bool = True
+    muted_until: datetime | None = None  # the member muted the device's alerts until then
+
+    @property
+    def muted(self) -> bool:
+        """Whether the member's alerts of the device are muted now."""
+        return self.muted_until is not None and self.muted_until > clock.now()
 
 
 async def require(session: AsyncSession, user_id: int, device_id: int, action: Action) -> Grant:
@@ -37,7 +45,7 @@ async def require(session: AsyncSession, user_id: int, device_id: int, action: A
     device = await DeviceRepository(session).get(device_id) if membership else None
     if device is None or membership is None or role is None or not allows(role, action):
         raise AccessDenied(device_id=device_id, action=action.value)
-    return Grant(device, role, membership.notifications)
+    return Grant(device, role, membership.notifications, membership.muted_until)
 
 
 async def record_refusal(
@@ -71,4 +79,4 @@ async def toggle_notifications(session: AsyncSession, user_id: int, device_id: i
         after={"notifications": on},
     )
     await session.commit()
-    return Grant(grant.device, grant.role, on)
+    return Grant(grant.device, grant.role, on, grant.muted_until)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import clock
 from core.access.policy import Action
 from core.access.repository import MembershipRepository
-from core.access.service import require
+from core.access.service import Grant, require
 from core.alerts.models import AlertEpisode
 from core.alerts.repository import EpisodeRepository
 from core.alerts.rules import Kind, Severity
@@ -253,13 +253,21 @@ async def acknowledge_all(
     return done
 
 
-async def mute(session: AsyncSession, user_id: int, device_id: int, hours: float) -> Device:
-    """Silence the member's alerts of a device for `hours`."""
+async def mute(session: AsyncSession, user_id: int, device_id: int, hours: float) -> Grant:
+    """Silence the member's alerts of a device for `hours`; return the muted grant."""
     grant = await require(session, user_id, device_id, Action.VIEW)
     until = clock.now() + timedelta(hours=hours)
     await MembershipRepository(session).set_muted_until(user_id, device_id, until)
     await session.commit()
-    return grant.device
+    return Grant(grant.device, grant.role, grant.notifications, until)
+
+
+async def unmute(session: AsyncSession, user_id: int, device_id: int) -> Grant:
+    """Let the member's alerts of a device through again."""
+    grant = await require(session, user_id, device_id, Action.VIEW)
+    await MembershipRepository(session).set_muted_until(user_id, device_id, None)
+    await session.commit()
+    return Grant(grant.device, grant.role, grant.notifications, None)
 
 
 @dataclass(frozen=True, slots=True)

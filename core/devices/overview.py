@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +39,7 @@ class DeviceView:
     live: LiveState
     notifications: bool = True
     user_id: int = 0  # whose view this is
+    muted_until: datetime | None = None  # this member muted the device's alerts until then
 
 
 class DeviceOverview:
@@ -74,7 +76,13 @@ class DeviceOverview:
         live = await self._live.read(device_id)
         metric = kind_of(grant.device.type_code).primary_metric
         return DeviceView(
-            grant.device, grant.role, metric, live, grant.notifications, user_id=user_id
+            grant.device,
+            grant.role,
+            metric,
+            live,
+            grant.notifications,
+            user_id=user_id,
+            muted_until=grant.muted_until if grant.muted else None,
         )
 
     async def toggle_notifications(

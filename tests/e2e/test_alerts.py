@@ -211,11 +211,26 @@ async def test_acknowledge_shows_everyone_who_and_mute_silences(
 
     query = await emulator.press(ADMIN, admin_alert, "Mute")
     answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
-    assert "no alerts for you for 1 hour" in answer["text"]
+    until = (clock.now() + timedelta(hours=1)).strftime("%H:")
+    assert f"no alerts for you until {until}" in answer["text"]
+    await emulator.wait_for(lambda: "🔔 Unmute" in str(admin_alert.rows()))  # it can be undone
     admin_count = len(emulator.bot_messages(ADMIN.id))
     await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
     await emulator.wait_for_message(OWNER, "back to normal")
     assert len(emulator.bot_messages(ADMIN.id)) == admin_count
+
+    # The card says so too, and unmutes.
+    await emulator.press(ADMIN, admin_alert, "Open device")
+    muted_card = await emulator.wait_for(
+        lambda: next(
+            (m for m in emulator.bot_messages(ADMIN.id) if "muted until" in str(m.rows())), None
+        )
+    )
+    await emulator.press(ADMIN, muted_card, "muted until")
+    await emulator.wait_for(lambda: "My alerts: on" in str(muted_card.rows()))
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1600}')
+    await emulator.wait_for(lambda: len(emulator.bot_messages(ADMIN.id)) > admin_count + 1)
+    assert "too high" in emulator.bot_messages(ADMIN.id)[-1].plain
 
     # A stranger forging the acknowledge button of this episode (id 1) learns nothing.
     forged = await emulator.press(STRANGER, owner_alert, data="a:a:1:0")

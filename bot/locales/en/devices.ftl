@@ -4,6 +4,7 @@ devices-back = ⬅️ All devices
 devices-refresh = 🔄 Refresh
 devices-alerts-on = 🔔 My alerts: on (tap to switch off)
 devices-alerts-off = 🔕 My alerts: off (tap to switch on)
+devices-alerts-muted = 🔕 My alerts: muted until { $time } (tap to unmute)
 devices-select-title = Which device should /live use?
 devices-selected = ✅ Current device: { $name }. Send /live to watch it.
 status-title = <b>Current readings</b>
