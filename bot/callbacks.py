@@ -207,3 +207,4 @@ class HistoryView(CallbackData, prefix="h"):
     span: Span = Span.H24
     first: int = 0
     last: int = 0
+    page: int = 0  # all devices: which eight of them

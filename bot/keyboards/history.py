@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.render.devices import metric_name
 from bot.render.history import days_text
 from core.devices.overview import DeviceView
-from core.history.views import SPANS, Span, day_of
+from core.history.views import MAX_DEVICES, SPANS, Span, day_of
 
 METRICS_PER_ROW = 2
 
@@ -32,8 +32,11 @@ def picker(views: list[DeviceView], shared: dict[str, int], tr: Translator) -> I
     return builder.as_markup()
 
 
-def under_chart(selection: HistoryView, metric_count: int, tr: Translator) -> InlineKeyboardMarkup:
-    """Ranges (the current one marked), dates, metrics, CSV and back to the card."""
+def under_chart(
+    selection: HistoryView, metric_count: int, tr: Translator, *, total: int = 1
+) -> InlineKeyboardMarkup:
+    """Ranges (the current one marked), dates, metrics, CSV and back to the card; for all
+    devices on several charts, the previous and next eight."""
     builder = InlineKeyboardBuilder()
     for span in SPANS:
         text = tr(f"history-span-{span.value}")
@@ -63,6 +66,23 @@ def under_chart(selection: HistoryView, metric_count: int, tr: Translator) -> In
             callback_data=DeviceAction(op=DeviceOp.SHOW, device_id=selection.device_id),
         )
     rows.append(2 if selection.device_id else 1)
+    pages = -(-total // MAX_DEVICES)
+    turns = [
+        (key, page)
+        for key, page in (
+            ("history-devices-previous", selection.page - 1),
+            ("history-devices-next", selection.page + 1),
+        )
+        if 0 <= page < pages and page != selection.page
+    ]
+    for key, page in turns:
+        first = page * MAX_DEVICES + 1
+        builder.button(
+            text=tr(key, first=first, last=min(first + MAX_DEVICES - 1, total)),
+            callback_data=selection.model_copy(update={"op": HistoryOp.CHART, "page": page}),
+        )
+    if turns:
+        rows.append(len(turns))
     builder.adjust(*rows)
     return builder.as_markup()
 

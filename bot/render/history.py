@@ -35,7 +35,11 @@ def days_text(first: date, last: date) -> str:
 
 def _who(history: History, tr: Translator) -> str:
     if history.device_id == 0:
-        return tr("history-all-devices")
+        if history.pages == 1:
+            return tr("history-all-devices")
+        first = history.first_shown
+        last = first + len(history.series) - 1
+        return tr("history-some-devices", first=first, last=last, total=history.total)
     return history.series[0].device.name
 
 

@@ -56,8 +56,8 @@ async def _load(
     """The selection's data, and the selection with its metric resolved."""
     now = clock.now()
     win = window(sel.span, now, zone, sel.first, sel.last)
-    data = await history.load(session, user.id, sel.device_id, sel.metric, win, now)
-    return data, sel.model_copy(update={"metric": data.metric})
+    data = await history.load(session, user.id, sel.device_id, sel.metric, win, now, sel.page)
+    return data, sel.model_copy(update={"metric": data.metric, "page": data.page})
 
 
 async def _chart(
@@ -76,7 +76,7 @@ async def _chart(
     media = InputMediaPhoto(
         media=BufferedInputFile(chart.png, "chart.png"), caption=render.caption(data, tr, zone)
     )
-    return media, keyboards.under_chart(sel, len(choices), tr)
+    return media, keyboards.under_chart(sel, len(choices), tr, total=data.total)
 
 
 async def show_picker(

@@ -109,6 +109,18 @@ class History:
     window: Window
     series: list[DeviceSeries]
     device_id: int  # 0: every device of the member with this metric
+    page: int = 0  # of an all-devices chart: which MAX_DEVICES of them
+    total: int = 1  # of an all-devices chart: how many devices report the metric
+
+    @property
+    def pages(self) -> int:
+        """How many charts it takes to show every device reporting the metric."""
+        return max(1, -(-self.total // MAX_DEVICES))
+
+    @property
+    def first_shown(self) -> int:
+        """The 1-based position of the first device on this chart."""
+        return self.page * MAX_DEVICES + 1
 
 
 def window(
@@ -207,15 +219,20 @@ class HistoryService:
         return list(await self.shared_metrics(session, user_id))
 
     async def _devices(
-        self, session: AsyncSession, user_id: int, device_id: int, metric: str
-    ) -> list[Device]:
+        self, session: AsyncSession, user_id: int, device_id: int, metric: str, page: int
+    ) -> tuple[list[Device], int, int]:
+        """The devices of one chart, its page (clamped) and how many report the metric."""
         if device_id:
-            return [(await require(session, user_id, device_id, Action.VIEW)).device]
+            return [(await require(session, user_id, device_id, Action.VIEW)).device], 0, 1
         views = await self._overview.my_devices(session, user_id)
-        found = [v.device for v in views if metric in v.live.values][:MAX_DEVICES]
+        found = sorted(
+            (v.device for v in views if metric in v.live.values),
+            key=lambda d: (d.name.casefold(), d.id),
+        )
         if not found:
             raise NoHistoryError
-        return found
+        page = min(max(0, page), (len(found) - 1) // MAX_DEVICES)
+        return found[page * MAX_DEVICES : (page + 1) * MAX_DEVICES], page, len(found)
 
     async def load(
         self,
@@ -225,14 +242,16 @@ class HistoryService:
         metric: str,
         win: Window,
         now: datetime,
+        page: int = 0,
     ) -> History:
-        """The data of one chart (or one CSV export); no metric: the device's first one."""
+        """The data of one chart (or one CSV export); no metric: the device's first one. A
+        chart of all devices shows MAX_DEVICES of them, by name; `page` says which."""
         if not metric and device_id:
             names = await self.metrics_of(session, user_id, device_id)
             metric = names[0] if names else ""
         if not METRIC_NAME.fullmatch(metric):
             raise NoHistoryError
-        devices = await self._devices(session, user_id, device_id, metric)
+        devices, page, total = await self._devices(session, user_id, device_id, metric, page)
         episodes = await EpisodeRepository(session).in_range(
             [d.id for d in devices], win.start, win.end, opened=False
         )
@@ -251,7 +270,7 @@ class HistoryService:
                 if e.device_id == device.id and (e.metric == metric or e.kind == Kind.OFFLINE)
             ]
             out.append(DeviceSeries(device, got.resolution, got.points, limits, shaded))
-        return History(metric, metrics.unit(metric), win, out, device_id)
+        return History(metric, metrics.unit(metric), win, out, device_id, page, total)
 
 
 def day_number(day: date) -> int:

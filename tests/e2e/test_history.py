@@ -180,3 +180,36 @@ async def test_a_viewer_sees_history_and_a_stranger_nothing(
     assert answer.get("show_alert")
     assert photos(emulator, STRANGER) == []
     assert not [m for m in emulator.bot_messages(STRANGER.id) if m.document]
+
+
+async def test_a_chart_of_more_devices_than_fit_says_which_and_pages(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Ten monitors report CO₂: the chart of all of them shows eight, says "Devices 1–8 of
+    10", and its ▶ shows the other two."""
+    names = [f"Room {i:02d}" for i in range(10, 0, -1)]  # provisioned out of name order
+    start = clock.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    for n, name in enumerate(names):
+        uid = unique_uid("co2_")
+        provisioned = await add_device(sessions, uid, name=name)
+        await add_member(sessions, OWNER.id, provisioned.device.id, "owner", name="Anna")
+        readings = [
+            Telemetry(uid, (start + timedelta(minutes=m)).timestamp(), {"co2": 500.0 + n})
+            for m in range(10)
+        ]
+        await ingest(sessions, provisioned.device.id, readings)
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+        await eventually(lambda d=provisioned.device.id: _counted(sessions, d, 11))
+    picker = await emulator.reply_to(OWNER, "/history")
+    await emulator.wait_for(lambda: any("all 10 devices" in b["text"] for b in picker.buttons()))
+    await emulator.press(OWNER, picker, "CO₂ · all 10 devices")
+    chart = await emulator.wait_for(lambda: (p := photos(emulator, OWNER)) and p[-1])
+    assert "Devices 1–8 of 10 · CO₂" in chart.plain
+    assert "Room 01:" in chart.plain and "Room 08:" in chart.plain and "Room 09" not in chart.plain
+    await emulator.press(OWNER, chart, "Devices 9–10 ▶")
+    await emulator.wait_for(lambda: "Devices 9–10 of 10" in chart.plain)
+    assert "Room 09:" in chart.plain and "Room 10:" in chart.plain and "Room 01" not in chart.plain
+    assert any("◀ Devices 1–8" in b["text"] for b in chart.buttons())
