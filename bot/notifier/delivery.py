@@ -166,13 +166,12 @@ class OutboxNotifier:
             await self._pacer.before_send()
             messages = [(row, payloads[row.id]) for row in rows]
             try:
-                message_id = await self._edit_combined(session, chat, messages, user)
-                if message_id is None:
-                    message_id = await self._send(chat, messages, user)
+                message_id = await self._send(chat, messages, user)
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 await self._settle_failure(session, chat, rows, err)
                 return 0
             await outbox.mark_sent([r.id for r in rows], message_id, clock.now())
+            await self._mark_over(session, chat, messages, user, message_id)
             return len(rows)
 
     async def _settle_failure(
@@ -213,42 +212,47 @@ class OutboxNotifier:
             await outbox.hold(held, until)
         return [r for r in rows if r.severity == "critical"]
 
-    async def _edit_combined(
-        self, session: AsyncSession, chat: int, messages: list[Message], user: User | None
-    ) -> int | None:
-        """A closing whose opening went out in a combined message updates that message instead.
-
-        Returns the edited message's id, or None when a new message is needed.
-        """
-        row, payload = messages[0]
-        if len(messages) != 1 or not isinstance(payload, EpisodePayload):
-            return None
-        if payload.event != Event.CLOSED or row.episode_id is None:
-            return None
+    async def _mark_over(
+        self,
+        session: AsyncSession,
+        chat: int,
+        messages: list[Message],
+        user: User | None,
+        just_sent: int,
+    ) -> None:
+        """After a recovery went out: the combined message that announced the episode shows
+        it as over, and loses its button (best effort; the recovery itself has notified)."""
         since = clock.now() - EDITABLE_FOR
         outbox = OutboxRepository(session)
-        together = await outbox.combined_with_opening(chat, row.episode_id, since)
-        if not together or together[0].message_id is None:
-            return None
-        sent = await sent_alerts(session, chat, together[0].message_id)
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
-        entries = entries_of([*sent.alerts, (row.episode_id, payload)])
-        text = combined_text(entries, tr, zone)
-        markup = combined_buttons(entries, tr, sent.acknowledged)
-        try:
-            await self._bot.edit_message_text(
-                text, chat_id=chat, message_id=together[0].message_id, reply_markup=markup
-            )
-        except TelegramBadRequest as err:  # deleted, or too old after all: say it anew
-            log.info(
-                "could not update message %s in chat %s: %s",
-                together[0].message_id,
-                chat,
-                err.message,
-            )
-            return None
-        return together[0].message_id
+        for row, payload in messages:
+            if not isinstance(payload, EpisodePayload) or payload.event != Event.CLOSED:
+                continue
+            if row.episode_id is None:
+                continue
+            together = await outbox.combined_with_opening(chat, row.episode_id, since)
+            if not together or together[0].message_id in {None, just_sent}:
+                continue  # no list announced it, or it is the message that just went out
+            assert together[0].message_id is not None  # noqa: S101 - checked just above
+            sent = await sent_alerts(session, chat, together[0].message_id)
+            entries = entries_of(sent.alerts)
+            markup = combined_buttons(entries, tr, sent.acknowledged)
+            await self._pacer.before_send()
+            try:
+                await self._bot.edit_message_text(
+                    combined_text(entries, tr, zone),
+                    chat_id=chat,
+                    message_id=together[0].message_id,
+                    reply_markup=markup,
+                )
+            except TelegramAPIError as err:  # deleted, too old, or not now: it stays as it was
+                log.info(
+                    "could not mark message %s in chat %s as over: %s",
+                    together[0].message_id,
+                    chat,
+                    err,
+                )
 
     async def _send(self, chat: int, messages: list[Message], user: User | None) -> int:
         tr = translator(user.language if user else None)

@@ -224,15 +224,19 @@ class SentAlerts:
 
 async def sent_alerts(session: AsyncSession, chat: int, message_id: int) -> SentAlerts:
     """The alerts of a message the bot sent to `chat` (rows that do not decode are left out)."""
+    outbox = OutboxRepository(session)
+    rows = list(await outbox.rows_of_message(chat, message_id))
+    ids = {row.episode_id for row in rows if row.episode_id is not None}
+    # Recoveries told later, in messages of their own: the list shows those episodes as over.
+    rows += [r for r in await outbox.closings_sent(chat, ids) if r.message_id != message_id]
     alerts: list[tuple[int | None, AlertPayload]] = []
-    for row in await OutboxRepository(session).rows_of_message(chat, message_id):
+    for row in rows:
         try:
             payload = decode(row.payload)
         except PayloadError:
             continue
         if isinstance(payload, EpisodePayload | ArmingPayload):
             alerts.append((row.episode_id, payload))
-    ids = {episode_id for episode_id, _ in alerts if episode_id is not None}
     return SentAlerts(alerts, await EpisodeRepository(session).acknowledged_among(ids))
 
 

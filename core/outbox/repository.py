@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import orjson
@@ -198,6 +198,25 @@ class OutboxRepository:
             return []
         rows = await self.rows_of_message(user_id, opening)
         return rows if len(rows) > 1 else []
+
+    async def closings_sent(
+        self, user_id: int, episode_ids: Iterable[int]
+    ) -> Sequence[OutboxMessage]:
+        """The recoveries of these episodes sent to `user_id`."""
+        ids = list(episode_ids)
+        if not ids:
+            return []
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.episode_id.in_(ids),
+                OutboxMessage.event == "closed",
+                OutboxMessage.status == "sent",
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return (await self._session.scalars(query)).all()
 
     async def rows_of_message(self, user_id: int, message_id: int) -> Sequence[OutboxMessage]:
         """The rows a sent message told `user_id` of (several for a combined message)."""

@@ -665,11 +665,16 @@ async def test_a_closing_updates_the_combined_message_that_announced_it(
             await record_changes(
                 session, [Change(hall, Kind.HIGH, "co2", False, "warning", 800, 1000, t0 + 300)]
             )
+        # The recovery is news: it arrives as a message of its own (and notifies) …
+        back = await emulator.wait_for_message(OWNER, "back to normal")
+        assert back.plain.startswith("✅ CO₂ back to normal — Hall")
+        # … and the list that announced it shows that line as over, without its button.
         await emulator.wait_for(lambda: "over now" in combined.plain, timeout=15)
         await emulator.reply_to(OWNER, "/help")
-    assert "Hall (" in combined.plain and "over now" in combined.plain
-    assert "CO₂ too high — Lab" in combined.plain
-    assert [m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain] == [combined]
+    assert "1. 🟠 CO₂ too high — Hall (" in combined.plain and "over now" in combined.plain
+    assert "2. 🟠 CO₂ too high — Lab" in combined.plain
+    assert combined.rows()[0] == ["✅ 2"]
+    assert [m for m in emulator.bot_messages(OWNER.id) if "CO₂" in m.plain] == [combined, back]
 
 
 async def test_a_row_with_a_malformed_payload_is_failed_and_the_chat_goes_on(
@@ -846,3 +851,44 @@ async def test_switching_quiet_hours_off_releases_the_held_alerts(
     await emulator.press(OWNER, screen, "No quiet hours")
     alert = await emulator.wait_for_message(OWNER, "CO₂ too high")
     assert "1300 ppm" in alert.plain
+
+
+async def test_recoveries_of_grouped_alerts_always_arrive_as_new_messages(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """One rule: a recovery is a message of its own (several due together share one), and the
+    list that announced the alerts is updated to show which are over."""
+    emulator.open_chat(OWNER)
+    names = ["Garage", "Hall", "Kitchen"]
+    ids = [(await add_device(sessions, unique_uid(), name=n)).device.id for n in names]
+    for device_id in ids:
+        await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
+    t0 = clock.now().timestamp()
+
+    async def change(devices: list[int], opens: bool, at: float) -> None:
+        async with sessions() as session, session.begin():
+            await record_changes(
+                session,
+                [Change(d, Kind.OFFLINE, "", opens, "warning", None, None, at) for d in devices],
+            )
+
+    await change(ids, True, t0)
+    async with bot_running(settings, emulator):
+        listed = await emulator.wait_for_message(OWNER, "3 devices went offline")
+        await change(ids[:1], False, t0 + 60)
+        first = await emulator.wait_for_message(OWNER, "Garage is back online")
+        await emulator.wait_for(lambda: "over now" in listed.plain)
+        assert listed.rows()[0] == ["✅ 2", "✅ 3"]
+        await change(ids[1:], False, t0 + 120)
+        both = await emulator.wait_for_message(OWNER, "Hall is back online")
+        assert "Kitchen is back online" in both.plain  # due together: one message
+        await emulator.wait_for(lambda: listed.plain.count("over now") == 3)
+        await emulator.reply_to(OWNER, "/help")
+    assert listed.plain.split("\n")[0] == "⚠️ 3 alerts"
+    assert "✅" not in str(listed.rows())
+    news = [m for m in emulator.bot_messages(OWNER.id) if "online" in m.plain]
+    assert news == [first, both]
