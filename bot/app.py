@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.charts import ChartRenderer
 from bot.commands_menu import set_commands
 from bot.config_watch import ConfigWatch
+from bot.flood import FloodControl, FloodWaits
 from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
@@ -104,10 +105,12 @@ class BotServices:
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
-def build_bot(settings: Settings) -> Bot:
-    """Create the Bot pointed at TELEGRAM_API_URL, sending HTML."""
+def build_bot(settings: Settings, redis: Redis) -> Bot:
+    """Create the Bot pointed at TELEGRAM_API_URL, sending HTML, within Telegram's flood
+    waits (kept in Redis for every instance)."""
     assert settings.bot_token is not None  # noqa: S101 - checked by the entry points
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(FloodControl(FloodWaits(redis, RedisKeys(settings.redis_prefix))))
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -241,7 +244,7 @@ async def run_bot(
     options = options or BotOptions()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url)
-    bot = build_bot(settings)
+    bot = build_bot(settings, redis)
     services = build_services(settings, bot, redis, make_session_factory(engine), options)
     dp = build_dispatcher(settings, services)
     await prepare(bot)

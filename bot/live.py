@@ -21,6 +21,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flood import background
 from bot.i18n import Translator
 from bot.render import devices as render
 from core import clock
@@ -123,6 +124,7 @@ class LiveViews:
         `stop` is checked as well as cancellation: on Python 3.11 a cancel that meets the
         timeout of a Redis read can turn into a TimeoutError and be lost.
         """
+        background.set(True)  # edits skip a chat under a flood wait instead of waiting
         backoff = 1.0
         while not stop.is_set():
             try:

@@ -29,6 +29,10 @@ class RedisKeys:
         """Set for a second after a message to a chat (shared by every bot instance)."""
         return f"{self.prefix}:pace:chat:{chat}"
 
+    def flood_chat(self, chat: int) -> str:
+        """Set while Telegram's flood wait for a chat lasts (shared by every bot instance)."""
+        return f"{self.prefix}:flood:chat:{chat}"
+
     def pace_second(self, second: int) -> str:
         """Counter of messages sent in one wall-clock second (shared by every bot instance)."""
         return f"{self.prefix}:pace:second:{second}"

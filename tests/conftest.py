@@ -166,12 +166,14 @@ async def emulator() -> AsyncIterator[TelegramEmulator]:
     """The Bot API emulator on a free loopback port.
 
     Every test also checks that no button press was answered twice (Telegram refuses the
-    second answer; a bot that tries has shown the person something it meant to change)."""
+    second answer; a bot that tries has shown the person something it meant to change), and
+    that no call went to a chat Telegram had told to wait (a 429's retry_after)."""
     emulator = TelegramEmulator()
     await emulator.start()
     yield emulator
     await emulator.close()
     assert not emulator.answered_twice, f"presses answered twice: {emulator.answered_twice}"
+    assert not emulator.flood_violations, f"calls inside a flood wait: {emulator.flood_violations}"
 
 
 async def publish(topic: str, payload: bytes, *, retain: bool = False) -> None:

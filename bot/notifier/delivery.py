@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flood import background
 from bot.i18n import translator
 from bot.keyboards.alerts import alert_buttons, combined_buttons, open_only
 from bot.notifier.pacing import Pacer
@@ -103,7 +104,9 @@ class OutboxNotifier:
         """Deliver until `stop`: on a wake-up from the processor, and every poll interval.
 
         A round in progress finishes before it stops, so no send is cut off half-recorded.
+        Its calls never wait out a flood wait (`bot.flood`): the chat is postponed instead.
         """
+        background.set(True)  # this task's context only
         listener = asyncio.create_task(self._listen(stop))
         try:
             while not stop.is_set():

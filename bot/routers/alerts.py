@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AlertAction, AlertOp
+from bot.flood import in_background
 from bot.i18n import Translator
 from bot.keyboards.alerts import alert_buttons, combined_buttons
 from bot.render.alerts import Entry, entries_of, headline
@@ -88,7 +89,8 @@ async def tell_everyone(
     copies = set(ack.deliveries) | ({spot} if spot is not None else set())
     for chat, message_id in sorted(copies):
         sent = await sent_alerts(session, chat, message_id)
-        with contextlib.suppress(TelegramAPIError):  # best effort: the chat may be gone
+        # Best effort: the chat may be gone, or under a flood wait the presser need not share.
+        with contextlib.suppress(TelegramAPIError), in_background():
             if sent.combined:
                 entries = entries_of(sent.alerts)
                 markup = combined_buttons(entries, tr, sent.acknowledged)

@@ -6,7 +6,7 @@ import contextlib
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram.types import User as TelegramUser
@@ -49,6 +49,21 @@ async def domain_error(
     await _answer(event, tr(err.key, **args))
 
 
+async def flood_wait(event: ErrorEvent, tr: Translator | None = None) -> None:
+    """Telegram asked for a longer pause than a reply may wait: say so on the button only
+    (a message to the chat would itself fall inside the wait)."""
+    err = event.exception
+    assert isinstance(err, TelegramRetryAfter)  # noqa: S101 - guaranteed by the filter
+    log.warning(
+        "update %s not answered: flood wait of %s s", event.update.update_id, err.retry_after
+    )
+    query = event.update.callback_query
+    if query is not None:
+        with contextlib.suppress(TelegramAPIError):
+            text = (tr or translator(None))("error-flood", seconds=err.retry_after)
+            await query.answer(text, show_alert=True)
+
+
 async def unexpected_error(event: ErrorEvent, tr: Translator | None = None) -> None:
     """Log the failure with the update id and apologise to the user."""
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
@@ -59,5 +74,6 @@ def build_router() -> Router:
     """Register this feature's handlers on a new router."""
     router = Router(name="errors")
     router.errors.register(domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(flood_wait, ExceptionTypeFilter(TelegramRetryAfter))
     router.errors.register(unexpected_error)
     return router

@@ -892,3 +892,35 @@ async def test_recoveries_of_grouped_alerts_always_arrive_as_new_messages(
     assert "✅" not in str(listed.rows())
     news = [m for m in emulator.bot_messages(OWNER.id) if "online" in m.plain]
     assert news == [first, both]
+
+
+async def test_a_flood_wait_holds_for_the_whole_chat_and_replies_wait_it_out(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Telegram answers 429 with retry_after 3 for the owner's chat: nothing else goes to that
+    chat until then — not the next alert, not the reply to /devices, which waits and arrives
+    (no "Something went wrong"); the admin's chat is not held up."""
+    uid, _ = await co2_device(sessions, emulator)
+    emulator.fail_next["sendMessage"] = [
+        ApiError(429, "Too Many Requests: retry after 3", retry_after=3)
+    ]
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
+    await emulator.wait_for(lambda: OWNER.id in emulator.flood_until)
+    await emulator.wait_for_message(ADMIN, "too high")
+    await emulator.send(OWNER, "/devices")
+    await emulator.wait_for(
+        lambda: any("Your devices" in m.plain for m in emulator.bot_messages(OWNER.id)),
+        timeout=15,
+    )
+    assert all("went wrong" not in m.plain for m in emulator.bot_messages(OWNER.id))
+    # A row written meanwhile (the recovery) waits for the flood wait too; then the chat gets
+    # what it missed.
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 600}')
+    await emulator.wait_for(
+        lambda: any("CO₂ too high — Bedroom" in m.plain for m in emulator.bot_messages(OWNER.id)),
+        timeout=20,
+    )
+    assert emulator.flood_violations == []

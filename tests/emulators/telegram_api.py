@@ -121,6 +121,14 @@ _TAG = re.compile(r"</?([a-z-]+)(?:\s[^<>]*)?>")
 _ENTITY = re.compile(r"&(?:[a-z]+|#[0-9]+|#x[0-9a-f]+);", re.IGNORECASE)
 
 
+def _chat_of(params: dict[str, Any]) -> int | None:
+    """The chat a call is about (None for calls about no chat, such as getUpdates)."""
+    try:
+        return int(params["chat_id"]) if "chat_id" in params else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _strip_html(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
@@ -161,6 +169,10 @@ class TelegramEmulator:
     failures: dict[str, ApiError] = field(default_factory=dict)
     # One-off failures: the next calls of a method get these answers, in order.
     fail_next: dict[str, list[ApiError]] = field(default_factory=dict)
+    # Flood control as Telegram keeps it: after a 429 with retry_after for a chat, every call
+    # to that chat is refused until then; each such call the bot still made is counted.
+    flood_until: dict[int, float] = field(default_factory=dict)
+    flood_violations: list[tuple[str, int]] = field(default_factory=list)
     # The next N calls of a method hang this many seconds and are then dropped unprocessed,
     # as when a request is lost on the way to Telegram.
     hang_next: dict[str, list[float]] = field(default_factory=dict)
@@ -207,11 +219,19 @@ class TelegramEmulator:
         self.requests.append((method, params))
         self.request_times.append(time.time())
         handler = getattr(self, f"_api_{method.lower()}", None)
+        chat = _chat_of(params)
         try:
             if method in self.failures:
                 raise self.failures[method]
+            if chat is not None and self.flood_until.get(chat, 0.0) > time.monotonic():
+                self.flood_violations.append((method, chat))
+                left = self.flood_until[chat] - time.monotonic()
+                raise ApiError(429, "Too Many Requests", retry_after=max(1, round(left)))
             if self.fail_next.get(method):
-                raise self.fail_next[method].pop(0)
+                err = self.fail_next[method].pop(0)
+                if err.code == 429 and err.retry_after and chat is not None:
+                    self.flood_until[chat] = time.monotonic() + err.retry_after
+                raise err
             if self.hang_next.get(method):
                 await asyncio.sleep(self.hang_next[method].pop(0))
                 raise ApiError(504, "Gateway Timeout")

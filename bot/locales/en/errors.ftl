@@ -11,3 +11,4 @@ secret-unreadable = A stored secret cannot be read with the current SECRET_KEYS.
 confirmation-expired = ⌛ That confirmation expired (30 s) or was used. Start again from the card.
 confirmation-not-yours = 🙅 Only the person who asked can confirm this.
 up-to-date = ✓ Up to date.
+error-flood = ⏳ Telegram asks me to slow down in this chat. Try again in { $seconds } s.
