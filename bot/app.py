@@ -70,8 +70,8 @@ from core.sharing.service import SharingService
 log = logging.getLogger(__name__)
 FSM_TTL_SECONDS = 24 * 3600
 MAX_RESTART_BACKOFF = 60.0
-DELIVERY_DRAIN_SECONDS = 15.0
 HANDLER_DRAIN_SECONDS = 12.0  # a command waits 10 s for its device
+DRAIN_MARGIN_SECONDS = 5.0  # after a send's timeout: the commit that records it
 
 
 @dataclass(slots=True)
@@ -264,7 +264,8 @@ async def run_bot(
             await dp.stop_polling()
         await services.in_flight.drain(HANDLER_DRAIN_SECONDS)  # before the session closes
         try:  # let a delivery round in progress record what it sent
-            await asyncio.wait_for(delivery, DELIVERY_DRAIN_SECONDS)
+            # A send in flight ends within its timeout; then its row is recorded either way.
+            await asyncio.wait_for(delivery, options.delivery.send_timeout + DRAIN_MARGIN_SECONDS)
         except TimeoutError:
             log.warning("outbox delivery did not finish in time; its rows stay pending")
         for task in tasks:

@@ -924,3 +924,33 @@ async def test_a_flood_wait_holds_for_the_whole_chat_and_replies_wait_it_out(
         timeout=20,
     )
     assert emulator.flood_violations == []
+
+
+async def test_a_stop_during_a_slow_send_waits_for_it_and_the_restart_sends_nothing_twice(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    engine: AsyncEngine,
+    redis: Redis,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Telegram takes 4 s to answer a send and the bot is asked to stop while it waits: the
+    stop waits for the answer, the row is recorded as sent, and the restarted bot does not
+    send it again. (Only a send slower than its 15 s timeout can repeat: docs/alerts.md.)"""
+    emulator.open_chat(OWNER)
+    device_id = (await add_device(sessions, unique_uid(), name="Hall")).device.id
+    await add_member(sessions, OWNER.id, device_id, "owner", name="Anna")
+    async with sessions() as session, session.begin():
+        now = clock.now().timestamp()
+        await record_changes(
+            session, [Change(device_id, Kind.HIGH, "co2", True, "warning", 1300, 1000, now)]
+        )
+    emulator.delay_next["sendMessage"] = [4.0]
+    async with bot_running(settings, emulator):
+        await emulator.wait_for(lambda: emulator.calls("sendMessage"))
+    async with sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    assert [r.status for r in rows] == ["sent"]
+    async with bot_running(settings, emulator):
+        await emulator.reply_to(OWNER, "/help")  # a delivery round has run by now
+    alerts = [m for m in emulator.bot_messages(OWNER.id) if "CO₂ too high" in m.plain]
+    assert len(alerts) == 1

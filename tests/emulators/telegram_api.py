@@ -167,6 +167,8 @@ class TelegramEmulator:
     answered_twice: list[str] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
     failures: dict[str, ApiError] = field(default_factory=dict)
+    # The next calls of a method are answered only after this many seconds (a slow Telegram).
+    delay_next: dict[str, list[float]] = field(default_factory=dict)
     # One-off failures: the next calls of a method get these answers, in order.
     fail_next: dict[str, list[ApiError]] = field(default_factory=dict)
     # Flood control as Telegram keeps it: after a 429 with retry_after for a chat, every call
@@ -235,6 +237,8 @@ class TelegramEmulator:
             if self.hang_next.get(method):
                 await asyncio.sleep(self.hang_next[method].pop(0))
                 raise ApiError(504, "Gateway Timeout")
+            if self.delay_next.get(method):
+                await asyncio.sleep(self.delay_next[method].pop(0))
             if method in self.hang_from and len(self.calls(method)) >= self.hang_from[method][0]:
                 await asyncio.sleep(self.hang_from[method][1])
                 raise ApiError(504, "Gateway Timeout")
