@@ -221,27 +221,8 @@ class TelegramEmulator:
         self.requests.append((method, params))
         self.request_times.append(time.time())
         handler = getattr(self, f"_api_{method.lower()}", None)
-        chat = _chat_of(params)
         try:
-            if method in self.failures:
-                raise self.failures[method]
-            if chat is not None and self.flood_until.get(chat, 0.0) > time.monotonic():
-                self.flood_violations.append((method, chat))
-                left = self.flood_until[chat] - time.monotonic()
-                raise ApiError(429, "Too Many Requests", retry_after=max(1, round(left)))
-            if self.fail_next.get(method):
-                err = self.fail_next[method].pop(0)
-                if err.code == 429 and err.retry_after and chat is not None:
-                    self.flood_until[chat] = time.monotonic() + err.retry_after
-                raise err
-            if self.hang_next.get(method):
-                await asyncio.sleep(self.hang_next[method].pop(0))
-                raise ApiError(504, "Gateway Timeout")
-            if self.delay_next.get(method):
-                await asyncio.sleep(self.delay_next[method].pop(0))
-            if method in self.hang_from and len(self.calls(method)) >= self.hang_from[method][0]:
-                await asyncio.sleep(self.hang_from[method][1])
-                raise ApiError(504, "Gateway Timeout")
+            await self._faults(method, params)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
             result = await handler(params)
@@ -249,6 +230,29 @@ class TelegramEmulator:
             return _error(err)
         self._changed.set()
         return web.json_response({"ok": True, "result": result})
+
+    async def _faults(self, method: str, params: dict[str, Any]) -> None:
+        """The failures and delays tests asked for, and Telegram's flood waits."""
+        chat = _chat_of(params)
+        if method in self.failures:
+            raise self.failures[method]
+        if chat is not None and self.flood_until.get(chat, 0.0) > time.monotonic():
+            self.flood_violations.append((method, chat))
+            left = self.flood_until[chat] - time.monotonic()
+            raise ApiError(429, "Too Many Requests", retry_after=max(1, round(left)))
+        if self.fail_next.get(method):
+            err = self.fail_next[method].pop(0)
+            if err.code == 429 and err.retry_after and chat is not None:
+                self.flood_until[chat] = time.monotonic() + err.retry_after
+            raise err
+        if self.hang_next.get(method):
+            await asyncio.sleep(self.hang_next[method].pop(0))
+            raise ApiError(504, "Gateway Timeout")
+        if self.delay_next.get(method):
+            await asyncio.sleep(self.delay_next[method].pop(0))
+        if method in self.hang_from and len(self.calls(method)) >= self.hang_from[method][0]:
+            await asyncio.sleep(self.hang_from[method][1])
+            raise ApiError(504, "Gateway Timeout")
 
     async def _api_getme(self, _: dict[str, Any]) -> dict[str, Any]:
         return {
