@@ -37,4 +37,8 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    quiet = max(logging.getLevelName(level), logging.WARNING)
+    logging.getLogger("aiogram.event").setLevel(quiet)
+    # APScheduler says "Running job …" / "executed successfully" at INFO for every run of every
+    # job (several a minute); its warnings (a missed or failed run) still show.
+    logging.getLogger("apscheduler").setLevel(quiet)

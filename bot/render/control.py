@@ -11,12 +11,16 @@ from core import clock
 from core.commands.service import CommandOutcome
 from core.devices.models import Device
 
+AT_ONCE_SECONDS = 0.05  # "done in 0.0 s" reads oddly
+
 
 def outcome_text(outcome: CommandOutcome, tr: Translator, zone: tzinfo) -> str:
     """Done (with the time it took), refused by the device (with its reason), or no answer."""
     name, command = escape(outcome.device.name), tr(f"command-{outcome.command}")
     result = outcome.result
     if result is not None and result.ok:
+        if outcome.seconds < AT_ONCE_SECONDS:
+            return tr("command-done-at-once", command=command, name=name)
         return tr("command-done", command=command, name=name, seconds=f"{outcome.seconds:.1f}")
     if result is not None:
         return tr("command-failed", command=command, name=name, error=escape(result.error or "?"))

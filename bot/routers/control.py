@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import CommandAction, CommandOp, DeviceAction, DeviceOp
 from bot.i18n import Translator
-from bot.keyboards.devices import back_to_card
 from bot.render.control import outcome_text
 from bot.replies import edit, show
 from core.access.policy import Action
@@ -98,7 +97,10 @@ async def run_command(
     command = tr(f"command-{callback_data.name}")
     await show(query, tr("command-sent", command=command, name=escape(device.name)), None)
     outcome = await control.run(session, prepared)
-    await edit(query, outcome_text(outcome, tr, zone), back_to_card(device.id, tr))
+    # The menu stays under the answer: another command is one press away.
+    menu = tr("commands-title", name=escape(device.name))
+    text = f"{outcome_text(outcome, tr, zone)}\n\n{menu}"
+    await edit(query, text, _menu(device.id, device.type_code, tr))
 
 
 def build_router() -> Router:

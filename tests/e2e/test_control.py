@@ -214,6 +214,9 @@ async def test_commands_go_to_the_device_and_its_answer_is_shown(
         menu = await press_and_wait(emulator, card, "Commands", "Commands — Bedroom")
         await press_and_wait(emulator, menu, "Identify", "done by Bedroom")
         assert [c["command"] for c in device.commands] == ["identify"]
+        assert " s." in menu.plain or "at once" in menu.plain
+        # The menu stays under the answer: the next command is one press away.
+        assert "Commands — Bedroom" in menu.plain and menu.button("Restart")
 
         await press_and_wait(emulator, menu, "Back to the device", "Your role")
         await press_and_wait(emulator, menu, "Commands", "Commands — Bedroom")

@@ -10,9 +10,12 @@ from bot.i18n import translator
 from bot.keyboards.alerts import combined_buttons
 from bot.keyboards.devices import device_list
 from bot.render.alerts import combined_text, entries_of
+from bot.render.control import outcome_text
 from bot.render.devices import RenderContext, device_card, device_line, status_overview
 from bot.render.time import age, clock_time
 from core.access.policy import Role
+from core.commands.messages import CommandResult
+from core.commands.service import CommandOutcome
 from core.devices.models import Device
 from core.devices.overview import DeviceView
 from core.live.store import LiveState
@@ -179,3 +182,11 @@ def test_one_alert_reads_in_the_singular() -> None:
 def test_counts_pick_their_plural_forms() -> None:
     assert TR("error-too-many-attempts", minutes=1).endswith("Try again in a minute.")
     assert TR("error-too-many-attempts", minutes=15).endswith("Try again in 15 minutes.")
+
+
+def test_a_command_answered_within_50_ms_reads_done_at_once() -> None:
+    device = Device(id=7, uid="co2_1", type_code="co2", name="Room", is_online=True)
+    quick = CommandOutcome(device, "identify", CommandResult("x", True), 0.02)
+    slow = CommandOutcome(device, "identify", CommandResult("x", True), 1.26)
+    assert outcome_text(quick, TR, WARSAW).endswith("done by <b>Room</b> at once.")
+    assert outcome_text(slow, TR, WARSAW).endswith("done by <b>Room</b> in 1.3 s.")

@@ -56,6 +56,7 @@ command-confirm-restart = Restart <b>{ $name }</b>? It stops reporting for a few
 command-confirm-calibrate = Calibrate <b>{ $name }</b> to 420 ppm? Do this only with the device in fresh outdoor air for a few minutes.
 command-sent = ⏳ { $command } sent to <b>{ $name }</b>…
 command-done = ✅ { $command }: done by <b>{ $name }</b> in { $seconds } s.
+command-done-at-once = ✅ { $command }: done by <b>{ $name }</b> at once.
 command-failed = ❌ { $command }: <b>{ $name }</b> refused: { $error }
 command-no-answer = ⌛ { $command }: no answer from <b>{ $name }</b> in { $seconds } s.
 command-device-online = The device is online; try again in a moment.
