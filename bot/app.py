@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.charts import ChartRenderer
-from bot.commands_menu import set_commands
+from bot.commands_menu import set_commands, set_description
 from bot.config_watch import ConfigWatch
 from bot.flood import FloodControl, FloodWaits
 from bot.i18n import translator
@@ -211,6 +211,7 @@ async def prepare(bot: Bot) -> None:
     for what, call in (
         ("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False)),
         ("setMyCommands", lambda: set_commands(bot, translator(None))),
+        ("setMyDescription", lambda: set_description(bot, translator(None))),
     ):
         try:
             await call()

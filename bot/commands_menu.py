@@ -31,3 +31,9 @@ def build_commands(tr: Translator) -> list[BotCommand]:
 async def set_commands(bot: Bot, tr: Translator) -> None:
     """Publish the menu (setMyCommands)."""
     await bot.set_my_commands(build_commands(tr))
+
+
+async def set_description(bot: Bot, tr: Translator) -> None:
+    """Publish what a person sees before the first /start, and on the bot's profile."""
+    await bot.set_my_description(tr("bot-description"))
+    await bot.set_my_short_description(tr("bot-short-description"))

@@ -19,7 +19,14 @@ async def stale_button(query: CallbackQuery, tr: Translator) -> None:
 
 
 async def unknown_command(message: Message, tr: Translator) -> None:
-    """A command we do not have."""
+    """A command we do not have; one addressed to another bot (`/help@other_bot`, in a
+    group) is not ours to answer."""
+    command = (message.text or "").split(maxsplit=1)[0]
+    _, _, mention = command.partition("@")
+    if mention and message.bot is not None:
+        me = await message.bot.me()
+        if mention.lower() != (me.username or "").lower():
+            return
     await message.answer(tr("unknown-command"))
 
 

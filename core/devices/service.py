@@ -39,9 +39,15 @@ class DeviceExistsError(InvalidInput):
 
 
 class ClaimCodeWrongError(DomainError):
-    """No device has this code."""
+    """No device has this code (`left`: tries before the lock-out)."""
 
     key = "claim-wrong"
+
+
+class ClaimCodeMalformedError(DomainError):
+    """What was typed cannot be a code at all (not 10 letters and digits): not a try."""
+
+    key = "claim-malformed"
 
 
 class ClaimCodeUsedError(DomainError):
@@ -133,8 +139,8 @@ async def claim(
         await devices.get_by_claim_hash(claim_codes.hash_code(canonical)) if canonical else None
     )
     if device is None:
-        await limiter.record_failure(user_id)
-        raise ClaimCodeWrongError
+        left = await limiter.record_failure(user_id)
+        raise ClaimCodeWrongError(left=left)
     if device.claimed_at is not None:
         await limiter.record_failure(user_id)
         raise ClaimCodeUsedError

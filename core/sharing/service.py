@@ -25,7 +25,7 @@ from core.confirmations import Confirmations, Intent, Pending
 from core.devices import claim_codes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
-from core.devices.service import claim
+from core.devices.service import ClaimCodeMalformedError, claim
 from core.errors import AccessDenied, DomainError, StaleAction
 from core.live.store import LiveStateStore
 from core.outbox.notices import notify
@@ -175,10 +175,11 @@ class SharingService:
     async def redeem_code(self, session: AsyncSession, user_id: int, typed: str) -> Joined:
         """Use a typed code: an invite's short code, or else a device's claim code."""
         canonical = claim_codes.normalize(typed)
-        if canonical is not None:
-            found = await InviteRepository(session).find_for_use(None, tokens.hash_code(canonical))
-            if found is not None:
-                return await self.accept(session, user_id, code=typed)
+        if canonical is None:
+            raise ClaimCodeMalformedError
+        found = await InviteRepository(session).find_for_use(None, tokens.hash_code(canonical))
+        if found is not None:
+            return await self.accept(session, user_id, code=typed)
         device = await claim(session, self._limiter, user_id, typed)
         return Joined(device, Role.OWNER)
 

@@ -291,3 +291,23 @@ async def test_a_new_command_ends_the_claim_prompt(
     assert (await emulator.reply_to(STRANGER, "/cancel")).plain == "Cancelled."
     claimed = await emulator.reply_to(STRANGER, f"/add {provisioned.claim_code}")
     assert "Attic is yours now" in claimed.plain
+
+
+async def test_first_contact_describes_the_bot_and_explains_codes(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """What a newcomer meets: a description before /start, /start pointing to /help, a code
+    of the wrong shape explained (and not counted), the tries left before the lock-out, and
+    commands meant for another bot left alone."""
+    assert "Dozor watches your sensors" in emulator.description
+    assert 0 < len(emulator.short_description) <= 120
+    assert "/help" in (await emulator.reply_to(STRANGER, "/start")).plain
+    short = await emulator.reply_to(STRANGER, "/add 12345")
+    assert "A code has 10 letters and digits" in short.plain
+    wrong = await emulator.reply_to(STRANGER, "/add 00000-00000")
+    assert "does not match any device" in wrong.plain and "4 tries left" in wrong.plain
+    assert "/devices" in (await emulator.reply_to(STRANGER, f"/help@{emulator.username}")).plain
+    before = len(emulator.bot_messages(STRANGER.id))
+    await emulator.send(STRANGER, "/help@other_bot")
+    assert "do not know" in (await emulator.reply_to(STRANGER, "/frobnicate")).plain
+    assert len(emulator.bot_messages(STRANGER.id)) == before + 1  # only the /frobnicate reply

@@ -166,6 +166,8 @@ class TelegramEmulator:
     # Queries the bot tried to answer again; Telegram refuses a second answer with a 400.
     answered_twice: list[str] = field(default_factory=list)
     commands: list[dict[str, Any]] = field(default_factory=list)
+    description: str = ""
+    short_description: str = ""
     failures: dict[str, ApiError] = field(default_factory=dict)
     # The next calls of a method are answered only after this many seconds (a slow Telegram).
     delay_next: dict[str, list[float]] = field(default_factory=dict)
@@ -270,6 +272,18 @@ class TelegramEmulator:
 
     async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
         self.commands = params["commands"]
+        return True
+
+    async def _api_setmydescription(self, params: dict[str, Any]) -> bool:
+        if len(str(params.get("description", ""))) > 512:
+            raise ApiError(400, "Bad Request: description is too long")
+        self.description = str(params.get("description", ""))
+        return True
+
+    async def _api_setmyshortdescription(self, params: dict[str, Any]) -> bool:
+        if len(str(params.get("short_description", ""))) > 120:
+            raise ApiError(400, "Bad Request: short description is too long")
+        self.short_description = str(params.get("short_description", ""))
         return True
 
     async def _api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

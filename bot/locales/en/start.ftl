@@ -1,7 +1,12 @@
 start-welcome =
     👋 Hello, { $name }! I am Dozor: I show your sensors, warn you when something is wrong and let you share devices with family and colleagues.
 
-    To add a device, send /add with the claim code from its label or from whoever set it up.
+    To add a device, send /add with the claim code from its label or from whoever set it up. Everything I can do: /help
+bot-description =
+    Dozor watches your sensors, relays and alarm panels: live readings, alerts that reach everyone who should know (once), charts, and sharing with family and colleagues. Your own server, your data.
+
+    Send /start, then /add with a device's claim code.
+bot-short-description = Your devices and their alerts, in Telegram: readings, relays, alarm panels, charts.
 start-welcome-back = 👋 Welcome back, { $name }. Your devices: /devices
 start-unknown-link = This link is not valid any more. Ask for a new one, or send /add with a claim code.
 help-text =
