@@ -36,7 +36,7 @@ def reading(metric: str, value: float) -> str:
 
 
 def online_mark(view: DeviceView) -> str:
-    """Return the one-character online mark of a device."""
+    """Return the one-character online mark of a device (⚪: it never connected)."""
     if view.device.last_seen_at is None and not view.device.is_online:
         return "⚪"
     return "🟢" if view.device.is_online else "🔴"

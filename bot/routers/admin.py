@@ -21,7 +21,7 @@ async def show_inventory(message: Message, session: AsyncSession, tr: Translator
     lines += [
         tr(
             "admin-device",
-            mark="🟢" if d.online else "🔴",
+            mark="🟢" if d.online else "🔴" if d.seen else "⚪",
             uid=escape(d.uid),
             name=escape(d.name),
             type=escape(d.type_code),

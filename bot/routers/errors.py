@@ -8,6 +8,7 @@ import logging
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.filters import ExceptionTypeFilter
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import ErrorEvent
 from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -65,8 +66,16 @@ async def flood_wait(event: ErrorEvent, tr: Translator | None = None) -> None:
 
 
 async def unexpected_error(event: ErrorEvent, tr: Translator | None = None) -> None:
-    """Log the failure with the update id and apologise to the user."""
-    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    """Log the failure with the update id and apologise to the user.
+
+    A press answered too late (the action itself went through) is only logged: telling the
+    person "something went wrong" would be wrong.
+    """
+    err = event.exception
+    if isinstance(err, TelegramAPIError) and isinstance(err.method, AnswerCallbackQuery):
+        log.info("update %s: the press could not be answered (%s)", event.update.update_id, err)
+        return
+    log.error("update %s failed", event.update.update_id, exc_info=err)
     await _answer(event, (tr or translator(None))("error-generic"))
 
 

@@ -19,12 +19,21 @@ class DeviceMetadata:
     online: bool
     claimed: bool
     members: int
+    seen: bool = True  # it has ever connected
 
 
 async def all_devices(session: AsyncSession, limit: int = 50) -> list[DeviceMetadata]:
     """Return the devices by uid with their member counts (the first `limit`)."""
     rows = await DeviceRepository(session).with_member_counts(limit)
     return [
-        DeviceMetadata(d.uid, d.name, d.type_code, d.is_online, d.claimed_at is not None, n)
+        DeviceMetadata(
+            d.uid,
+            d.name,
+            d.type_code,
+            d.is_online,
+            d.claimed_at is not None,
+            n,
+            seen=d.is_online or d.last_seen_at is not None,
+        )
         for d, n in rows
     ]

@@ -233,6 +233,9 @@ async def test_platform_admin_sees_metadata_of_every_device_and_nothing_more(
     inventory = await emulator.reply_to(PLATFORM, "/admin")
     assert "All devices" in inventory.plain and device.uid in inventory.plain
     assert "Boiler room · co2 · 4 members" in inventory.plain
+    lonely = await add_device(sessions, unique_uid(), name="Shed")
+    again = await emulator.reply_to(PLATFORM, "/admin")
+    assert f"⚪ {lonely.device.uid} · Shed · co2 · no members" in again.plain  # never connected
     assert "CO₂" not in inventory.plain and "Olga" not in inventory.plain
     assert "do not know that command" in (await emulator.reply_to(OWNER, "/admin")).plain
     assert "no devices" in (await emulator.reply_to(PLATFORM, "/devices")).plain

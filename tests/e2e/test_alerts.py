@@ -954,3 +954,25 @@ async def test_a_stop_during_a_slow_send_waits_for_it_and_the_restart_sends_noth
         await emulator.reply_to(OWNER, "/help")  # a delivery round has run by now
     alerts = [m for m in emulator.bot_messages(OWNER.id) if "CO₂ too high" in m.plain]
     assert len(alerts) == 1
+
+
+async def test_a_press_answered_too_late_does_not_say_something_went_wrong(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, device_id = await co2_device(sessions, emulator)
+    async with sessions() as session, session.begin():
+        now = clock.now().timestamp()
+        await record_changes(
+            session, [Change(device_id, Kind.HIGH, "co2", True, "warning", 1300, 1000, now)]
+        )
+    alert = await emulator.wait_for_message(OWNER, "CO₂ too high")
+    emulator.fail_next["answerCallbackQuery"] = [
+        ApiError(400, "Bad Request: query is too old and response timeout expired")
+    ]
+    query = await emulator.press(OWNER, alert, "Acknowledge")
+    await emulator.wait_for(lambda: "Acknowledged by Anna" in alert.plain)
+    await emulator.reply_to(OWNER, "/help")  # the press has been handled by now
+    assert emulator.callback_answers.get(query) is None  # no "Something went wrong" popup
+    assert all("went wrong" not in m.plain for m in emulator.bot_messages(OWNER.id))

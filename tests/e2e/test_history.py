@@ -133,8 +133,8 @@ async def test_several_devices_on_one_chart_and_the_card_button(
     await device_with_history(sessions, emulator, "Bedroom", 600)
     await device_with_history(sessions, emulator, "Office", 900)
     picker = await emulator.reply_to(OWNER, "/history")
-    await emulator.wait_for(lambda: any("all 2 devices" in b["text"] for b in picker.buttons()))
-    await emulator.press(OWNER, picker, "CO₂ · all 2 devices")
+    await emulator.wait_for(lambda: any("both devices" in b["text"] for b in picker.buttons()))
+    await emulator.press(OWNER, picker, "CO₂ · both devices")
     chart = await emulator.wait_for(lambda: (p := photos(emulator, OWNER)) and p[-1])
     assert "All devices · CO₂" in chart.plain
     assert "Bedroom: min 600" in chart.plain and "Office: min 900" in chart.plain

@@ -3,7 +3,10 @@ history-pick =
     📈 <b>History</b>
     Pick a device, or a metric to compare all devices that measure it.
 history-pick-device = 📈 { $name }
-history-pick-shared = 📊 { $metric } · all { $count } devices
+history-pick-shared = 📊 { $metric } · { $count ->
+    [2] both devices
+   *[other] all { $count } devices
+}
 history-nothing = 📭 There are no readings to draw yet: a device appears here once it has reported.
 history-all-devices = All devices
 history-some-devices = Devices { $first }–{ $last } of { $total }

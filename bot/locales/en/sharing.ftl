@@ -60,4 +60,8 @@ notice-owner = 👑 You are now the owner of <b>{ $device }</b>.
 notice-removed = 🗑 <b>{ $device }</b> was removed by { $name }.
 
 admin-title = <b>All devices</b> ({ $count }, metadata only)
-admin-device = { $mark } <code>{ $uid }</code> · { $name } · { $type } · { $members } members
+admin-device = { $mark } <code>{ $uid }</code> · { $name } · { $type } · { $members ->
+    [0] no members
+    [one] 1 member
+   *[other] { $members } members
+}
