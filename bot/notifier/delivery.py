@@ -31,7 +31,7 @@ from bot.flood import background
 from bot.i18n import translator
 from bot.keyboards.alerts import alert_buttons, combined_buttons, open_only
 from bot.notifier.pacing import Pacer
-from bot.render.alerts import alert_text, combined_text, digest_text, entries_of
+from bot.render.alerts import alert_text, combined_text, digest_text, entries_of, over
 from bot.render.notices import notice_text
 from core import clock
 from core.alerts.service import sent_alerts
@@ -223,39 +223,48 @@ class OutboxNotifier:
         user: User | None,
         just_sent: int,
     ) -> None:
-        """After a recovery went out: the combined message that announced the episode shows
-        it as over, and loses its button (best effort; the recovery itself has notified)."""
+        """After a recovery went out, the messages that announced the episode say it is over
+        and lose their Acknowledge (best effort; the recovery itself has notified): a single
+        alert gets "✅ Over at …", a combined one shows that line as over."""
         since = clock.now() - EDITABLE_FOR
         outbox = OutboxRepository(session)
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
+        done: set[int] = {just_sent}
         for row, payload in messages:
             if not isinstance(payload, EpisodePayload) or payload.event != Event.CLOSED:
                 continue
             if row.episode_id is None:
                 continue
-            together = await outbox.combined_with_opening(chat, row.episode_id, since)
-            if not together or together[0].message_id in {None, just_sent}:
-                continue  # no list announced it, or it is the message that just went out
-            assert together[0].message_id is not None  # noqa: S101 - checked just above
-            sent = await sent_alerts(session, chat, together[0].message_id)
-            entries = entries_of(sent.alerts)
-            markup = combined_buttons(entries, tr, sent.acknowledged)
-            await self._pacer.before_send()
-            try:
-                await self._bot.edit_message_text(
-                    combined_text(entries, tr, zone),
-                    chat_id=chat,
-                    message_id=together[0].message_id,
-                    reply_markup=markup,
-                )
-            except TelegramAPIError as err:  # deleted, too old, or not now: it stays as it was
-                log.info(
-                    "could not mark message %s in chat %s as over: %s",
-                    together[0].message_id,
-                    chat,
-                    err,
-                )
+            for earlier in await outbox.deliveries_of(row.episode_id):
+                message_id = earlier.message_id
+                if earlier.user_id != chat or message_id is None or message_id in done:
+                    continue
+                if earlier.sent_at is None or earlier.sent_at < since:
+                    continue  # too old to edit
+                done.add(message_id)
+                sent = await sent_alerts(session, chat, message_id)
+                if sent.combined:
+                    entries = entries_of(sent.alerts)
+                    text = combined_text(entries, tr, zone)
+                    markup = combined_buttons(entries, tr, sent.acknowledged)
+                else:
+                    text = "\n\n".join(
+                        [alert_text(payload.as_opened(), tr, zone), over(payload, tr, zone)]
+                    )
+                    markup = open_only(payload.device_id or row.device_id or 0, tr)
+                await self._edit(chat, message_id, text, markup)
+
+    async def _edit(
+        self, chat: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        await self._pacer.before_send()
+        try:
+            await self._bot.edit_message_text(
+                text, chat_id=chat, message_id=message_id, reply_markup=markup
+            )
+        except TelegramAPIError as err:  # deleted, too old, or not now: it stays as it was
+            log.info("could not mark message %s in chat %s as over: %s", message_id, chat, err)
 
     async def _send(self, chat: int, messages: list[Message], user: User | None) -> int:
         tr = translator(user.language if user else None)

@@ -112,6 +112,11 @@ def _ended(payload: EpisodePayload, tr: Translator) -> str:
     return tr("alert-back-value", value=shown, duration=lasted)
 
 
+def over(closing: EpisodePayload, tr: Translator, zone: tzinfo) -> str:
+    """The line added to an alert once its episode has ended."""
+    return tr("alert-over", time=_when(closing.closed_at, zone), details=_ended(closing, tr))
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One numbered line of a combined message: an alert, or an episode that opened and

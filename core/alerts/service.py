@@ -215,17 +215,19 @@ class SentAlerts:
 
     alerts: list[tuple[int | None, AlertPayload]]
     acknowledged: set[int]
+    listed: int = 1  # rows the message itself was sent for (recoveries told later aside)
 
     @property
     def combined(self) -> bool:
         """Whether the message listed several alerts."""
-        return len(self.alerts) > 1
+        return self.listed > 1
 
 
 async def sent_alerts(session: AsyncSession, chat: int, message_id: int) -> SentAlerts:
     """The alerts of a message the bot sent to `chat` (rows that do not decode are left out)."""
     outbox = OutboxRepository(session)
     rows = list(await outbox.rows_of_message(chat, message_id))
+    listed = len(rows)
     ids = {row.episode_id for row in rows if row.episode_id is not None}
     # Recoveries told later, in messages of their own: the list shows those episodes as over.
     rows += [r for r in await outbox.closings_sent(chat, ids) if r.message_id != message_id]
@@ -237,7 +239,8 @@ async def sent_alerts(session: AsyncSession, chat: int, message_id: int) -> Sent
             continue
         if isinstance(payload, EpisodePayload | ArmingPayload):
             alerts.append((row.episode_id, payload))
-    return SentAlerts(alerts, await EpisodeRepository(session).acknowledged_among(ids))
+    acknowledged = await EpisodeRepository(session).acknowledged_among(ids)
+    return SentAlerts(alerts, acknowledged, listed)
 
 
 async def acknowledge_all(

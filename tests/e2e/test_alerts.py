@@ -93,6 +93,10 @@ async def test_crossing_alerts_each_member_once_and_closing_says_back_to_normal(
     await publish(f"devices/{uid}/telemetry", b'{"co2": 850}')
     back = await emulator.wait_for_message(OWNER, "back to normal")
     assert "now 850 ppm" in back.plain
+    # The alert itself now reads as over and can no longer be acknowledged.
+    await emulator.wait_for(lambda: "✅ Over at" in owner_alert.plain)
+    assert "1250 ppm (threshold 1000 ppm)" in owner_alert.plain
+    assert [b["text"] for b in owner_alert.buttons()] == ["📟 Open device"]
     await emulator.wait_for_message(ADMIN, "back to normal")
     for user in (OWNER, ADMIN):
         assert len(emulator.bot_messages(user.id)) == before[user.id] + 2

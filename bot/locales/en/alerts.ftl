@@ -33,6 +33,7 @@ digest-alerts = { $count ->
 }
 digest-offline = Offline now: { $names }
 alert-was = { $alert } ({ $span }, over now)
+alert-over = ✅ <b>Over</b> at { $time }: { $details }
 alert-combined-offline = 📴 <b>{ $count } devices went offline</b>
 alert-offline-line = { $n }. { $device } · since { $time }
 alert-acknowledged-one = ✅ { $alert }: acknowledged by { $name } at { $time }
