@@ -94,6 +94,10 @@ class SettingsAction(CallbackData, prefix="cf"):
     value: int = 0
 
 
+class LiveStop(CallbackData, prefix="ls"):
+    """⏹ Stop under a live view."""
+
+
 class PromptCancel(CallbackData, prefix="pc"):
     """Cancel under a prompt."""
 

@@ -16,11 +16,14 @@ from datetime import tzinfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.callbacks import LiveStop
 from bot.flood import background
 from bot.i18n import Translator
 from bot.render import devices as render
@@ -94,7 +97,7 @@ class LiveViews:
         await self.stop(chat_id)
         ctx = render.now_context(tr, zone)
         text = render.live_view(view, ctx, self._footer(ctx))
-        message = await self._bot.send_message(chat_id, text)
+        message = await self._bot.send_message(chat_id, text, reply_markup=_stop_button(tr))
         now = clock.monotonic()
         self._views[chat_id] = _View(
             chat_id,
@@ -114,7 +117,7 @@ class LiveViews:
         view = self._views.pop(chat_id, None)
         if view is None:
             return False
-        await self._finish(view, view.tr("live-stopped-footer"))
+        await self._finish(view, view.tr("live-stopped-footer", time=_now(view.zone)))
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -185,25 +188,28 @@ class LiveViews:
                 current = await self._overview.device(session, view.user_id, view.device_id)
         except AccessDenied:
             self._views.pop(view.chat_id, None)
-            await self._finish(view, view.tr("live-access-ended"))
+            await self._finish(view, view.tr("live-access-ended", time=_now(view.zone)))
             return
         shown = _shown(current)
         if shown == view.shown:
             return
         ctx = render.now_context(view.tr, view.zone)
-        await self._edit(view, render.live_view(current, ctx, self._footer(ctx)))
+        text = render.live_view(current, ctx, self._footer(ctx))
+        await self._edit(view, text, _stop_button(view.tr))
         view.shown, view.last_edit, view.edits = shown, now, view.edits + 1
 
     async def _expire(self, view: _View) -> None:
         self._views.pop(view.chat_id, None)
         minutes = str(round(self.options.lifetime / 60))
-        await self._finish(view, view.tr("live-expired-footer", minutes=minutes))
+        footer = view.tr("live-expired-footer", minutes=minutes, time=_now(view.zone))
+        await self._finish(view, footer)
         with contextlib.suppress(TelegramAPIError):
             note = view.tr("live-expired-note", name=view.device_name, minutes=minutes)
             await self._bot.send_message(view.chat_id, note)
 
     async def _finish(self, view: _View, footer: str) -> None:
-        """Replace the footer of a view's message; the readings stay as they were."""
+        """Replace the footer of a view's message with when and why it ended (its readings
+        are as of then) and take its Stop button away."""
         async with self._sessions() as session:
             try:
                 current = await self._overview.device(session, view.user_id, view.device_id)
@@ -213,10 +219,12 @@ class LiveViews:
         ctx = render.now_context(view.tr, view.zone)
         await self._edit(view, render.live_view(current, ctx, footer))
 
-    async def _edit(self, view: _View, text: str) -> None:
+    async def _edit(
+        self, view: _View, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         try:
             await self._bot.edit_message_text(
-                text=text, chat_id=view.chat_id, message_id=view.message_id
+                text=text, chat_id=view.chat_id, message_id=view.message_id, reply_markup=markup
             )
         except TelegramRetryAfter as err:
             view.not_before = clock.monotonic() + err.retry_after
@@ -233,6 +241,16 @@ class LiveViews:
     @staticmethod
     def _footer(ctx: render.RenderContext) -> str:
         return ctx.tr("live-footer", time=f"{ctx.now.astimezone(ctx.zone):%H:%M:%S}")
+
+
+def _stop_button(tr: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("live-button-stop"), callback_data=LiveStop())
+    return builder.as_markup()
+
+
+def _now(zone: tzinfo) -> str:
+    return f"{clock.now().astimezone(zone):%H:%M:%S}"
 
 
 def _shown(view: DeviceView) -> tuple[object, ...]:

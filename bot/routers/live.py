@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import tzinfo
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import LiveStop
 from bot.i18n import Translator
 from bot.live import LiveViews
 from core.devices.overview import DeviceOverview
@@ -35,9 +38,23 @@ async def stop_live(message: Message, live: LiveViews, tr: Translator) -> None:
     await message.answer(tr("live-stopped" if stopped else "live-not-running"))
 
 
+async def stop_pressed(query: CallbackQuery, live: LiveViews, tr: Translator) -> None:
+    """⏹ Stop under the live message: the message itself shows that it ended (no more)."""
+    message = query.message
+    chat = message.chat.id if message is not None else query.from_user.id
+    if await live.stop(chat):
+        await query.answer(tr("live-stopped"))
+        return
+    if isinstance(message, Message):  # a live view that ended already (a restart, say)
+        with contextlib.suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=None)
+    await query.answer(tr("live-not-running"))
+
+
 def build_router() -> Router:
     """Register this feature's handlers on a new router."""
     router = Router(name="live")
     router.message.register(start_live, Command("live"))
     router.message.register(stop_live, Command("stop"))
+    router.callback_query.register(stop_pressed, LiveStop.filter())
     return router

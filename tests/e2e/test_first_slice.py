@@ -173,13 +173,24 @@ async def test_live_view_edits_on_new_telemetry_and_stops(
     await emulator.wait_for(lambda: "CO₂: 1300 ppm" in live.plain)
     assert live.edits == edits + 1
 
+    assert [b["text"] for b in live.buttons()] == ["⏹ Stop"]
     stopped = await emulator.reply_to(OWNER, "/stop")
     assert stopped.plain == "Live view stopped."
-    assert "Live view stopped" in live.plain
+    assert "Live view stopped at " in live.plain and "as of then" in live.plain
+    assert live.buttons() == []
     frozen = live.edits
     await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
     assert "No live view is running" in (await emulator.reply_to(OWNER, "/stop")).plain
     assert live.edits == frozen and "1500" not in live.plain
+
+    # ⏹ Stop on the message ends it there, with no message of its own.
+    again = await emulator.reply_to(OWNER, "/live")
+    count = len(emulator.bot_messages(OWNER.id))
+    query = await emulator.press(OWNER, again, "⏹ Stop")
+    answer = await emulator.wait_for(lambda: emulator.callback_answers.get(query))
+    assert answer["text"] == "Live view stopped."
+    await emulator.wait_for(lambda: "Live view stopped at " in again.plain)
+    assert len(emulator.bot_messages(OWNER.id)) == count
 
 
 async def test_live_view_edits_at_most_once_per_interval(

@@ -1,9 +1,10 @@
 live-title = 📡 <b>Live: { $name }</b>
 live-footer = Updated { $time } · /stop to end
-live-stopped-footer = ⏹ Live view stopped.
-live-expired-footer = ⏹ Live view ended after { $minutes } minutes.
+live-stopped-footer = ⏹ Live view stopped at { $time }; the readings are as of then.
+live-expired-footer = ⏹ Live view ended at { $time }, after { $minutes } minutes; the readings are as of then.
 live-expired-note = Live view of { $name } ended after { $minutes } minutes. Send /live to watch again.
-live-access-ended = ⏹ Live view ended: you no longer have access to this device.
+live-access-ended = ⏹ Live view ended at { $time }: you no longer have access to this device.
+live-button-stop = ⏹ Stop
 live-stopped = Live view stopped.
 live-not-running = No live view is running. Send /live to start one.
 live-choose-device = Choose a device first with /select.
