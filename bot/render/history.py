@@ -109,7 +109,9 @@ def caption(history: History, tr: Translator, zone: tzinfo) -> str:
 
 
 def csv_document(history: History, zone: tzinfo) -> bytes:
-    """The selection as CSV: a header row, then one row per bucket, times ISO in `zone`."""
+    """The selection as CSV: a header row, then one row per bucket, times ISO in `zone`,
+    values with the metric's precision (integers as integers). UTF-8 with a byte order mark,
+    so a spreadsheet shows °C and names with accents right."""
     rows = sorted(
         ((p.at, s.device.name, s.device.uid, p) for s in history.series for p in s.points),
         key=lambda row: (row[0], row[1]),
@@ -126,13 +128,10 @@ def csv_document(history: History, zone: tzinfo) -> bytes:
                 history.metric,
                 history.unit,
                 p.count,
-                repr(p.min),
-                repr(p.mean),
-                repr(p.max),
-                repr(p.last),
+                *(metrics.format_value(history.metric, v) for v in (p.min, p.mean, p.max, p.last)),
             )
         )
-    return out.getvalue().encode()
+    return out.getvalue().encode("utf-8-sig")
 
 
 def csv_caption(history: History, tr: Translator, zone: tzinfo) -> str:

@@ -105,8 +105,10 @@ async def test_a_chart_switches_range_metric_and_dates_in_place_and_exports_csv(
     )
     name, body = document.document
     assert name.startswith(f"{uid}_temperature_") and name.endswith(".csv")
-    rows = list(csv.reader(io.StringIO(body.decode())))
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: °C opens right in Excel
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:4] == ["time", "device", "uid", "metric"]
+    assert all(len(v.split(".")[-1]) == 1 for v in rows[1][6:10])  # temperature: 0.1 °C
     assert len(rows) - 1 in (180, 181)  # the live reading may fall in a minute of its own
     assert datetime.fromisoformat(rows[1][0]).tzinfo is not None
 
