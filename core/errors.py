@@ -30,6 +30,13 @@ class AccessDenied(DomainError):  # noqa: N818
     key = "error-not-found"
 
 
+class NotAllowed(AccessDenied):
+    """A member whose role does not allow this (it changed since the button was sent, say):
+    they can see the device, so they are told it is their role, not that it is missing."""
+
+    key = "error-not-allowed"
+
+
 class StaleAction(DomainError):  # noqa: N818
     """A button or prompt no longer applies."""
 

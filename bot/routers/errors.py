@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from html import escape
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
@@ -47,6 +48,10 @@ async def domain_error(
     args_for_text = {k: v for k, v in err.args_for_text.items() if k not in {"device_id", "action"}}
     tr = tr or translator(None)
     args = {k: v if isinstance(v, int | float) else str(v) for k, v in args_for_text.items()}
+    if "role" in args:  # in the reader's words
+        args["role"] = tr(f"role-{args['role']}")
+    if event.update.message is not None:  # a message is HTML; a button's popup is plain
+        args = {k: escape(v) if isinstance(v, str) else v for k, v in args.items()}
     await _answer(event, tr(err.key, **args))
 
 

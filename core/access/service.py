@@ -14,7 +14,7 @@ from core.access.repository import MembershipRepository
 from core.audit.repository import AuditRepository
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
-from core.errors import AccessDenied
+from core.errors import AccessDenied, NotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,12 @@ async def require(session: AsyncSession, user_id: int, device_id: int, action: A
     membership = await MembershipRepository(session).get(user_id, device_id)
     role = Role(membership.role) if membership else None
     device = await DeviceRepository(session).get(device_id) if membership else None
-    if device is None or membership is None or role is None or not allows(role, action):
+    if device is None or membership is None or role is None:
         raise AccessDenied(device_id=device_id, action=action.value)
+    if not allows(role, action):
+        raise NotAllowed(
+            device_id=device_id, action=action.value, device=device.name, role=role.value
+        )
     return Grant(device, role, membership.notifications, membership.muted_until)
 
 

@@ -26,7 +26,7 @@ from core.devices import claim_codes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.devices.service import ClaimCodeMalformedError, claim
-from core.errors import AccessDenied, DomainError, StaleAction
+from core.errors import DomainError, NotAllowed, StaleAction
 from core.live.store import LiveStateStore
 from core.outbox.notices import notify
 from core.sharing import tokens
@@ -122,8 +122,15 @@ class SharingService:
     ) -> NewInvite:
         """Create a single-use invite as `role` (owners: admin or viewer; admins: viewer)."""
         grant = await require(session, user_id, device_id, Action.INVITE)
+        if role is Role.OWNER:  # nobody is invited as owner: a forged button
+            raise StaleAction
         if not may_invite_as(grant.role, role):
-            raise AccessDenied(device_id=device_id, action=f"invite_{role.value}")
+            raise NotAllowed(
+                device_id=device_id,
+                action=f"invite_{role.value}",
+                device=grant.device.name,
+                role=grant.role.value,
+            )
         token, code = tokens.new_token(), tokens.new_code()
         expires_at = clock.now() + self.invite_ttl
         invite = Invite(

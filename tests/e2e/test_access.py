@@ -2,7 +2,8 @@
 
 Each person presses the button the action has on their card (for those who do not see it,
 the same callback data, as a forged or stale press would send it). Allowed actions must take
-effect; refused ones must be answered like a missing device, audited, and change nothing.
+effect; refused ones change nothing and are audited; a stranger's are answered like a missing
+device, a member's say that their role does not allow it.
 """
 
 from __future__ import annotations
@@ -197,7 +198,13 @@ async def test_access_table(
                 and "sent to" not in chat.plain
             )
         )
-    else:
+    elif role in {"owner", "admin", "viewer"}:  # a member: told it is their role
+        assert answer.get("text") == (
+            f"You may not do this on Boiler room any more: your role there is {role}."
+        )
+        assert await state_of(sessions, redis, keys, device_id) == before
+        assert len(emulator.bot_messages(actor.id)) == count and chat.edits == 0
+    else:  # a stranger learns nothing: the same answer as for a missing device
         assert answer.get("text") == NOT_FOUND
         assert await state_of(sessions, redis, keys, device_id) == before
         assert len(emulator.bot_messages(actor.id)) == count and chat.edits == 0

@@ -12,3 +12,4 @@ confirmation-expired = ⌛ That confirmation expired (30 s) or was used. Start a
 confirmation-not-yours = 🙅 Only the person who asked can confirm this.
 up-to-date = ✓ Up to date.
 error-flood = ⏳ Telegram asks me to slow down in this chat. Try again in { $seconds } s.
+error-not-allowed = You may not do this on { $device } any more: your role there is { $role }.
