@@ -46,17 +46,30 @@ def _render(user: User, tr: Translator, zone: tzinfo) -> str:
     )
 
 
-def _keyboard(tr: Translator) -> InlineKeyboardMarkup:
+def _keyboard(user: User, tr: Translator) -> InlineKeyboardMarkup:
+    """Quiet-hour presets, "No quiet hours" and digest hours; the current choices marked."""
     builder = InlineKeyboardBuilder()
     for start, end in PRESETS:
+        chosen = (user.quiet_start, user.quiet_end) == (start, end)
         builder.button(
-            text=f"🌙 {start:02d}–{end:02d}", callback_data=QuietHours(start=start, end=end)
+            text=_marked(f"🌙 {start:02d}–{end:02d}", chosen=chosen),
+            callback_data=QuietHours(start=start, end=end),
         )
-    builder.button(text=tr("settings-quiet-button-off"), callback_data=QuietHours(start=-1, end=-1))
+    builder.button(
+        text=_marked(tr("settings-quiet-button-off"), chosen=user.quiet_start is None),
+        callback_data=QuietHours(start=-1, end=-1),
+    )
     for hour in DIGEST_HOURS:
-        builder.button(text=f"☀️ {hour:02d}:00", callback_data=DigestHour(hour=hour))
+        builder.button(
+            text=_marked(f"☀️ {hour:02d}:00", chosen=user.digest_hour == hour),
+            callback_data=DigestHour(hour=hour),
+        )
     builder.adjust(4, 1, len(DIGEST_HOURS))
     return builder.as_markup()
+
+
+def _marked(text: str, *, chosen: bool) -> str:
+    return f"• {text} •" if chosen else text
 
 
 async def show_settings(
@@ -68,14 +81,14 @@ async def show_settings(
     zone: tzinfo,
 ) -> None:
     """Show the settings, or set the timezone with `/settings tz Europe/Warsaw`."""
-    words = (command.args or "").split()
+    words = (command.args or "").split(maxsplit=1)
     note = ""
     if len(words) == 2 and words[0].lower() == TZ_ARGUMENT:  # noqa: PLR2004 - "tz <name>"
-        name = await set_timezone(session, user.id, words[1])
+        name = await set_timezone(session, user.id, words[1])  # a city may be two words
         note = tr("settings-timezone-set", zone=escape(name)) + "\n\n"
         user = await UserRepository(session).get(user.id) or user
         zone = clock.zone(name)
-    await message.answer(note + _render(user, tr, zone), reply_markup=_keyboard(tr))
+    await message.answer(note + _render(user, tr, zone), reply_markup=_keyboard(user, tr))
 
 
 async def choose_quiet_hours(
@@ -92,7 +105,7 @@ async def choose_quiet_hours(
         session, user.id, None if off else callback_data.start, None if off else callback_data.end
     )
     await session.refresh(user)
-    await show(query, _render(user, tr, zone), _keyboard(tr))
+    await show(query, _render(user, tr, zone), _keyboard(user, tr))
 
 
 async def choose_digest_hour(
@@ -106,7 +119,7 @@ async def choose_digest_hour(
     """Set when the morning digest comes."""
     await set_digest_hour(session, user.id, callback_data.hour)
     await session.refresh(user)
-    await show(query, _render(user, tr, zone), _keyboard(tr))
+    await show(query, _render(user, tr, zone), _keyboard(user, tr))
 
 
 def build_router() -> Router:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from dataclasses import dataclass
 
@@ -65,14 +66,32 @@ async def set_quiet_hours(
 
 
 async def set_timezone(session: AsyncSession, user_id: int, name: str) -> str:
-    """Set the user's timezone by its IANA name (e.g. Europe/Warsaw); return the name."""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
-        raise UnknownTimezoneError(name=name) from err
-    await UserRepository(session).set_timezone(user_id, name)
+    """Set the user's timezone by its IANA name (Europe/Warsaw), in any case, or by its city
+    (warsaw, new york); return the IANA name."""
+    found = find_timezone(name)
+    if found is None:
+        raise UnknownTimezoneError(name=name)
+    await UserRepository(session).set_timezone(user_id, found)
     await session.commit()
-    return name
+    return found
+
+
+def find_timezone(typed: str) -> str | None:
+    """The IANA zone a person means: the exact name, the name in another case, or a city."""
+    wanted = typed.strip().replace(" ", "_").casefold()
+    if not wanted:
+        return None
+    names = _zone_names()
+    by_name = {n.casefold(): n for n in names}
+    if wanted in by_name:
+        return by_name[wanted]
+    cities = [n for n in names if n.rsplit("/", 1)[-1].casefold() == wanted]
+    return min(cities, key=len) if cities else None
+
+
+@functools.cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC"))
 
 
 async def set_digest_hour(session: AsyncSession, user_id: int, hour: int) -> None:

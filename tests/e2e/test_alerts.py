@@ -559,8 +559,10 @@ async def test_settings_set_quiet_hours_and_timezone(
 ) -> None:
     screen = await emulator.reply_to(OWNER, "/settings")
     assert "Quiet hours: off" in screen.plain and "Timezone: UTC" in screen.plain
+    assert "• No quiet hours •" in str(screen.rows())  # the current choice is marked
     await emulator.press(OWNER, screen, "22–07")
     await emulator.wait_for(lambda: "Quiet hours: 22:00–07:00" in screen.plain)
+    assert "• 🌙 22–07 •" in str(screen.rows()) and "• ☀️ 08:00 •" in str(screen.rows())
     assert "Morning digest (with quiet hours on): 08:00" in screen.plain
     await emulator.press(OWNER, screen, "☀️ 07:00")
     await emulator.wait_for(lambda: "Morning digest (with quiet hours on): 07:00" in screen.plain)
@@ -572,8 +574,12 @@ async def test_settings_set_quiet_hours_and_timezone(
     assert answer.get("text") == "✓ Up to date."
     assert len(emulator.calls("editMessageText")) == edits
     assert (
+        "Timezone set to America/New_York"
+        in (await emulator.reply_to(OWNER, "/settings tz new york")).plain
+    )
+    assert (
         "Timezone set to Europe/Warsaw"
-        in (await emulator.reply_to(OWNER, "/settings tz Europe/Warsaw")).plain
+        in (await emulator.reply_to(OWNER, "/settings tz warsaw")).plain
     )
     refused = await emulator.reply_to(OWNER, "/settings tz Mars/Olympus")
     assert "do not know the timezone “Mars/Olympus”" in refused.plain
