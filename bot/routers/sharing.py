@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 from html import escape
+from urllib.parse import quote, urlencode
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -13,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DeviceAction, DeviceOp, ShareAction
 from bot.i18n import Translator
-from bot.keyboards.devices import back_to_card
 from bot.render.time import clock_time
 from bot.replies import show
 from core import clock
@@ -38,10 +38,32 @@ def _roles(device_id: int, role: Role, tr: Translator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+async def invite_link(invite: NewInvite, bot: Bot) -> str:
+    """The deep link that joins the invite."""
+    me = await bot.me()
+    return f"https://t.me/{me.username}?start={invite.start_payload}"
+
+
+def _share_buttons(invite: NewInvite, link: str, tr: Translator) -> InlineKeyboardMarkup:
+    """📤 Share (Telegram's share sheet: pick a chat, the link goes with a line of text),
+    and back to the card."""
+    query = urlencode(
+        {"url": link, "text": tr("share-invite-short", name=invite.device.name)},
+        quote_via=quote,
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("share-button"), url=f"https://t.me/share/url?{query}")
+    builder.button(
+        text=tr("card-back"),
+        callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=invite.device.id),
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 async def invite_text(invite: NewInvite, bot: Bot, tr: Translator, zone: tzinfo) -> str:
     """The invite as its creator forwards it: deep link, code, role, expiry."""
-    me = await bot.me()
-    link = f"https://t.me/{me.username}?start={invite.start_payload}"
+    link = await invite_link(invite, bot)
     return tr(
         "share-invite",
         name=escape(invite.device.name),
@@ -80,7 +102,8 @@ async def create_invite(
     invite = await sharing.create_invite(
         session, user.id, callback_data.device_id, callback_data.role
     )
-    await show(query, await invite_text(invite, bot, tr, zone), back_to_card(invite.device.id, tr))
+    text = await invite_text(invite, bot, tr, zone)
+    await show(query, text, _share_buttons(invite, await invite_link(invite, bot), tr))
 
 
 async def share_command(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
 
 from redis.asyncio import Redis
 from sqlalchemy import select, update
@@ -68,6 +69,9 @@ async def test_an_invite_link_makes_a_viewer_once_and_the_inviter_is_told(
     assert "as viewer" in message.plain and "It works once, until" in message.plain
     link = LINK.search(message.plain)
     assert link is not None and CODE.search(message.plain) is not None
+    # 📤 Share opens Telegram's share sheet with the same link.
+    share = parse_qs(urlparse(message.button("Share")["url"]).query)
+    assert share["url"] == [link.group(0)] and "Cottage" in share["text"][0]
 
     joined = await emulator.reply_to(FRIEND, f"/start {link.group(1)}")
     assert "You can now see Cottage as viewer" in joined.plain

@@ -7,10 +7,12 @@ share-as-admin = 🛠 Admin: sees, controls and changes settings
 share-as-viewer = 👁 Viewer: sees readings and gets alerts
 share-invite =
     🔗 Invitation to <b>{ $name }</b> as { $role }.
-    Forward this to the person. They open
+    Forward this to the person, or tap 📤 Share. They open
     { $link }
     or send me <code>/add { $code }</code>.
     It works once, until { $until }.
+share-button = 📤 Share
+share-invite-short = Join { $name } on Dozor (the link works once):
 invite-joined = ✅ You can now see <b>{ $name }</b> as { $role }. Send /devices.
 invite-wrong = This invitation code is not valid. Check it, or ask for a new invitation.
 invite-used = This invitation was used already. Ask for a new one.
