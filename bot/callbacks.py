@@ -149,6 +149,7 @@ class MemberAction(CallbackData, prefix="m"):
     user_id: int = 0
     role: Role | None = None
     nonce: str = ""  # the server-held confirmation of a revoke, transfer or removal
+    page: int = 0  # of the log
 
 
 class RelayOp(StrEnum):

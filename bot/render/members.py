@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from bot.render.time import clock_time
 from core import clock
 from core.access.policy import Role
+from core.audit.models import AuditEntry
 from core.audit.service import DeviceLog
 from core.devices.models import Device
 from core.users.models import User
@@ -45,29 +46,43 @@ def member(device: Device, user: User, role: Role, tr: Translator) -> str:
 def _change(entry_side: dict[str, Any] | None) -> str:
     if not entry_side:
         return ""
-    parts = [f"{key}={value}" for key, value in entry_side.items() if key not in {"id", "user_id"}]
-    return escape(", ".join(parts))[:120]
+    parts = [
+        f"{key} {value}"
+        for key, value in entry_side.items()
+        if key not in {"id", "user_id", "version"}
+    ]
+    return escape(", ".join(parts))[:160]
+
+
+def _sentence(entry: AuditEntry, log: DeviceLog, tr: Translator) -> str:
+    """One entry as a sentence: "Ann invited Bob as viewer"."""
+    before, after = entry.before or {}, entry.after or {}
+    actor = log.people.get(entry.actor_user_id or 0)
+    target_id = after.get("user_id") or before.get("user_id") or after.get("owner")
+    if entry.action == "device.transferred":
+        target_id = after.get("owner")
+    target = log.people.get(target_id) if isinstance(target_id, int) else None
+    role = after.get("role") or before.get("role")
+    args: dict[str, Any] = {
+        "who": escape(person(actor)) if actor else tr("log-someone"),
+        "target": escape(person(target)) if target else tr("log-someone"),
+        "role": tr(f"role-{role}") if isinstance(role, str) else "?",
+        "command": escape(str(after.get("command", "?"))),
+        "result": escape(str(after.get("result", "?"))),
+        "on": "on" if after.get("notifications") else "off",
+        "change": f"{_change(before) or '—'} → {_change(after) or '—'}",
+    }
+    key = "log-" + entry.action.replace(".", "-").replace("_", "-")
+    text = tr(key, **args)
+    return text if not text.startswith("log-") else f"{args['who']}: {escape(entry.action)}"
 
 
 def audit_log(log: DeviceLog, tr: Translator, zone: tzinfo) -> str:
-    """The latest entries, newest first: when, who, what, before → after."""
+    """One page of the log, newest first: when, then what happened, as a sentence."""
     now = clock.now()
-    lines = [tr("log-title", name=escape(log.device.name))]
-    for entry in log.entries:
-        actor = log.people.get(entry.actor_user_id or 0)
-        target_id = (entry.after or {}).get("user_id") or (entry.before or {}).get("user_id")
-        target = log.people.get(target_id) if isinstance(target_id, int) else None
-        what = tr(f"log-{entry.action.replace('.', '-')}")
-        if what.startswith("log-"):
-            what = entry.action
-        who = escape(person(actor)) if actor else "—"
-        line = f"{clock_time(entry.at, zone, now)} · {who}: {what}"
-        if target is not None:
-            line += f" ({escape(person(target))})"
-        before, after = _change(entry.before), _change(entry.after)
-        if before or after:
-            line += f"\n   {before or '—'} → {after or '—'}"
-        lines.append(line)
+    title = tr("log-title", name=escape(log.device.name), page=log.page + 1, pages=log.pages)
+    lines = [title]
+    lines += [f"{clock_time(e.at, zone, now)} · {_sentence(e, log, tr)}" for e in log.entries]
     if not log.entries:
         lines.append(tr("log-empty"))
     return "\n".join(lines)

@@ -8,9 +8,10 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MemberAction, MemberOp
+from bot.callbacks import DeviceAction, DeviceOp, MemberAction, MemberOp
 from bot.i18n import Translator
 from bot.keyboards import members as keyboards
 from bot.keyboards.devices import back_to_card
@@ -158,9 +159,23 @@ async def show_log(
     tr: Translator,
     zone: tzinfo,
 ) -> None:
-    """The device's latest audit entries (owners only)."""
-    log = await device_log(session, user.id, callback_data.device_id, LOG_ENTRIES)
-    await show(query, render.audit_log(log, tr, zone), back_to_card(log.device.id, tr))
+    """The device's audit log, a page at a time, newest first (owners only)."""
+    log = await device_log(
+        session, user.id, callback_data.device_id, LOG_ENTRIES, callback_data.page
+    )
+    builder = InlineKeyboardBuilder()
+    turns = [("log-older", log.page + 1), ("log-newer", log.page - 1)]
+    shown = [(key, page) for key, page in turns if 0 <= page < log.pages]
+    for key, page in shown:
+        builder.button(
+            text=tr(key),
+            callback_data=MemberAction(op=MemberOp.LOG, device_id=log.device.id, page=page),
+        )
+    builder.button(
+        text=tr("card-back"), callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=log.device.id)
+    )
+    builder.adjust(*([len(shown)] if shown else []), 1)
+    await show(query, render.audit_log(log, tr, zone), builder.as_markup())
 
 
 def build_router() -> Router:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.models import AuditEntry
@@ -37,12 +37,20 @@ class AuditRepository:
             )
         )
 
-    async def for_device(self, device_id: int, limit: int = 50) -> Sequence[AuditEntry]:
-        """Return a device's latest entries, newest first."""
+    async def for_device(
+        self, device_id: int, limit: int = 50, offset: int = 0
+    ) -> Sequence[AuditEntry]:
+        """Return a device's entries, newest first (`offset` of them skipped)."""
         query = (
             select(AuditEntry)
             .where(AuditEntry.device_id == device_id)
             .order_by(AuditEntry.id.desc())
+            .offset(offset)
             .limit(limit)
         )
         return (await self._session.scalars(query)).all()
+
+    async def count_for_device(self, device_id: int) -> int:
+        """How many entries a device's log has."""
+        query = select(func.count()).where(AuditEntry.device_id == device_id)
+        return int(await self._session.scalar(query) or 0)

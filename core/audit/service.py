@@ -23,14 +23,19 @@ class DeviceLog:
     device: Device
     entries: Sequence[AuditEntry]
     people: dict[int, User]
+    page: int = 0
+    pages: int = 1
 
 
 async def device_log(
-    session: AsyncSession, user_id: int, device_id: int, limit: int = 15
+    session: AsyncSession, user_id: int, device_id: int, limit: int = 15, page: int = 0
 ) -> DeviceLog:
-    """Return the latest entries of a device's log, newest first."""
+    """Return one page of a device's log, newest first."""
     grant = await require(session, user_id, device_id, Action.READ_AUDIT)
-    entries = await AuditRepository(session).for_device(device_id, limit)
+    audit = AuditRepository(session)
+    pages = max(1, -(-await audit.count_for_device(device_id) // limit))
+    page = min(max(0, page), pages - 1)
+    entries = await audit.for_device(device_id, limit, page * limit)
     ids: set[int] = set()
     for entry in entries:
         if entry.actor_user_id is not None:
@@ -38,4 +43,5 @@ async def device_log(
         for side in (entry.before, entry.after):
             if side and isinstance(side.get("user_id"), int):
                 ids.add(side["user_id"])
-    return DeviceLog(grant.device, entries, await UserRepository(session).get_many(ids))
+    people = await UserRepository(session).get_many(ids)
+    return DeviceLog(grant.device, entries, people, page, pages)

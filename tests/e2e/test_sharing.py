@@ -205,7 +205,8 @@ async def test_role_change_transfer_and_removal_tell_the_members(
     card = await owner_card(emulator, FRIEND)
     await emulator.press(FRIEND, card, "Log")
     await emulator.wait_for(lambda: "Log of Cottage" in card.plain)
-    assert "handed over ownership" in card.plain and "changed a role" in card.plain
+    assert "Olga handed ownership to Fred and stayed on as admin." in card.plain
+    assert "Olga made Fred admin." in card.plain
 
     await emulator.press(FRIEND, card, "Back to the device")
     await emulator.wait_for(lambda: "Your role: owner" in card.plain)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 
@@ -12,14 +13,18 @@ from bot.keyboards.devices import device_list
 from bot.render.alerts import combined_text, entries_of
 from bot.render.control import outcome_text
 from bot.render.devices import RenderContext, device_card, device_line, status_overview
+from bot.render.members import audit_log
 from bot.render.time import age, clock_time
 from core.access.policy import Role
+from core.audit.models import AuditEntry
+from core.audit.service import DeviceLog
 from core.commands.messages import CommandResult
 from core.commands.service import CommandOutcome
 from core.devices.models import Device
 from core.devices.overview import DeviceView
 from core.live.store import LiveState
 from core.outbox.payloads import AlertPayload, EpisodePayload
+from core.users.models import User
 from tests.emulators.telegram_api import _check_html
 
 TR = translator("en")
@@ -190,3 +195,35 @@ def test_a_command_answered_within_50_ms_reads_done_at_once() -> None:
     slow = CommandOutcome(device, "identify", CommandResult("x", True), 1.26)
     assert outcome_text(quick, TR, WARSAW).endswith("done by <b>Room</b> at once.")
     assert outcome_text(slow, TR, WARSAW).endswith("done by <b>Room</b> in 1.3 s.")
+
+
+def test_the_log_reads_as_sentences_with_its_page() -> None:
+    ann, bob = User(id=1, first_name="Ann"), User(id=2, first_name="Bob")
+    at = NOW - timedelta(days=3)
+
+    def entry(action: str, before: object = None, after: object = None) -> AuditEntry:
+        return AuditEntry(
+            action=action, actor_user_id=1, before=before, after=after, at=at, device_id=7
+        )
+
+    viewer, admin = {"user_id": 2, "role": "viewer"}, {"user_id": 2, "role": "admin"}
+    entries = [
+        entry("invite.created", after={"role": "viewer"}),
+        entry("member.role", before=viewer, after=admin),
+        entry(
+            "device.settings",
+            before={"version": 1, "report_interval": 30},
+            after={"version": 2, "report_interval": 60},
+        ),
+        entry("something.new"),
+    ]
+    log = DeviceLog(view().device, entries, {1: ann, 2: bob}, page=1, pages=3)
+    text = audit_log(log, TR, WARSAW)
+    _check_html(text)
+    lines = text.split("\n")
+    assert lines[0] == "📜 <b>Log of Bedroom</b> (newest first, page 2 of 3)"
+    # An entry of another day shows its date (the log is read days later).
+    assert re.fullmatch(r"\d\d \w{3} \d\d:\d\d · Ann created an invitation as viewer\.", lines[1])
+    assert lines[2].endswith("Ann made Bob admin.")
+    assert lines[3].endswith("Ann changed settings: report_interval 30 → report_interval 60.")
+    assert lines[4].endswith("Ann: something.new")  # an action the log has no sentence for

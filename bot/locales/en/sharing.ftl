@@ -38,21 +38,36 @@ revoke-done = 🚫 { $member } no longer has access.
 transfer-done = 👑 { $member } is the owner now; you are an admin.
 remove-done = 🗑 { $name } was removed.
 
-log-title = 📜 <b>Log of { $name }</b> (newest first)
+log-title = 📜 <b>Log of { $name }</b> (newest first{ $pages ->
+    [1] {""}
+   *[other] , page { $page } of { $pages }
+})
 log-empty = Nothing yet.
-log-device-provisioned = provisioned
-log-device-claimed = claimed the device
-log-device-settings = changed settings
-log-device-command = sent a command
-log-device-transferred = handed over ownership
-log-device-removed = removed the device
-log-invite-created = created an invitation
-log-member-joined = joined
-log-member-role = changed a role
-log-member-revoked = revoked access
-log-member-notifications = switched their alerts
-log-access-denied = was refused
-log-alert-acknowledged = acknowledged an alert
+log-someone = someone
+log-older = ◀ Older
+log-newer = Newer ▶
+log-device-provisioned = The device was set up on the server.
+log-device-claimed = { $who } claimed the device and became its owner.
+log-device-settings = { $who } changed settings: { $change }.
+log-device-attributes = { $who } changed the device's details: { $change }.
+log-device-command = { $who } sent the command “{ $command }”.
+log-device-transferred = { $who } handed ownership to { $target } and stayed on as admin.
+log-device-removed = { $who } removed the device.
+log-invite-created = { $who } created an invitation as { $role }.
+log-member-joined = { $who } joined as { $role }.
+log-member-role = { $who } made { $target } { $role }.
+log-member-revoked = { $who } revoked the access of { $target } ({ $role }).
+log-member-notifications = { $who } switched their alerts { $on ->
+    [on] on
+   *[other] off
+}.
+log-access-denied = { $who } was refused an action.
+log-alert-acknowledged = { $who } acknowledged an alert.
+log-panel-arm = { $who } armed the panel ({ $result }).
+log-panel-disarm = { $who } disarmed the panel ({ $result }).
+log-panel-clear = { $who } cleared the alarm ({ $result }).
+log-panel-code-stored = { $who } stored their panel code.
+log-panel-code-forgotten = { $who } forgot their panel code.
 
 notice-joined = 👋 { $name } joined <b>{ $device }</b> as { $role }.
 notice-joined-by = 👋 { $name } joined <b>{ $device }</b> as { $role }, invited by { $by }.
