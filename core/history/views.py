@@ -64,9 +64,27 @@ class NoHistoryError(NotFound):
 
 
 class DatesError(InvalidInput):
-    """Typed dates that cannot be used."""
+    """Typed dates that cannot be read."""
 
     key = "history-dates-invalid"
+
+
+class DatesBackwardsError(DatesError):
+    """The last day is before the first."""
+
+    key = "history-dates-backwards"
+
+
+class DatesInFutureError(DatesError):
+    """The range starts after today."""
+
+    key = "history-dates-future"
+
+
+class DatesTooLongError(DatesError):
+    """The range is longer than the two years a chart may cover."""
+
+    key = "history-dates-too-long"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +157,12 @@ def window(
 def _check_days(first: date, last: date, today: date) -> None:
     """Refuse a range that is backwards, starts in the future or is longer than MAX_CUSTOM
     (typed dates, and days carried by a possibly forged button alike)."""
-    if last < first or first > today or (last - first) >= MAX_CUSTOM:
-        raise DatesError
+    if last < first:
+        raise DatesBackwardsError
+    if first > today:
+        raise DatesInFutureError
+    if (last - first) >= MAX_CUSTOM:
+        raise DatesTooLongError
 
 
 _DATE_FORMATS: Final = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
@@ -159,8 +181,28 @@ def _parse_day(text: str, today: date) -> date:
     return day.replace(year=day.year - 1) if day > today else day
 
 
+def _named_days(text: str, today: date) -> tuple[date, date] | None:
+    """Ranges people name: today, yesterday, this or last week (Monday to Sunday), this or
+    last month."""
+    monday = today - timedelta(days=today.weekday())
+    first_of_month = today.replace(day=1)
+    last_month_end = first_of_month - timedelta(days=1)
+    named = {
+        "today": (today, today),
+        "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
+        "this week": (monday, today),
+        "last week": (monday - timedelta(days=7), monday - timedelta(days=1)),
+        "this month": (first_of_month, today),
+        "last month": (last_month_end.replace(day=1), last_month_end),
+    }
+    return named.get(" ".join(text.casefold().split()))
+
+
 def parse_days(text: str, today: date) -> tuple[int, int]:
-    """Read "2026-11-01 2026-11-15" (or one date, or "1.11 - 15.11") as days since 1970."""
+    """Read "2026-11-01 2026-11-15" (or one date, "1.11 - 15.11", "yesterday", "last week")
+    as days since 1970."""
+    if (named := _named_days(text, today)) is not None:
+        return day_number(named[0]), day_number(named[1])
     parts = [p for p in re.split(r"\s+(?:-|–|—|to|\.\.)?\s*|\s*(?:–|—|\.\.)\s*", text.strip()) if p]
     if not 1 <= len(parts) <= 2:  # noqa: PLR2004 - one date or two
         raise DatesError

@@ -17,7 +17,10 @@ from bot.render.notices import notice_text
 from core.devices.models import Device
 from core.history.repository import Point
 from core.history.views import (
+    DatesBackwardsError,
     DatesError,
+    DatesInFutureError,
+    DatesTooLongError,
     DeviceSeries,
     History,
     Span,
@@ -43,6 +46,10 @@ WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
         ("  28.11  ", date(2026, 11, 28), date(2026, 11, 28)),
         ("24.12", date(2025, 12, 24), date(2025, 12, 24)),  # still to come: last year's
         ("2026-11-29", TODAY, TODAY),
+        ("yesterday", date(2026, 11, 28), date(2026, 11, 28)),
+        ("Last  Week", date(2026, 11, 16), date(2026, 11, 22)),  # Monday to Sunday (29th: Sun)
+        ("this month", date(2026, 11, 1), TODAY),
+        ("last month", date(2026, 10, 1), date(2026, 10, 31)),
     ],
 )
 def test_typed_dates_are_read_as_whole_days(text: str, first: date, last: date) -> None:
@@ -51,11 +58,23 @@ def test_typed_dates_are_read_as_whole_days(text: str, first: date, last: date) 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "yesterday", "2026-11-15 2026-11-01", "2026-12-01", "2024-01-01 2026-11-01",
-     "1.11 2.11 3.11", "31.02.2026", "2026-11-01; DROP TABLE"],
-)  # fmt: skip
+    ["", "tomorrowish", "1.11 2.11 3.11", "31.02.2026", "2026-11-01; DROP TABLE"],
+)
 def test_unusable_dates_are_refused(text: str) -> None:
     with pytest.raises(DatesError):
+        parse_days(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("2026-11-15 2026-11-01", DatesBackwardsError),
+        ("2026-12-01", DatesInFutureError),
+        ("2024-01-01 2026-11-01", DatesTooLongError),
+    ],
+)
+def test_dates_that_cannot_be_drawn_say_what_is_wrong(text: str, error: type) -> None:
+    with pytest.raises(error):
         parse_days(text, TODAY)
 
 

@@ -43,9 +43,12 @@ history-csv = ⬇️ CSV
 history-card = ⬅️ Card
 history-back = ↩️ Back to the chart
 history-dates-ask =
-    📅 Send the dates to draw, for example <code>2026-11-01 2026-11-15</code> or <code>1.11 15.11</code>; one date draws that day.
+    📅 Send the dates to draw, for example <code>2026-11-01 2026-11-15</code> or <code>1.11 15.11</code>; one date draws that day. Words work too: <code>yesterday</code>, <code>last week</code>, <code>this month</code>.
     Up to two years, not in the future.
 history-dates-invalid = ❌ I could not read those dates. Send one date or two (first, last), like <code>2026-11-01 2026-11-15</code>, not in the future and at most two years apart.
+history-dates-backwards = ❌ The last day comes before the first. Send them the other way round, like <code>2026-11-01 2026-11-15</code>.
+history-dates-future = ❌ That starts in the future: there is nothing to draw yet. Send days up to today.
+history-dates-too-long = ❌ A chart covers at most two years. Send a shorter range.
 history-dates-done = ✅ The chart above now shows { $range }.
 history-csv-caption = { $device } · { $metric } · { $range }
 history-csv-empty = No readings in this range, so there is nothing to export.
