@@ -232,13 +232,32 @@ async def _list_devices(settings: Settings) -> Any:
         await engine.dispose()
 
 
+def _reading(text: str) -> tuple[str, float]:
+    """Parse `co2=1500` for --set."""
+    metric, sep, value = text.partition("=")
+    msg = f"expected METRIC=VALUE, e.g. co2=1500, not {text!r}"
+    if not sep or not metric.strip():
+        raise argparse.ArgumentTypeError(msg)
+    try:
+        return metric.strip(), float(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(msg) from err
+
+
 def cmd_simulate(args: argparse.Namespace) -> None:
     """Run a simulated device."""
     from device_firmware.simulator.device import SimulatedDevice, run_device
 
     settings = load_settings()
-    device = SimulatedDevice(args.uid, args.type, args.interval, settings.mqtt_url)
-    print(f"simulating {args.uid} ({args.type}) every {args.interval:g} s; Ctrl-C to stop")
+    device = SimulatedDevice(
+        args.uid, args.type, args.interval, settings.mqtt_url, pinned=dict(args.set or [])
+    )
+    held = ", ".join(f"{k}={v:g}" for k, v in device.pinned.items())
+    print(
+        f"simulating {args.uid} ({args.type}) every {args.interval:g} s"
+        + (f", holding {held}" if held else "")
+        + "; Ctrl-C to stop"
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_device(device, args.count))
 
@@ -320,6 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--type", default="co2")
     sim.add_argument("--interval", type=float, default=30)
     sim.add_argument("--count", type=int, help="stop after this many messages")
+    sim.add_argument(
+        "--set",
+        action="append",
+        type=_reading,
+        metavar="METRIC=VALUE",
+        help="hold a reading at a value, e.g. --set co2=1500 to try an alert (repeatable)",
+    )
     sim.set_defaults(func=cmd_simulate)
     return parser
 

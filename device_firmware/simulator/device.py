@@ -56,6 +56,7 @@ class SimulatedDevice:
     config: dict[str, object] = field(default_factory=dict)
     commands: list[dict[str, object]] = field(default_factory=list)  # as received
     sent: int = 0
+    pinned: dict[str, float] = field(default_factory=dict)  # readings held at these values
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -70,6 +71,7 @@ class SimulatedDevice:
         for metric, (_, step, low, high) in profile.items():
             value = self.values[metric] + self._rng.uniform(-step, step)
             self.values[metric] = min(high, max(low, value))
+        self.values.update(self.pinned)  # `dozor simulate --set co2=1500`: try an alert
         return {
             m: round(v, 1) if m in {"temperature", "pressure"} else round(v)
             for m, v in self.values.items()

@@ -85,3 +85,48 @@ async def test_last_will_says_offline_when_the_device_vanishes() -> None:
         await device.wait()
     await publish(f"devices/{uid}/status", b"", retain=True)
     assert states == [b"online", b"offline"]
+
+
+async def test_simulate_set_holds_a_reading_so_alerts_can_be_tried() -> None:
+    """`dozor simulate --set co2=1500` publishes CO₂ 1500 every time, the rest drifting."""
+    uid = unique_uid("sim_")
+    env = {"PATH": os.environ.get("PATH", ""), "MQTT_URL": MQTT_URL}
+    async with aiomqtt.Client(HOST, int(PORT or 1883)) as observer:
+        await observer.subscribe(f"devices/{uid}/telemetry", qos=1)
+        device = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "cli.main",
+            "simulate",
+            "--uid",
+            uid,
+            "--interval",
+            "0.2",
+            "--count",
+            "3",
+            "--set",
+            "co2=1500",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        readings: list[dict[str, object]] = []
+        async with asyncio.timeout(30):
+            async for message in observer.messages:
+                assert isinstance(message.payload, bytes)
+                readings.append(json.loads(message.payload))
+                if len(readings) == 3:
+                    break
+        await device.wait()
+    await publish(f"devices/{uid}/status", b"", retain=True)
+    assert [r["co2"] for r in readings] == [1500, 1500, 1500]
+    assert all("temperature" in r for r in readings)
+
+
+async def test_simulate_set_refuses_what_is_not_metric_equals_value() -> None:
+    bad = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cli.main", "simulate", "--uid", "x", "--set", "co2",
+        cwd=ROOT, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await bad.communicate()
+    assert bad.returncode == 2 and b"expected METRIC=VALUE" in err
