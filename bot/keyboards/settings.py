@@ -63,13 +63,15 @@ def metric_screen(view: ConfigView, metric: str, tr: Translator) -> InlineKeyboa
             text=tr(f"settings-button-set-{field.value}"),
             callback_data=SettingsAction(op=SettingsOp.ASK, field=field, **common),
         )
-    for field in (Field.HIGH, Field.LOW):
+    spec = (view.config.get("thresholds") or {}).get(metric) or {}
+    clearable = [field for field in (Field.HIGH, Field.LOW) if spec.get(field.value) is not None]
+    for field in clearable:  # "No upper limit" only when there is one
         builder.button(
             text=tr(f"settings-button-clear-{field.value}"),
             callback_data=SettingsAction(op=SettingsOp.CLEAR, field=field, **common),
         )
     builder.button(text=tr("settings-button-back"), callback_data=_back(view, tr))
-    builder.adjust(3, 2, 1)
+    builder.adjust(3, *([len(clearable)] if clearable else []), 1)
     return builder.as_markup()
 
 

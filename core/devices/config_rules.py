@@ -44,7 +44,7 @@ class OutOfRangeError(InvalidInput):
 
 
 class HighNotAboveLowError(InvalidInput):
-    """A high threshold must stay above the low one."""
+    """A high threshold must stay above the low one (`high` and `low` say what they are)."""
 
     key = "settings-high-not-above-low"
 
@@ -132,7 +132,11 @@ def set_threshold(
         spec[field.value] = _checked(metric, value, field)
     high, low = spec.get("high"), spec.get("low")
     if isinstance(high, int | float) and isinstance(low, int | float) and high <= low:
-        raise HighNotAboveLowError
+        raise HighNotAboveLowError(
+            high=metrics.format_value(metric, high),
+            low=metrics.format_value(metric, low),
+            unit=f" {metrics.unit(metric)}".rstrip(),
+        )
     if spec:  # a hysteresis alone is kept for the limits to come
         thresholds[metric] = spec
     else:

@@ -310,3 +310,23 @@ async def test_a_preset_answers_the_prompt_and_ends_it(
     assert "This prompt is closed" in answer["text"]
     await emulator.wait_for(lambda: not old.buttons())
     assert (await stored_config(sessions, device_id)).config["report_interval"] == 120
+
+
+async def test_a_limit_screen_offers_clearing_only_what_is_set_and_a_clash_names_both(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await owned_device(sessions)
+    card = await open_card(emulator, "Bedroom")
+    screen = await press_and_wait(emulator, card, "Settings", "Settings — Bedroom")
+    await press_and_wait(emulator, screen, "CO₂", "An alert opens")
+    assert not any("No upper limit" in b["text"] for b in screen.buttons())
+    await press_and_wait(emulator, screen, "Upper limit", "Send the upper limit of CO₂")
+    done = await emulator.reply_to(OWNER, "1000")
+    await press_and_wait(emulator, done, "CO₂", "An alert opens")
+    labels = [b["text"] for b in done.buttons()]
+    assert any("No upper limit" in t for t in labels) and not any("No lower" in t for t in labels)
+    await press_and_wait(emulator, done, "Lower limit", "Send the lower limit of CO₂")
+    clash = await emulator.reply_to(OWNER, "1200")
+    assert "(upper 1000 ppm, lower 1200 ppm)" in clash.plain

@@ -44,7 +44,7 @@ prompt-cancel = ✖ Cancel
 settings-stale = These settings were changed meanwhile, so this message is out of date. Open ⚙️ Settings again.
 settings-bad-number = That is not a number I can read.
 settings-out-of-range = That is out of range: use a value from { $low } to { $high }{ $unit }.
-settings-high-not-above-low = The upper limit must be above the lower limit.
+settings-high-not-above-low = The upper limit must be above the lower limit (upper { $high }{ $unit }, lower { $low }{ $unit }).
 
 commands-title = 🎛 <b>Commands — { $name }</b>
     The device answers each one; you will see what it said.
