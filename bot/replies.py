@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import html
+import logging
 import re
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.i18n import translator
+
+log = logging.getLogger(__name__)
 
 # The tags of Telegram's HTML parse mode: what a sent text loses when it comes back plain.
 _TAGS = re.compile(
@@ -49,6 +52,26 @@ async def edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | N
     elif query.bot is not None:
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
     return True
+
+
+async def edit_prompt(
+    message: Message, prompt: object, text: str, markup: InlineKeyboardMarkup | None
+) -> int:
+    """Answer a typed reply by editing the prompt that asked for it (one message per prompt,
+    not one per try); send anew if it cannot be edited. Returns the prompt's message id."""
+    if isinstance(prompt, int) and prompt and message.bot is not None:
+        try:
+            await message.bot.edit_message_text(
+                text, chat_id=message.chat.id, message_id=prompt, reply_markup=markup
+            )
+        except TelegramBadRequest as err:
+            if "message is not modified" in err.message:
+                return prompt
+            log.info("could not edit prompt %s: %s", prompt, err.message)
+        else:
+            return prompt
+    sent = await message.answer(text, reply_markup=markup)
+    return sent.message_id
 
 
 def _same(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:

@@ -1,7 +1,7 @@
 """Device settings from the card: report interval, alerts, thresholds, night mode.
 
 Numbers are typed in reply to a prompt (FSM state in Redis, so it survives a restart) or
-picked from buttons. A wrong value is answered with the reason and the prompt again. Every
+picked from buttons. A wrong value is answered with the reason, in the prompt itself. Every
 button carries the config version its message showed; a press on an older message is
 refused as out of date (core.devices.configuration.SettingsChangedError).
 """
@@ -27,7 +27,7 @@ from bot.i18n import Translator
 from bot.keyboards import settings as keyboards
 from bot.render import settings as render
 from bot.render.devices import now_context
-from bot.replies import show
+from bot.replies import edit_prompt, show
 from core.devices import config_rules
 from core.devices.config_rules import Field
 from core.devices.configuration import ConfigService, ConfigView, Edit, SettingsChangedError
@@ -160,6 +160,7 @@ async def ask_value(
             "version": view.version,
             "field": field.value,
             "metric": callback_data.metric,
+            "prompt": query.message.message_id if query.message is not None else 0,
         }
     )
     text = render.prompt(field, callback_data.metric, now_context(tr, zone))
@@ -184,7 +185,7 @@ async def value_typed(
     tr: Translator,
     zone: tzinfo,
 ) -> None:
-    """Use the typed number; a wrong one gets the reason and the prompt again."""
+    """Use the typed number; a wrong one gets the reason in the prompt, which stays."""
     data = await state.get_data()
     ctx = now_context(tr, zone)
     try:
@@ -198,14 +199,15 @@ async def value_typed(
     except SettingsChangedError:
         await state.clear()
         raise
-    except InvalidInput as err:  # nothing was written; the prompt stays
+    except InvalidInput as err:  # nothing was written; the prompt says why and stays
         view = await configs.view(session, user.id, int(data["device_id"]))
         field = Field(data["field"])
         again = render.prompt(field, str(data["metric"]), ctx)
-        await message.answer(
-            f"{tr(err.key, **err.args_for_text)}\n\n{again}",
-            reply_markup=keyboards.prompt(view, field, tr),
+        text = f"{tr(err.key, **err.args_for_text)}\n\n{again}"
+        prompt = await edit_prompt(
+            message, data.get("prompt"), text, keyboards.prompt(view, field, tr)
         )
+        await state.update_data(prompt=prompt)
         return
     await state.clear()
     sent = await message.answer(

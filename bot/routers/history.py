@@ -29,6 +29,7 @@ from bot.charts import ChartRenderer
 from bot.i18n import Translator
 from bot.keyboards import history as keyboards
 from bot.render import history as render
+from bot.replies import edit_prompt
 from core import clock
 from core.history.views import (
     DatesError,
@@ -174,9 +175,10 @@ async def ask_dates(
         }
     )
     assert query.bot is not None  # noqa: S101 - always set on a dispatched update
-    await query.bot.send_message(
+    prompt = await query.bot.send_message(
         user.id, tr("history-dates-ask"), reply_markup=keyboards.dates_prompt(tr)
     )
+    await state.update_data(prompt=prompt.message_id)
     await query.answer()
 
 
@@ -196,8 +198,10 @@ async def dates_typed(
     assert bot is not None  # noqa: S101 - always set on a dispatched update
     try:
         first, last = parse_days(message.text or "", clock.now().astimezone(zone).date())
-    except DatesError:
-        await message.answer(tr("history-dates-invalid"), reply_markup=keyboards.dates_prompt(tr))
+    except DatesError as err:  # why, in place of the prompt, which stays
+        text = f"{tr(err.key)}\n\n{tr('history-dates-ask')}"
+        prompt = await edit_prompt(message, saved.get("prompt"), text, keyboards.dates_prompt(tr))
+        await state.update_data(prompt=prompt)
         return
     await state.clear()
     sel = HistoryView(

@@ -27,7 +27,7 @@ from bot.cards import device_card
 from bot.i18n import Translator
 from bot.keyboards.devices import back_to_card
 from bot.render import satel as render
-from bot.replies import edit, show
+from bot.replies import edit, edit_prompt, show
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.errors import StaleAction
@@ -232,36 +232,19 @@ async def code_typed(  # noqa: PLR0913
         view = await overview.device(session, user.id, device.id)
         card, markup = await device_card(session, view, panel, tr, zone)
         notice = tr("panel-code-stored", device=escape(device.name))
-        await _reply(message, data.get("prompt"), f"{notice}\n\n{card}", markup)
+        await edit_prompt(message, data.get("prompt"), f"{notice}\n\n{card}", markup)
         return
     proposal = await panels.take(session, user.id, str(data.get("nonce")))
-    prompt = await _reply(message, data.get("prompt"), render.working(proposal, tr), None)
+    prompt = await edit_prompt(message, data.get("prompt"), render.working(proposal, tr), None)
     bypass = [int(z) for z in data.get("bypass") or ()]
     text, markup = await _run(
         session, user, panels, overview, panel, tr, zone, proposal, bypass, code
     )
-    await _reply(message, prompt, text, markup)
+    await edit_prompt(message, prompt, text, markup)
 
 
 def _id(query: CallbackQuery) -> int | None:
     return query.message.message_id if query.message is not None else None
-
-
-async def _reply(message: Message, prompt: Any, text: str, markup: Any) -> int:
-    """Edit the prompt that asked for the code into `text`; send anew if it cannot be."""
-    if isinstance(prompt, int) and message.bot is not None:
-        try:
-            await message.bot.edit_message_text(
-                text, chat_id=message.chat.id, message_id=prompt, reply_markup=markup
-            )
-        except TelegramBadRequest as err:
-            if "message is not modified" in err.message:
-                return prompt
-            log.info("could not edit the code prompt %s: %s", prompt, err.message)
-        else:
-            return prompt
-    sent = await message.answer(text, reply_markup=markup)
-    return sent.message_id
 
 
 def build_router() -> Router:

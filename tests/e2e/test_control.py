@@ -82,12 +82,16 @@ async def test_report_interval_typed_in_a_prompt_reaches_the_device_which_applie
         assert "Report interval: every 30 s" in screen.plain
         await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
 
-        wrong = await emulator.reply_to(OWNER, "often")
-        assert (
-            "not a number I can read" in wrong.plain and "Send the report interval" in wrong.plain
+        # A wrong answer is explained in the prompt itself: one message per prompt.
+        count = len(emulator.bot_messages(OWNER.id))
+        await emulator.send(OWNER, "often")
+        await emulator.wait_for(lambda: "not a number I can read" in screen.plain)
+        assert "Send the report interval" in screen.plain
+        await emulator.send(OWNER, "2 s")
+        await emulator.wait_for(
+            lambda: "out of range: use a value from 5 s to 24 h" in screen.plain
         )
-        low = await emulator.reply_to(OWNER, "2 s")
-        assert "out of range: use a value from 5 s to 24 h" in low.plain
+        assert len(emulator.bot_messages(OWNER.id)) == count
         assert (await stored_config(sessions, device_id)).version == 1
 
         done = await emulator.reply_to(OWNER, "5")
@@ -125,8 +129,10 @@ async def test_threshold_set_while_the_device_is_offline_reaches_it_when_it_conn
     screen = await press_and_wait(emulator, card, "Settings", "Settings — Bedroom")
     await press_and_wait(emulator, screen, "CO₂", "An alert opens")
     await press_and_wait(emulator, screen, "Upper limit", "Send the upper limit of CO₂")
-    too_high = await emulator.reply_to(OWNER, "20000")
-    assert "from 300 to 10000 ppm" in too_high.plain
+    await emulator.send(OWNER, "20000")
+    await emulator.wait_for(
+        lambda: "from 300 to 10000 ppm" in screen.plain and "out of" in screen.plain
+    )
     done = await emulator.reply_to(OWNER, "1 200")
     assert "CO₂: above 1200 ppm" in done.plain
     assert "waiting for the device (offline since" in done.plain
@@ -328,5 +334,5 @@ async def test_a_limit_screen_offers_clearing_only_what_is_set_and_a_clash_names
     labels = [b["text"] for b in done.buttons()]
     assert any("No upper limit" in t for t in labels) and not any("No lower" in t for t in labels)
     await press_and_wait(emulator, done, "Lower limit", "Send the lower limit of CO₂")
-    clash = await emulator.reply_to(OWNER, "1200")
-    assert "(upper 1000 ppm, lower 1200 ppm)" in clash.plain
+    await emulator.send(OWNER, "1200")
+    await emulator.wait_for(lambda: "(upper 1000 ppm, lower 1200 ppm)" in done.plain)

@@ -115,8 +115,10 @@ async def test_a_chart_switches_range_metric_and_dates_in_place_and_exports_csv(
     await emulator.press(OWNER, chart, "Dates")
     prompt = await emulator.wait_for_message(OWNER, "Send the dates")
     assert "Cancel" in prompt.button("Cancel")["text"]
-    wrong = await emulator.reply_to(OWNER, "yesterday-ish")
-    assert "could not read those dates" in wrong.plain
+    await emulator.send(OWNER, "yesterday-ish")
+    await emulator.wait_for(lambda: "could not read those dates" in prompt.plain)
+    await emulator.send(OWNER, "2030-01-01")  # the reason is said, in the prompt itself
+    await emulator.wait_for(lambda: "starts in the future" in prompt.plain)
     today = clock.now().astimezone(UTC).date()
     edits = chart.edits
     done = await emulator.reply_to(OWNER, f"{today - timedelta(days=1):%Y-%m-%d} {today:%Y-%m-%d}")
