@@ -216,15 +216,32 @@ async def value_typed(
     await watch.watch(sent.chat.id, sent.message_id, user.id, view)
 
 
-async def cancel_prompt(query: CallbackQuery, state: FSMContext, tr: Translator) -> None:
-    """Leave the prompt; on a prompt that has ended already, say so and drop its buttons."""
-    if await state.get_state() is None:
+async def cancel_prompt(
+    query: CallbackQuery,
+    *,
+    session: AsyncSession,
+    user: User,
+    configs: ConfigService,
+    watch: ConfigWatch,
+    state: FSMContext,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Leave the prompt and go back to where the person was (a settings prompt: the settings
+    screen); on a prompt that has ended already, say so and drop its buttons."""
+    current = await state.get_state()
+    if current is None:
         if isinstance(query.message, Message):
             with contextlib.suppress(TelegramBadRequest):
                 await query.message.edit_reply_markup(reply_markup=None)
         await query.answer(tr("prompt-closed"), show_alert=True)
         return
+    data = await state.get_data()
     await state.clear()
+    if current == SettingsStates.waiting_value.state and "device_id" in data:
+        view = await configs.view(session, user.id, int(data["device_id"]))
+        await _screen(query, view, user, tr, zone, watch)
+        return
     await show(query, tr("cancel-done"), None)
 
 

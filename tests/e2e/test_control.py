@@ -184,7 +184,8 @@ async def test_cancel_leaves_the_prompt_and_a_later_number_changes_nothing(
         emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings"
     )
     await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
-    await press_and_wait(emulator, screen, "Cancel", "Cancelled.")
+    await press_and_wait(emulator, screen, "Cancel", "Report interval: every")  # back to settings
+    assert "Settings — Bedroom" in screen.plain
     assert "did not expect a message" in (await emulator.reply_to(OWNER, "60")).plain
     assert (await stored_config(sessions, device_id)).version == 1
 
