@@ -33,6 +33,7 @@ from core.access.policy import Action, allows
 from core.devices.kinds import kind_of
 from core.devices.overview import DeviceView
 from core.devices.relays import Channel
+from core.history.views import Span
 
 
 def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> InlineKeyboardMarkup:
@@ -80,7 +81,9 @@ def device_card(
     if view.live.values:
         builder.button(
             text=tr("card-history"),
-            callback_data=HistoryView(op=HistoryOp.CHART, device_id=device_id, metric=""),
+            callback_data=HistoryView(
+                op=HistoryOp.CHART, device_id=device_id, metric="", span=Span.AUTO
+            ),
         )
         rows.append(1)
     kind = kind_of(view.device.type_code)

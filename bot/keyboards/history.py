@@ -21,12 +21,16 @@ def picker(views: list[DeviceView], shared: dict[str, int], tr: Translator) -> I
     for view in views:
         builder.button(
             text=tr("history-pick-device", name=view.device.name),
-            callback_data=HistoryView(op=HistoryOp.CHART, device_id=view.device.id, metric=""),
+            callback_data=HistoryView(
+                op=HistoryOp.CHART, device_id=view.device.id, metric="", span=Span.AUTO
+            ),
         )
     for metric, count in shared.items():
         builder.button(
             text=tr("history-pick-shared", metric=metric_name(metric, tr), count=count),
-            callback_data=HistoryView(op=HistoryOp.CHART, device_id=0, metric=metric),
+            callback_data=HistoryView(
+                op=HistoryOp.CHART, device_id=0, metric=metric, span=Span.AUTO
+            ),
         )
     builder.adjust(1)
     return builder.as_markup()

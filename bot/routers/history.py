@@ -56,6 +56,9 @@ async def _load(
 ) -> tuple[History, HistoryView]:
     """The selection's data, and the selection with its metric resolved."""
     now = clock.now()
+    if sel.span is Span.AUTO:  # a first chart: a range that fits the data
+        span = await history.fitting_span(session, user.id, sel.device_id, sel.metric, now)
+        sel = sel.model_copy(update={"span": span})
     win = window(sel.span, now, zone, sel.first, sel.last)
     data = await history.load(session, user.id, sel.device_id, sel.metric, win, now, sel.page)
     return data, sel.model_copy(update={"metric": data.metric, "page": data.page})

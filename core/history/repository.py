@@ -73,6 +73,20 @@ class RollupRepository:
             },
         )
 
+    async def earliest(
+        self, device_ids: Sequence[int], metric: str, since: datetime
+    ) -> datetime | None:
+        """The first minute since `since` in which any of the devices reported `metric`."""
+        if not device_ids:
+            return None
+        query = select(func.min(MinuteRollup.minute)).where(
+            MinuteRollup.device_id.in_(list(device_ids)),
+            MinuteRollup.metric == metric,
+            MinuteRollup.minute >= since,
+        )
+        found: datetime | None = await self._session.scalar(query)
+        return found
+
     async def summary(
         self, device_ids: Sequence[int], start: datetime, end: datetime
     ) -> dict[int, dict[str, tuple[float, float, float]]]:

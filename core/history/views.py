@@ -30,7 +30,7 @@ from core.devices.models import Device
 from core.devices.overview import DeviceOverview, DeviceView, NoDevicesError
 from core.devices.repository import DeviceRepository
 from core.errors import InvalidInput, NotFound
-from core.history.repository import Point
+from core.history.repository import Point, RollupRepository
 from core.history.service import series
 
 MAX_DEVICES: Final = 8
@@ -47,6 +47,7 @@ class Span(StrEnum):
     D7 = "7d"
     D30 = "30d"
     CUSTOM = "c"
+    AUTO = "a"  # the first chart of a selection: 6 h when that is all the data there is, else 24 h
 
 
 SPANS: Final[dict[Span, timedelta]] = {
@@ -275,6 +276,21 @@ class HistoryService:
             raise NoHistoryError
         page = min(max(0, page), (len(found) - 1) // MAX_DEVICES)
         return found[page * MAX_DEVICES : (page + 1) * MAX_DEVICES], page, len(found)
+
+    async def fitting_span(
+        self, session: AsyncSession, user_id: int, device_id: int, metric: str, now: datetime
+    ) -> Span:
+        """The range a first chart opens with: 6 h when the last 24 h of data (a new device)
+        fit in it, 24 h otherwise."""
+        if not metric and device_id:
+            names = await self.metrics_of(session, user_id, device_id)
+            metric = names[0] if names else ""
+        if not METRIC_NAME.fullmatch(metric):
+            return Span.H24
+        devices, _, _ = await self._devices(session, user_id, device_id, metric, 0)
+        day = now - SPANS[Span.H24]
+        first = await RollupRepository(session).earliest([d.id for d in devices], metric, day)
+        return Span.H6 if first is not None and first >= now - SPANS[Span.H6] else Span.H24
 
     async def load(
         self,
