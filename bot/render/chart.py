@@ -31,6 +31,7 @@ from core.history.repository import Point
 from core.history.views import History
 
 WIDTH_IN, HEIGHT_IN, DPI = 9.0, 5.0, 140  # 1260 × 700 px: sharp on a phone, small to send
+LEGEND_SPAN = 0.6  # the share of the time axis, from the left, the legend may cover
 GAP_STEPS: Final = 3.0
 GAP_BUCKETS: Final = 2.5
 COLORS: Final = (
@@ -147,7 +148,16 @@ def _legend(ax: Axes) -> Legend | None:
     unique = dict(zip(labels, handles, strict=True))
     if not unique:
         return None
-    return ax.legend(unique.values(), unique.keys(), loc="best", fontsize=11, framealpha=0.85)
+    # Placed where it hides least, but only over the older part of the range: the latest
+    # readings, which people look at first, are never under it.
+    return ax.legend(
+        unique.values(),
+        unique.keys(),
+        loc="best",
+        bbox_to_anchor=(0, 0, LEGEND_SPAN, 1),
+        fontsize=11,
+        framealpha=0.85,
+    )
 
 
 def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:

@@ -184,6 +184,10 @@ async def test_line_and_band_are_the_raw_readings_mean_min_and_max_and_gaps_stay
         assert min(lows) - tolerance <= bottom <= max(lows) + tolerance, (m, bottom, lows)
         checked += 1
     assert checked == 17
+    # The legend (limit 1300) never covers the latest part of the range.
+    assert chart.legend_box is not None
+    left, _, right, _ = chart.box
+    assert chart.legend_box[2] <= left + 0.6 * (right - left) + 2
 
     for m in (205, 220, 235):  # inside the gap: no line across it, the offline shade instead
         x = pixels.column(start + timedelta(minutes=m))
