@@ -88,8 +88,12 @@ def night_menu(view: ConfigView, tr: Translator) -> InlineKeyboardMarkup:
         text=tr("settings-button-night-off"),
         callback_data=SettingsAction(op=SettingsOp.NIGHT, value=-1, **common),
     )
+    builder.button(
+        text=tr("settings-button-night-other"),
+        callback_data=SettingsAction(op=SettingsOp.ASK, field=Field.NIGHT, **common),
+    )
     builder.button(text=tr("settings-button-back"), callback_data=_back(view, tr))
-    builder.adjust(len(NIGHT_PRESETS), 1, 1)
+    builder.adjust(len(NIGHT_PRESETS), 2, 1)
     return builder.as_markup()
 
 

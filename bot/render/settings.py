@@ -97,6 +97,8 @@ def prompt(field: Field, metric: str, ctx: RenderContext) -> str:
     """Ask for a number, saying what is accepted."""
     if field is Field.INTERVAL:
         return ctx.tr("prompt-interval", low=INTERVAL_RANGE[0], high=INTERVAL_RANGE[1] // 3600)
+    if field is Field.NIGHT:
+        return ctx.tr("prompt-night")
     low, high = threshold_range(metric, field)
     unit = metrics.unit(metric)
     return ctx.tr(

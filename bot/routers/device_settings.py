@@ -171,6 +171,9 @@ def _typed_edit(data: dict[str, Any], text: str) -> Edit:
     field, metric = Field(data["field"]), str(data["metric"])
     if field is Field.INTERVAL:
         return partial(config_rules.set_interval, seconds=config_rules.parse_interval(text))
+    if field is Field.NIGHT:
+        start, end = config_rules.parse_hours(text)
+        return partial(config_rules.set_night_mode, start=start, end=end)
     value = config_rules.parse_number(text)
     return partial(config_rules.set_threshold, metric=metric, field=field, value=value)
 

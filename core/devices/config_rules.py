@@ -29,6 +29,7 @@ class Field(StrEnum):
     HIGH = "high"
     LOW = "low"
     HYSTERESIS = "hysteresis"
+    NIGHT = "night"  # night mode hours, typed as "22-7"
 
 
 class BadNumberError(InvalidInput):
@@ -103,6 +104,26 @@ def set_interval(config: dict[str, Any], seconds: int) -> dict[str, Any]:
 def set_alerts(config: dict[str, Any], *, on: bool) -> dict[str, Any]:
     """Return the config with the device's alerts switched on or off."""
     return {**deepcopy(config), "alerts_enabled": on}
+
+
+class BadHoursError(InvalidInput):
+    """Typed night hours that are not "22-7" (two different hours of the day)."""
+
+    key = "settings-bad-hours"
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2})(?::00)?\s*(?:-|–|—|to|\.\.)\s*(\d{1,2})(?::00)?\s*$")
+
+
+def parse_hours(text: str) -> tuple[int, int]:
+    """Read night hours as people type them: `22-7`, `22:00–07:00`, `23 to 6`."""
+    found = _HOURS.match(text.casefold())
+    if found is None:
+        raise BadHoursError
+    start, end = int(found[1]), int(found[2])
+    if not (0 <= start < 24 and 0 <= end < 24) or start == end:  # noqa: PLR2004 - hours
+        raise BadHoursError
+    return start, end
 
 
 def set_night_mode(config: dict[str, Any], start: int | None, end: int | None) -> dict[str, Any]:

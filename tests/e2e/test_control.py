@@ -337,3 +337,25 @@ async def test_a_limit_screen_offers_clearing_only_what_is_set_and_a_clash_names
     await press_and_wait(emulator, done, "Lower limit", "Send the lower limit of CO₂")
     await emulator.send(OWNER, "1200")
     await emulator.wait_for(lambda: "(upper 1000 ppm, lower 1200 ppm)" in done.plain)
+
+
+async def test_night_mode_hours_can_be_typed(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, device_id = await owned_device(sessions)
+    screen = await press_and_wait(
+        emulator, await open_card(emulator, "Bedroom"), "Settings", "Settings — Bedroom"
+    )
+    await emulator.press(OWNER, screen, "Night mode")
+    await emulator.wait_for(lambda: "Other hours" in str(screen.rows()))
+    await press_and_wait(emulator, screen, "Other hours", "Send the night mode hours")
+    await emulator.send(OWNER, "25-7")
+    await emulator.wait_for(lambda: "could not read those hours" in screen.plain)
+    done = await emulator.reply_to(OWNER, "23:00–06:00")
+    assert "Night mode: 23:00–06:00" in done.plain
+    assert (await stored_config(sessions, device_id)).config["night_mode"] == {
+        "start": 23,
+        "end": 6,
+    }

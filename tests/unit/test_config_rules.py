@@ -6,10 +6,12 @@ import pytest
 
 from core.devices import config_rules
 from core.devices.config_rules import (
+    BadHoursError,
     BadNumberError,
     Field,
     HighNotAboveLowError,
     OutOfRangeError,
+    parse_hours,
     parse_interval,
     parse_number,
     set_threshold,
@@ -101,3 +103,17 @@ def test_changed_keys_give_the_audit_before_and_after() -> None:
 def test_made_up_metric_names_are_refused(metric: str) -> None:
     with pytest.raises(InvalidInput):
         set_threshold({}, metric, Field.HIGH, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("22-7", (22, 7)), ("22:00–07:00", (22, 7)), ("23 to 6", (23, 6)), (" 0 - 5 ", (0, 5))],
+)
+def test_night_hours_are_read_as_people_type_them(text: str, hours: tuple[int, int]) -> None:
+    assert parse_hours(text) == hours
+
+
+@pytest.mark.parametrize("text", ["", "22", "25-7", "7-7", "night", "22-7-3"])
+def test_night_hours_that_are_not_two_hours_are_refused(text: str) -> None:
+    with pytest.raises(BadHoursError):
+        parse_hours(text)
