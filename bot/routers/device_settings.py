@@ -161,6 +161,8 @@ async def ask_value(
             "field": field.value,
             "metric": callback_data.metric,
             "prompt": query.message.message_id if query.message is not None else 0,
+            # where /cancel leads back to: this device's settings
+            "back": SettingsAction(op=SettingsOp.OPEN, device_id=view.device.id).pack(),
         }
     )
     text = render.prompt(field, callback_data.metric, now_context(tr, zone))

@@ -175,6 +175,7 @@ async def ask_dates(
             "device_id": callback_data.device_id,
             "metric": callback_data.metric,
             "message_id": message.message_id if isinstance(message, Message) else 0,
+            "back": callback_data.model_copy(update={"op": HistoryOp.CHART}).pack(),
         }
     )
     assert query.bot is not None  # noqa: S101 - always set on a dispatched update

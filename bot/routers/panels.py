@@ -22,7 +22,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import PanelOp, PanelPress
+from bot.callbacks import DeviceAction, DeviceOp, PanelOp, PanelPress
 from bot.cards import device_card
 from bot.i18n import Translator
 from bot.keyboards.devices import back_to_card
@@ -140,7 +140,13 @@ async def go(  # noqa: PLR0913 - aiogram hands each dependency by name
         nonce = await panels.hold(user.id, proposal, CODE_SECONDS)
         await state.set_state(PanelStates.waiting_code)
         await state.set_data(
-            {"purpose": "action", "nonce": nonce, "bypass": list(bypass), "prompt": _id(query)}
+            {
+                "purpose": "action",
+                "nonce": nonce,
+                "bypass": list(bypass),
+                "prompt": _id(query),
+                "back": DeviceAction(op=DeviceOp.OPEN, device_id=proposal.device.id).pack(),
+            }
         )
         text = tr("panel-ask-code", device=escape(proposal.device.name))
         await show(query, text, back_to_card(proposal.device.id, tr))
@@ -183,7 +189,10 @@ async def ask_code(
     """Prompt for the code to store."""
     view = await panels.view(session, user.id, callback_data.device_id, control=True)
     await state.set_state(PanelStates.waiting_code)
-    await state.set_data({"purpose": "store", "device_id": view.device.id, "prompt": _id(query)})
+    back = DeviceAction(op=DeviceOp.OPEN, device_id=view.device.id).pack()
+    await state.set_data(
+        {"purpose": "store", "device_id": view.device.id, "prompt": _id(query), "back": back}
+    )
     text = tr("panel-ask-store", device=escape(view.device.name))
     await show(query, text, back_to_card(view.device.id, tr))
 

@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -59,12 +60,18 @@ async def show_help(message: Message, tr: Translator) -> None:
 
 
 async def cancel(message: Message, state: FSMContext, tr: Translator) -> None:
-    """Leave whatever prompt the user is in."""
+    """Leave whatever prompt the user is in, with a way back to where they were."""
     if await state.get_state() is None:
         await message.answer(tr("cancel-nothing"))
         return
+    back = (await state.get_data()).get("back")
     await state.clear()
-    await message.answer(tr("cancel-done"))
+    markup = None
+    if isinstance(back, str) and back:
+        builder = InlineKeyboardBuilder()
+        builder.button(text=tr("cancel-back"), callback_data=back)
+        markup = builder.as_markup()
+    await message.answer(tr("cancel-done"), reply_markup=markup)
 
 
 def build_router() -> Router:

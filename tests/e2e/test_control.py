@@ -187,6 +187,11 @@ async def test_cancel_leaves_the_prompt_and_a_later_number_changes_nothing(
     await press_and_wait(emulator, screen, "Cancel", "Report interval: every")  # back to settings
     assert "Settings — Bedroom" in screen.plain
     assert "did not expect a message" in (await emulator.reply_to(OWNER, "60")).plain
+    # /cancel leaves a prompt too, with a way back to where the person was.
+    await press_and_wait(emulator, screen, "Report interval", "Send the report interval")
+    cancelled = await emulator.reply_to(OWNER, "/cancel")
+    assert cancelled.plain == "Cancelled."
+    await press_and_wait(emulator, cancelled, "Back to where I was", "Settings — Bedroom")
     assert (await stored_config(sessions, device_id)).version == 1
 
 

@@ -34,5 +34,6 @@ cmd-alerts = Recent alerts
 cmd-cancel = Cancel
 cmd-help = Help
 cancel-done = Cancelled.
+cancel-back = ⬅️ Back to where I was
 cancel-nothing = Nothing to cancel.
 prompt-closed = This prompt is closed: it was answered or cancelled already.
