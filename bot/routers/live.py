@@ -33,9 +33,10 @@ async def start_live(
 
 
 async def stop_live(message: Message, live: LiveViews, tr: Translator) -> None:
-    """Stop the live view of this chat."""
-    stopped = await live.stop(message.chat.id)
-    await message.answer(tr("live-stopped" if stopped else "live-not-running"))
+    """Stop the live view of this chat: its message says so ("⏹ Live view stopped at …"),
+    which is the one answer; without a live view, say there is none."""
+    if not await live.stop(message.chat.id):
+        await message.answer(tr("live-not-running"))
 
 
 async def stop_pressed(query: CallbackQuery, live: LiveViews, tr: Translator) -> None:
