@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
@@ -49,6 +48,7 @@ from bot.routers import (
     start,
     user_settings,
 )
+from bot.session import DozorSession
 from core.access.attempts import AttemptLimiter
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
@@ -109,7 +109,7 @@ def build_bot(settings: Settings, redis: Redis) -> Bot:
     """Create the Bot pointed at TELEGRAM_API_URL, sending HTML, within Telegram's flood
     waits (kept in Redis for every instance)."""
     assert settings.bot_token is not None  # noqa: S101 - checked by the entry points
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = DozorSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(FloodControl(FloodWaits(redis, RedisKeys(settings.redis_prefix))))
     return Bot(
         settings.bot_token.get_secret_value(),

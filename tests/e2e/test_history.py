@@ -108,6 +108,8 @@ async def test_a_chart_switches_range_metric_and_dates_in_place_and_exports_csv(
     name, body = document.document
     assert name.startswith(f"{uid}_temperature_") and name.endswith(".csv")
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: °C opens right in Excel
+    sent = emulator.calls("sendDocument")[-1]
+    assert sent["_type_document"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][:4] == ["time", "device", "uid", "metric"]
     assert all(len(v.split(".")[-1]) == 1 for v in rows[1][6:10])  # temperature: 0.1 °C

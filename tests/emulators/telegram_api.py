@@ -591,6 +591,7 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         if hasattr(value, "file"):  # an uploaded file
             params[key] = value.file.read()
             params[f"_filename_{key}"] = value.filename
+            params[f"_type_{key}"] = value.content_type
         elif isinstance(value, str) and value[:1] in "[{":
             params[key] = json.loads(value)
         else:
@@ -601,4 +602,5 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             name = value.removeprefix("attach://")
             params[key] = params.get(name)
             params[f"_filename_{key}"] = params.get(f"_filename_{name}")
+            params[f"_type_{key}"] = params.get(f"_type_{name}")
     return params
