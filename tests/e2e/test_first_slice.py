@@ -281,7 +281,8 @@ async def test_select_chooses_the_device_live_watches(
     await emulator.wait_for(lambda: "Current device: Attic <2>" in picker.plain)
     live = await emulator.reply_to(OWNER, "/live")
     assert "Live: Attic <2>" in live.plain
-    await emulator.reply_to(OWNER, "/stop")
+    await emulator.send(OWNER, "/stop")
+    await emulator.wait_for(lambda: "Live view stopped at" in live.plain)
 
 
 async def test_a_new_command_ends_the_claim_prompt(
