@@ -50,8 +50,10 @@ def read_request(command: int) -> bytes:
 
 
 def new_data_request() -> bytes:
-    """Ask which commands' answers changed since they were last read."""
-    return bytes((Command.NEW_DATA,))
+    """Ask which commands' answers changed since they were last read: `7F 00`, which newer
+    modules answer with 6 flag bytes, up to `2F` (a bare `7F` gets 5, up to `27`, and then
+    mode-1 arming, `2A`, is never flagged)."""
+    return bytes((Command.NEW_DATA, 0x00))
 
 
 def arm_request(mode: int, code: str, partitions: Iterable[int], *, force: bool = False) -> bytes:

@@ -218,10 +218,16 @@ class SatelPanelEmulator:
         self._touch(0x1B)
 
     def arm_now(self, partition: int, mode: int = 0) -> None:
-        """Arm from a keypad."""
+        """Arm from a keypad: the armed list changes, and the list of the mode armed in."""
         self.state.partitions[partition].armed = True
         self.state.partitions[partition].mode = mode
-        self._touch(*PART_CMDS)
+        self._touch(0x09, 0x0A, {0: 0x0A, 1: 0x2A, 2: 0x0B, 3: 0x0C}[mode])
+
+    def disarm_now(self, partition: int) -> None:
+        """Disarm from a keypad."""
+        mode = self.state.partitions[partition].mode
+        self.state.partitions[partition].armed = False
+        self._touch(0x09, 0x0A, {0: 0x0A, 1: 0x2A, 2: 0x0B, 3: 0x0C}[mode])
 
     # -- protocol -----------------------------------------------------------------------------
 
@@ -278,7 +284,10 @@ class SatelPanelEmulator:
     def _answer(self, payload: bytes) -> bytes:  # noqa: C901, PLR0911
         cmd, data = payload[0], payload[1:]
         if cmd == 0x7F:
-            flags = bits({c + 1 for c in self.changed if c < 0x30}, 6)
+            # A bare 7F answers 5 flag bytes (commands 00–27); with one data byte, newer
+            # modules answer 6 (up to 2F, where mode-1 arming, 2A, lives).
+            size, last = (6, 0x30) if data else (5, 0x28)
+            flags = bits({c + 1 for c in self.changed if c < last}, size)
             return bytes([0x7F]) + flags
         if cmd in ZONE_CMDS:
             self.changed.discard(cmd)

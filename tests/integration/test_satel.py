@@ -352,3 +352,36 @@ async def test_a_confirmation_is_for_the_asker_only_and_expires(
         await asyncio.sleep(1.2)
         with pytest.raises(ConfirmationExpiredError):
             await panels.take(session, OWNER, nonce)
+
+
+async def test_a_keypad_arming_in_partial_mode_1_is_seen_as_that_mode(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """Mode 1 lives in the answer of 2A, which a bare 7F (5 flag bytes, up to 27) never flags:
+    the panel was shown as armed in full. 7F 00 gets 6 bytes, up to 2F."""
+    device_id = await register(sessions, panel)
+    await eventually(lambda: panel.connections == 1, timeout=15)
+
+    async def connected() -> bool:
+        snap = await state(redis, settings, device_id)
+        return snap is not None and snap.connected
+
+    await eventually(connected, timeout=15)
+    panel.arm_now(2, mode=1)
+
+    async def mode_of_2() -> int | None:
+        snap = await state(redis, settings, device_id)
+        return snap.mode(2) if snap is not None and 2 in snap.partition("armed") else -1
+
+    await eventually(lambda: _is_value(mode_of_2, 1), timeout=10)
+    panel.disarm_now(2)
+    await eventually(lambda: _is_value(mode_of_2, -1), timeout=10)
+    assert panel.connections == 1  # seen while connected, not by reading everything again
+
+
+async def _is_value(read: Callable[[], Awaitable[object]], wanted: object) -> bool:
+    return await read() == wanted
