@@ -53,6 +53,9 @@ class DeviceKind:
     channels: int = 0  # relay channels
     settings: bool = True  # whether the card offers ⚙️ settings
     settings_on_server: bool = False  # limits and interval are the server's (nothing sent)
+    # Whether the silence sweep declares it offline when it goes quiet. False when a worker
+    # holding its connection says whether it is online (a SATEL panel: connected is alive).
+    swept: bool = True
 
     def command(self, name: str) -> DeviceCommand | None:
         """Return the kind's command called `name`, or None."""
@@ -116,6 +119,7 @@ KINDS: Final[dict[str, DeviceKind]] = {
             None,
             86_400,
             settings=False,
+            swept=False,
         ),
     )
 }
@@ -141,6 +145,11 @@ def all_kinds() -> Iterator[DeviceKind]:
 def codes_with(executor: Executor) -> tuple[str, ...]:
     """The type codes whose commands `executor` carries out."""
     return tuple(kind.code for kind in all_kinds() if kind.executor is executor)
+
+
+def unswept() -> tuple[str, ...]:
+    """The type codes whose online state is their connection worker's, not the sweep's."""
+    return tuple(kind.code for kind in all_kinds() if not kind.swept)
 
 
 def kinds_with_channels() -> tuple[str, ...]:

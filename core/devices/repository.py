@@ -225,10 +225,15 @@ class DeviceRepository:
         rows = (await self._session.execute(query)).all()
         return [(i, uid, code, online) for i, uid, code, online in rows]
 
-    async def online_with_contact(self) -> list[tuple[int, str, datetime]]:
-        """Every online device that has been seen: (id, uid, last seen)."""
+    async def online_with_contact(
+        self, except_types: Sequence[str] = ()
+    ) -> list[tuple[int, str, datetime]]:
+        """Every online device that has been seen, but those of `except_types`: (id, uid,
+        last seen)."""
         query = select(Device.id, Device.uid, Device.last_seen_at).where(
-            Device.is_online, Device.last_seen_at.is_not(None)
+            Device.is_online,
+            Device.last_seen_at.is_not(None),
+            Device.type_code.not_in(list(except_types)),
         )
         rows = (await self._session.execute(query)).all()
         return [(i, uid, seen) for i, uid, seen in rows if seen is not None]

@@ -1,4 +1,5 @@
-"""The silence sweep: a device quiet for 3 × its report interval is offline."""
+"""The silence sweep: a device quiet for 3 × its report interval is offline (but for the
+kinds whose connection worker reports liveness, `DeviceKind.swept`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.devices.kinds import unswept
 from core.devices.repository import DeviceRepository
 from core.live.store import LiveStateStore, LiveUpdate
 from processor.alerting import AlertEngine, Plan
@@ -36,7 +38,8 @@ class SilenceSweep:
         """Run once; return how many devices went offline."""
         now = clock.now()
         async with self._sessions() as session:
-            rows = await DeviceRepository(session).online_with_contact()
+            # A connected panel is never silent: its worker reports its connection.
+            rows = await DeviceRepository(session).online_with_contact(unswept())
         await self._alerts.refresh_rules(row[0] for row in rows)
         silent = [
             device_id

@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import clock
 from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.confirmations import ConfirmationExpiredError, Confirmations, NotYoursError
+from core.devices.models import Device
 from core.devices.service import provision
+from core.live.store import LiveStateStore
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
 from core.panels.profile import SATEL
@@ -24,6 +28,9 @@ from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
+from processor.alerting import AlertEngine
+from processor.ingest.directory import DeviceDirectory
+from processor.jobs.offline import SilenceSweep
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session
 from tests.emulators.satel import SatelPanelEmulator
 from tests.integration.helpers import (
@@ -385,3 +392,42 @@ async def test_a_keypad_arming_in_partial_mode_1_is_seen_as_that_mode(
 
 async def _is_value(read: Callable[[], Awaitable[object]], wanted: object) -> bool:
     return await read() == wanted
+
+
+async def test_a_panel_connected_for_days_is_never_swept_offline(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """The silence sweep waits 3 × a kind's report interval since the last contact; a panel's
+    worker wrote that only on connecting, so after three days a healthy, connected panel was
+    declared offline (and its later real outages were then silent). A connected panel's
+    liveness is its worker's to report."""
+    device_id = await register(sessions, panel)
+
+    async def online() -> bool:
+        return (await device_row(sessions, device_id)).is_online
+
+    await eventually(online, timeout=15)
+    async with sessions() as session, session.begin():  # connected, three days ago
+        await session.execute(
+            update(Device)
+            .where(Device.id == device_id)
+            .values(last_seen_at=clock.now() - timedelta(days=4))
+        )
+    keys = RedisKeys(settings.redis_prefix)
+    sweep = SilenceSweep(
+        sessions, AlertEngine(sessions), LiveStateStore(redis, keys), DeviceDirectory(sessions)
+    )
+    assert await sweep.run() == 0
+    assert await online()
+    assert await episodes(sessions, "device_offline") == []
+    # A real outage is still told: the worker says so.
+    panel.hang()
+    await eventually(lambda: _offline_episode(sessions), timeout=30)
+
+
+async def _offline_episode(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    return bool(await episodes(sessions, "device_offline"))
