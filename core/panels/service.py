@@ -199,9 +199,16 @@ class PanelService:
         return grant.device
 
     async def forget_code(self, session: AsyncSession, user_id: int, device_id: int) -> Device:
-        """Delete the person's stored code."""
+        """Delete the person's stored code; for the owner, the code given at `panel add` too
+        (it stood in for theirs)."""
         grant = await require(session, user_id, device_id, Action.VIEW)
-        if await PanelCodeRepository(session).remove(user_id, device_id):
+        forgot = await PanelCodeRepository(session).remove(user_id, device_id)
+        profile = PanelProfile.of(grant.device.attributes)
+        if grant.role is Role.OWNER and profile.owner_code:
+            kept = {k: v for k, v in (grant.device.attributes or {}).items() if k != "owner_code"}
+            grant.device.attributes = kept
+            forgot = True
+        if forgot:
             AuditRepository(session).record(
                 "panel.code_forgotten", actor_user_id=user_id, device_id=device_id
             )

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.audit.models import AuditEntry
+from core.devices.models import Device
 from core.devices.service import provision
 from core.panels.models import PanelCode
 from core.panels.profile import SATEL
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
+from core.secrets import SecretBox
 from core.settings import Settings
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session
 from tests.e2e.conftest import RunningBot
@@ -284,3 +286,30 @@ async def test_restart_and_takeover_the_bot_keeps_working(
         if first.returncode is None:
             first.kill()
             await first.wait()
+
+
+async def test_forget_my_code_forgets_the_code_given_at_panel_add(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """`panel add --code` stores the owner's code in the panel's attributes; "Forget my code"
+    said "forgotten" and the card still said "stored"."""
+    device_id = await add_panel(sessions, redis, settings, panel)
+    token = SecretBox(settings.secret_keys).encrypt("1234")
+    async with sessions() as session, session.begin():
+        device = await session.get(Device, device_id)
+        assert device is not None
+        device.attributes = {**device.attributes, "owner_code": token}
+    card = await open_card(emulator, OWNER)
+    assert "Your code: stored" in card.plain
+    await emulator.press(OWNER, card, "Forget my code")
+    await emulator.wait_for(lambda: "is forgotten" in card.plain)
+    assert "Your code: not stored" in card.plain
+    async with sessions() as session:
+        device = await session.get(Device, device_id)
+    assert device is not None and "owner_code" not in device.attributes
