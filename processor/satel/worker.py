@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -106,6 +107,8 @@ class PanelWorker:
         self._written_at = 0.0
         self._down_since: float | None = None
         self._offline_told = False
+        self._last_answer: float | None = None  # monotonic time of the panel's last good answer
+        self._watch: asyncio.Task[None] | None = None  # declares it offline when due
         self._actor: tuple[Actor, float] | None = None
         self._names_read = False
         self.connections = 0
@@ -138,12 +141,16 @@ class PanelWorker:
                 backoff = min(backoff * 2, MAX_BACKOFF)
         except FencedOutError:
             log.warning("panel %s is held by another instance now; letting go", self.uid)
+        finally:
+            await self._stop_watch()
 
     async def _serve(self, client: SatelClient) -> None:
         await client.read_all()
+        self._last_answer = clock.monotonic()
         self.connections += 1
         if not self._names_read:
             await self._read_names(client)
+        await self._stop_watch()
         self._down_since = None
         # online in PostgreSQL first, so whoever sees "connected" in Redis sees it online too
         await self._online(True)
@@ -160,6 +167,7 @@ class PanelWorker:
                 continue
             last_poll = clock.monotonic()
             changed = await client.poll()
+            self._last_answer = clock.monotonic()
             if changed or clock.monotonic() - self._written_at > HEARTBEAT_SECONDS:
                 await self._publish(client)
 
@@ -172,6 +180,35 @@ class PanelWorker:
             except TimeoutError:
                 return
             await self._answer(entry, False, "unreachable")
+
+    async def _offline_when_due(self) -> None:
+        """Declare the panel offline when its time comes, whatever the reconnection attempts
+        are doing meanwhile (one against a hanging module takes a whole request timeout)."""
+        await asyncio.sleep(max(0.0, self._offline_due() - clock.monotonic()))
+        try:
+            await self._maybe_offline()
+        except FencedOutError:
+            log.info("panel %s: not ours any more, its offline is another's to tell", self.uid)
+        except Exception:  # the main loop goes on; it tells at its next failure
+            log.warning("panel %s: could not mark it offline", self.uid, exc_info=True)
+
+    async def _stop_watch(self) -> None:
+        watch, self._watch = self._watch, None
+        if watch is not None and not watch.done():
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+
+    def _offline_due(self) -> float:
+        """When the panel is to be declared offline (monotonic; infinity when told already)."""
+        if self._down_since is None or self._offline_told:
+            return math.inf
+        return self._down_since + self.ctx.offline_seconds
+
+    async def _maybe_offline(self) -> None:
+        if not self._offline_told and clock.monotonic() >= self._offline_due():
+            self._offline_told = True
+            await self._online(False)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -233,11 +270,14 @@ class PanelWorker:
             await self.ctx.wake()
 
     async def _disconnected(self) -> None:
-        """Say on the card that the panel is not connected; offline after `offline_seconds`."""
+        """Say on the card that the panel is not connected; offline `offline_seconds` after
+        its last good answer (not after the first failed attempt, which a hanging module
+        makes late)."""
         now = clock.monotonic()
         if self._down_since is None:
-            self._down_since = now
+            self._down_since = self._last_answer if self._last_answer is not None else now
             self._offline_told = False
+            self._watch = asyncio.create_task(self._offline_when_due())
             if self._last is not None:
                 gone = replace(self._last, connected=False)
                 with contextlib.suppress(RedisError):
@@ -246,9 +286,7 @@ class PanelWorker:
                     ):
                         raise FencedOutError
                 await self.ctx.announce([self.device_id])
-        if not self._offline_told and now - self._down_since >= self.ctx.offline_seconds:
-            self._offline_told = True
-            await self._online(False)
+        await self._maybe_offline()
 
     async def _read_names(self, client: SatelClient) -> None:
         """Read partition, zone and output names the first time (unless typed on the CLI)."""

@@ -431,3 +431,35 @@ async def test_a_panel_connected_for_days_is_never_swept_offline(
 
 async def _offline_episode(sessions: async_sessionmaker[AsyncSession]) -> bool:
     return bool(await episodes(sessions, "device_offline"))
+
+
+async def test_a_module_that_stops_answering_is_offline_in_time_from_its_last_answer(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """A hang (the module accepts connections and answers nothing) used to be noticed only
+    when a later connection attempt failed, one backoff after another: with 5 s allowed, the
+    alert came after about 12 s. It is counted from the last good answer. (This test measures
+    time because the defect is one of time: the README promises 30 s.)"""
+    local = settings.model_copy(update={"satel_offline_seconds": 5.0})
+    device_id = await register(sessions, panel)
+    async with processor_running(local):
+
+        async def online() -> bool:
+            return (await device_row(sessions, device_id)).is_online
+
+        await eventually(online, timeout=15)
+        await eventually(lambda: _fresh(redis, settings, device_id), timeout=5)
+        panel.hang()
+        hung_at = clock.now()
+        await eventually(lambda: _offline_episode(sessions), timeout=30)
+    (episode,) = await episodes(sessions, "device_offline")
+    late = (episode.opened_at - hung_at).total_seconds()
+    assert late < 7.5, late  # 5 s after the last answer, give or take a poll (12 s before)
+
+
+async def _fresh(redis: Redis, settings: Settings, device_id: int) -> bool:
+    snap = await state(redis, settings, device_id)
+    return snap is not None and snap.connected and snap.confirmed_at is not None
