@@ -63,10 +63,34 @@ class PanelLeases:
         token = await self._redis.eval(_ACQUIRE, 2, *keys, self.instance, self._ttl_ms)
         return int(token) if token is not None else None
 
-    async def renew(self, device_id: int, token: int) -> bool:
-        """Extend our lease; False when it is no longer ours."""
-        key = self._keys.panel_lease(device_id)
-        return bool(await self._redis.eval(_RENEW, 1, key, self._value(token), self._ttl_ms))
+    async def renew_many(self, held: dict[int, int]) -> set[int]:
+        """Extend every lease of `held` (device id → token) in one round trip; return the
+        device ids whose lease is still ours. Hundreds of panels renew in milliseconds, so
+        a busy instance does not let its own leases run out."""
+        if not held:
+            return set()
+        pipe = self._redis.pipeline(transaction=False)
+        ids = list(held)
+        for device_id in ids:
+            key = self._keys.panel_lease(device_id)
+            pipe.eval(_RENEW, 1, key, self._value(held[device_id]), self._ttl_ms)
+        answers = await pipe.execute()
+        return {device_id for device_id, ok in zip(ids, answers, strict=True) if ok}
+
+    async def acquire_many(self, device_ids: list[int]) -> dict[int, int]:
+        """Take whichever of these free leases we can in one round trip; device id → token."""
+        if not device_ids:
+            return {}
+        pipe = self._redis.pipeline(transaction=False)
+        for device_id in device_ids:
+            keys = [self._keys.panel_lease(device_id), self._keys.panel_fence(device_id)]
+            pipe.eval(_ACQUIRE, 2, *keys, self.instance, self._ttl_ms)
+        answers = await pipe.execute()
+        return {
+            device_id: int(token)
+            for device_id, token in zip(device_ids, answers, strict=True)
+            if token is not None
+        }
 
     async def release(self, device_id: int, token: int) -> None:
         """Give the lease up (on a clean stop), so another instance need not wait for it."""

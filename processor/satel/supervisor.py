@@ -73,7 +73,14 @@ class PanelSupervisor:
                 await self._let_go(device_id, release=True)
 
     async def tick(self) -> None:
-        """Renew what is held, drop what was lost or removed, take what is free."""
+        """Renew what is held (first, and in one round trip), drop what was lost or removed,
+        take what is free."""
+        tokens = {device_id: held.worker.token for device_id, held in self.held.items()}
+        ours = await self.ctx.leases.renew_many(tokens)
+        for device_id in set(tokens) - ours:
+            if device_id in self.held:
+                log.warning("lost the lease of panel %s", self.held[device_id].worker.uid)
+                await self._let_go(device_id, release=False)
         panels = await self._panels()
         for device_id in list(self.held):
             held = self.held[device_id]
@@ -81,15 +88,9 @@ class PanelSupervisor:
             moved = profile is not None and (profile.host, profile.port) != held.worker.address
             if held.task.done() or profile is None or moved:
                 await self._let_go(device_id, release=True)
-            elif not await self.ctx.leases.renew(device_id, held.worker.token):
-                log.warning("lost the lease of panel %s", held.worker.uid)
-                await self._let_go(device_id, release=False)
-        for device_id, profile in panels.items():
-            if device_id in self.held or not profile.host:
-                continue
-            token = await self.ctx.leases.acquire(device_id)
-            if token is None:
-                continue
+        free = [d for d, p in panels.items() if d not in self.held and p.host]
+        for device_id, token in (await self.ctx.leases.acquire_many(free)).items():
+            profile = panels[device_id]
             uid = self._uids[device_id]
             worker = PanelWorker(device_id, uid, profile, token, self.ctx)
             task = asyncio.create_task(worker.run(), name=f"panel-{uid}")
