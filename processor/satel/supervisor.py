@@ -88,6 +88,8 @@ class PanelSupervisor:
             moved = profile is not None and (profile.host, profile.port) != held.worker.address
             if held.task.done() or profile is None or moved:
                 await self._let_go(device_id, release=True)
+            elif profile != held.worker.profile:
+                held.worker.reload(profile)
         free = [d for d, p in panels.items() if d not in self.held and p.host]
         for device_id, token in (await self.ctx.leases.acquire_many(free)).items():
             profile = panels[device_id]

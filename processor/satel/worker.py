@@ -168,6 +168,8 @@ class PanelWorker:
             last_poll = clock.monotonic()
             changed = await client.poll()
             self._last_answer = clock.monotonic()
+            if not self._names_read:  # `panel set --read-names` while connected
+                await self._read_names(client)
             if changed or clock.monotonic() - self._written_at > HEARTBEAT_SECONDS:
                 await self._publish(client)
 
@@ -287,6 +289,13 @@ class PanelWorker:
                         raise FencedOutError
                 await self.ctx.announce([self.device_id])
         await self._maybe_offline()
+
+    def reload(self, profile: PanelProfile) -> None:
+        """Take the panel's attributes as they are now; names emptied by `panel set
+        --read-names` are read again at the next poll."""
+        if profile.names != self.profile.names and not profile.names.get("zones"):
+            self._names_read = False
+        self.profile = profile
 
     async def _read_names(self, client: SatelClient) -> None:
         """Read partition, zone and output names the first time (unless typed on the CLI)."""

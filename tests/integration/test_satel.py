@@ -17,11 +17,11 @@ from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.confirmations import ConfirmationExpiredError, Confirmations, NotYoursError
 from core.devices.models import Device
-from core.devices.service import provision
+from core.devices.service import provision, set_attributes
 from core.live.store import LiveStateStore
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
-from core.panels.profile import SATEL
+from core.panels.profile import SATEL, PanelProfile
 from core.panels.requests import PanelAction
 from core.panels.service import PanelService
 from core.panels.state import PanelSnapshot
@@ -463,3 +463,31 @@ async def test_a_module_that_stops_answering_is_offline_in_time_from_its_last_an
 async def _fresh(redis: Redis, settings: Settings, device_id: int) -> bool:
     snap = await state(redis, settings, device_id)
     return snap is not None and snap.connected and snap.confirmed_at is not None
+
+
+async def test_read_names_while_connected_reads_them_again(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """`panel set --read-names` empties the names; the worker holding the panel used to read
+    names only on connecting, so they stayed empty until a restart."""
+    panel.state.names[(0, 1)] = "Ground floor"
+    device_id = await register(sessions, panel)
+
+    async def partition_name() -> str | None:
+        row = await device_row(sessions, device_id)
+        return PanelProfile.of(row.attributes).name("partitions", 1)
+
+    await eventually(lambda: _is_value(partition_name, "Ground floor"), timeout=15)
+    panel.state.names[(0, 1)] = "Hall"
+    async with sessions() as session:  # what `panel set --read-names` writes
+        await set_attributes(
+            session,
+            (await device_row(sessions, device_id)).uid,
+            lambda a: {k: v for k, v in a.items() if k not in {"names", "names_set"}},
+        )
+    await eventually(lambda: _is_value(partition_name, "Hall"), timeout=15)
+    assert panel.connections == 1  # read while connected, not by reconnecting
