@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PanelOp, PanelPress
 from bot.i18n import Translator
+from core import clock
 from core.alerts.rules import Kind
 from core.outbox.payloads import ArmingPayload, EpisodePayload
 from core.panels.profile import PanelProfile
@@ -76,7 +77,10 @@ def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
     if snap is None:
         return [tr("panel-never")]
     key = "panel-connected" if snap.connected else "panel-disconnected"
-    lines = [tr(key, time=_time(snap.confirmed_at, zone)), ""]
+    silent = snap.silent_for(clock.now().timestamp())
+    if silent is not None:  # "connected", but nobody has refreshed that: no processor holds it
+        key = "panel-stale"
+    lines = [tr(key, time=_time(snap.confirmed_at, zone), seconds=int(silent or 0)), ""]
     for number in view.partitions:
         state = partition_state(snap, number, tr)
         lines.append(tr("panel-line", name=partition_name(profile, number, tr), state=state))

@@ -45,6 +45,11 @@ KNOWN_TROUBLES: Final[dict[str, str]] = {
 }
 
 
+# The worker holding a connected panel refreshes `confirmed_at` every 10 s; older than this,
+# nobody is refreshing it (no processor holds the panel) and "connected" is not to be trusted.
+STALE_SECONDS: Final = 30.0
+
+
 @dataclass(frozen=True, slots=True)
 class PanelSnapshot:
     """What the panel last reported, and when the platform last heard from it."""
@@ -92,6 +97,14 @@ class PanelSnapshot:
     def clearable(self) -> frozenset[int]:
         """Partitions where clearing the alarm has something to clear (fire memory too)."""
         return self.alarms | self.partition("fire_memory")
+
+    def silent_for(self, now: float) -> float | None:
+        """Seconds since the panel last confirmed its state, when that is too long for a
+        connected panel (nobody holds it); None while the news is fresh or it is offline."""
+        if not self.connected or self.confirmed_at is None:
+            return None
+        age = now - self.confirmed_at
+        return age if age > STALE_SECONDS else None
 
     def same_state(self, other: PanelSnapshot) -> bool:
         """Whether the panel's state is the same (times and connection aside)."""

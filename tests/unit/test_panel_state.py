@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.i18n import translator
-from bot.render.satel import partition_state
+from bot.render.satel import panel_lines, partition_state
+from core import clock
+from core.access.policy import Role
+from core.devices.models import Device
+from core.panels.profile import PanelProfile
+from core.panels.service import PanelView
 from core.panels.state import PARTITION_FLAGS, ZONE_FLAGS, PanelChange, PanelSnapshot, changes
 
 TR = translator("en")
@@ -81,3 +88,16 @@ def test_the_card_line_says_exit_time_alarm_and_memory() -> None:
     assert "ALARM" in partition_state(snap(armed={1}, alarm={1}, alarm_memory={1}), 1, TR)
     memory = partition_state(snap(alarm_memory={1}), 1, TR)
     assert "disarmed" in memory and "alarm memory" in memory
+
+
+def test_connected_is_not_trusted_when_nobody_refreshed_it() -> None:
+    """No processor holds the panel: the last "connected" stays in Redis, and the card said
+    "🟢 connected" forever. Older than 30 s it says there is no news."""
+    now = clock.now().timestamp()
+    fresh = PanelSnapshot(connected=True, confirmed_at=now - 12)
+    stale = PanelSnapshot(connected=True, confirmed_at=now - 45)
+    device = Device(id=1, uid="satel-1", type_code="satel_integra", name="Office")
+    for shown, expected in ((fresh, "🟢 connected"), (stale, "no news from the panel for 45 s")):
+        view = PanelView(device, Role.OWNER, PanelProfile(), shown, False, ())
+        assert expected in panel_lines(view, TR, UTC)[0]
+    assert PanelSnapshot(connected=False, confirmed_at=now - 45).silent_for(now) is None

@@ -3,6 +3,7 @@ panel-zone = Zone { $number }
 panel-connected = 🟢 connected · confirmed by the panel at { $time }
 panel-disconnected = 🔌 <b>not connected</b> · last confirmed at { $time }
 panel-never = 🔌 not connected yet
+panel-stale = ⚠️ <b>no news from the panel for { $seconds } s</b> · last confirmed at { $time }
 panel-state-disarmed = 🔓 disarmed
 panel-state-armed = 🔒 <b>armed</b> ({ $mode })
 panel-state-exit = ⏳ exit time — arming, more than 10 s left
