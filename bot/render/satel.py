@@ -71,16 +71,27 @@ def trouble_name(code: str, tr: Translator) -> str:
     return tr(f"panel-trouble-{known}") if known else tr("panel-trouble-other", code=code)
 
 
+def _connection(snap: PanelSnapshot, tr: Translator, zone: tzinfo) -> list[str]:
+    """Connected (and when the panel last confirmed), not connected (and why, when known),
+    or "no news" when nobody refreshes the state."""
+    key = "panel-connected" if snap.connected else "panel-disconnected"
+    silent = snap.silent_for(clock.now().timestamp())
+    if silent is not None:  # "connected", but nobody has refreshed that: no processor holds it
+        key = "panel-stale"
+    lines = [tr(key, time=_time(snap.confirmed_at, zone), seconds=int(silent or 0))]
+    if not snap.connected and snap.reason:
+        lines.append(tr(f"panel-reason-{snap.reason}"))
+    return lines
+
+
 def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
     """The body of a panel card."""
     snap, profile = view.snapshot, view.profile
     if snap is None:
         return [tr("panel-never")]
-    key = "panel-connected" if snap.connected else "panel-disconnected"
-    silent = snap.silent_for(clock.now().timestamp())
-    if silent is not None:  # "connected", but nobody has refreshed that: no processor holds it
-        key = "panel-stale"
-    lines = [tr(key, time=_time(snap.confirmed_at, zone), seconds=int(silent or 0)), ""]
+    if not snap.connected and snap.confirmed_at is None:  # never answered yet
+        return [tr("panel-never"), *([tr(f"panel-reason-{snap.reason}")] if snap.reason else [])]
+    lines = [*_connection(snap, tr, zone), ""]
     for number in view.partitions:
         state = partition_state(snap, number, tr)
         lines.append(tr("panel-line", name=partition_name(profile, number, tr), state=state))

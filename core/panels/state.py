@@ -61,6 +61,7 @@ class PanelSnapshot:
     connected: bool = False
     confirmed_at: float | None = None  # Unix time of the last answer from the panel
     model: str | None = None
+    reason: str | None = None  # why it is not connected, when known: "busy" (another client)
 
     def partition(self, flag: str) -> frozenset[int]:
         """Partitions with a flag set."""
@@ -126,6 +127,7 @@ class PanelSnapshot:
                 "connected": self.connected,
                 "confirmed_at": self.confirmed_at,
                 "model": self.model,
+                "reason": self.reason,
             }
         )
 
@@ -144,6 +146,7 @@ class PanelSnapshot:
                 connected=bool(body.get("connected")),
                 confirmed_at=_float(body.get("confirmed_at")),
                 model=body.get("model") if isinstance(body.get("model"), str) else None,
+                reason=body.get("reason") if isinstance(body.get("reason"), str) else None,
             )
         except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
             return None

@@ -34,7 +34,7 @@ from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 from core.panels.state import PanelSnapshot, changes
 from core.secrets import SecretBox
 from drivers.satel import requests
-from drivers.satel.errors import PanelLinkError, SatelCodecError, SatelError
+from drivers.satel.errors import PanelBusyError, PanelLinkError, SatelCodecError, SatelError
 from drivers.satel.protocol import TROUBLE_READS, Command, Result
 from drivers.satel.transport import SatelClient, SatelLink, result_text
 
@@ -44,6 +44,7 @@ HEARTBEAT_SECONDS: Final = 10.0  # confirmed_at is refreshed this often without 
 CONFIRM_SECONDS: Final = 4.0  # how long the state may take to show a command's effect
 ACTOR_SECONDS: Final = 15.0  # arming seen this soon after a command is credited to its sender
 MAX_BACKOFF: Final = 30.0
+BUSY_RETRY_SECONDS: Final = 2.0  # while the module serves another client
 ZONE_FLAGS: Final = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alarm",
                      0x04: "alarm_memory", 0x05: "tamper_memory", 0x06: "bypassed"}  # fmt: skip
 PARTITION_FLAGS: Final = {0x0A: "armed", 0x2A: "mode1", 0x0B: "mode2", 0x0C: "mode3",
@@ -109,6 +110,7 @@ class PanelWorker:
         self._offline_told = False
         self._last_answer: float | None = None  # monotonic time of the panel's last good answer
         self._watch: asyncio.Task[None] | None = None  # declares it offline when due
+        self._reason: str | None = None  # why it is not connected, when known ("busy")
         self._actor: tuple[Actor, float] | None = None
         self._names_read = False
         self.connections = 0
@@ -127,17 +129,22 @@ class PanelWorker:
                 client = SatelClient(link)
                 self._client = client
                 before = self.connections
+                reason = None
                 try:
                     await link.open()
                     await self._serve(client)
+                except PanelBusyError as err:
+                    reason = "busy"  # another integration client holds the module
+                    log.warning("panel %s (%s:%s): %s", self.uid, *self.address, err)
                 except SatelError as err:
                     log.warning("panel %s (%s:%s): %s", self.uid, *self.address, err)
                 finally:
                     await link.close()
                 if self.connections > before:
                     backoff = 1.0  # it worked for a while: start the backoff again
-                await self._disconnected()
-                await self._pause(backoff)
+                await self._disconnected(reason)
+                # While refused, ask again soon: the other client may leave at any moment.
+                await self._pause(min(backoff, BUSY_RETRY_SECONDS) if reason else backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
         except FencedOutError:
             log.warning("panel %s is held by another instance now; letting go", self.uid)
@@ -151,7 +158,7 @@ class PanelWorker:
         if not self._names_read:
             await self._read_names(client)
         await self._stop_watch()
-        self._down_since = None
+        self._down_since, self._reason = None, None
         # online in PostgreSQL first, so whoever sees "connected" in Redis sees it online too
         await self._online(True)
         await self._publish(client, force=True)
@@ -271,23 +278,24 @@ class PanelWorker:
         if written.notified:
             await self.ctx.wake()
 
-    async def _disconnected(self) -> None:
+    async def _disconnected(self, reason: str | None = None) -> None:
         """Say on the card that the panel is not connected; offline `offline_seconds` after
         its last good answer (not after the first failed attempt, which a hanging module
         makes late)."""
         now = clock.monotonic()
-        if self._down_since is None:
+        first = self._down_since is None
+        if first:
             self._down_since = self._last_answer if self._last_answer is not None else now
             self._offline_told = False
             self._watch = asyncio.create_task(self._offline_when_due())
-            if self._last is not None:
-                gone = replace(self._last, connected=False)
-                with contextlib.suppress(RedisError):
-                    if not await self.ctx.leases.write_state(
-                        self.device_id, self.token, gone.encode()
-                    ):
-                        raise FencedOutError
-                await self.ctx.announce([self.device_id])
+        if first or reason != self._reason:  # the card says why, as soon as it is known
+            self._reason = reason
+            base = self._last if self._last is not None else PanelSnapshot()
+            gone = replace(base, connected=False, reason=reason)
+            with contextlib.suppress(RedisError):
+                if not await self.ctx.leases.write_state(self.device_id, self.token, gone.encode()):
+                    raise FencedOutError
+            await self.ctx.announce([self.device_id])
         await self._maybe_offline()
 
     def reload(self, profile: PanelProfile) -> None:

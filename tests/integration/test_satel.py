@@ -491,3 +491,34 @@ async def test_read_names_while_connected_reads_them_again(
         )
     await eventually(lambda: _is_value(partition_name, "Hall"), timeout=15)
     assert panel.connections == 1  # read while connected, not by reconnecting
+
+
+async def test_a_module_serving_another_client_says_so_and_is_asked_again_soon(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """An ETHM module serves one integration client; another program holding it answers
+    "Busy!". The card says so (it said only "not connected"), and Dozor asks again every 2 s
+    instead of backing off to 30 s, so it is back soon after the other client leaves."""
+    device_id = await register(sessions, panel)
+    await eventually(lambda: panel.connections == 1, timeout=15)
+    panel.busy(True)
+    panel.drop()
+
+    async def refused_as_busy() -> bool:
+        snap = await state(redis, settings, device_id)
+        return snap is not None and not snap.connected and snap.reason == "busy"
+
+    await eventually(refused_as_busy, timeout=15)
+    await eventually(lambda: panel.refused >= 3, timeout=15)
+    panel.busy(False)
+    await eventually(lambda: panel.connections == 2, timeout=4)  # the next try is ≤ 2 s away
+
+    async def connected_again() -> bool:
+        snap = await state(redis, settings, device_id)
+        return snap is not None and snap.connected and snap.reason is None
+
+    await eventually(connected_again, timeout=10)

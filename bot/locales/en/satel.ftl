@@ -3,6 +3,7 @@ panel-zone = Zone { $number }
 panel-connected = 🟢 connected · confirmed by the panel at { $time }
 panel-disconnected = 🔌 <b>not connected</b> · last confirmed at { $time }
 panel-never = 🔌 not connected yet
+panel-reason-busy = ⛔ The module is taken by another program (it answered “Busy!”): it serves one integration client at a time. Dozor asks again every 2 s.
 panel-stale = ⚠️ <b>no news from the panel for { $seconds } s</b> · last confirmed at { $time }
 panel-state-disarmed = 🔓 disarmed
 panel-state-armed = 🔒 <b>armed</b> ({ $mode })
