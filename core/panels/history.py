@@ -6,7 +6,7 @@ token and does nothing when a newer holder has written already.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -64,21 +64,22 @@ async def record_panel_changes(
     found: Sequence[PanelChange],
     at: float,
     *,
-    actor: Actor | None = None,
+    credit: Callable[[PanelChange], Actor | None] | None = None,
     inform: bool = True,
 ) -> Written:
     """Store the changes as events, open/close their episodes, tell members of arming.
 
-    `inform` is False for the first state after a start without any earlier state known:
-    what is armed then was not "just armed".
+    `credit` names the person whose command a change is the effect of (None: the keypad, or
+    nobody knows). `inform` is False for the first state after a start without any earlier
+    state known: what is armed then was not "just armed".
     """
     events = PanelEventRepository(session)
     if not await events.fence(device.id, token):
         return Written(False, [], 0)
     when = clock.from_timestamp(at)
     rows = []
-    for change in found:
-        by = actor if actor is not None and change.number in actor.partitions else None
+    bys = [credit(change) if credit is not None else None for change in found]
+    for change, by in zip(found, bys, strict=True):
         rows.append(
             PanelEvent(
                 device_id=device.id,
@@ -98,10 +99,9 @@ async def record_panel_changes(
     informed = 0
     if inform:
         outbox, profile = OutboxRepository(session), PanelProfile.of(device.attributes)
-        for change, row in zip(found, rows, strict=True):
+        for change, row, by in zip(found, rows, bys, strict=True):
             if change.kind != "armed":
                 continue
-            by = actor if actor is not None and change.number in actor.partitions else None
             payload = _arming_payload(device, profile, change, at, by)
             informed += await outbox.enqueue_for_members(
                 device.id, None, ARMING_EVENT, Severity.INFO, payload, dedup=f"panel:{row.id}:"

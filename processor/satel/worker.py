@@ -31,7 +31,7 @@ from core.panels.history import Actor, Written, record_panel_changes, record_pan
 from core.panels.lease import PanelLeases
 from core.panels.profile import LIMITS, PanelProfile
 from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
-from core.panels.state import PanelSnapshot, changes
+from core.panels.state import PanelChange, PanelSnapshot, changes
 from core.secrets import SecretBox
 from drivers.satel import requests
 from drivers.satel.errors import PanelBusyError, PanelLinkError, SatelCodecError, SatelError
@@ -42,7 +42,10 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS: Final = 10.0  # confirmed_at is refreshed this often without changes
 CONFIRM_SECONDS: Final = 4.0  # how long the state may take to show a command's effect
-ACTOR_SECONDS: Final = 15.0  # arming seen this soon after a command is credited to its sender
+# A command's arming or disarming is credited to its sender when the panel shows it, up to
+# this long after (an exit delay can be minutes); a different change of the partition first
+# (a keypad) ends the claim.
+ATTRIBUTION_SECONDS: Final = 300.0
 MAX_BACKOFF: Final = 30.0
 BUSY_RETRY_SECONDS: Final = 2.0  # while the module serves another client
 ZONE_FLAGS: Final = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alarm",
@@ -111,7 +114,8 @@ class PanelWorker:
         self._last_answer: float | None = None  # monotonic time of the panel's last good answer
         self._watch: asyncio.Task[None] | None = None  # declares it offline when due
         self._reason: str | None = None  # why it is not connected, when known ("busy")
-        self._actor: tuple[Actor, float] | None = None
+        # partition → (who asked, armed or disarmed, mode, until when) of a command sent
+        self._claims: dict[int, tuple[Actor, bool, int, float]] = {}
         self._names_read = False
         self.connections = 0
 
@@ -237,7 +241,7 @@ class PanelWorker:
         if found:
             written = await self._record(
                 lambda s, d: record_panel_changes(
-                    s, d, self.token, found, now, actor=self._recent_actor(), inform=inform
+                    s, d, self.token, found, now, credit=self._credit, inform=inform
                 )
             )
             log.info(
@@ -256,10 +260,21 @@ class PanelWorker:
             return None
         return PanelSnapshot.decode(raw)
 
-    def _recent_actor(self) -> Actor | None:
-        if self._actor is None or clock.monotonic() - self._actor[1] > ACTOR_SECONDS:
+    def _credit(self, change: PanelChange) -> Actor | None:
+        """Whose command a change of arming is the effect of: the sender's, when it is the
+        change the command asked for (armed, in its mode; or disarmed); the claim is used up
+        either way, so a later keypad change is nobody's."""
+        if change.kind != "armed":
             return None
-        return self._actor[0]
+        claim = self._claims.pop(change.number, None)
+        if claim is None:
+            return None
+        actor, armed, mode, until = claim
+        if clock.monotonic() > until or change.on != armed:
+            return None
+        if armed and (change.mode or 0) != mode:
+            return None
+        return actor
 
     async def _record(self, write: Callable[[AsyncSession, Device], Awaitable[Written]]) -> Written:
         async with self.ctx.sessions() as session, session.begin():
@@ -375,10 +390,13 @@ class PanelWorker:
         if not result.success:
             await self._answer(entry, False, result_text(result))
             return
-        self._actor = (
-            Actor(command.request.user_id, command.request.by, frozenset(command.partitions)),
-            clock.monotonic(),
-        )
+        if command.action in (PanelAction.ARM, PanelAction.DISARM):
+            request = command.request
+            actor = Actor(request.user_id, request.by, frozenset(command.partitions))
+            until = clock.monotonic() + ATTRIBUTION_SECONDS
+            armed = command.action is PanelAction.ARM
+            for partition in command.partitions:
+                self._claims[partition] = (actor, armed, command.mode, until)
         confirmed = await self._confirm(client, command)
         await self._answer(entry, confirmed, None if confirmed else "not_confirmed")
 

@@ -313,3 +313,63 @@ async def test_forget_my_code_forgets_the_code_given_at_panel_add(
     async with sessions() as session:
         device = await session.get(Device, device_id)
     assert device is not None and "owner_code" not in device.attributes
+
+
+async def _arm_ground_floor_from_the_chat(emulator: TelegramEmulator) -> ChatMessage:
+    card = await open_card(emulator, OWNER)
+    await walk(
+        emulator,
+        card,
+        ("🔒 Arm", "which partition of Office"),
+        ("Ground floor", "in which mode"),
+        ("Full", "valid for 30 s"),
+    )
+    await emulator.press(OWNER, card, "✅")
+    await emulator.wait_for(lambda: "Send your code for Office" in card.plain)
+    await emulator.send(OWNER, "1234")
+    return card
+
+
+async def test_a_keypad_disarm_soon_after_a_chat_arming_is_nobodys(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """Credit goes by the change a command asked for, not by a time window: Olga's arming is
+    hers; a keypad disarm seconds later was reported "disarmed by Olga"."""
+    emulator.open_chat(VIEWER)
+    await add_panel(sessions, redis, settings, panel)
+    card = await _arm_ground_floor_from_the_chat(emulator)
+    await emulator.wait_for(lambda: "Done: Arm Ground floor" in card.plain, timeout=15)
+    armed = await emulator.wait_for_message(VIEWER, "Ground floor armed")
+    assert "by Olga" in armed.plain
+    panel.disarm_now(1)  # at the keypad
+    disarmed = await emulator.wait_for_message(VIEWER, "Ground floor disarmed", timeout=10)
+    assert " by " not in disarmed.plain
+
+
+async def test_an_arming_with_a_long_exit_delay_is_still_credited_to_who_asked(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    """With an exit delay longer than the old 15 s window, Olga's own arming was announced
+    without her name."""
+    panel = SatelPanelEmulator(partitions=2, zones_per_partition=4, exit_seconds=16.0)
+    panel.state.names[(0, 1)] = "Ground floor"
+    await panel.start()
+    try:
+        emulator.open_chat(VIEWER)
+        await add_panel(sessions, redis, settings, panel)
+        await _arm_ground_floor_from_the_chat(emulator)
+        armed = await emulator.wait_for_message(VIEWER, "Ground floor armed", timeout=30)
+        assert "by Olga" in armed.plain
+    finally:
+        await panel.stop()
