@@ -13,11 +13,13 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
+from core.access.policy import Role
+from core.access.repository import MembershipRepository
 from core.alerts.rules import Kind, Severity
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
-from core.outbox.payloads import ARMING_KIND, ArmingPayload, Event
+from core.outbox.payloads import ARMING_KIND, ArmingPayload, Event, NoticePayload
 from core.outbox.repository import OutboxRepository
 from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
@@ -150,3 +152,24 @@ async def record_panel_online(
     )
     change = Change(device.id, Kind.OFFLINE, "", not online, Severity.WARNING, None, None, at)
     return Written(True, await record_changes(session, [change]), 0)
+
+
+async def tell_owners_unreachable(
+    session: AsyncSession, device: Device, token: int, reason: str
+) -> Written:
+    """Tell the owners that Dozor cannot reach a panel that has never answered, and why
+    (`reason`: refused, silent, busy); once per holder of the panel."""
+    if not await PanelEventRepository(session).fence(device.id, token):
+        return Written(False, [], 0)
+    outbox, told = OutboxRepository(session), 0
+    for user, role in await MembershipRepository(session).members_of(device.id):
+        if role is not Role.OWNER:
+            continue
+        payload = NoticePayload(
+            event=Event.NOTICE,
+            key="notice-panel-unreachable",
+            args={"device": device.name, "reason": reason},
+        )
+        dedup = f"panel-unreachable:{device.id}:{token}:{user.id}"
+        told += await outbox.enqueue_one(user.id, Event.NOTICE, "warning", dedup, payload)
+    return Written(True, [], told)

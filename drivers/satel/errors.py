@@ -17,3 +17,12 @@ class PanelLinkError(SatelError, ConnectionError):
 
 class PanelBusyError(PanelLinkError):
     """The module serves another integration client (it said `Busy!` and closed)."""
+
+
+class PanelRefusedError(PanelLinkError):
+    """Nothing accepts connections at the address (wrong host or port, module off)."""
+
+
+class PanelSilentError(PanelLinkError):
+    """The module took the connection but did not answer in time (on a module that never
+    answered: integration encryption on, or another service on that port)."""

@@ -13,7 +13,13 @@ from collections.abc import Iterable
 from typing import Final
 
 from drivers.satel.answers import Name, Version, integra_version, module_version, name_of, result_of
-from drivers.satel.errors import PanelBusyError, PanelLinkError, SatelCodecError
+from drivers.satel.errors import (
+    PanelBusyError,
+    PanelLinkError,
+    PanelRefusedError,
+    PanelSilentError,
+    SatelCodecError,
+)
 from drivers.satel.frames import BUSY, FrameReader, encode_frame
 from drivers.satel.protocol import Command, Result
 from drivers.satel.requests import name_request, new_data_request, read_request
@@ -48,7 +54,7 @@ class SatelLink:
                 asyncio.open_connection(self.host, self.port), CONNECT_TIMEOUT
             )
         except (OSError, TimeoutError) as err:
-            raise PanelLinkError(str(err) or "connect timed out") from err
+            raise PanelRefusedError(str(err) or "connect timed out") from err
         self._frames = FrameReader()
 
     async def close(self) -> None:
@@ -83,7 +89,7 @@ class SatelLink:
         except TimeoutError as err:
             await self.close()
             msg = "no answer in time"
-            raise PanelLinkError(msg) from err
+            raise PanelSilentError(msg) from err
         except PanelLinkError:
             raise  # already says what happened (it is an OSError too)
         except OSError as err:

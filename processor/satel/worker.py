@@ -27,14 +27,27 @@ from core.commands.messages import CommandResult, StreamEntry
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.errors import DomainError
-from core.panels.history import Actor, Written, record_panel_changes, record_panel_online
+from core.panels.history import (
+    Actor,
+    Written,
+    record_panel_changes,
+    record_panel_online,
+    tell_owners_unreachable,
+)
 from core.panels.lease import PanelLeases
 from core.panels.profile import LIMITS, PanelProfile
 from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 from core.panels.state import PanelChange, PanelSnapshot, changes
 from core.secrets import SecretBox
 from drivers.satel import requests
-from drivers.satel.errors import PanelBusyError, PanelLinkError, SatelCodecError, SatelError
+from drivers.satel.errors import (
+    PanelBusyError,
+    PanelLinkError,
+    PanelRefusedError,
+    PanelSilentError,
+    SatelCodecError,
+    SatelError,
+)
 from drivers.satel.protocol import TROUBLE_READS, Command, Result
 from drivers.satel.transport import SatelClient, SatelLink, result_text
 
@@ -137,10 +150,8 @@ class PanelWorker:
                 try:
                     await link.open()
                     await self._serve(client)
-                except PanelBusyError as err:
-                    reason = "busy"  # another integration client holds the module
-                    log.warning("panel %s (%s:%s): %s", self.uid, *self.address, err)
                 except SatelError as err:
+                    reason = _reason(err, answered=self._last_answer is not None)
                     log.warning("panel %s (%s:%s): %s", self.uid, *self.address, err)
                 finally:
                     await link.close()
@@ -148,7 +159,8 @@ class PanelWorker:
                     backoff = 1.0  # it worked for a while: start the backoff again
                 await self._disconnected(reason)
                 # While refused, ask again soon: the other client may leave at any moment.
-                await self._pause(min(backoff, BUSY_RETRY_SECONDS) if reason else backoff)
+                busy = reason == "busy"
+                await self._pause(min(backoff, BUSY_RETRY_SECONDS) if busy else backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
         except FencedOutError:
             log.warning("panel %s is held by another instance now; letting go", self.uid)
@@ -222,6 +234,13 @@ class PanelWorker:
         if not self._offline_told and clock.monotonic() >= self._offline_due():
             self._offline_told = True
             await self._online(False)
+            reason = self._reason
+            if self.connections == 0 and reason:  # it never answered: tell its owners why
+                written = await self._record(
+                    lambda s, d: tell_owners_unreachable(s, d, self.token, reason)
+                )
+                if written.notified:
+                    await self.ctx.wake()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -466,3 +485,14 @@ class _Command:
         if self.action == PanelAction.DISARM:
             return not state.arming & set(self.partitions)
         return not state.alarms & set(self.partitions)
+
+
+def _reason(err: SatelError, *, answered: bool) -> str | None:
+    """What the card says about why the panel is not connected (None: nothing specific)."""
+    if isinstance(err, PanelBusyError):
+        return "busy"  # another integration client holds the module
+    if isinstance(err, PanelRefusedError):
+        return "refused"  # nothing listens there
+    if isinstance(err, PanelSilentError) and not answered:
+        return "silent"  # never answered: encryption on, or not an integration port
+    return None

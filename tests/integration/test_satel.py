@@ -522,3 +522,52 @@ async def test_a_module_serving_another_client_says_so_and_is_asked_again_soon(
         return snap is not None and snap.connected and snap.reason is None
 
     await eventually(connected_again, timeout=10)
+
+
+async def test_a_wrong_port_says_so_on_the_card_and_the_owner_is_told(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    """A panel that never connected raised nothing and showed no reason."""
+    gone = SatelPanelEmulator(partitions=1, zones_per_partition=1)
+    await gone.start()
+    await gone.stop()  # its port is free now: nothing listens there
+    device_id = await register(sessions, gone)
+
+    async def reason() -> str | None:
+        snap = await state(redis, settings, device_id)
+        return snap.reason if snap is not None else None
+
+    await eventually(lambda: _is_value(reason, "refused"), timeout=15)
+
+    async def told() -> list[OutboxMessage]:
+        async with sessions() as session:
+            query = select(OutboxMessage).where(
+                OutboxMessage.user_id == OWNER, OutboxMessage.event == "notice"
+            )
+            return list((await session.scalars(query)).all())
+
+    (notice,) = await eventually(told, timeout=20)  # once, SATEL_OFFLINE_SECONDS later
+    assert notice.payload["key"] == "notice-panel-unreachable"
+    assert notice.payload["args"]["reason"] == "refused"
+
+
+async def test_a_module_that_never_answers_is_said_to_be_silent(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """What a module with integration encryption on looks like: it takes the connection and
+    never answers in plain."""
+    panel.hang()
+    device_id = await register(sessions, panel)
+
+    async def reason() -> str | None:
+        snap = await state(redis, settings, device_id)
+        return snap.reason if snap is not None else None
+
+    await eventually(lambda: _is_value(reason, "silent"), timeout=15)

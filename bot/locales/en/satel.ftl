@@ -3,6 +3,8 @@ panel-zone = Zone { $number }
 panel-connected = 🟢 connected · confirmed by the panel at { $time }
 panel-disconnected = 🔌 <b>not connected</b> · last confirmed at { $time }
 panel-never = 🔌 not connected yet
+panel-reason-refused = ⛔ Nothing accepts connections at that address: check the host and port (<code>panel set --host … --port …</code>) and that the ETHM module is on.
+panel-reason-silent = ⛔ The module took the connection but never answered: integration encryption may be on (Dozor speaks the plain protocol), or the port belongs to another service.
 panel-reason-busy = ⛔ The module is taken by another program (it answered “Busy!”): it serves one integration client at a time. Dozor asks again every 2 s.
 panel-stale = ⚠️ <b>no news from the panel for { $seconds } s</b> · last confirmed at { $time }
 panel-state-disarmed = 🔓 disarmed
@@ -92,3 +94,9 @@ alert-panel-trouble-back = ✅ <b>Trouble over: { $target }</b> — { $device }
 alert-panel-armed = 🔒 <b>{ $target } armed</b> ({ $mode }){ $by } — { $device }
 alert-panel-disarmed = 🔓 <b>{ $target } disarmed</b>{ $by } — { $device }
 alert-panel-by = {" "}by { $name }
+notice-panel-unreachable = 🔌 <b>Dozor cannot reach the panel { $device }.</b> { $reason ->
+    [refused] Nothing accepts connections at its address: check the host and port (<code>panel set --host … --port …</code>) and that the ETHM module is on.
+    [silent] The module takes the connection but never answers: integration encryption may be on (Dozor speaks the plain protocol), or the port belongs to another service.
+    [busy] Another program holds the module (it answered “Busy!”); it serves one integration client at a time.
+   *[other] It does not answer.
+}
