@@ -119,6 +119,12 @@ class Version:
 
     model: str
     version: str  # e.g. "1.23 2012-05-27"
+    capabilities: int = 0  # 7C's capability byte; bit 0: 32-byte zone and output lists
+
+    @property
+    def wide_lists(self) -> bool:
+        """Whether the module answers zone and output reads with 32 bytes (1–256) when asked."""
+        return bool(self.capabilities & 1)
 
 
 def _version_text(digits: bytes) -> str:
@@ -145,7 +151,7 @@ def module_version(payload: bytes) -> Version:
     if len(data) != 12:  # noqa: PLR2004
         msg = "7C answer has 12 bytes"
         raise SatelCodecError(msg)
-    return Version("ETHM", _version_text(data[:11]))
+    return Version("ETHM", _version_text(data[:11]), data[11])
 
 
 def version_answer(command: int, panel_type: int, digits: str) -> bytes:

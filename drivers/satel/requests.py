@@ -14,6 +14,7 @@ from drivers.satel.protocol import (
     CODE_BYTES,
     PARTITION_BYTES,
     ZONE_BYTES,
+    ZONE_READS,
     Command,
     decode_mask,
     encode_mask,
@@ -44,8 +45,12 @@ def decode_code(data: bytes) -> str:
     return text
 
 
-def read_request(command: int) -> bytes:
-    """The payload asking for a read command's answer (zone lists as 16 bytes)."""
+def read_request(command: int, *, wide: bool = False) -> bytes:
+    """The payload asking for a read command's answer. Zone and output lists come as 16 bytes
+    (1–128), or, with `wide` and one extra data byte, as 32 (1–256: INTEGRA 256 Plus, on a
+    module whose `7C` capability bit 0 says it can)."""
+    if wide and command in ZONE_READS:
+        return bytes((command, 0x00))
     return bytes((command,))
 
 
@@ -76,9 +81,11 @@ def clear_alarm_request(code: str, partitions: Iterable[int]) -> bytes:
 
 
 def bypass_request(code: str, zones: Iterable[int], *, on: bool = True) -> bytes:
-    """Bypass (or unbypass) zones."""
+    """Bypass (or unbypass) zones; the list is 32 bytes when it names a zone above 128."""
     command = Command.BYPASS if on else Command.UNBYPASS
-    return _control(command, code, encode_mask(zones, ZONE_BYTES))
+    chosen = list(zones)
+    size = 2 * ZONE_BYTES if any(z > ZONE_BYTES * 8 for z in chosen) else ZONE_BYTES
+    return _control(command, code, encode_mask(chosen, size))
 
 
 def outputs_request(code: str, outputs: Iterable[int], *, on: bool) -> bytes:

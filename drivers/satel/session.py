@@ -29,6 +29,7 @@ class PanelSession:
     state: dict[int, frozenset[int]] = field(default_factory=dict)
     unsupported: set[int] = field(default_factory=set)  # reads the panel answers with `EF`
     malformed: int = 0  # answers that were well framed but not a valid state list
+    wide: bool = False  # ask zone and output lists as 32 bytes (the module said it can)
 
     def full_read(self) -> list[int]:
         """Every state read this panel supports."""

@@ -138,7 +138,8 @@ class SatelClient:
 
     async def read(self, command: int) -> bool:
         """Read one state command; return whether its answer differs from what we had."""
-        return self.session.take(command, await self.link.request(read_request(command)))
+        request = read_request(command, wide=self.session.wide)
+        return self.session.take(command, await self.link.request(request))
 
     async def read_all(self) -> set[int]:
         """Read every state command; return those that changed."""
@@ -173,6 +174,14 @@ class SatelClient:
                 if name.name:
                     found[number] = name
         return found
+
+    async def detect(self) -> Version | None:
+        """Ask the module what it can (`7C`); zone and output lists are read wide when it can."""
+        module = None
+        with contextlib.suppress(SatelCodecError):
+            module = module_version(await self.link.request(read_request(Command.MODULE_VERSION)))
+        self.session.wide = module is not None and module.wide_lists
+        return module
 
     async def versions(self) -> tuple[Version | None, Version | None]:
         """The panel's and the module's versions (None where the answer was not understood)."""

@@ -61,6 +61,7 @@ CONFIRM_SECONDS: Final = 4.0  # how long the state may take to show a command's 
 ATTRIBUTION_SECONDS: Final = 300.0
 MAX_BACKOFF: Final = 30.0
 BUSY_RETRY_SECONDS: Final = 2.0  # while the module serves another client
+WIDE_LIMIT: Final = 256  # zones and outputs of an INTEGRA 256 Plus
 ZONE_FLAGS: Final = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alarm",
                      0x04: "alarm_memory", 0x05: "tamper_memory", 0x06: "bypassed"}  # fmt: skip
 PARTITION_FLAGS: Final = {0x0A: "armed", 0x2A: "mode1", 0x0B: "mode2", 0x0C: "mode3",
@@ -168,6 +169,7 @@ class PanelWorker:
             await self._stop_watch()
 
     async def _serve(self, client: SatelClient) -> None:
+        await client.detect()  # an ETHM-1 Plus of an INTEGRA 256 Plus lists zones 1–256
         await client.read_all()
         self._last_answer = clock.monotonic()
         self.connections += 1
@@ -350,7 +352,8 @@ class PanelWorker:
         names: dict[str, dict[int, str]] = {}
         zone_partitions: dict[int, int] = {}
         for group in missing:
-            found = await client.names(kinds[group], range(1, LIMITS[group] + 1))
+            limit = WIDE_LIMIT if client.session.wide and group != "partitions" else LIMITS[group]
+            found = await client.names(kinds[group], range(1, limit + 1))
             names[group] = {n: name.name for n, name in found.items()}
             if group == "zones":
                 zone_partitions = {n: name.partition for n, name in found.items() if name.partition}

@@ -103,6 +103,7 @@ class SatelPanelEmulator:
         codes: dict[str, set[int]] | None = None,
         idle_seconds: float = 25.0,
         exit_seconds: float = 0.0,
+        wide: bool = False,
     ) -> None:
         self.state = Emulated(codes=dict(codes or {"1234": set(range(1, partitions + 1))}))
         for p in range(1, partitions + 1):
@@ -116,6 +117,9 @@ class SatelPanelEmulator:
             self.state.zones[name] = set()
         self.idle_seconds = idle_seconds
         self.exit_seconds = exit_seconds
+        # An INTEGRA 256 Plus behind an ETHM-1 Plus: 7C says it can list zones and outputs
+        # as 32 bytes (1–256), and it does so for reads sent with one extra data byte.
+        self.wide = wide
         self.port = 0
         self.changed: set[int] = set(range(0x30))  # 7F flags; all set for a new session
         self.requests: list[bytes] = []  # every payload received, in order
@@ -289,12 +293,14 @@ class SatelPanelEmulator:
             size, last = (6, 0x30) if data else (5, 0x28)
             flags = bits({c + 1 for c in self.changed if c < last}, size)
             return bytes([0x7F]) + flags
+        size = 32 if self.wide and data else 16
         if cmd in ZONE_CMDS:
             self.changed.discard(cmd)
-            return bytes([cmd]) + bits(self.state.zones[ZONE_CMDS[cmd]], 16)
+            listed = {z for z in self.state.zones[ZONE_CMDS[cmd]] if z <= size * 8}
+            return bytes([cmd]) + bits(listed, size)
         if cmd == 0x17:
             self.changed.discard(cmd)
-            return bytes([cmd]) + bits(self.state.outputs, 16)
+            return bytes([cmd]) + bits({o for o in self.state.outputs if o <= size * 8}, size)
         if cmd in PART_CMDS:
             self.changed.discard(cmd)
             return bytes([cmd]) + bits(self._partitions_with(cmd), 4)
@@ -303,9 +309,9 @@ class SatelPanelEmulator:
             troubles = self.state.troubles if cmd == 0x1B else set()
             return bytes([cmd]) + bits(troubles, TROUBLE_SIZES[cmd])
         if cmd == 0x7E:
-            return bytes([0x7E, 3]) + b"12320120527" + b"\x00\xff"
+            return bytes([0x7E, 72 if self.wide else 3]) + b"12320120527" + b"\x00\xff"
         if cmd == 0x7C:
-            return bytes([0x7C]) + b"20120190101" + b"\x00"
+            return bytes([0x7C]) + b"20120190101" + bytes([1 if self.wide else 0])
         if cmd == 0xEE and len(data) == 2:
             kind, number = data[0], data[1] or 256
             name = self.state.names.get((1 if kind == 5 else kind, number))

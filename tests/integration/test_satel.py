@@ -571,3 +571,34 @@ async def test_a_module_that_never_answers_is_said_to_be_silent(
         return snap.reason if snap is not None else None
 
     await eventually(lambda: _is_value(reason, "silent"), timeout=15)
+
+
+async def test_zones_above_128_of_an_integra_256_plus_are_seen_and_named(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    """The ETHM-1 Plus says in 7C that it lists zones and outputs as 32 bytes (1–256) when a
+    read has one extra data byte; zone 200 violated and zone 150 tampered were invisible."""
+    big = SatelPanelEmulator(partitions=1, zones_per_partition=4, wide=True)
+    big.state.names[(1, 200)] = "Garage gate"
+    await big.start()
+    try:
+        device_id = await register(sessions, big)
+
+        async def name_of_200() -> str | None:
+            row = await device_row(sessions, device_id)
+            return PanelProfile.of(row.attributes).name("zones", 200)
+
+        await eventually(lambda: _is_value(name_of_200, "Garage gate"), timeout=20)
+        big.violate(200)
+        big.tamper(150)
+
+        async def seen() -> bool:
+            snap = await state(redis, settings, device_id)
+            return snap is not None and 200 in snap.zone("violated") and 150 in snap.zone("tamper")
+
+        await eventually(seen, timeout=10)
+    finally:
+        await big.stop()

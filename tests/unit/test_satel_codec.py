@@ -192,3 +192,15 @@ def test_parsers_raise_only_the_codec_error(data: bytes) -> None:
     ):
         with contextlib.suppress(SatelCodecError):
             parse(data)
+
+
+def test_wide_lists_are_asked_with_one_extra_byte_where_the_module_can() -> None:
+    assert requests.read_request(0x00) == b"\x00"
+    assert requests.read_request(0x00, wide=True) == b"\x00\x00"
+    assert requests.read_request(0x17, wide=True) == b"\x17\x00"  # outputs too
+    assert requests.read_request(0x0A, wide=True) == b"\x0a"  # partitions stay 4 bytes
+    module = answers.module_version(b"\x7c" + b"12320120527" + b"\x01")
+    assert module.wide_lists and not answers.module_version(b"\x7c12320120527\x00").wide_lists
+    bypass = requests.bypass_request("1234", [200])
+    assert len(bypass) == 1 + 8 + 32 and requests.decode_control(bypass).items == {200}
+    assert len(requests.bypass_request("1234", [5])) == 1 + 8 + 16
