@@ -16,7 +16,6 @@ from bot.i18n import Translator
 from bot.keyboards import devices as keyboards
 from bot.render import devices as render
 from bot.replies import show
-from core.alerts.service import unmute
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.users.models import User
@@ -87,8 +86,7 @@ async def unmute_my_alerts(
     panel: RelayPanel,
 ) -> None:
     """End this member's mute of the device and redraw the card."""
-    await unmute(session, user.id, callback_data.device_id)
-    view = await overview.device(session, user.id, callback_data.device_id)
+    view = await overview.unmute(session, user.id, callback_data.device_id)
     await show(query, *await device_card(session, view, panel, tr, zone))
 
 

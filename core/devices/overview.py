@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
 from core.access.service import require, toggle_notifications
+from core.alerts.service import unmute
 from core.devices.kinds import kind_of
 from core.devices.models import Device
 from core.errors import DomainError
@@ -90,6 +91,11 @@ class DeviceOverview:
     ) -> DeviceView:
         """Switch the member's alerts of a device and return the refreshed view."""
         await toggle_notifications(session, user_id, device_id)
+        return await self.device(session, user_id, device_id)
+
+    async def unmute(self, session: AsyncSession, user_id: int, device_id: int) -> DeviceView:
+        """End the member's mute of a device's alerts and return the refreshed view."""
+        await unmute(session, user_id, device_id)
         return await self.device(session, user_id, device_id)
 
     async def select(self, session: AsyncSession, user_id: int, device_id: int) -> DeviceView:

@@ -14,13 +14,22 @@ from core.users.repository import UserRepository
 NOTICE_EVENT = Event.NOTICE.value
 
 
-async def notify(session: AsyncSession, user_id: int, key: str, **args: str) -> None:
-    """Stage a notice for `user_id` in the caller's transaction; `key` names the bot's text."""
-    await OutboxRepository(session).enqueue_one(
+async def notify(
+    session: AsyncSession,
+    user_id: int,
+    key: str,
+    *,
+    dedup: str | None = None,
+    severity: str = "info",
+    **args: str,
+) -> bool:
+    """Stage a notice for `user_id` in the caller's transaction; `key` names the bot's text.
+    With `dedup`, a second call about the same thing writes nothing. Returns whether new."""
+    return await OutboxRepository(session).enqueue_one(
         user_id,
         NOTICE_EVENT,
-        "info",
-        f"{NOTICE_EVENT}:{uuid.uuid4().hex}",
+        severity,
+        f"{NOTICE_EVENT}:{dedup or uuid.uuid4().hex}:{user_id}",
         NoticePayload(event=Event.NOTICE, key=key, args=args),
     )
 
@@ -32,11 +41,7 @@ async def notify_admins(
     second call about the same thing (another instance, a retry) write nothing. Returns how
     many were written."""
     known = await UserRepository(session).get_many(set(admin_ids))
-    outbox = OutboxRepository(session)
     written = 0
     for user_id in sorted(known):
-        payload = NoticePayload(event=Event.NOTICE, key=key, args=args)
-        written += await outbox.enqueue_one(
-            user_id, NOTICE_EVENT, "warning", f"{NOTICE_EVENT}:{dedup}:{user_id}", payload
-        )
+        written += await notify(session, user_id, key, dedup=dedup, severity="warning", **args)
     return written

@@ -19,7 +19,8 @@ from core.alerts.rules import Kind, Severity
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
-from core.outbox.payloads import ARMING_KIND, ArmingPayload, Event, NoticePayload
+from core.outbox.notices import notify
+from core.outbox.payloads import ARMING_KIND, ArmingPayload, Event
 from core.outbox.repository import OutboxRepository
 from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
@@ -161,15 +162,16 @@ async def tell_owners_unreachable(
     (`reason`: refused, silent, busy); once per holder of the panel."""
     if not await PanelEventRepository(session).fence(device.id, token):
         return Written(False, [], 0)
-    outbox, told = OutboxRepository(session), 0
+    told = 0
     for user, role in await MembershipRepository(session).members_of(device.id):
-        if role is not Role.OWNER:
-            continue
-        payload = NoticePayload(
-            event=Event.NOTICE,
-            key="notice-panel-unreachable",
-            args={"device": device.name, "reason": reason},
-        )
-        dedup = f"panel-unreachable:{device.id}:{token}:{user.id}"
-        told += await outbox.enqueue_one(user.id, Event.NOTICE, "warning", dedup, payload)
+        if role is Role.OWNER:
+            told += await notify(
+                session,
+                user.id,
+                "notice-panel-unreachable",
+                dedup=f"panel-unreachable:{device.id}:{token}",
+                severity="warning",
+                device=device.name,
+                reason=reason,
+            )
     return Written(True, [], told)

@@ -73,6 +73,12 @@ async def state(redis: Redis, settings: Settings, device_id: int) -> PanelSnapsh
     return await service(redis, settings).snapshot(device_id)
 
 
+async def reason_of(redis: Redis, settings: Settings, device_id: int) -> str | None:
+    """Why the panel's card says it is not connected ("busy", "refused", "silent")."""
+    snap = await state(redis, settings, device_id)
+    return snap.reason if snap is not None else None
+
+
 async def episodes(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[AlertEpisode]:
     async with sessions() as session:
         return list(await session.scalars(select(AlertEpisode).where(AlertEpisode.kind == kind)))
@@ -384,14 +390,10 @@ async def test_a_keypad_arming_in_partial_mode_1_is_seen_as_that_mode(
         snap = await state(redis, settings, device_id)
         return snap.mode(2) if snap is not None and 2 in snap.partition("armed") else -1
 
-    await eventually(lambda: _is_value(mode_of_2, 1), timeout=10)
+    await eventually(lambda: _is(mode_of_2, 1), timeout=10)
     panel.disarm_now(2)
-    await eventually(lambda: _is_value(mode_of_2, -1), timeout=10)
+    await eventually(lambda: _is(mode_of_2, -1), timeout=10)
     assert panel.connections == 1  # seen while connected, not by reading everything again
-
-
-async def _is_value(read: Callable[[], Awaitable[object]], wanted: object) -> bool:
-    return await read() == wanted
 
 
 async def test_a_panel_connected_for_days_is_never_swept_offline(
@@ -481,7 +483,7 @@ async def test_read_names_while_connected_reads_them_again(
         row = await device_row(sessions, device_id)
         return PanelProfile.of(row.attributes).name("partitions", 1)
 
-    await eventually(lambda: _is_value(partition_name, "Ground floor"), timeout=15)
+    await eventually(lambda: _is(partition_name, "Ground floor"), timeout=15)
     panel.state.names[(0, 1)] = "Hall"
     async with sessions() as session:  # what `panel set --read-names` writes
         await set_attributes(
@@ -489,7 +491,7 @@ async def test_read_names_while_connected_reads_them_again(
             (await device_row(sessions, device_id)).uid,
             lambda a: {k: v for k, v in a.items() if k not in {"names", "names_set"}},
         )
-    await eventually(lambda: _is_value(partition_name, "Hall"), timeout=15)
+    await eventually(lambda: _is(partition_name, "Hall"), timeout=15)
     assert panel.connections == 1  # read while connected, not by reconnecting
 
 
@@ -536,11 +538,9 @@ async def test_a_wrong_port_says_so_on_the_card_and_the_owner_is_told(
     await gone.stop()  # its port is free now: nothing listens there
     device_id = await register(sessions, gone)
 
-    async def reason() -> str | None:
-        snap = await state(redis, settings, device_id)
-        return snap.reason if snap is not None else None
-
-    await eventually(lambda: _is_value(reason, "refused"), timeout=15)
+    await eventually(
+        lambda: _is(lambda: reason_of(redis, settings, device_id), "refused"), timeout=15
+    )
 
     async def told() -> list[OutboxMessage]:
         async with sessions() as session:
@@ -566,11 +566,9 @@ async def test_a_module_that_never_answers_is_said_to_be_silent(
     panel.hang()
     device_id = await register(sessions, panel)
 
-    async def reason() -> str | None:
-        snap = await state(redis, settings, device_id)
-        return snap.reason if snap is not None else None
-
-    await eventually(lambda: _is_value(reason, "silent"), timeout=15)
+    await eventually(
+        lambda: _is(lambda: reason_of(redis, settings, device_id), "silent"), timeout=15
+    )
 
 
 async def test_zones_above_128_of_an_integra_256_plus_are_seen_and_named(
@@ -591,7 +589,7 @@ async def test_zones_above_128_of_an_integra_256_plus_are_seen_and_named(
             row = await device_row(sessions, device_id)
             return PanelProfile.of(row.attributes).name("zones", 200)
 
-        await eventually(lambda: _is_value(name_of_200, "Garage gate"), timeout=20)
+        await eventually(lambda: _is(name_of_200, "Garage gate"), timeout=20)
         big.violate(200)
         big.tamper(150)
 

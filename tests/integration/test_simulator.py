@@ -55,24 +55,20 @@ async def test_announces_online_publishes_drifting_telemetry_and_obeys_config() 
     assert len({b["co2"] for b in telemetry}) > 1  # values drift
 
 
+async def simulate(*args: str, stderr: int | None = None) -> asyncio.subprocess.Process:
+    """`dozor simulate ARGS…` as its own process, against the test broker."""
+    env = {"PATH": os.environ.get("PATH", ""), "MQTT_URL": MQTT_URL}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cli.main", "simulate", *args,
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+    )  # fmt: skip
+
+
 async def test_last_will_says_offline_when_the_device_vanishes() -> None:
     uid = unique_uid("sim_")
-    env = {"PATH": os.environ.get("PATH", ""), "MQTT_URL": MQTT_URL}
     async with aiomqtt.Client(HOST, int(PORT or 1883)) as observer:
         await observer.subscribe(f"devices/{uid}/status", qos=1)
-        device = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "cli.main",
-            "simulate",
-            "--uid",
-            uid,
-            "--interval",
-            "60",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-        )
+        device = await simulate("--uid", uid, "--interval", "60")
         states: list[bytes] = []
         async with asyncio.timeout(30):
             async for message in observer.messages:
@@ -90,25 +86,10 @@ async def test_last_will_says_offline_when_the_device_vanishes() -> None:
 async def test_simulate_set_holds_a_reading_so_alerts_can_be_tried() -> None:
     """`dozor simulate --set co2=1500` publishes CO₂ 1500 every time, the rest drifting."""
     uid = unique_uid("sim_")
-    env = {"PATH": os.environ.get("PATH", ""), "MQTT_URL": MQTT_URL}
     async with aiomqtt.Client(HOST, int(PORT or 1883)) as observer:
         await observer.subscribe(f"devices/{uid}/telemetry", qos=1)
-        device = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "cli.main",
-            "simulate",
-            "--uid",
-            uid,
-            "--interval",
-            "0.2",
-            "--count",
-            "3",
-            "--set",
-            "co2=1500",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
+        device = await simulate(
+            "--uid", uid, "--interval", "0.2", "--count", "3", "--set", "co2=1500"
         )
         readings: list[dict[str, object]] = []
         async with asyncio.timeout(30):
@@ -124,9 +105,6 @@ async def test_simulate_set_holds_a_reading_so_alerts_can_be_tried() -> None:
 
 
 async def test_simulate_set_refuses_what_is_not_metric_equals_value() -> None:
-    bad = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "cli.main", "simulate", "--uid", "x", "--set", "co2",
-        cwd=ROOT, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    bad = await simulate("--uid", "x", "--set", "co2", stderr=asyncio.subprocess.PIPE)
     _, err = await bad.communicate()
     assert bad.returncode == 2 and b"expected METRIC=VALUE" in err
