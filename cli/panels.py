@@ -47,6 +47,13 @@ def _options(parser: argparse.ArgumentParser) -> None:
         "--code",
         help="the owner's panel code: used for the owner's actions until they store their own",
     )
+    parser.add_argument(
+        "--key",
+        help="the module's integration key, when its integration is encrypted (DLOADX)",
+    )
+    parser.add_argument(
+        "--no-key", action="store_true", help="the module's integration is not encrypted"
+    )
     parser.add_argument("--partitions", help='names, e.g. "1=Ground floor,2=First floor"')
     parser.add_argument("--zones", help='names, e.g. "1=Front door,2=Hall PIR"')
     parser.add_argument("--outputs", help='names, e.g. "3=Siren"')
@@ -74,15 +81,16 @@ def _profile(
         named.add(group)
     changes["names"], changes["names_set"] = names, frozenset(named)
     attributes = dict(current or {})
-    attributes.update(dataclasses.replace(profile, **changes).to_attributes())
+    updated = dataclasses.replace(profile, **changes)
+    attributes.update(updated.to_attributes())
+    if updated.integration_key is None:
+        attributes.pop("integration_key", None)
     if getattr(args, "read_names", False):
         attributes.pop("zone_partitions", None)
     return attributes
 
 
 def _connection(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    from core.secrets import SecretBox, SecretKeysMissingError
-
     changes: dict[str, Any] = {}
     if args.host is not None:
         changes["host"] = args.host
@@ -94,11 +102,26 @@ def _connection(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         code = args.code
         if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 16):  # noqa: PLR2004
             _fail("--code is 4 to 16 digits")
-        try:
-            changes["owner_code"] = SecretBox(settings.secret_keys).encrypt(code)
-        except SecretKeysMissingError:
-            _fail("SECRET_KEYS must be set to store a panel code (see .env.example)")
+        changes["owner_code"] = _sealed(settings, code, "a panel code")
+    if args.key is not None and args.no_key:
+        _fail("--key and --no-key exclude each other")
+    if args.key is not None:
+        if not 1 <= len(args.key) <= 12 or not args.key.isprintable():  # noqa: PLR2004
+            _fail("--key is the integration key of DLOADX: 1 to 12 characters")
+        changes["integration_key"] = _sealed(settings, args.key, "an integration key")
+    if args.no_key:
+        changes["integration_key"] = None
     return changes
+
+
+def _sealed(settings: Settings, secret: str, what: str) -> str:
+    from core.secrets import SecretBox, SecretKeysMissingError
+
+    try:
+        return SecretBox(settings.secret_keys).encrypt(secret)
+    except SecretKeysMissingError:
+        _fail(f"SECRET_KEYS must be set to store {what} (see .env.example)")
+        raise
 
 
 def _fail(line: str) -> None:
@@ -118,7 +141,10 @@ def cmd_panel_add(args: argparse.Namespace) -> None:
     expires = f"{provisioned.expires_at:%Y-%m-%d %H:%M} UTC"
     print(f"Claim code: {provisioned.claim_code}  (one use; expires {expires})")
     print("The owner sends /add <code> to the bot.")
-    print("In DLOADX, enable integration for the ETHM-1 module (without encryption).")
+    if args.key:
+        print("In DLOADX, enable encrypted integration for the ETHM module with that key.")
+    else:
+        print("In DLOADX, enable integration for the ETHM module (encrypted: give --key).")
 
 
 async def _add(settings: Settings, args: argparse.Namespace, uid: str) -> Any:
@@ -151,7 +177,8 @@ def cmd_panel_set(args: argparse.Namespace) -> None:
     if attributes is None:
         _fail(f"no panel with uid {args.uid!r}")
     assert attributes is not None  # noqa: S101 - _fail exits
-    shown = {k: ("(encrypted)" if k == "owner_code" else v) for k, v in attributes.items()}
+    secret = {"owner_code", "integration_key"}
+    shown = {k: ("(encrypted)" if k in secret else v) for k, v in attributes.items()}
     print(f"{args.uid}: {json.dumps(shown, ensure_ascii=False)}")
 
 

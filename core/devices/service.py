@@ -23,7 +23,9 @@ from core.errors import DomainError, InvalidInput
 DEFAULT_CLAIM_TTL = timedelta(days=7)
 UID_MAX = 64
 
-SECRET_ATTRIBUTES = frozenset({"http_password", "owner_code"})  # never copied to the audit log
+SECRET_ATTRIBUTES = frozenset(
+    {"http_password", "owner_code", "integration_key"}
+)  # never copied to the audit log
 
 
 class UnknownDeviceTypeError(InvalidInput):

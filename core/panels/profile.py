@@ -3,7 +3,8 @@
 Kept in `devices.attributes`:
 `{"host": "10.0.0.20", "port": 7094, "owner_code": "<Fernet token>",
 "names": {"partitions": {"1": "Ground floor"}, "zones": {"3": "Front door"}, "outputs": {}},
-"names_set": ["zones"], "model": "INTEGRA 128"}`.
+"names_set": ["zones"], "model": "INTEGRA 128", "integration_key": "<Fernet token>"}`
+(the key only when the module's integration is encrypted).
 Names typed on the CLI are listed in `names_set` and are never overwritten by the names the
 processor reads from the panel.
 """
@@ -41,6 +42,7 @@ class PanelProfile:
     names_set: frozenset[str] = frozenset()  # groups named by hand
     model: str | None = None
     zone_partitions: dict[int, int] = field(default_factory=dict)  # zone → its partition
+    integration_key: str | None = None  # Fernet token of the module's integration key
 
     @classmethod
     def of(cls, attributes: dict[str, Any] | None) -> PanelProfile:
@@ -55,7 +57,7 @@ class PanelProfile:
         return cls(
             host=str(raw.get("host") or ""),
             port=port if isinstance(port, int) and 0 < port < 65536 else DEFAULT_PORT,  # noqa: PLR2004
-            owner_code=raw.get("owner_code") if isinstance(raw.get("owner_code"), str) else None,
+            owner_code=_text(raw.get("owner_code")),
             names=names,
             names_set=frozenset(g for g in raw.get("names_set") or () if g in GROUPS),
             model=raw.get("model") if isinstance(raw.get("model"), str) else None,
@@ -64,6 +66,7 @@ class PanelProfile:
                 for k, v in (raw.get("zone_partitions") or {}).items()
                 if str(k).isdigit() and isinstance(v, int)
             },
+            integration_key=_text(raw.get("integration_key")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -78,11 +81,18 @@ class PanelProfile:
             attributes["owner_code"] = self.owner_code
         if self.model:
             attributes["model"] = self.model
+        if self.integration_key:
+            attributes["integration_key"] = self.integration_key
         if self.zone_partitions:
             attributes["zone_partitions"] = {
                 str(k): v for k, v in sorted(self.zone_partitions.items())
             }
         return attributes
+
+    @property
+    def link(self) -> tuple[str, int, str | None]:
+        """What the connection depends on: a change of it means connecting again."""
+        return self.host, self.port, self.integration_key
 
     def name(self, group: str, number: int) -> str | None:
         """The name of a partition, zone or output, if it has one."""
@@ -91,6 +101,10 @@ class PanelProfile:
     def partitions(self, seen: frozenset[int] = frozenset()) -> list[int]:
         """The partitions to show: the named ones and any the panel reported; at least 1."""
         return sorted(set(self.names.get("partitions", {})) | seen) or [1]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def parse_names(group: str, text: str) -> dict[int, str]:

@@ -3,6 +3,8 @@
 One connection per panel and one request in flight at a time; every request has a timeout
 (SATEL suggests about 3 s), after which the connection is closed, because a late answer
 would be taken for the next one. A corrupted answer is dropped, counted and asked again.
+With an integration key the frames travel inside the module's encrypted messages
+(`crypto.EncryptedChannel`); everything else is the same.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from drivers.satel.answers import Name, Version, integra_version, module_version, name_of, result_of
+from drivers.satel.crypto import EncryptedChannel
 from drivers.satel.errors import (
     PanelBusyError,
     PanelLinkError,
@@ -33,8 +36,13 @@ CORRUPT_RETRIES: Final = 2
 class SatelLink:
     """A connection to the integration port of one ETHM module."""
 
-    def __init__(self, host: str, port: int, *, timeout: float = REQUEST_TIMEOUT) -> None:
+    def __init__(
+        self, host: str, port: int, *, timeout: float = REQUEST_TIMEOUT, key: str | None = None
+    ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
+        self.key = key or None  # the integration key, when the module encrypts
+        self._channel: EncryptedChannel | None = None
+        self._foreign = False  # bytes came that were no message of this session
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._frames = FrameReader()
@@ -56,6 +64,8 @@ class SatelLink:
         except (OSError, TimeoutError) as err:
             raise PanelRefusedError(str(err) or "connect timed out") from err
         self._frames = FrameReader()
+        self._channel = EncryptedChannel.with_key(self.key) if self.key else None
+        self._foreign = False
 
     async def close(self) -> None:
         """Close the socket at once, so the module frees its one client slot."""
@@ -83,7 +93,8 @@ class SatelLink:
             msg = "not connected"
             raise PanelLinkError(msg)
         try:
-            self._writer.write(encode_frame(payload))
+            frame = encode_frame(payload)
+            self._writer.write(self._channel.seal(frame) if self._channel else frame)
             await self._writer.drain()
             return await asyncio.wait_for(self._answer(self._reader, payload[0]), self.timeout)
         except TimeoutError as err:
@@ -102,19 +113,33 @@ class SatelLink:
         while True:
             chunk = await reader.read(4096)
             if not chunk:
-                busy = BUSY.strip() in (self._frames.noise + chunk)
+                # An encrypting module refuses a second client with bytes of its own instead.
+                foreign = self._foreign or (self._channel is not None and self._channel.pending)
+                busy = BUSY.strip() in self._frames.noise or foreign
                 await self.close()
                 if busy:
                     msg = "the module serves another client"
                     raise PanelBusyError(msg)
                 msg = "connection closed by the module"
                 raise PanelLinkError(msg)
-            for frame in self._frames.feed(chunk):
+            for frame in self._frames.feed(self._plain(chunk)):
                 if frame[0] in {command, Command.RESULT}:
                     return frame
                 # a frame nobody asked for (push mode leftovers): ignore it
             if self._frames.dropped != dropped and not self._frames.pending:
                 return None
+
+    def _plain(self, chunk: bytes) -> bytes:
+        """The frame bytes in what came (decrypted, when the module encrypts)."""
+        if self._channel is None:
+            return chunk
+        try:
+            return self._channel.feed(chunk)
+        except SatelCodecError:
+            # not a message of this session: a refusal, or another key (then the module
+            # cannot read ours either and stays silent: the request times out)
+            self._foreign = True
+            return b""
 
 
 class SatelClient:

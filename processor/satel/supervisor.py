@@ -85,7 +85,7 @@ class PanelSupervisor:
         for device_id in list(self.held):
             held = self.held[device_id]
             profile = panels.get(device_id)
-            moved = profile is not None and (profile.host, profile.port) != held.worker.address
+            moved = profile is not None and profile.link != held.worker.profile.link
             if held.task.done() or profile is None or moved:
                 await self._let_go(device_id, release=True)
             elif profile != held.worker.profile:

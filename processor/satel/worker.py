@@ -143,7 +143,7 @@ class PanelWorker:
         backoff = 1.0
         try:
             while True:
-                link = SatelLink(*self.address, timeout=self.ctx.request_timeout)
+                link = SatelLink(*self.address, timeout=self.ctx.request_timeout, key=self._key())
                 client = SatelClient(link)
                 self._client = client
                 before = self.connections
@@ -152,7 +152,7 @@ class PanelWorker:
                     await link.open()
                     await self._serve(client)
                 except SatelError as err:
-                    reason = _reason(err, answered=self._last_answer is not None)
+                    reason = _reason(err, answered=self._last_answer is not None, key=link.key)
                     log.warning("panel %s (%s:%s): %s", self.uid, *self.address, err)
                 finally:
                     await link.close()
@@ -167,6 +167,19 @@ class PanelWorker:
             log.warning("panel %s is held by another instance now; letting go", self.uid)
         finally:
             await self._stop_watch()
+
+    def _key(self) -> str | None:
+        """The module's integration key, when its integration is encrypted."""
+        token = self.profile.integration_key
+        if token is None:
+            return None
+        try:
+            return self.ctx.secrets.decrypt(token)
+        except DomainError:
+            log.warning(
+                "panel %s: its integration key cannot be decrypted (SECRET_KEYS?)", self.uid
+            )
+            return None
 
     async def _serve(self, client: SatelClient) -> None:
         await client.detect()  # an ETHM-1 Plus of an INTEGRA 256 Plus lists zones 1–256
@@ -366,12 +379,9 @@ class PanelWorker:
             merged = {**current.names, **{g: names[g] for g in names if g not in current.names_set}}
             attributes = dict(device.attributes or {})
             attributes.update(
-                PanelProfile(
-                    host=current.host,
-                    port=current.port,
-                    owner_code=current.owner_code,
+                replace(
+                    current,
                     names=merged,
-                    names_set=current.names_set,
                     model=model or current.model,
                     zone_partitions=zone_partitions or current.zone_partitions,
                 ).to_attributes()
@@ -490,12 +500,14 @@ class _Command:
         return not state.alarms & set(self.partitions)
 
 
-def _reason(err: SatelError, *, answered: bool) -> str | None:
+def _reason(err: SatelError, *, answered: bool, key: str | None) -> str | None:
     """What the card says about why the panel is not connected (None: nothing specific)."""
     if isinstance(err, PanelBusyError):
         return "busy"  # another integration client holds the module
     if isinstance(err, PanelRefusedError):
         return "refused"  # nothing listens there
     if isinstance(err, PanelSilentError) and not answered:
-        return "silent"  # never answered: encryption on, or not an integration port
+        # never answered: with a key, the key is wrong (the module cannot read us) or the
+        # module does not encrypt; without one, encryption is on, or not an integration port
+        return "key" if key else "silent"
     return None

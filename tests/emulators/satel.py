@@ -8,13 +8,21 @@ since the client last read them.
 
 Tests drive the panel from the outside: `violate`, `tamper`, `fire`, `trouble`, and faults
 (`hang`, `drop`, `corrupt_next`, `busy`, `restart`).
+
+With `key` set it is an ETHM-1 Plus with "encrypted integration" on (§7): every message is a
+length byte and an AES-192 block (CBC from AES(0), the tail XORed with AES of the last block),
+with a 6-byte header whose echo must be the id the module sent last; a message it cannot
+read is dropped without an answer, and a second client gets opaque bytes instead of `Busy!`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 SYNC, END, STUFFED = 0xFE, 0x0D, 0xF0
 ZONE_CMDS = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alarm",
@@ -58,6 +66,55 @@ def bits(items: set[int], size: int) -> bytes:
 def items_of(data: bytes) -> set[int]:
     """The items set in a bit list."""
     return {8 * i + j + 1 for i, b in enumerate(data) for j in range(8) if b >> j & 1}
+
+
+class Sealer:
+    """The module's side of one encrypted session (protocols/satel.md §7)."""
+
+    def __init__(self, key: str) -> None:
+        raw = key.encode()[:12].ljust(12, b" ")
+        self.aes = algorithms.AES(raw + raw)
+        self.iv = self._block(bytes(16))
+        self.sent, self.heard, self.counter = 0, 0, 0
+        self.buffer = bytearray()
+
+    def _block(self, data: bytes) -> bytes:
+        enc = Cipher(self.aes, modes.ECB()).encryptor()  # noqa: S305 - one block
+        return enc.update(data) + enc.finalize()
+
+    def _tail(self, data: bytes, last: bytes) -> bytes:
+        pad = self._block(last)
+        return bytes(a ^ b for a, b in zip(data, pad, strict=False))
+
+    def seal(self, frame_bytes: bytes) -> bytes:
+        self.sent = os.urandom(1)[0]
+        plain = os.urandom(2) + self.counter.to_bytes(2, "big") + bytes([self.sent, self.heard])
+        self.counter += 1
+        plain = (plain + frame_bytes).ljust(16, b"\x00")
+        whole = len(plain) // 16 * 16
+        enc = Cipher(self.aes, modes.CBC(self.iv)).encryptor()
+        out = enc.update(plain[:whole]) + enc.finalize()
+        out += self._tail(plain[whole:], out[-16:]) if whole < len(plain) else b""
+        return bytes([len(out)]) + out
+
+    def open(self, data: bytes) -> bytes:
+        """The frame bytes of the whole messages received; unreadable ones are dropped."""
+        self.buffer += data
+        frames = b""
+        while self.buffer and len(self.buffer) > self.buffer[0]:
+            size = self.buffer[0]
+            secret = bytes(self.buffer[1 : 1 + size])
+            del self.buffer[: 1 + size]
+            whole = size // 16 * 16
+            dec = Cipher(self.aes, modes.CBC(self.iv)).decryptor()
+            plain = dec.update(secret[:whole]) + dec.finalize()
+            if whole < size and whole:
+                plain += self._tail(secret[whole:], secret[whole - 16 : whole])
+            if len(plain) < 6 or plain[5] != self.sent:
+                continue  # not for this session (another key): dropped
+            self.heard = plain[4]
+            frames += plain[6:]
+        return frames
 
 
 def code_of(data: bytes) -> str:
@@ -104,6 +161,7 @@ class SatelPanelEmulator:
         idle_seconds: float = 25.0,
         exit_seconds: float = 0.0,
         wide: bool = False,
+        key: str | None = None,
     ) -> None:
         self.state = Emulated(codes=dict(codes or {"1234": set(range(1, partitions + 1))}))
         for p in range(1, partitions + 1):
@@ -120,6 +178,7 @@ class SatelPanelEmulator:
         # An INTEGRA 256 Plus behind an ETHM-1 Plus: 7C says it can list zones and outputs
         # as 32 bytes (1–256), and it does so for reads sent with one extra data byte.
         self.wide = wide
+        self.key = key  # encrypted integration on, with this key
         self.port = 0
         self.changed: set[int] = set(range(0x30))  # 7F flags; all set for a new session
         self.requests: list[bytes] = []  # every payload received, in order
@@ -242,7 +301,7 @@ class SatelPanelEmulator:
         try:
             if self._client is not None or self.refuse_all:
                 self.refused += 1
-                writer.write(b"Busy!\r\n")
+                writer.write(os.urandom(17) if self.key else b"Busy!\r\n")
                 with contextlib.suppress(OSError):
                     await writer.drain()
                 writer.close()
@@ -261,6 +320,7 @@ class SatelPanelEmulator:
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         buffer = bytearray()
+        sealer = Sealer(self.key) if self.key else None
         while self._client is writer:
             try:
                 chunk = await asyncio.wait_for(reader.read(4096), self.idle_seconds)
@@ -268,7 +328,7 @@ class SatelPanelEmulator:
                 return  # idle: the module ends the session
             if not chunk:
                 return
-            buffer += chunk
+            buffer += sealer.open(chunk) if sealer else chunk
             while True:
                 payload = _take_frame(buffer)
                 if payload is None:
@@ -282,7 +342,7 @@ class SatelPanelEmulator:
                 if self.corrupt:
                     self.corrupt -= 1
                     answer = answer[:3] + bytes([answer[3] ^ 0x55]) + answer[4:]
-                writer.write(answer)
+                writer.write(sealer.seal(answer) if sealer else answer)
                 await writer.drain()
 
     def _answer(self, payload: bytes) -> bytes:  # noqa: C901, PLR0911

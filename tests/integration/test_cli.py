@@ -205,3 +205,31 @@ async def test_device_set_changes_a_shelly_and_stores_its_password_encrypted(
     assert bad.returncode == 2 and "channels are numbers from 0" in bad.stdout
     missing = dozor(settings, "device", "set", "nobody", "--critical", "0")
     assert missing.returncode == 2 and "no device with uid" in missing.stdout
+
+
+async def test_panel_add_and_set_keep_the_integration_key_encrypted(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    uid = f"satel-{uuid.uuid4().hex[:8]}"
+    key = settings.secret_keys[0].get_secret_value()
+    added = dozor(
+        settings,
+        *("panel", "add", "Office", "--host", "10.0.0.20", "--uid", uid, "--key", "Klucz-2024"),
+        secret_keys=key,
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "encrypted integration" in added.stdout and "Klucz-2024" not in added.stdout
+
+    async def stored() -> dict[str, object]:
+        async with sessions() as session:
+            device = await session.scalar(select(Device).where(Device.uid == uid))
+        assert device is not None
+        return dict(device.attributes)
+
+    token = (await stored())["integration_key"]
+    assert isinstance(token, str) and "Klucz" not in token
+    assert SecretBox(settings.secret_keys).decrypt(token) == "Klucz-2024"
+    too_long = dozor(settings, "panel", "set", uid, "--key", "x" * 13, secret_keys=key)
+    assert too_long.returncode == 2 and "1 to 12 characters" in too_long.stdout
+    plain = dozor(settings, "panel", "set", uid, "--no-key", secret_keys=key)
+    assert plain.returncode == 0 and "integration_key" not in await stored()

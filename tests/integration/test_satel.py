@@ -600,3 +600,40 @@ async def test_zones_above_128_of_an_integra_256_plus_are_seen_and_named(
         await eventually(seen, timeout=10)
     finally:
         await big.stop()
+
+
+async def test_an_encrypted_module_is_served_with_its_key_and_a_wrong_key_is_named(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    """Many installers leave "encrypted integration" on; a plain-only client silently failed."""
+    box = SecretBox(settings.secret_keys)
+    locked = SatelPanelEmulator(partitions=1, zones_per_partition=2, key="Integra!Key1")
+    await locked.start()
+    try:
+        right = await register(sessions, locked, integration_key=box.encrypt("Integra!Key1"))
+
+        async def connected() -> bool:
+            snap = await state(redis, settings, right)
+            return snap is not None and snap.connected
+
+        await eventually(connected, timeout=15)
+        locked.violate(2)
+
+        async def violated() -> bool:
+            snap = await state(redis, settings, right)
+            return snap is not None and 2 in snap.zone("violated")
+
+        await eventually(violated, timeout=10)
+    finally:
+        await locked.stop()
+
+    other = SatelPanelEmulator(partitions=1, zones_per_partition=2, key="Integra!Key1")
+    await other.start()
+    try:
+        wrong = await register(sessions, other, integration_key=box.encrypt("Integra!Key2"))
+        await eventually(lambda: _is(lambda: reason_of(redis, settings, wrong), "key"), timeout=15)
+    finally:
+        await other.stop()

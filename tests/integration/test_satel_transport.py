@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from drivers.satel.errors import PanelBusyError, PanelLinkError
+from drivers.satel import requests
+from drivers.satel.errors import PanelBusyError, PanelLinkError, PanelSilentError
 from drivers.satel.protocol import Command
 from drivers.satel.transport import SatelClient, SatelLink
 from tests.emulators.satel import SatelPanelEmulator
@@ -92,3 +93,38 @@ async def test_an_idle_client_is_disconnected_by_the_module(panel: SatelPanelEmu
     with pytest.raises(PanelLinkError):
         await client.poll()
     assert not panel.connected
+
+
+async def test_an_encrypting_module_is_read_and_controlled_with_its_key() -> None:
+    panel = SatelPanelEmulator(partitions=2, zones_per_partition=4, key="Klucz-2024")
+    await panel.start()
+    try:
+        plain = SatelLink("127.0.0.1", panel.port, timeout=0.3)  # no key: the module is mute
+        await plain.open()
+        with pytest.raises(PanelSilentError):
+            await SatelClient(plain).read_all()
+
+        wrong = SatelLink("127.0.0.1", panel.port, timeout=0.3, key="another")
+        await wrong.open()
+        with pytest.raises(PanelSilentError):  # it cannot read our messages: no answer
+            await SatelClient(wrong).read_all()
+
+        link = SatelLink("127.0.0.1", panel.port, timeout=0.5, key="Klucz-2024")
+        await link.open()
+        client = SatelClient(link)
+        await client.read_all()
+        panel.violate(3)
+        assert 0x00 in await client.poll()
+        assert client.state[0x00] == frozenset({3})
+        result = await client.control(requests.arm_request(0, "1234", [2]))
+        assert result.success and panel.state.partitions[2].armed
+        names = await client.names(0, [1, 2])
+        assert names[1].name == "Partition 1"
+
+        second = SatelLink("127.0.0.1", panel.port, timeout=0.5, key="Klucz-2024")
+        await second.open()
+        with pytest.raises(PanelBusyError):  # opaque bytes and a close: taken by another
+            await SatelClient(second).read_all()
+        await link.close()
+    finally:
+        await panel.stop()

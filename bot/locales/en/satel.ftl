@@ -4,7 +4,8 @@ panel-connected = 🟢 connected · confirmed by the panel at { $time }
 panel-disconnected = 🔌 <b>not connected</b> · last confirmed at { $time }
 panel-never = 🔌 not connected yet
 panel-reason-refused = ⛔ Nothing accepts connections at that address: check the host and port (<code>panel set --host … --port …</code>) and that the ETHM module is on.
-panel-reason-silent = ⛔ The module took the connection but never answered: integration encryption may be on (Dozor speaks the plain protocol), or the port belongs to another service.
+panel-reason-silent = ⛔ The module took the connection but never answered: its integration may be encrypted (give Dozor the key: <code>panel set … --key …</code>), or the port belongs to another service.
+panel-reason-key = ⛔ The module took the connection but never answered Dozor's encrypted messages: check the integration key (<code>panel set … --key …</code>) and that encryption is on in DLOADX.
 panel-reason-busy = ⛔ The module is taken by another program (it answered “Busy!”): it serves one integration client at a time. Dozor asks again every 2 s.
 panel-stale = ⚠️ <b>no news from the panel for { $seconds } s</b> · last confirmed at { $time }
 panel-state-disarmed = 🔓 disarmed
@@ -96,7 +97,8 @@ alert-panel-disarmed = 🔓 <b>{ $target } disarmed</b>{ $by } — { $device }
 alert-panel-by = {" "}by { $name }
 notice-panel-unreachable = 🔌 <b>Dozor cannot reach the panel { $device }.</b> { $reason ->
     [refused] Nothing accepts connections at its address: check the host and port (<code>panel set --host … --port …</code>) and that the ETHM module is on.
-    [silent] The module takes the connection but never answers: integration encryption may be on (Dozor speaks the plain protocol), or the port belongs to another service.
+    [silent] The module takes the connection but never answers: its integration may be encrypted (give Dozor the key: <code>panel set … --key …</code>), or the port belongs to another service.
+    [key] The module takes the connection but never answers Dozor's encrypted messages: check the integration key (<code>panel set … --key …</code>) and that encryption is on in DLOADX.
     [busy] Another program holds the module (it answered “Busy!”); it serves one integration client at a time.
    *[other] It does not answer.
 }
