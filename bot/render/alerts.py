@@ -9,7 +9,7 @@ from html import escape
 
 from bot.i18n import Translator
 from bot.render.devices import metric_name, reading
-from bot.render.satel import arming_headline, panel_headline
+from bot.render.satel import arming_headline, panel_details, panel_headline
 from bot.render.time import clock_time
 from core import clock
 from core.alerts.models import AlertEpisode
@@ -87,7 +87,8 @@ def details(payload: AlertPayload, tr: Translator, zone: tzinfo) -> list[str]:
     if not payload.is_opening:
         return [_ended(payload, tr)]
     if payload.is_panel:
-        return [tr("alert-since", time=_when(payload.opened_at, zone))]
+        since = tr("alert-since", time=_when(payload.opened_at, zone))
+        return [*panel_details(payload, tr), since]
     if payload.kind == Kind.OFFLINE:
         return [tr("alert-offline-since", time=_when(payload.opened_at, zone))]
     lines = []

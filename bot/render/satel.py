@@ -100,6 +100,9 @@ def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
         ("panel-violated", snap.zone("violated")),
         ("panel-tampered", snap.zone("tamper")),
         ("panel-bypassed", snap.zone("bypassed")),
+        ("panel-masked", snap.zone("masked")),
+        ("panel-alarm-memory", snap.zone("alarm_memory") - snap.zone("alarm")),
+        ("panel-tamper-memory", snap.zone("tamper_memory") - snap.zone("tamper")),
     ):
         if zones:
             extra.append(tr(key, zones=zone_names(profile, zones, tr)))
@@ -270,3 +273,14 @@ def panel_headline(payload: EpisodePayload, tr: Translator, device: str) -> str:
     base = "alert-" + payload.kind.replace("_", "-")
     key = base if payload.is_opening else f"{base}-back"
     return tr(key, target=target, device=device)
+
+
+def panel_details(payload: EpisodePayload, tr: Translator) -> list[str]:
+    """Under a panel alarm's headline: the zones that raised it, by name."""
+    if not payload.zones:
+        return []
+    names = ", ".join(
+        escape(name or tr("panel-zone", number=number))
+        for number, name in sorted(payload.zones.items())
+    )
+    return [tr("alert-panel-zones", zones=names, count=len(payload.zones))]

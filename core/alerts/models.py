@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
@@ -39,3 +41,5 @@ class AlertEpisode(Base):
     reminders_sent: Mapped[int] = mapped_column(server_default="0")
     acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
     acknowledged_at: Mapped[datetime | None]
+    # what else the opening knew: a panel alarm's zones (`{"zones": [3, 5]}`)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -34,6 +35,7 @@ class EpisodeRepository:
         value: float | None,
         threshold: float | None,
         at: datetime,
+        detail: dict[str, Any] | None = None,
     ) -> AlertEpisode | None:
         """Open an episode; None when one is open already (a restart, another instance)."""
         query = (
@@ -46,6 +48,7 @@ class EpisodeRepository:
                 value=value,
                 threshold=threshold,
                 opened_at=at,
+                detail=detail or {},
             )
             .on_conflict_do_nothing(
                 index_elements=["device_id", "kind", "metric"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,6 +48,7 @@ class Change:
     value: float | None
     threshold: float | None
     at: float
+    detail: Mapping[str, Any] | None = None  # kept with the episode (a panel alarm's zones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ async def record_changes(session: AsyncSession, changes: Sequence[Change]) -> li
                 change.value,
                 change.threshold,
                 at,
+                dict(change.detail or {}),
             )
         else:
             episode = await episodes.close(
@@ -136,6 +138,7 @@ def episode_payload(episode: AlertEpisode, device: Device, event: EpisodeEvent) 
         closed_at=episode.closed_at.timestamp() if episode.closed_at else None,
         **_relay_channel(episode.metric, device),
         **_panel_target(episode.kind, episode.metric, device),
+        **_panel_zones(episode.detail or {}, device),
     )
 
 
@@ -151,6 +154,15 @@ def _panel_target(kind: str, metric: str, device: Device) -> dict[str, Any]:
             "target_name": PanelProfile.of(device.attributes).name(group, number),
         }
     return {"trouble": metric}
+
+
+def _panel_zones(detail: Mapping[str, Any], device: Device) -> dict[str, Any]:
+    """For a panel's alarm: the zones that raised it, by name ("" when unnamed)."""
+    zones = [z for z in detail.get("zones") or () if isinstance(z, int)]
+    if not zones:
+        return {}
+    profile = PanelProfile.of(device.attributes)
+    return {"zones": {z: profile.name("zones", z) or "" for z in zones}}
 
 
 def _relay_channel(metric: str, device: Device) -> dict[str, Any]:

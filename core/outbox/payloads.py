@@ -62,6 +62,7 @@ class EpisodePayload(AboutDevice):
     number: int | None = None  # a panel's partition or zone
     target_name: str | None = None
     trouble: str | None = None  # a panel trouble's `<part>:<bit>`
+    zones: dict[int, str] = {}  # a panel alarm's zones in alarm → name ("" unnamed)
 
     @property
     def is_panel(self) -> bool:

@@ -80,6 +80,7 @@ async def record_panel_changes(
     if not await events.fence(device.id, token):
         return Written(False, [], 0)
     when = clock.from_timestamp(at)
+    profile = PanelProfile.of(device.attributes)
     rows = []
     bys = [credit(change) if credit is not None else None for change in found]
     for change, by in zip(found, bys, strict=True):
@@ -92,16 +93,16 @@ async def record_panel_changes(
                 on=change.on,
                 mode=change.mode,
                 actor_user_id=by.user_id if by else None,
-                detail={"trouble": change.trouble} if change.trouble else {},
+                detail=_detail(change, profile),
             )
         )
     events.add(rows)
     await session.flush()
-    alerts = [_alert(c, device.id, at) for c in found if c.kind in ALERTS]
+    alerts = [_alert(c, device.id, at, profile) for c in found if c.kind in ALERTS]
     recorded = await record_changes(session, alerts)
     informed = 0
     if inform:
-        outbox, profile = OutboxRepository(session), PanelProfile.of(device.attributes)
+        outbox = OutboxRepository(session)
         for change, row, by in zip(found, rows, bys, strict=True):
             if change.kind != "armed":
                 continue
@@ -112,10 +113,26 @@ async def record_panel_changes(
     return Written(True, recorded, informed)
 
 
-def _alert(change: PanelChange, device_id: int, at: float) -> Change:
+def _alarm_zones(change: PanelChange, profile: PanelProfile) -> list[int]:
+    """The zones in alarm that belong to the change's partition (all when the map is unknown)."""
+    return sorted(
+        z for z in change.zones if profile.zone_partitions.get(z, change.number) == change.number
+    )
+
+
+def _detail(change: PanelChange, profile: PanelProfile) -> dict[str, object]:
+    if change.trouble:
+        return {"trouble": change.trouble}
+    zones = _alarm_zones(change, profile)
+    return {"zones": zones} if zones else {}
+
+
+def _alert(change: PanelChange, device_id: int, at: float, profile: PanelProfile) -> Change:
     kind, prefix, severity = ALERTS[change.kind]
     metric = change.trouble if change.kind == "trouble" else f"{prefix}{change.number}"
-    return Change(device_id, kind, metric, change.on, severity, None, None, at)
+    zones = _alarm_zones(change, profile)
+    detail = {"zones": zones} if zones else None
+    return Change(device_id, kind, metric, change.on, severity, None, None, at, detail)
 
 
 def _arming_payload(

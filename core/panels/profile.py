@@ -99,8 +99,13 @@ class PanelProfile:
         return self.names.get(group, {}).get(number)
 
     def partitions(self, seen: frozenset[int] = frozenset()) -> list[int]:
-        """The partitions to show: the named ones and any the panel reported; at least 1."""
-        return sorted(set(self.names.get("partitions", {})) | seen) or [1]
+        """The partitions to show: the named ones that are used (hold a zone, when the
+        panel's zone map is known; all named by hand) and any the panel reported; at least 1.
+        A panel gives a name to each of its 32 partitions, used or not."""
+        named = set(self.names.get("partitions", {}))
+        if self.zone_partitions and "partitions" not in self.names_set:
+            named &= set(self.zone_partitions.values())
+        return sorted(named | seen) or [1]
 
 
 def _text(value: Any) -> str | None:

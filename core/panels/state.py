@@ -4,7 +4,8 @@ The processor turns the panel's bit lists into a `PanelSnapshot`, writes it to R
 and compares it with the previous one; the changes become panel events, alert episodes and
 info messages. Partition flags: armed (really armed, `0A`), mode1..3, entry, exit,
 exit_short, alarm, fire, alarm_memory, fire_memory. Zone flags: violated, tamper, alarm,
-tamper_alarm, alarm_memory, tamper_memory, bypassed. Troubles are `part:bit` strings.
+tamper_alarm, alarm_memory, tamper_memory, bypassed, masked, masked_memory. Troubles are
+`part:bit` strings.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ ZONE_FLAGS: Final = (
     "alarm_memory",
     "tamper_memory",
     "bypassed",
+    "masked",  # a detector reports it is covered (anti-masking)
+    "masked_memory",
 )
 # Trouble part 1, byte 40 (protocols/satel.md): the system troubles people can name.
 KNOWN_TROUBLES: Final[dict[str, str]] = {
@@ -175,6 +178,7 @@ class PanelChange:
     on: bool
     mode: int | None = None  # arming mode, for "armed"
     trouble: str = ""  # `part:bit`, for "trouble"
+    zones: frozenset[int] = frozenset()  # for a starting "alarm": the zones in alarm now
 
 
 def changes(old: PanelSnapshot, new: PanelSnapshot) -> list[PanelChange]:
@@ -196,7 +200,8 @@ def changes(old: PanelSnapshot, new: PanelSnapshot) -> list[PanelChange]:
             before_set, after_set = old.partition(flag), new.partition(flag)
         else:
             before_set, after_set = old.zone(flag), new.zone(flag)
-        found += [PanelChange(kind, n, True) for n in sorted(after_set - before_set)]
+        zones = new.zone("alarm") if kind == "alarm" else frozenset()
+        found += [PanelChange(kind, n, True, zones=zones) for n in sorted(after_set - before_set)]
         found += [PanelChange(kind, n, False) for n in sorted(before_set - after_set)]
     found += [
         PanelChange("trouble", 0, True, trouble=t) for t in sorted(new.troubles - old.troubles)

@@ -29,6 +29,8 @@ class Command(IntEnum):
     ZONES_ALARM_MEMORY = 0x04
     ZONES_TAMPER_MEMORY = 0x05
     ZONES_BYPASSED = 0x06
+    ZONES_MASKED = 0x28
+    ZONES_MASKED_MEMORY = 0x29
     ARMED_SUPPRESSED = 0x09
     ARMED = 0x0A  # "really armed": the one to show as armed
     ARMED_MODE2 = 0x0B
@@ -66,7 +68,11 @@ class Command(IntEnum):
     RESULT = 0xEF
 
 
-ZONE_READS: Final = frozenset(range(0x00, 0x07)) | {Command.OUTPUTS}
+ZONE_READS: Final = frozenset(range(0x00, 0x07)) | {
+    Command.OUTPUTS,
+    Command.ZONES_MASKED,
+    Command.ZONES_MASKED_MEMORY,
+}
 PARTITION_READS: Final = frozenset(
     {
         Command.ARMED_SUPPRESSED,

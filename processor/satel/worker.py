@@ -63,7 +63,8 @@ MAX_BACKOFF: Final = 30.0
 BUSY_RETRY_SECONDS: Final = 2.0  # while the module serves another client
 WIDE_LIMIT: Final = 256  # zones and outputs of an INTEGRA 256 Plus
 ZONE_FLAGS: Final = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alarm",
-                     0x04: "alarm_memory", 0x05: "tamper_memory", 0x06: "bypassed"}  # fmt: skip
+                     0x04: "alarm_memory", 0x05: "tamper_memory", 0x06: "bypassed",
+                     0x28: "masked", 0x29: "masked_memory"}  # fmt: skip
 PARTITION_FLAGS: Final = {0x0A: "armed", 0x2A: "mode1", 0x0B: "mode2", 0x0C: "mode3",
                           0x0E: "entry", 0x0F: "exit", 0x10: "exit", 0x13: "alarm",
                           0x14: "fire", 0x15: "alarm_memory", 0x16: "fire_memory"}  # fmt: skip

@@ -35,6 +35,7 @@ async def panel() -> AsyncIterator[SatelPanelEmulator]:
     emulator = SatelPanelEmulator(partitions=2, zones_per_partition=4)
     emulator.state.names[(0, 1)] = "Ground floor"
     emulator.state.names[(1, 3)] = "Terrace door"
+    emulator.state.names[(1, 2)] = "Hall PIR"
     await emulator.start()
     yield emulator
     await emulator.stop()
@@ -135,6 +136,7 @@ async def test_arm_with_bypass_reaches_the_panel_and_an_alarm_every_member(
     for user in (OWNER, VIEWER):
         alarm = await emulator.wait_for_message(user, "ALARM in Ground floor", timeout=5)
         assert "Office" in alarm.plain
+        assert "Zone: Hall PIR" in alarm.plain  # the alarm names the zone that raised it
 
     # The viewer sees the state but gets no panel buttons, and a forged press is refused.
     card = await open_card(emulator, OWNER)

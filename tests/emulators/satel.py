@@ -26,7 +26,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 SYNC, END, STUFFED = 0xFE, 0x0D, 0xF0
 ZONE_CMDS = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alarm",
-             0x04: "alarm_memory", 0x05: "tamper_memory", 0x06: "bypassed"}  # fmt: skip
+             0x04: "alarm_memory", 0x05: "tamper_memory", 0x06: "bypassed",
+             0x28: "masked", 0x29: "masked_memory"}  # fmt: skip
 PART_CMDS = {0x09: "armed", 0x0A: "armed", 0x0B: "mode2", 0x0C: "mode3", 0x0E: "entry",
              0x0F: "exit", 0x10: "exit_short", 0x13: "alarm", 0x14: "fire",
              0x15: "alarm_memory", 0x16: "fire_memory", 0x2A: "mode1"}  # fmt: skip
@@ -267,6 +268,13 @@ class SatelPanelEmulator:
         for name in ("tamper", "tamper_alarm") + (("tamper_memory",) if on else ()):
             _set(self.state.zones[name], zone, on)
         self._touch(0x01, 0x03, 0x05)
+
+    def mask(self, zone: int, on: bool = True) -> None:
+        """A detector is covered (anti-masking): masked, and masked memory."""
+        _set(self.state.zones["masked"], zone, on)
+        if on:
+            self.state.zones["masked_memory"].add(zone)
+        self._touch(0x28, 0x29)
 
     def fire(self, partition: int, on: bool = True) -> None:
         """A fire alarm in a partition."""

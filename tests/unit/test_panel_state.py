@@ -101,3 +101,30 @@ def test_connected_is_not_trusted_when_nobody_refreshed_it() -> None:
         view = PanelView(device, Role.OWNER, PanelProfile(), shown, False, ())
         assert expected in panel_lines(view, TR, UTC)[0]
     assert PanelSnapshot(connected=False, confirmed_at=now - 45).silent_for(now) is None
+
+
+def test_a_card_shows_used_partitions_and_zone_memories_masking() -> None:
+    """The panel names all 32 partitions, used or not: the card had 32 lines."""
+    names = {"partitions": {n: f"Strefa {n}" for n in range(1, 33)}, "zones": {4: "Hall PIR"}}
+    profile = PanelProfile(names=names, zone_partitions={1: 1, 2: 1, 3: 2, 4: 2})
+    shown = PanelSnapshot(
+        partitions={"armed": frozenset({5})},
+        zones={
+            "masked": frozenset({4}),
+            "alarm_memory": frozenset({3}),
+            "tamper_memory": frozenset({1}),
+            "tamper": frozenset({1}),
+        },
+        connected=True,
+        confirmed_at=clock.now().timestamp(),
+    )
+    device = Device(id=1, uid="satel-1", type_code="satel_integra", name="Office")
+    view = PanelView(device, Role.VIEWER, profile, shown, False, ())
+    assert view.partitions == [1, 2, 5]  # with zones, or reporting something
+    text = "\n".join(panel_lines(view, TR, UTC))
+    assert "Strefa 3" not in text and "<b>Strefa 5</b>" in text
+    assert "Masked (detector covered): Hall PIR" in text
+    assert "Alarm memory: Zone 3" in text
+    assert "Tamper memory" not in text  # zone 1 is still tampered: that line says it
+    by_hand = PanelProfile(names=names, names_set=frozenset({"partitions"}), zone_partitions={1: 1})
+    assert len(by_hand.partitions()) == 32  # named by hand: all of them are meant

@@ -24,6 +24,9 @@ panel-line = <b>{ $name }</b>: { $state }
 panel-violated = 👣 Violated: { $zones }
 panel-tampered = 🛠 Tampered: { $zones }
 panel-bypassed = 🚫 Bypassed: { $zones }
+panel-masked = 🙈 Masked (detector covered): { $zones }
+panel-alarm-memory = ⚠️ Alarm memory: { $zones }
+panel-tamper-memory = ⚠️ Tamper memory: { $zones }
 panel-troubles = 🟠 Troubles: { $troubles }
 panel-trouble-ac = mains power lost
 panel-trouble-battery = battery low
@@ -85,6 +88,10 @@ panel-not-armed = ℹ️ Nothing is armed there; nothing was sent.
 panel-no-alarm = ℹ️ There is no alarm to clear there.
 panel-bad-names = ❌ Names are NUMBER=NAME, separated by commas.
 alert-panel-alarm = 🚨 <b>ALARM in { $target }</b> — { $device }
+alert-panel-zones = { $count ->
+    [one] Zone: { $zones }
+   *[other] Zones: { $zones }
+}
 alert-panel-alarm-back = ✅ <b>Alarm over in { $target }</b> — { $device }
 alert-panel-fire = 🔥 <b>FIRE ALARM in { $target }</b> — { $device }
 alert-panel-fire-back = ✅ <b>Fire alarm over in { $target }</b> — { $device }
