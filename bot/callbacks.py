@@ -179,6 +179,10 @@ class PanelOp(StrEnum):
     GO = "g"  # the confirmation (`nonce`), with `bypass` of the violated zones
     CODE = "c"  # store my code
     FORGET = "f"  # forget my code
+    OUTPUTS = "o"  # the outputs people may switch
+    OUTPUT = "s"  # switch output `part` on (`mode` 1) or off (0)
+    ZONES = "z"  # the zones to bypass or unbypass, page `mode`
+    ZONE = "b"  # bypass zone `part` (`mode` 1) or unbypass it (0)
 
 
 class PanelPress(CallbackData, prefix="pp"):
@@ -190,7 +194,7 @@ class PanelPress(CallbackData, prefix="pp"):
     part: int = 0
     mode: int = 0
     nonce: str = ""
-    bypass: int = 0
+    bypass: int = 0  # on the confirmation: 1 bypass the violated zones, 2 force arming
 
 
 class HistoryOp(StrEnum):

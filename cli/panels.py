@@ -57,6 +57,10 @@ def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partitions", help='names, e.g. "1=Ground floor,2=First floor"')
     parser.add_argument("--zones", help='names, e.g. "1=Front door,2=Hall PIR"')
     parser.add_argument("--outputs", help='names, e.g. "3=Siren"')
+    parser.add_argument(
+        "--critical-outputs",
+        help='outputs switched from the chat only after a confirmation, e.g. "3,5" (siren, gate)',
+    )
 
 
 def _profile(
@@ -67,7 +71,9 @@ def _profile(
 
     profile = PanelProfile.of(current)
     if getattr(args, "read_names", False):
-        profile = dataclasses.replace(profile, names={}, names_set=frozenset(), zone_partitions={})
+        profile = dataclasses.replace(
+            profile, names={}, names_set=frozenset(), zone_partitions={}, output_functions={}
+        )
     changes = _connection(args, settings)
     names, named = dict(profile.names), set(profile.names_set)
     for group in GROUPS:
@@ -82,11 +88,14 @@ def _profile(
     changes["names"], changes["names_set"] = names, frozenset(named)
     attributes = dict(current or {})
     updated = dataclasses.replace(profile, **changes)
-    attributes.update(updated.to_attributes())
-    if updated.integration_key is None:
-        attributes.pop("integration_key", None)
+    fresh = updated.to_attributes()
+    attributes.update(fresh)
+    for optional in ("integration_key", "critical_outputs"):
+        if optional not in fresh:
+            attributes.pop(optional, None)
     if getattr(args, "read_names", False):
         attributes.pop("zone_partitions", None)
+        attributes.pop("output_functions", None)
     return attributes
 
 
@@ -103,6 +112,17 @@ def _connection(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 16):  # noqa: PLR2004
             _fail("--code is 4 to 16 digits")
         changes["owner_code"] = _sealed(settings, code, "a panel code")
+    changes.update(_key(args, settings))
+    if args.critical_outputs is not None:
+        parts = [p.strip() for p in args.critical_outputs.split(",") if p.strip()]
+        if not all(p.isdigit() and 1 <= int(p) <= 256 for p in parts):  # noqa: PLR2004
+            _fail("--critical-outputs takes output numbers 1 to 256, e.g. 3,5")
+        changes["critical_outputs"] = frozenset(int(p) for p in parts)
+    return changes
+
+
+def _key(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
     if args.key is not None and args.no_key:
         _fail("--key and --no-key exclude each other")
     if args.key is not None:

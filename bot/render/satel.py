@@ -16,8 +16,11 @@ from core.alerts.rules import Kind
 from core.outbox.payloads import ArmingPayload, EpisodePayload
 from core.panels.profile import PanelProfile
 from core.panels.requests import PanelAction
-from core.panels.service import PanelOutcome, PanelView, Proposal
+from core.panels.service import PanelOutcome, PanelView, Proposal, bypassable
 from core.panels.state import KNOWN_TROUBLES, PanelSnapshot
+
+MAX_BUTTONS = 30  # outputs listed at most (a panel with more switchable ones is rare)
+ZONES_PER_PAGE = 10
 
 
 def partition_name(profile: PanelProfile, number: int, tr: Translator) -> str:
@@ -35,6 +38,26 @@ def zone_names(profile: PanelProfile, zones: Sequence[int] | frozenset[int], tr:
 def partitions_text(profile: PanelProfile, numbers: Sequence[int], tr: Translator) -> str:
     """The partitions an action is about."""
     return ", ".join(partition_name(profile, n, tr) for n in numbers)
+
+
+def output_name(profile: PanelProfile, number: int, tr: Translator) -> str:
+    """An output by its name, or "Output N"."""
+    return escape(profile.name("outputs", number) or tr("panel-output", number=number))
+
+
+def targets_text(
+    profile: PanelProfile,
+    action: PanelAction,
+    partitions: Sequence[int],
+    items: Sequence[int],
+    tr: Translator,
+) -> str:
+    """What an action is about: partitions, or the outputs or zones it switches."""
+    if action.on_partitions:
+        return partitions_text(profile, partitions, tr)
+    if action in (PanelAction.OUTPUT_ON, PanelAction.OUTPUT_OFF):
+        return ", ".join(output_name(profile, n, tr) for n in items)
+    return zone_names(profile, items, tr)
 
 
 def _time(ts: float | None, zone: tzinfo) -> str:
@@ -106,6 +129,9 @@ def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
     ):
         if zones:
             extra.append(tr(key, zones=zone_names(profile, zones, tr)))
+    if snap.outputs:
+        names = ", ".join(output_name(profile, n, tr) for n in sorted(snap.outputs))
+        extra.append(tr("panel-outputs-on", outputs=names))
     if snap.troubles:
         names = ", ".join(trouble_name(t, tr) for t in sorted(snap.troubles))
         extra.append(tr("panel-troubles", troubles=names))
@@ -135,6 +161,14 @@ def panel_buttons(view: PanelView, tr: Translator) -> list[tuple[str, PanelPress
                 tr("panel-button-clear"),
                 PanelPress(op=PanelOp.PICK, device_id=device_id, action="clear"),
             )
+        )
+    if view.profile.switchable():
+        buttons.append(
+            (tr("panel-button-outputs"), PanelPress(op=PanelOp.OUTPUTS, device_id=device_id))
+        )
+    if bypassable(view):
+        buttons.append(
+            (tr("panel-button-zones"), PanelPress(op=PanelOp.ZONES, device_id=device_id))
         )
     buttons.append((tr("panel-button-code"), PanelPress(op=PanelOp.CODE, device_id=device_id)))
     if view.has_code:
@@ -190,28 +224,36 @@ def pick_mode(view: PanelView, part: int, tr: Translator) -> tuple[str, InlineKe
 
 
 def confirm(proposal: Proposal, nonce: str, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    """The confirmation question, with the violated zones and the bypass choice."""
+    """The confirmation question, with the violated zones and the bypass or force choice."""
     profile = PanelProfile.of(proposal.device.attributes)
     action = tr(f"panel-action-{proposal.action.value}")
     mode = ""
     if proposal.action is PanelAction.ARM:
         mode = tr("panel-confirm-mode", mode=tr(f"panel-mode-{proposal.mode}"))
+    targets = targets_text(profile, proposal.action, proposal.partitions, proposal.items, tr)
     lines = [
         tr(
             "panel-confirm",
             action=action,
-            partitions=partitions_text(profile, proposal.partitions, tr),
+            partitions=targets,
             device=escape(proposal.device.name),
             mode=mode,
         )
     ]
+    if proposal.action is PanelAction.BYPASS:
+        lines.append(tr("panel-confirm-bypass"))
     builder = InlineKeyboardBuilder()
     device_id = proposal.device.id
     if proposal.violated:
-        lines.append(tr("panel-confirm-violated", zones=zone_names(profile, proposal.violated, tr)))
+        zones = zone_names(profile, proposal.violated, tr)
+        lines += [tr("panel-confirm-violated", zones=zones), tr("panel-confirm-force", zones=zones)]
         builder.button(
             text=tr("panel-button-bypass", action=action, count=len(proposal.violated)),
             callback_data=PanelPress(op=PanelOp.GO, device_id=device_id, nonce=nonce, bypass=1),
+        )
+        builder.button(
+            text=tr("panel-button-force"),
+            callback_data=PanelPress(op=PanelOp.GO, device_id=device_id, nonce=nonce, bypass=2),
         )
     builder.button(
         text=tr("panel-button-confirm", action=action),
@@ -220,6 +262,66 @@ def confirm(proposal: Proposal, nonce: str, tr: Translator) -> tuple[str, Inline
     _back(builder, device_id, tr)
     builder.adjust(1)
     return "\n".join(lines), builder.as_markup()
+
+
+def pick_output(view: PanelView, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The outputs people may switch, each with what a press does."""
+    builder = InlineKeyboardBuilder()
+    snap, profile = view.snapshot or PanelSnapshot(), view.profile
+    for number in profile.switchable()[:MAX_BUTTONS]:
+        name = output_name(profile, number, tr)
+        on = number in snap.outputs
+        if profile.pulse(number):
+            key, turn = "panel-output-pulse", 1
+        else:
+            key, turn = ("panel-output-off", 0) if on else ("panel-output-on", 1)
+        mark = " ⚠️" if number in profile.critical_outputs else ""
+        builder.button(
+            text=tr(key, name=name, state="🟢" if on else "⚪") + mark,
+            callback_data=PanelPress(
+                op=PanelOp.OUTPUT, device_id=view.device.id, part=number, mode=turn
+            ),
+        )
+    _back(builder, view.device.id, tr)
+    builder.adjust(1)
+    return tr("panel-pick-output", device=escape(view.device.name)), builder.as_markup()
+
+
+def pick_zone(view: PanelView, page: int, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The zones to bypass or unbypass, bypassed and violated ones first, a page at a time."""
+    snap, profile = view.snapshot or PanelSnapshot(), view.profile
+    bypassed, violated = snap.zone("bypassed"), snap.zone("violated")
+    zones = sorted(bypassable(view), key=lambda z: (z not in bypassed, z not in violated, z))
+    pages = max(1, -(-len(zones) // ZONES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    builder = InlineKeyboardBuilder()
+    device_id = view.device.id
+    for zone in zones[page * ZONES_PER_PAGE : (page + 1) * ZONES_PER_PAGE]:
+        name = zone_names(profile, [zone], tr)
+        if zone in bypassed:
+            text, on = tr("panel-zone-unbypass", name=name), 0
+        else:
+            text, on = (
+                tr("panel-zone-bypass", name=name, violated="yes" if zone in violated else "no"),
+                1,
+            )
+        builder.button(
+            text=text,
+            callback_data=PanelPress(op=PanelOp.ZONE, device_id=device_id, part=zone, mode=on),
+        )
+    sizes = [1] * len(zones[page * ZONES_PER_PAGE : (page + 1) * ZONES_PER_PAGE])
+    if pages > 1:
+        for target, label in ((page - 1, "◀"), (page + 1, "▶")):
+            if 0 <= target < pages:
+                builder.button(
+                    text=label,
+                    callback_data=PanelPress(op=PanelOp.ZONES, device_id=device_id, mode=target),
+                )
+        sizes.append(2 if 0 < page < pages - 1 else 1)
+    _back(builder, device_id, tr)
+    builder.adjust(*sizes, 1)
+    text = tr("panel-pick-zone", device=escape(view.device.name), page=page + 1, pages=pages)
+    return text, builder.as_markup()
 
 
 def _back(builder: InlineKeyboardBuilder, device_id: int, tr: Translator) -> None:
@@ -233,21 +335,23 @@ def _back(builder: InlineKeyboardBuilder, device_id: int, tr: Translator) -> Non
 def working(proposal: Proposal, tr: Translator) -> str:
     """While the panel works."""
     profile = PanelProfile.of(proposal.device.attributes)
+    action = proposal.action
     return tr(
         "panel-working",
         device=escape(proposal.device.name),
-        action=tr(f"panel-action-{proposal.action.value}"),
-        partitions=partitions_text(profile, proposal.partitions, tr),
+        action=tr(f"panel-action-{action.value}"),
+        partitions=targets_text(profile, action, proposal.partitions, proposal.items, tr),
     )
 
 
 def outcome_text(outcome: PanelOutcome, tr: Translator) -> str:
     """The panel's answer in plain words."""
     profile = PanelProfile.of(outcome.device.attributes)
+    action = outcome.action
     return tr(
         f"panel-result-{outcome.result}",
-        action=tr(f"panel-action-{outcome.action.value}"),
-        partitions=partitions_text(profile, outcome.partitions, tr),
+        action=tr(f"panel-action-{action.value}"),
+        partitions=targets_text(profile, action, outcome.partitions, outcome.items, tr),
         seconds=f"{outcome.seconds:.1f}",
         left=outcome.attempts_left if outcome.attempts_left is not None else 0,
     )

@@ -1,15 +1,18 @@
-"""SATEL panel buttons: arm (partition, mode), disarm, clear alarm, and the person's own code.
+"""SATEL panel buttons: arm (partition, mode), disarm, clear alarm, outputs, zone bypass, and
+the person's own code.
 
 Every action is checked on the server and confirmed by the person who asked, within 30 s
-(the confirmation lives in Redis; the button only names it). Violated zones are shown before
-arming, with the choice to bypass them for this arming. A person without a stored code is
-asked for one after confirming; the message holding a code is deleted at once.
+(the confirmation lives in Redis; the button only names it) — except switching an output not
+marked critical, which one press does. Violated zones are shown before arming, with the
+choice to bypass them for this arming or to force the arming. A person without a stored code
+is asked for one after confirming; the message holding a code is deleted at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import tzinfo
 from html import escape
 from typing import Any
@@ -36,6 +39,8 @@ from core.panels.service import CODE_SECONDS, PanelService, Proposal, check_code
 from core.users.models import User
 
 log = logging.getLogger(__name__)
+
+FORCE = 2  # the confirmation's `bypass` value that asks for forced arming
 
 
 class PanelStates(StatesGroup):
@@ -135,7 +140,26 @@ async def go(  # noqa: PLR0913 - aiogram hands each dependency by name
 ) -> None:
     """The confirmation: ask for a code if none is stored, else carry the action out."""
     proposal = await panels.take(session, user.id, callback_data.nonce)
-    bypass = proposal.violated if callback_data.bypass else ()
+    bypass = proposal.violated if callback_data.bypass == 1 else ()
+    if callback_data.bypass == FORCE and proposal.action is PanelAction.ARM:
+        proposal = replace(proposal, force=True)
+    await _proceed(query, session, user, panels, overview, panel, state, tr, zone, proposal, bypass)
+
+
+async def _proceed(  # noqa: PLR0913, PLR0917 - the pieces of one action
+    query: CallbackQuery,
+    session: AsyncSession,
+    user: User,
+    panels: PanelService,
+    overview: DeviceOverview,
+    panel: RelayPanel,
+    state: FSMContext,
+    tr: Translator,
+    zone: tzinfo,
+    proposal: Proposal,
+    bypass: tuple[int, ...],
+) -> None:
+    """A decided action: ask for the code when none is stored, else carry it out."""
     if proposal.needs_code:
         nonce = await panels.hold(user.id, proposal, CODE_SECONDS)
         await state.set_state(PanelStates.waiting_code)
@@ -252,6 +276,77 @@ async def code_typed(  # noqa: PLR0913
     await edit_prompt(message, prompt, text, markup)
 
 
+async def outputs(
+    query: CallbackQuery,
+    *,
+    callback_data: PanelPress,
+    session: AsyncSession,
+    user: User,
+    panels: PanelService,
+    tr: Translator,
+) -> None:
+    """The outputs to switch."""
+    view = await panels.view(session, user.id, callback_data.device_id, control=True)
+    await show(query, *render.pick_output(view, tr))
+
+
+async def output(  # noqa: PLR0913
+    query: CallbackQuery,
+    *,
+    callback_data: PanelPress,
+    session: AsyncSession,
+    user: User,
+    panels: PanelService,
+    overview: DeviceOverview,
+    panel: RelayPanel,
+    state: FSMContext,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """Switch an output: at once, or after a confirmation when it is critical."""
+    data = callback_data
+    proposal = await panels.propose_output(
+        session, user.id, data.device_id, data.part, on=data.mode == 1
+    )
+    if proposal.confirm:
+        nonce = await panels.hold(user.id, proposal)
+        await show(query, *render.confirm(proposal, nonce, tr))
+        return
+    await _proceed(query, session, user, panels, overview, panel, state, tr, zone, proposal, ())
+
+
+async def zones(
+    query: CallbackQuery,
+    *,
+    callback_data: PanelPress,
+    session: AsyncSession,
+    user: User,
+    panels: PanelService,
+    tr: Translator,
+) -> None:
+    """The zones to bypass or unbypass (a page)."""
+    view = await panels.view(session, user.id, callback_data.device_id, control=True)
+    await show(query, *render.pick_zone(view, callback_data.mode, tr))
+
+
+async def zone_press(
+    query: CallbackQuery,
+    *,
+    callback_data: PanelPress,
+    session: AsyncSession,
+    user: User,
+    panels: PanelService,
+    tr: Translator,
+) -> None:
+    """Bypass or unbypass a zone: ask to confirm."""
+    data = callback_data
+    proposal = await panels.propose_bypass(
+        session, user.id, data.device_id, data.part, on=data.mode == 1
+    )
+    nonce = await panels.hold(user.id, proposal)
+    await show(query, *render.confirm(proposal, nonce, tr))
+
+
 def _id(query: CallbackQuery) -> int | None:
     return query.message.message_id if query.message is not None else None
 
@@ -265,6 +360,10 @@ def build_router() -> Router:
     router.callback_query.register(go, PanelPress.filter(F.op == PanelOp.GO))
     router.callback_query.register(ask_code, PanelPress.filter(F.op == PanelOp.CODE))
     router.callback_query.register(forget_code, PanelPress.filter(F.op == PanelOp.FORGET))
+    router.callback_query.register(outputs, PanelPress.filter(F.op == PanelOp.OUTPUTS))
+    router.callback_query.register(output, PanelPress.filter(F.op == PanelOp.OUTPUT))
+    router.callback_query.register(zones, PanelPress.filter(F.op == PanelOp.ZONES))
+    router.callback_query.register(zone_press, PanelPress.filter(F.op == PanelOp.ZONE))
     router.message.register(
         code_typed, StateFilter(PanelStates.waiting_code), F.text, ~F.text.startswith("/")
     )

@@ -21,6 +21,10 @@ SATEL: Final = "satel_integra"
 DEFAULT_PORT: Final = 7094
 GROUPS: Final = ("partitions", "zones", "outputs")
 LIMITS: Final[dict[str, int]] = {"partitions": 32, "zones": 128, "outputs": 128}
+# Output functions (the `EE` answer's function byte) that a control command can drive:
+# MONO switch 24, BI switch 25, roller shutter up/down 105/106, remote switches 64–79.
+PULSE_OUTPUTS: Final = frozenset({24, 105, 106})  # on for the panel's set time, then off
+SWITCH_OUTPUTS: Final = PULSE_OUTPUTS | {25} | frozenset(range(64, 80))
 NAME_LIMIT: Final = 32
 _NAME: Final = re.compile(r"^\s*([0-9]{1,3})\s*=\s*(.+?)\s*$")
 
@@ -43,6 +47,8 @@ class PanelProfile:
     model: str | None = None
     zone_partitions: dict[int, int] = field(default_factory=dict)  # zone → its partition
     integration_key: str | None = None  # Fernet token of the module's integration key
+    output_functions: dict[int, int] = field(default_factory=dict)  # output → function byte
+    critical_outputs: frozenset[int] = frozenset()  # switched only after a confirmation
 
     @classmethod
     def of(cls, attributes: dict[str, Any] | None) -> PanelProfile:
@@ -61,12 +67,12 @@ class PanelProfile:
             names=names,
             names_set=frozenset(g for g in raw.get("names_set") or () if g in GROUPS),
             model=raw.get("model") if isinstance(raw.get("model"), str) else None,
-            zone_partitions={
-                int(k): v
-                for k, v in (raw.get("zone_partitions") or {}).items()
-                if str(k).isdigit() and isinstance(v, int)
-            },
+            zone_partitions=_numbers_map(raw.get("zone_partitions")),
             integration_key=_text(raw.get("integration_key")),
+            output_functions=_numbers_map(raw.get("output_functions")),
+            critical_outputs=frozenset(
+                n for n in raw.get("critical_outputs") or () if isinstance(n, int)
+            ),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -83,6 +89,12 @@ class PanelProfile:
             attributes["model"] = self.model
         if self.integration_key:
             attributes["integration_key"] = self.integration_key
+        if self.output_functions:
+            attributes["output_functions"] = {
+                str(k): v for k, v in sorted(self.output_functions.items())
+            }
+        if self.critical_outputs:
+            attributes["critical_outputs"] = sorted(self.critical_outputs)
         if self.zone_partitions:
             attributes["zone_partitions"] = {
                 str(k): v for k, v in sorted(self.zone_partitions.items())
@@ -93,6 +105,18 @@ class PanelProfile:
     def link(self) -> tuple[str, int, str | None]:
         """What the connection depends on: a change of it means connecting again."""
         return self.host, self.port, self.integration_key
+
+    def switchable(self) -> list[int]:
+        """The outputs people may switch: those whose function a command can drive, and
+        those named by hand (whoever named them says they can)."""
+        driven = {n for n, f in self.output_functions.items() if f in SWITCH_OUTPUTS}
+        if "outputs" in self.names_set:
+            driven |= set(self.names.get("outputs", {}))
+        return sorted(driven)
+
+    def pulse(self, output: int) -> bool:
+        """Whether an output turns itself off again (mono switch, shutter)."""
+        return self.output_functions.get(output) in PULSE_OUTPUTS
 
     def name(self, group: str, number: int) -> str | None:
         """The name of a partition, zone or output, if it has one."""
@@ -106,6 +130,12 @@ class PanelProfile:
         if self.zone_partitions and "partitions" not in self.names_set:
             named &= set(self.zone_partitions.values())
         return sorted(named | seen) or [1]
+
+
+def _numbers_map(raw: Any) -> dict[int, int]:
+    if not isinstance(raw, dict):
+        return {}
+    return {int(k): v for k, v in raw.items() if str(k).isdigit() and isinstance(v, int)}
 
 
 def _text(value: Any) -> str | None:

@@ -21,6 +21,15 @@ class PanelAction(StrEnum):
     ARM = "arm"
     DISARM = "disarm"
     CLEAR = "clear"
+    OUTPUT_ON = "output_on"
+    OUTPUT_OFF = "output_off"
+    BYPASS = "bypass"
+    UNBYPASS = "unbypass"
+
+    @property
+    def on_partitions(self) -> bool:
+        """Whether it acts on partitions (else on zones or outputs: `items`)."""
+        return self in {PanelAction.ARM, PanelAction.DISARM, PanelAction.CLEAR}
 
 
 class PanelRequestError(ValueError):
@@ -29,7 +38,8 @@ class PanelRequestError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PanelRequest:
-    """Arm (in a mode, optionally bypassing zones), disarm or clear the alarm of partitions."""
+    """Arm (in a mode, optionally bypassing zones, or forced), disarm or clear the alarm of
+    partitions; switch outputs (`items`); bypass or unbypass zones (`items`)."""
 
     action: PanelAction
     partitions: tuple[int, ...]
@@ -38,6 +48,8 @@ class PanelRequest:
     by: str  # their name, for the arming notice
     mode: int = 0  # arming mode 0–3
     bypass: tuple[int, ...] = ()  # zones to bypass before arming
+    items: tuple[int, ...] = ()  # the outputs or zones of the other actions
+    force: bool = False  # forced arming: violated zones are left out until they close
 
     def params(self) -> dict[str, Any]:
         """The stream entry's parameters."""
@@ -46,6 +58,8 @@ class PanelRequest:
             "partitions": list(self.partitions),
             "mode": self.mode,
             "bypass": list(self.bypass),
+            "items": list(self.items),
+            "force": self.force,
             "code": self.code_token,
             "user_id": self.user_id,
             "by": self.by,
@@ -57,16 +71,19 @@ class PanelRequest:
         try:
             request = cls(
                 action=PanelAction(params["action"]),
-                partitions=_numbers(params["partitions"]),
+                partitions=_numbers(params.get("partitions") or ()),
                 code_token=_text(params["code"]),
                 user_id=_number(params["user_id"]),
                 by=_text(params.get("by") or ""),
                 mode=_number(params.get("mode") or 0),
                 bypass=_numbers(params.get("bypass") or ()),
+                items=_numbers(params.get("items") or ()),
+                force=params.get("force") is True,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise PanelRequestError(str(err)) from err
-        if not request.partitions or not 0 <= request.mode <= 3:  # noqa: PLR2004
+        targets = request.partitions if request.action.on_partitions else request.items
+        if not targets or not 0 <= request.mode <= 3:  # noqa: PLR2004
             raise PanelRequestError(request.action)
         return request
 

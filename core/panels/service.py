@@ -117,6 +117,9 @@ class Proposal:
     mode: int
     violated: tuple[int, ...]  # zones violated (not bypassed) in those partitions
     needs_code: bool
+    items: tuple[int, ...] = ()  # the outputs or zones of an output or bypass action
+    force: bool = False  # forced arming (violated zones left out until they close)
+    confirm: bool = True  # asked before it is done (outputs not marked critical are not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,7 @@ class PanelOutcome:
     result: str
     seconds: float
     attempts_left: int | None = None  # after a wrong code
+    items: tuple[int, ...] = ()
 
 
 class PanelService:
@@ -243,6 +247,36 @@ class PanelService:
             violated = tuple(sorted(z for z in zones if _zone_in(view.profile, z, chosen)))
         return Proposal(view.device, action, chosen, mode, violated, not view.has_code)
 
+    async def propose_output(
+        self, session: AsyncSession, user_id: int, device_id: int, output: int, *, on: bool
+    ) -> Proposal:
+        """Switch one output on or off (a pulse output: on only); confirmed first when the
+        owner marked it critical (a siren, a gate)."""
+        view = await self.view(session, user_id, device_id, control=True)
+        await self._limiter(device_id).check(user_id)
+        profile = view.profile
+        if output not in profile.switchable() or (profile.pulse(output) and not on):
+            raise StaleAction
+        action = PanelAction.OUTPUT_ON if on else PanelAction.OUTPUT_OFF
+        critical = output in profile.critical_outputs
+        return Proposal(
+            view.device, action, (), 0, (), not view.has_code, (output,), confirm=critical
+        )
+
+    async def propose_bypass(
+        self, session: AsyncSession, user_id: int, device_id: int, zone: int, *, on: bool
+    ) -> Proposal:
+        """Bypass a zone (it raises no alarm until unbypassed) or unbypass it; confirmed."""
+        view = await self.view(session, user_id, device_id, control=True)
+        await self._limiter(device_id).check(user_id)
+        if zone not in bypassable(view):
+            raise StaleAction
+        state = view.snapshot or PanelSnapshot()
+        if (zone in state.zone("bypassed")) == on:
+            raise StaleAction  # already so (a stale button)
+        action = PanelAction.BYPASS if on else PanelAction.UNBYPASS
+        return Proposal(view.device, action, (), 0, (), not view.has_code, (zone,))
+
     async def hold(self, user_id: int, proposal: Proposal, seconds: int = CONFIRM_SECONDS) -> str:
         """Keep a proposal for its requester's confirmation; return the confirmation's nonce."""
         data = {
@@ -251,6 +285,8 @@ class PanelService:
             "mode": proposal.mode,
             "violated": list(proposal.violated),
             "needs_code": proposal.needs_code,
+            "items": list(proposal.items),
+            "force": proposal.force,
         }
         pending = Pending(Intent.PANEL, user_id, proposal.device.id, data=data)
         return await self._confirmations.ask(pending, seconds)
@@ -273,6 +309,8 @@ class PanelService:
                 int(body["mode"]),
                 tuple(int(z) for z in body["violated"]),
                 bool(body["needs_code"]),
+                tuple(int(n) for n in body.get("items") or ()),
+                body.get("force") is True,
             )
         except (KeyError, TypeError, ValueError) as err:
             raise ConfirmationExpiredError from err
@@ -313,12 +351,16 @@ class PanelService:
                 "partitions": list(proposal.partitions),
                 "mode": proposal.mode,
                 "bypass": list(bypass),
+                "items": list(proposal.items),
+                "force": proposal.force,
                 "result": name,
             },
         )
         await session.commit()
         seconds = clock.monotonic() - started
-        return PanelOutcome(grant.device, proposal.action, proposal.partitions, name, seconds, left)
+        return PanelOutcome(
+            grant.device, proposal.action, proposal.partitions, name, seconds, left, proposal.items
+        )
 
     async def _stored_code(self, session: AsyncSession, user_id: int, grant: Grant) -> str | None:
         token = await PanelCodeRepository(session).get(user_id, grant.device.id)
@@ -347,6 +389,8 @@ class PanelService:
             by=by,
             mode=proposal.mode,
             bypass=bypass,
+            items=proposal.items,
+            force=proposal.force,
         )
         deadline = clock.now().timestamp() + self.timeout
         entry = StreamEntry(
@@ -360,6 +404,18 @@ def check_code(code: str) -> None:
     """Refuse anything that is not 4–16 digits before it is stored or sent."""
     if not (code.isascii() and code.isdigit() and 4 <= len(code) <= 16):  # noqa: PLR2004
         raise BadCodeError
+
+
+def bypassable(view: PanelView) -> list[int]:
+    """The zones a person may bypass or unbypass from the card: the named ones, those the
+    panel lists as violated or bypassed now, and those of the zone map."""
+    state = view.snapshot or PanelSnapshot()
+    return sorted(
+        set(view.profile.names.get("zones", {}))
+        | set(view.profile.zone_partitions)
+        | state.zone("violated")
+        | state.zone("bypassed")
+    )
 
 
 def _zone_in(profile: PanelProfile, zone: int, partitions: Sequence[int]) -> bool:

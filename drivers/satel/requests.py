@@ -83,15 +83,20 @@ def clear_alarm_request(code: str, partitions: Iterable[int]) -> bytes:
 def bypass_request(code: str, zones: Iterable[int], *, on: bool = True) -> bytes:
     """Bypass (or unbypass) zones; the list is 32 bytes when it names a zone above 128."""
     command = Command.BYPASS if on else Command.UNBYPASS
-    chosen = list(zones)
-    size = 2 * ZONE_BYTES if any(z > ZONE_BYTES * 8 for z in chosen) else ZONE_BYTES
-    return _control(command, code, encode_mask(chosen, size))
+    return _control(command, code, _zone_list(zones))
 
 
 def outputs_request(code: str, outputs: Iterable[int], *, on: bool) -> bytes:
-    """Switch outputs on or off."""
+    """Switch outputs on or off; the list is 32 bytes when it names an output above 128."""
     command = Command.OUTPUTS_ON if on else Command.OUTPUTS_OFF
-    return _control(command, code, encode_mask(outputs, ZONE_BYTES))
+    return _control(command, code, _zone_list(outputs))
+
+
+def _zone_list(items: Iterable[int]) -> bytes:
+    """A zone or output list: 16 bytes (1–128), or 32 when an item is above 128."""
+    chosen = list(items)
+    size = 2 * ZONE_BYTES if any(n > ZONE_BYTES * 8 for n in chosen) else ZONE_BYTES
+    return encode_mask(chosen, size)
 
 
 def name_request(kind: int, number: int) -> bytes:

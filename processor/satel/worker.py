@@ -365,12 +365,15 @@ class PanelWorker:
         kinds = {"partitions": 0, "zones": 5, "outputs": 4}
         names: dict[str, dict[int, str]] = {}
         zone_partitions: dict[int, int] = {}
+        functions: dict[int, int] = {}
         for group in missing:
             limit = WIDE_LIMIT if client.session.wide and group != "partitions" else LIMITS[group]
             found = await client.names(kinds[group], range(1, limit + 1))
             names[group] = {n: name.name for n, name in found.items()}
             if group == "zones":
                 zone_partitions = {n: name.partition for n, name in found.items() if name.partition}
+            if group == "outputs":
+                functions = {n: name.function for n, name in found.items()}
         model = panel.model if panel else None
         async with self.ctx.sessions() as session, session.begin():
             device = await DeviceRepository(session).get_for_update(self.device_id)
@@ -385,6 +388,7 @@ class PanelWorker:
                     names=merged,
                     model=model or current.model,
                     zone_partitions=zone_partitions or current.zone_partitions,
+                    output_functions=functions or current.output_functions,
                 ).to_attributes()
             )
             device.attributes = attributes
@@ -439,7 +443,7 @@ class PanelWorker:
         while True:
             await client.read_all()
             await self._publish(client)
-            if command.done(snapshot_of(client.state, 0, None)):
+            if command.done(snapshot_of(client.state, 0, None), self.profile):
                 return True
             if clock.monotonic() > end:
                 return False
@@ -482,23 +486,42 @@ class _Command:
 
     async def send(self, client: SatelClient) -> Result:
         """Send the command (bypassing zones first when asked)."""
-        if self.action == PanelAction.ARM:
+        request, code = self.request, self.code
+        action = request.action
+        if action is PanelAction.ARM:
             if self.bypass:
-                result = await client.control(requests.bypass_request(self.code, self.bypass))
+                result = await client.control(requests.bypass_request(code, self.bypass))
                 if not result.success:
                     return result
-            return await client.control(requests.arm_request(self.mode, self.code, self.partitions))
-        if self.action == PanelAction.DISARM:
-            return await client.control(requests.disarm_request(self.code, self.partitions))
-        return await client.control(requests.clear_alarm_request(self.code, self.partitions))
+            payload = requests.arm_request(self.mode, code, self.partitions, force=request.force)
+        elif action is PanelAction.DISARM:
+            payload = requests.disarm_request(code, self.partitions)
+        elif action is PanelAction.CLEAR:
+            payload = requests.clear_alarm_request(code, self.partitions)
+        elif action in (PanelAction.OUTPUT_ON, PanelAction.OUTPUT_OFF):
+            on = action is PanelAction.OUTPUT_ON
+            payload = requests.outputs_request(code, request.items, on=on)
+        else:
+            on = action is PanelAction.BYPASS
+            payload = requests.bypass_request(code, request.items, on=on)
+        return await client.control(payload)
 
-    def done(self, state: PanelSnapshot) -> bool:
-        """Whether the panel reports the effect of this command."""
-        if self.action == PanelAction.ARM:
+    def done(self, state: PanelSnapshot, profile: PanelProfile) -> bool:
+        """Whether the panel reports the effect of this command (a pulse output's is over
+        too soon to be seen: the panel's acceptance is all there is)."""
+        action, items = self.action, set(self.request.items)
+        if action is PanelAction.ARM:
             return all(state.armed_in(p, self.mode) for p in self.partitions)
-        if self.action == PanelAction.DISARM:
+        if action is PanelAction.DISARM:
             return not state.arming & set(self.partitions)
-        return not state.alarms & set(self.partitions)
+        if action is PanelAction.CLEAR:
+            return not state.alarms & set(self.partitions)
+        if action is PanelAction.OUTPUT_ON:
+            return items <= state.outputs or all(profile.pulse(o) for o in items)
+        if action is PanelAction.OUTPUT_OFF:
+            return not items & state.outputs
+        bypassed = state.zone("bypassed")
+        return items <= bypassed if action is PanelAction.BYPASS else not items & bypassed
 
 
 def _reason(err: SatelError, *, answered: bool, key: str | None) -> str | None:

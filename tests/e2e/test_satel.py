@@ -46,6 +46,7 @@ async def add_panel(
     redis: Redis,
     settings: Settings,
     emulator: SatelPanelEmulator,
+    **attributes: object,
 ) -> int:
     async with sessions() as session:
         created = await provision(
@@ -53,7 +54,7 @@ async def add_panel(
             f"satel-{uuid.uuid4().hex[:8]}",
             SATEL,
             name="Office",
-            attributes={"host": "127.0.0.1", "port": emulator.port},
+            attributes={"host": "127.0.0.1", "port": emulator.port, **attributes},
         )
     device_id = created.device.id
     await add_member(sessions, OWNER.id, device_id, "owner", name="Olga")
@@ -80,6 +81,11 @@ async def walk(emulator: TelegramEmulator, card: ChatMessage, *steps: tuple[str,
     for button, words in steps:
         await emulator.press(OWNER, card, button)
         await emulator.wait_for(_shows(card, words), timeout=15)
+
+
+def labels(card: ChatMessage) -> list[str]:
+    """The texts of a message's buttons."""
+    return [button["text"] for button in card.buttons()]
 
 
 def _shows(card: ChatMessage, words: str) -> Callable[[], bool]:
@@ -144,7 +150,7 @@ async def test_arm_with_bypass_reaches_the_panel_and_an_alarm_every_member(
     forged = card.button("🔕 Clear alarm")["callback_data"]
     viewer_card = await open_card(emulator, VIEWER)
     assert "Ground floor: 🚨 ALARM" in viewer_card.plain
-    assert not any("Arm" in text or "alarm" in text for text in viewer_card.buttons())
+    assert not any("Arm" in text or "alarm" in text for text in labels(viewer_card))
     query = await emulator.press(VIEWER, viewer_card, data=forged)
     await emulator.wait_for(lambda: query in emulator.callback_answers)
     assert "Ground floor: 🚨 ALARM" in viewer_card.plain  # nothing moved
@@ -375,3 +381,99 @@ async def test_an_arming_with_a_long_exit_delay_is_still_credited_to_who_asked(
         assert "by Olga" in armed.plain
     finally:
         await panel.stop()
+
+
+async def test_outputs_switch_zones_bypass_and_a_forced_arming_from_the_card(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    for number, name, function in ((1, "Garden lights", 25), (2, "Gate", 24), (3, "Siren", 25)):
+        panel.state.names[(4, number)] = name
+        panel.state.output_functions[number] = function
+    panel.state.names[(4, 4)] = "Keypad buzzer"  # function 0: not switchable, not offered
+    box = SecretBox(settings.secret_keys)
+    await add_panel(
+        sessions, redis, settings, panel, critical_outputs=[3], owner_code=box.encrypt("1234")
+    )
+    card = await open_card(emulator, OWNER)
+
+    # A plain output switches with one press; the card then says it is on.
+    await walk(emulator, card, ("💡 Outputs", "Outputs of Office"))
+    assert not any("Keypad buzzer" in text for text in labels(card))
+    await walk(emulator, card, ("⚪ Garden lights · switch on", "Done: Switch on Garden lights"))
+    assert panel.state.outputs == {1}
+    assert "💡 On: Garden lights" in card.plain
+    # A pulse output (mono switch) is pressed, never switched off.
+    await walk(emulator, card, ("💡 Outputs", "Outputs of Office"))
+    assert not any("Gate · switch off" in text for text in labels(card))
+    await walk(emulator, card, ("▶ Gate · pulse", "Done: Switch on Gate"))
+    # A critical output asks first.
+    await walk(
+        emulator,
+        card,
+        ("💡 Outputs", "Outputs of Office"),
+        ("⚪ Siren · switch on ⚠️", "Switch on Siren on Office?"),
+        ("✅ Switch on", "Done: Switch on Siren"),
+    )
+    assert panel.state.outputs == {1, 2, 3}
+    await walk(
+        emulator,
+        card,
+        ("💡 Outputs", "Outputs of Office"),
+        ("🟢 Garden lights · switch off", "Done: Switch off Garden lights"),
+    )
+    assert 1 not in panel.state.outputs
+
+    # A zone is bypassed from the card (violated ones first), then unbypassed.
+    panel.violate(3)
+    await eventually(lambda: 0x00 not in panel.changed, timeout=5)
+    await walk(emulator, card, ("🚫 Bypass zones", "Zones of Office"))
+    assert labels(card)[0] == "👣 Terrace door · bypass"
+    await walk(
+        emulator,
+        card,
+        ("👣 Terrace door · bypass", "raises no alarm"),
+        ("✅ Bypass", "Done: Bypass Terrace door"),
+    )
+    assert panel.state.zones["bypassed"] == {3}
+    assert "Bypassed: Terrace door" in card.plain
+    await walk(
+        emulator,
+        card,
+        ("🚫 Bypass zones", "Zones of Office"),
+        ("🚫 Terrace door · unbypass", "Unbypass Terrace door on Office?"),
+        ("✅ Unbypass", "Done: Unbypass Terrace door"),
+    )
+    assert panel.state.zones["bypassed"] == set()
+
+    # Forced arming: the warning says what it ignores, and A0 reaches the panel.
+    await walk(
+        emulator,
+        card,
+        ("🔒 Arm", "which partition of Office"),
+        ("Ground floor", "in which mode"),
+        ("Full", "leaves Terrace door out until they close"),
+        ("⚠️ Force arm, ignoring them", "Done: Arm Ground floor"),
+    )
+    assert panel.state.partitions[1].armed
+    assert [c[0] for c in panel.controls if c[0] >= 0xA0] == [0xA0]
+    async with sessions() as session:
+        audited = [
+            (a.action, (a.after or {}).get("items"), (a.after or {}).get("force"))
+            for a in await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            if a.action.startswith("panel.")
+        ]
+    assert audited == [
+        ("panel.output_on", [1], False),
+        ("panel.output_on", [2], False),
+        ("panel.output_on", [3], False),
+        ("panel.output_off", [1], False),
+        ("panel.bypass", [3], False),
+        ("panel.unbypass", [3], False),
+        ("panel.arm", [], True),
+    ]

@@ -148,6 +148,7 @@ class Emulated:
     partitions: dict[int, Partition] = field(default_factory=dict)
     zones: dict[str, set[int]] = field(default_factory=dict)
     outputs: set[int] = field(default_factory=set)
+    output_functions: dict[int, int] = field(default_factory=dict)  # 24 MONO, 25 BI switch
     troubles: set[int] = field(default_factory=set)  # bits of trouble part 1
 
 
@@ -387,7 +388,8 @@ class SatelPanelEmulator:
                 return bytes([RESULT, 0x08])
             raw = name.encode("cp1250")[:16].ljust(16, b" ")
             extra = bytes([self.state.zone_partition.get(number, 1)]) if kind == 5 else b""
-            return bytes([0xEE, kind, data[1], 0]) + raw + extra
+            function = self.state.output_functions.get(number, 0) if kind == 4 else 0
+            return bytes([0xEE, kind, data[1], function]) + raw + extra
         if 0x80 <= cmd <= 0x8B or 0xA0 <= cmd <= 0xA3:
             return bytes([RESULT, self._control(cmd, data)])
         return bytes([RESULT, 0x08])

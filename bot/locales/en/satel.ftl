@@ -1,5 +1,6 @@
 panel-partition = Partition { $number }
 panel-zone = Zone { $number }
+panel-output = Output { $number }
 panel-connected = 🟢 connected · confirmed by the panel at { $time }
 panel-disconnected = 🔌 <b>not connected</b> · last confirmed at { $time }
 panel-never = 🔌 not connected yet
@@ -24,6 +25,7 @@ panel-line = <b>{ $name }</b>: { $state }
 panel-violated = 👣 Violated: { $zones }
 panel-tampered = 🛠 Tampered: { $zones }
 panel-bypassed = 🚫 Bypassed: { $zones }
+panel-outputs-on = 💡 On: { $outputs }
 panel-masked = 🙈 Masked (detector covered): { $zones }
 panel-alarm-memory = ⚠️ Alarm memory: { $zones }
 panel-tamper-memory = ⚠️ Tamper memory: { $zones }
@@ -42,6 +44,9 @@ panel-button-disarm = 🔓 Disarm
 panel-button-clear = 🔕 Clear alarm
 panel-button-code = 🔑 My code
 panel-button-forget = 🗑 Forget my code
+panel-button-outputs = 💡 Outputs
+panel-button-zones = 🚫 Bypass zones
+panel-button-force = ⚠️ Force arm, ignoring them
 panel-button-all = All partitions
 panel-button-mode = { $mode ->
     [0] Full
@@ -57,9 +62,25 @@ panel-button-bypass = ✅ { $action }, bypassing { $count ->
 panel-action-arm = Arm
 panel-action-disarm = Disarm
 panel-action-clear = Clear alarm
+panel-action-output_on = Switch on
+panel-action-output_off = Switch off
+panel-action-bypass = Bypass
+panel-action-unbypass = Unbypass
 panel-pick-partition = { $action } — which partition of <b>{ $device }</b>?
 panel-pick-mode = Arm <b>{ $partitions }</b> — in which mode?
 panel-confirm = { $action } <b>{ $partitions }</b> on { $device }{ $mode }? This question is valid for 30 s.
+panel-confirm-force = Force arming arms anyway and leaves { $zones } out until they close: while open, they raise no alarm.
+panel-confirm-bypass = While bypassed, the zone raises no alarm, armed or not, until it is unbypassed.
+panel-pick-output = 💡 Outputs of <b>{ $device }</b>: press one to switch it (⚠️ asks first).
+panel-output-on = { $state } { $name } · switch on
+panel-output-off = { $state } { $name } · switch off
+panel-output-pulse = ▶ { $name } · pulse
+panel-pick-zone = 🚫 Zones of <b>{ $device }</b> (page { $page } of { $pages }): press one to bypass or unbypass it.
+panel-zone-bypass = { $violated ->
+    [yes] 👣 { $name } · bypass
+   *[no] { $name } · bypass
+}
+panel-zone-unbypass = 🚫 { $name } · unbypass
 panel-confirm-mode = {" "}(mode: { $mode })
 panel-confirm-violated = ⚠️ Violated now: { $zones }. Arming will fail unless they are bypassed for this arming.
 panel-ask-code = 🔑 Send your code for <b>{ $device }</b>. Your message is deleted at once and the code is used for this action only.
