@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+import zoneinfo
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
@@ -209,6 +210,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
             live.announce_quietly,
             poll_seconds=settings.satel_poll_seconds,
             offline_seconds=settings.satel_offline_seconds,
+            tz=zoneinfo.ZoneInfo(settings.tz),
         ),
         redis,
         keys,

@@ -17,10 +17,11 @@ from core.outbox.payloads import ArmingPayload, EpisodePayload
 from core.panels.profile import PanelProfile
 from core.panels.requests import PanelAction
 from core.panels.service import PanelOutcome, PanelView, Proposal, bypassable
-from core.panels.state import KNOWN_TROUBLES, PanelSnapshot
+from core.panels.state import PanelSnapshot, trouble_kind
 
 MAX_BUTTONS = 30  # outputs listed at most (a panel with more switchable ones is rare)
 ZONES_PER_PAGE = 10
+CLOCK_TOLERANCE = 120.0  # seconds the panel's clock may be off before the card says so
 
 
 def partition_name(profile: PanelProfile, number: int, tr: Translator) -> str:
@@ -55,6 +56,8 @@ def targets_text(
     """What an action is about: partitions, or the outputs or zones it switches."""
     if action.on_partitions:
         return partitions_text(profile, partitions, tr)
+    if action is PanelAction.CLEAR_TROUBLES:
+        return tr("panel-target-panel")
     if action in (PanelAction.OUTPUT_ON, PanelAction.OUTPUT_OFF):
         return ", ".join(output_name(profile, n, tr) for n in items)
     return zone_names(profile, items, tr)
@@ -88,10 +91,16 @@ def partition_state(snap: PanelSnapshot, number: int, tr: Translator) -> str:
     return state
 
 
-def trouble_name(code: str, tr: Translator) -> str:
-    """A trouble in words (the system troubles people know by name)."""
-    known = KNOWN_TROUBLES.get(code)
-    return tr(f"panel-trouble-{known}") if known else tr("panel-trouble-other", code=code)
+def trouble_name(code: str, tr: Translator, profile: PanelProfile | None = None) -> str:
+    """A trouble in words: the system troubles by name, a device's by its number (a wireless
+    zone by the zone's name), anything else by its code."""
+    kind, number = trouble_kind(code)
+    if kind == "other":
+        return tr("panel-trouble-other", code=code)
+    group = "outputs" if kind.startswith("output") else "zones"
+    name = (profile or PanelProfile()).name(group, number) if number else None
+    where = f" ({escape(name)})" if name else ""
+    return tr(f"panel-trouble-{kind}", number=number, where=where)
 
 
 def _connection(snap: PanelSnapshot, tr: Translator, zone: tzinfo) -> list[str]:
@@ -118,6 +127,16 @@ def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
     for number in view.partitions:
         state = partition_state(snap, number, tr)
         lines.append(tr("panel-line", name=partition_name(profile, number, tr), state=state))
+    extra = [*_zone_lines(snap, profile, tr), *_system_lines(snap, profile, tr)]
+    if extra:
+        lines += ["", *extra]
+    if view.can_control:
+        lines += ["", tr("panel-your-code", stored="yes" if view.has_code else "no")]
+    return lines
+
+
+def _zone_lines(snap: PanelSnapshot, profile: PanelProfile, tr: Translator) -> list[str]:
+    """Zones violated, tampered, bypassed, masked, in memory; outputs on."""
     extra = []
     for key, zones in (
         ("panel-violated", snap.zone("violated")),
@@ -132,14 +151,26 @@ def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
     if snap.outputs:
         names = ", ".join(output_name(profile, n, tr) for n in sorted(snap.outputs))
         extra.append(tr("panel-outputs-on", outputs=names))
+    return extra
+
+
+def _system_lines(snap: PanelSnapshot, profile: PanelProfile, tr: Translator) -> list[str]:
+    """Troubles now and in memory, service mode, a clock that is off."""
+    extra = []
     if snap.troubles:
-        names = ", ".join(trouble_name(t, tr) for t in sorted(snap.troubles))
+        names = ", ".join(trouble_name(t, tr, profile) for t in sorted(snap.troubles))
         extra.append(tr("panel-troubles", troubles=names))
-    if extra:
-        lines += ["", *extra]
-    if view.can_control:
-        lines += ["", tr("panel-your-code", stored="yes" if view.has_code else "no")]
-    return lines
+    if snap.trouble_memory - snap.troubles:
+        past = sorted(snap.trouble_memory - snap.troubles)
+        names = ", ".join(trouble_name(t, tr, profile) for t in past)
+        extra.append(tr("panel-trouble-memory", troubles=names))
+    if snap.service_mode:
+        extra.append(tr("panel-service-mode"))
+    if snap.clock_offset is not None and abs(snap.clock_offset) > CLOCK_TOLERANCE:
+        minutes = round(abs(snap.clock_offset) / 60)
+        key = "panel-clock-behind" if snap.clock_offset < 0 else "panel-clock-ahead"
+        extra.append(tr(key, minutes=minutes))
+    return extra
 
 
 def panel_buttons(view: PanelView, tr: Translator) -> list[tuple[str, PanelPress]]:
@@ -160,6 +191,13 @@ def panel_buttons(view: PanelView, tr: Translator) -> list[tuple[str, PanelPress
             (
                 tr("panel-button-clear"),
                 PanelPress(op=PanelOp.PICK, device_id=device_id, action="clear"),
+            )
+        )
+    if snap.trouble_memory - snap.troubles:
+        buttons.append(
+            (
+                tr("panel-button-clear-troubles"),
+                PanelPress(op=PanelOp.PICK, device_id=device_id, action="clear_troubles"),
             )
         )
     if view.profile.switchable():
@@ -370,7 +408,11 @@ def arming_headline(payload: ArmingPayload, tr: Translator, device: str) -> str:
 def panel_headline(payload: EpisodePayload, tr: Translator, device: str) -> str:
     """The first line of a panel alert: alarm, fire, tamper or trouble, and where."""
     if payload.kind == Kind.PANEL_TROUBLE:
-        target = trouble_name(payload.trouble or payload.metric, tr)
+        code = payload.trouble or payload.metric
+        _, number = trouble_kind(code)
+        named = payload.target_name or ""
+        names = {"zones": {number: named}, "outputs": {number: named}} if named else {}
+        target = trouble_name(code, tr, PanelProfile(names=names))
     else:
         word = "panel-zone" if payload.kind == Kind.PANEL_TAMPER else "panel-partition"
         target = escape(payload.target_name or tr(word, number=payload.number))

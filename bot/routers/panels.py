@@ -67,6 +67,11 @@ async def pick(
 ) -> None:
     """Which partition (skipped when the panel has one)."""
     action = _action(callback_data.action)
+    if action is PanelAction.CLEAR_TROUBLES:
+        proposal = await panels.propose_clear_troubles(session, user.id, callback_data.device_id)
+        nonce = await panels.hold(user.id, proposal)
+        await show(query, *render.confirm(proposal, nonce, tr))
+        return
     view = await panels.view(session, user.id, callback_data.device_id, control=True)
     if len(view.partitions) == 1:
         part = view.partitions[0]

@@ -33,6 +33,7 @@ from core.outbox.payloads import (
 )
 from core.outbox.repository import OutboxRepository
 from core.panels.profile import PanelProfile
+from core.panels.state import trouble_kind
 from core.users.repository import UserRepository
 
 
@@ -153,7 +154,10 @@ def _panel_target(kind: str, metric: str, device: Device) -> dict[str, Any]:
             "number": number,
             "target_name": PanelProfile.of(device.attributes).name(group, number),
         }
-    return {"trouble": metric}
+    kind, number = trouble_kind(metric)
+    group = "outputs" if kind.startswith("output") else "zones"
+    name = PanelProfile.of(device.attributes).name(group, number) if number else None
+    return {"trouble": metric, "target_name": name}
 
 
 def _panel_zones(detail: Mapping[str, Any], device: Device) -> dict[str, Any]:

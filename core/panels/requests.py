@@ -25,6 +25,7 @@ class PanelAction(StrEnum):
     OUTPUT_OFF = "output_off"
     BYPASS = "bypass"
     UNBYPASS = "unbypass"
+    CLEAR_TROUBLES = "clear_troubles"  # the trouble memory (the code only)
 
     @property
     def on_partitions(self) -> bool:
@@ -83,7 +84,8 @@ class PanelRequest:
         except (KeyError, TypeError, ValueError) as err:
             raise PanelRequestError(str(err)) from err
         targets = request.partitions if request.action.on_partitions else request.items
-        if not targets or not 0 <= request.mode <= 3:  # noqa: PLR2004
+        needs = request.action is not PanelAction.CLEAR_TROUBLES
+        if (needs and not targets) or not 0 <= request.mode <= 3:  # noqa: PLR2004
             raise PanelRequestError(request.action)
         return request
 

@@ -82,6 +82,12 @@ class NoAlarmError(DomainError):
     key = "panel-no-alarm"
 
 
+class NothingToClearError(DomainError):
+    """The trouble memory holds nothing that is over."""
+
+    key = "panel-no-trouble-memory"
+
+
 @dataclass(frozen=True, slots=True)
 class PanelView:
     """Everything a panel card shows to one person."""
@@ -230,6 +236,8 @@ class PanelService:
     ) -> Proposal:
         """Check an action before asking for confirmation; raise when it cannot be done."""
         view = await self.view(session, user_id, device_id, control=True)  # raises, audited
+        if not action.on_partitions:
+            raise StaleAction  # a forged button
         await self._limiter(device_id).check(user_id)
         chosen = tuple(sorted(set(partitions)))
         if not chosen or not set(chosen) <= set(view.partitions) or mode not in range(4):
@@ -276,6 +284,17 @@ class PanelService:
             raise StaleAction  # already so (a stale button)
         action = PanelAction.BYPASS if on else PanelAction.UNBYPASS
         return Proposal(view.device, action, (), 0, (), not view.has_code, (zone,))
+
+    async def propose_clear_troubles(
+        self, session: AsyncSession, user_id: int, device_id: int
+    ) -> Proposal:
+        """Clear the panel's trouble memory (`8B`); confirmed first."""
+        view = await self.view(session, user_id, device_id, control=True)
+        await self._limiter(device_id).check(user_id)
+        state = view.snapshot or PanelSnapshot()
+        if not state.trouble_memory - state.troubles:
+            raise NothingToClearError
+        return Proposal(view.device, PanelAction.CLEAR_TROUBLES, (), 0, (), not view.has_code)
 
     async def hold(self, user_id: int, proposal: Proposal, seconds: int = CONFIRM_SECONDS) -> str:
         """Keep a proposal for its requester's confirmation; return the confirmation's nonce."""

@@ -45,7 +45,42 @@ KNOWN_TROUBLES: Final[dict[str, str]] = {
     "1:327": "battery",
     "1:326": "expander-power",
     "1:325": "keypad-power",
+    "service": "service-mode",  # not a trouble bit: the `1A` status says so
 }
+SERVICE_MODE: Final = "service"
+
+
+# Ranges of trouble bits that name a device (protocols/satel.md §4; the layout of parts 2–7
+# as openHAB's binding reads them): (part, first item, last item, kind, number of item 1).
+TROUBLE_RANGES: Final = (
+    (1, 1, 128, "technical-zone", 1),
+    (1, 129, 192, "expander-ac", 1),
+    (1, 193, 256, "expander-battery", 1),
+    (3, 121, 240, "wireless-battery", 1),
+    (3, 241, 360, "wireless-nocomm", 1),
+    (3, 361, 480, "output-nocomm", 1),
+    (4, 1, 64, "expander-nocomm", 1),
+    (4, 129, 136, "keypad-nocomm", 1),
+    (4, 145, 152, "lan", 1),
+    (4, 153, 216, "expander-tamper", 1),
+    (4, 217, 224, "keypad-tamper", 1),
+    (6, 1, 120, "wireless-battery", 121),
+    (6, 121, 240, "wireless-nocomm", 121),
+    (6, 241, 360, "output-nocomm", 121),
+)
+
+
+def trouble_kind(code: str) -> tuple[str, int]:
+    """What a `part:item` trouble is about: a known system trouble (number 0), a device's
+    trouble and its number (a wireless zone's battery, an expander's power…), or "other"."""
+    if code in KNOWN_TROUBLES:
+        return KNOWN_TROUBLES[code], 0
+    part, _, item = code.partition(":")
+    if part.isdigit() and item.isdigit():
+        for where, first, last, kind, base in TROUBLE_RANGES:
+            if int(part) == where and first <= int(item) <= last:
+                return kind, base + int(item) - first
+    return "other", 0
 
 
 # The worker holding a connected panel refreshes `confirmed_at` every 10 s; older than this,
@@ -65,6 +100,9 @@ class PanelSnapshot:
     confirmed_at: float | None = None  # Unix time of the last answer from the panel
     model: str | None = None
     reason: str | None = None  # why it is not connected, when known: "busy" (another client)
+    trouble_memory: frozenset[str] = frozenset()  # troubles that happened since last cleared
+    service_mode: bool = False
+    clock_offset: float | None = None  # the panel's clock minus the real time, in seconds
 
     def partition(self, flag: str) -> frozenset[int]:
         """Partitions with a flag set."""
@@ -117,6 +155,8 @@ class PanelSnapshot:
             and _nonempty(self.zones) == _nonempty(other.zones)
             and self.outputs == other.outputs
             and self.troubles == other.troubles
+            and self.trouble_memory == other.trouble_memory
+            and self.service_mode == other.service_mode
         )
 
     def encode(self) -> bytes:
@@ -131,6 +171,9 @@ class PanelSnapshot:
                 "confirmed_at": self.confirmed_at,
                 "model": self.model,
                 "reason": self.reason,
+                "trouble_memory": sorted(self.trouble_memory),
+                "service_mode": self.service_mode,
+                "clock_offset": self.clock_offset,
             }
         )
 
@@ -150,6 +193,9 @@ class PanelSnapshot:
                 confirmed_at=_float(body.get("confirmed_at")),
                 model=body.get("model") if isinstance(body.get("model"), str) else None,
                 reason=body.get("reason") if isinstance(body.get("reason"), str) else None,
+                trouble_memory=frozenset(str(t) for t in body.get("trouble_memory") or ()),
+                service_mode=body.get("service_mode") is True,
+                clock_offset=_float(body.get("clock_offset")),
             )
         except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
             return None
@@ -203,6 +249,8 @@ def changes(old: PanelSnapshot, new: PanelSnapshot) -> list[PanelChange]:
         zones = new.zone("alarm") if kind == "alarm" else frozenset()
         found += [PanelChange(kind, n, True, zones=zones) for n in sorted(after_set - before_set)]
         found += [PanelChange(kind, n, False) for n in sorted(before_set - after_set)]
+    if new.service_mode != old.service_mode:  # told like a trouble: an installer is at it
+        found.append(PanelChange("trouble", 0, new.service_mode, trouble=SERVICE_MODE))
     found += [
         PanelChange("trouble", 0, True, trouble=t) for t in sorted(new.troubles - old.troubles)
     ]

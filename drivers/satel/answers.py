@@ -6,6 +6,7 @@ The `*_answer` functions build answers for the emulator and tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from drivers.satel.errors import SatelCodecError
@@ -13,6 +14,7 @@ from drivers.satel.protocol import (
     NAME_BYTES,
     PARTITION_BYTES,
     PARTITION_READS,
+    TROUBLE_MEMORY_READS,
     TROUBLE_READS,
     ZONE_READS,
     Command,
@@ -55,6 +57,8 @@ def mask_answer(payload: bytes) -> tuple[int, frozenset[int]]:
         sizes = {PARTITION_BYTES}
     elif command in TROUBLE_READS:
         sizes = {TROUBLE_READS[command]}
+    elif command in TROUBLE_MEMORY_READS:
+        sizes = {TROUBLE_MEMORY_READS[command]}
     else:
         msg = "not a state read"
         raise SatelCodecError(msg)
@@ -159,3 +163,43 @@ def version_answer(command: int, panel_type: int, digits: str) -> bytes:
     if command == Command.INTEGRA_VERSION:
         return bytes((command, panel_type)) + digits.encode() + b"\x00\xff"
     return bytes((command,)) + digits.encode() + b"\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockStatus:
+    """The `1A` answer: the panel's clock and its status bits."""
+
+    clock: datetime | None  # None when the panel's clock is not a valid date
+    service_mode: bool
+    troubles: bool
+    trouble_memory: bool
+
+
+def _bcd(byte: int) -> int:
+    high, low = byte >> 4, byte & 0x0F
+    if high > 9 or low > 9:  # noqa: PLR2004
+        msg = "not BCD"
+        raise SatelCodecError(msg)
+    return high * 10 + low
+
+
+def clock_status(payload: bytes) -> ClockStatus:
+    """Decode `1A`: YYYY MM DD hh mm ss in BCD, then two status bytes."""
+    data = _data_of(payload, Command.CLOCK)
+    if len(data) != 9:  # noqa: PLR2004
+        msg = "1A answer has 9 bytes"
+        raise SatelCodecError(msg)
+    try:
+        year = _bcd(data[0]) * 100 + _bcd(data[1])
+        month, day, hour, minute, second = (_bcd(b) for b in data[2:7])
+        clock: datetime | None = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
+    except (SatelCodecError, ValueError):
+        clock = None
+    return ClockStatus(clock, bool(data[7] & 0x80), bool(data[7] & 0x40), bool(data[8] & 0x20))
+
+
+def clock_answer(at: datetime, *, service_mode: bool = False, troubles: bool = False) -> bytes:
+    """A `1A` answer payload (for tests)."""
+    digits = f"{at:%Y%m%d%H%M%S}"
+    body = bytes.fromhex(digits)
+    return bytes((Command.CLOCK,)) + body + bytes((0x80 * service_mode | 0x40 * troubles, 0))

@@ -63,6 +63,7 @@ class Command(IntEnum):
     UNBYPASS = 0x87
     OUTPUTS_ON = 0x88
     OUTPUTS_OFF = 0x89
+    CLEAR_TROUBLE_MEMORY = 0x8B
     FORCE_ARM0 = 0xA0
     NAME = 0xEE
     RESULT = 0xEF
@@ -89,9 +90,17 @@ PARTITION_READS: Final = frozenset(
         Command.ARMED_MODE1,
     }
 )
-TROUBLE_READS: Final[dict[int, int]] = {0x1B: 47, 0x1C: 26, 0x1D: 60, 0x1E: 30, 0x1F: 31}
+# Troubles parts 1–7 (command → answer size), and the memory of each part, in part order.
+TROUBLE_READS: Final[dict[int, int]] = {
+    0x1B: 47, 0x1C: 26, 0x1D: 60, 0x1E: 30, 0x1F: 31, 0x2C: 45, 0x2D: 47,
+}  # fmt: skip
+TROUBLE_MEMORY_READS: Final[dict[int, int]] = {
+    0x20: 47, 0x21: 39, 0x22: 60, 0x23: 30, 0x24: 48, 0x2E: 45, 0x2F: 48,
+}  # fmt: skip
 # Everything the platform keeps of a panel's state, read at connect and whenever 7F flags it.
-STATE_READS: Final = tuple(sorted(ZONE_READS | PARTITION_READS | set(TROUBLE_READS)))
+STATE_READS: Final = tuple(
+    sorted(ZONE_READS | PARTITION_READS | set(TROUBLE_READS) | set(TROUBLE_MEMORY_READS))
+)
 
 
 class Result(IntEnum):

@@ -99,6 +99,11 @@ def _zone_list(items: Iterable[int]) -> bytes:
     return encode_mask(chosen, size)
 
 
+def clear_trouble_memory_request(code: str) -> bytes:
+    """Clear the trouble memory (`8B`: the code, nothing else)."""
+    return bytes((Command.CLEAR_TROUBLE_MEMORY,)) + encode_code(code)
+
+
 def name_request(kind: int, number: int) -> bytes:
     """Ask for a name: kind 0 partition, 1 zone, 4 output; number 256 is sent as 0."""
     if not 1 <= number <= 256:  # noqa: PLR2004

@@ -14,7 +14,16 @@ import contextlib
 from collections.abc import Iterable
 from typing import Final
 
-from drivers.satel.answers import Name, Version, integra_version, module_version, name_of, result_of
+from drivers.satel.answers import (
+    ClockStatus,
+    Name,
+    Version,
+    clock_status,
+    integra_version,
+    module_version,
+    name_of,
+    result_of,
+)
 from drivers.satel.crypto import EncryptedChannel
 from drivers.satel.errors import (
     PanelBusyError,
@@ -199,6 +208,14 @@ class SatelClient:
                 if name.name:
                     found[number] = name
         return found
+
+    async def clock(self) -> ClockStatus | None:
+        """The panel's clock and status bits (`1A`); None when the answer is not understood."""
+        answer = await self.link.request(read_request(Command.CLOCK))
+        try:
+            return clock_status(answer)
+        except SatelCodecError:
+            return None
 
     async def detect(self) -> Version | None:
         """Ask the module what it can (`7C`); zone and output lists are read wide when it can."""

@@ -17,6 +17,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, tzinfo
 from typing import Any, Final
 
 from redis.exceptions import RedisError
@@ -40,6 +41,7 @@ from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 from core.panels.state import PanelChange, PanelSnapshot, changes
 from core.secrets import SecretBox
 from drivers.satel import requests
+from drivers.satel.answers import ClockStatus
 from drivers.satel.errors import (
     PanelBusyError,
     PanelLinkError,
@@ -48,12 +50,13 @@ from drivers.satel.errors import (
     SatelCodecError,
     SatelError,
 )
-from drivers.satel.protocol import TROUBLE_READS, Command, Result
+from drivers.satel.protocol import TROUBLE_MEMORY_READS, TROUBLE_READS, Command, Result
 from drivers.satel.transport import SatelClient, SatelLink, result_text
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS: Final = 10.0  # confirmed_at is refreshed this often without changes
+CLOCK_SECONDS: Final = 30.0  # the `1A` clock and status (service mode) is read this often
 CONFIRM_SECONDS: Final = 4.0  # how long the state may take to show a command's effect
 # A command's arming or disarming is credited to its sender when the panel shows it, up to
 # this long after (an exit delay can be minutes); a different change of the partition first
@@ -87,25 +90,38 @@ class PanelContext:
     poll_seconds: float = 1.0
     offline_seconds: float = 30.0
     request_timeout: float = 3.0
+    tz: tzinfo = UTC  # the panels' clocks keep the deployment's local time
 
 
-def snapshot_of(state: dict[int, frozenset[int]], at: float, model: str | None) -> PanelSnapshot:
-    """The platform's view of the bit lists a client has read."""
+def _troubles(state: dict[int, frozenset[int]], reads: dict[int, int]) -> frozenset[str]:
+    return frozenset(
+        f"{part}:{bit}"
+        for part, command in enumerate(sorted(reads), start=1)
+        for bit in state.get(command, frozenset())
+    )
+
+
+def snapshot_of(
+    state: dict[int, frozenset[int]],
+    at: float,
+    model: str | None,
+    status: ClockStatus | None = None,
+    offset: float | None = None,
+) -> PanelSnapshot:
+    """The platform's view of the bit lists a client has read (and of its `1A` status)."""
     partitions: dict[str, frozenset[int]] = {}
     for command, flag in PARTITION_FLAGS.items():
         partitions[flag] = partitions.get(flag, frozenset()) | state.get(command, frozenset())
     partitions["exit_short"] = state.get(0x10, frozenset())  # also in "exit"
     zones = {flag: state.get(command, frozenset()) for command, flag in ZONE_FLAGS.items()}
-    troubles = frozenset(
-        f"{part}:{bit}"
-        for part, command in enumerate(sorted(TROUBLE_READS), start=1)
-        for bit in state.get(command, frozenset())
-    )
     return PanelSnapshot(
         partitions=partitions,
         zones=zones,
         outputs=state.get(Command.OUTPUTS, frozenset()),
-        troubles=troubles,
+        troubles=_troubles(state, TROUBLE_READS),
+        trouble_memory=_troubles(state, TROUBLE_MEMORY_READS),
+        service_mode=status.service_mode if status else False,
+        clock_offset=offset,
         connected=True,
         confirmed_at=at,
         model=model,
@@ -132,6 +148,9 @@ class PanelWorker:
         # partition → (who asked, armed or disarmed, mode, until when) of a command sent
         self._claims: dict[int, tuple[Actor, bool, int, float]] = {}
         self._names_read = False
+        self._status: ClockStatus | None = None
+        self._offset: float | None = None
+        self._status_at = -math.inf
         self.connections = 0
 
     @property
@@ -185,6 +204,7 @@ class PanelWorker:
     async def _serve(self, client: SatelClient) -> None:
         await client.detect()  # an ETHM-1 Plus of an INTEGRA 256 Plus lists zones 1–256
         await client.read_all()
+        await self._read_status(client)
         self._last_answer = clock.monotonic()
         self.connections += 1
         if not self._names_read:
@@ -207,10 +227,26 @@ class PanelWorker:
             last_poll = clock.monotonic()
             changed = await client.poll()
             self._last_answer = clock.monotonic()
+            if self._last_answer - self._status_at > CLOCK_SECONDS:
+                changed |= await self._read_status(client)
             if not self._names_read:  # `panel set --read-names` while connected
                 await self._read_names(client)
             if changed or clock.monotonic() - self._written_at > HEARTBEAT_SECONDS:
                 await self._publish(client)
+
+    async def _read_status(self, client: SatelClient) -> set[int]:
+        """Read the clock and status (`1A`; its flag is set every second, so it is read on a
+        timer instead); return {1A} when the service mode changed."""
+        self._status_at = clock.monotonic()
+        status = await client.clock()
+        if status is None:
+            return set()
+        before = self._status.service_mode if self._status else None
+        self._status = status
+        if status.clock is not None:
+            local = clock.now().astimezone(self.ctx.tz).replace(tzinfo=None)
+            self._offset = (status.clock - local).total_seconds()
+        return {Command.CLOCK} if before != status.service_mode else set()
 
     async def _pause(self, seconds: float) -> None:
         """Wait before reconnecting; commands arriving meanwhile are answered at once."""
@@ -263,7 +299,7 @@ class PanelWorker:
     async def _publish(self, client: SatelClient, *, force: bool = False) -> None:
         """Write the state; record what changed since the last state written."""
         now = clock.now().timestamp()
-        new = snapshot_of(client.state, now, self.profile.model)
+        new = snapshot_of(client.state, now, self.profile.model, self._status, self._offset)
         old = self._last
         inform = True
         if old is None:
@@ -443,7 +479,7 @@ class PanelWorker:
         while True:
             await client.read_all()
             await self._publish(client)
-            if command.done(snapshot_of(client.state, 0, None), self.profile):
+            if command.done(snapshot_of(client.state, 0, None, self._status), self.profile):
                 return True
             if clock.monotonic() > end:
                 return False
@@ -498,6 +534,8 @@ class _Command:
             payload = requests.disarm_request(code, self.partitions)
         elif action is PanelAction.CLEAR:
             payload = requests.clear_alarm_request(code, self.partitions)
+        elif action is PanelAction.CLEAR_TROUBLES:
+            payload = requests.clear_trouble_memory_request(code)
         elif action in (PanelAction.OUTPUT_ON, PanelAction.OUTPUT_OFF):
             on = action is PanelAction.OUTPUT_ON
             payload = requests.outputs_request(code, request.items, on=on)
@@ -506,7 +544,7 @@ class _Command:
             payload = requests.bypass_request(code, request.items, on=on)
         return await client.control(payload)
 
-    def done(self, state: PanelSnapshot, profile: PanelProfile) -> bool:
+    def done(self, state: PanelSnapshot, profile: PanelProfile) -> bool:  # noqa: PLR0911
         """Whether the panel reports the effect of this command (a pulse output's is over
         too soon to be seen: the panel's acceptance is all there is)."""
         action, items = self.action, set(self.request.items)
@@ -516,6 +554,8 @@ class _Command:
             return not state.arming & set(self.partitions)
         if action is PanelAction.CLEAR:
             return not state.alarms & set(self.partitions)
+        if action is PanelAction.CLEAR_TROUBLES:  # what is still wrong stays in memory
+            return state.trouble_memory <= state.troubles
         if action is PanelAction.OUTPUT_ON:
             return items <= state.outputs or all(profile.pulse(o) for o in items)
         if action is PanelAction.OUTPUT_OFF:

@@ -477,3 +477,45 @@ async def test_outputs_switch_zones_bypass_and_a_forced_arming_from_the_card(
         ("panel.unbypass", [3], False),
         ("panel.arm", [], True),
     ]
+
+
+async def test_troubles_by_device_their_memory_cleared_service_mode_and_a_late_clock(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    emulator.open_chat(OWNER)
+    panel.state.names[(1, 5)] = "Garage PIR"
+    panel.service()  # an installer is at the panel when Dozor connects
+    panel.state.clock_offset = -600.0  # its clock is 10 minutes late
+    box = SecretBox(settings.secret_keys)
+    await add_panel(sessions, redis, settings, panel, owner_code=box.encrypt("1234"))
+    service = await emulator.wait_for_message(OWNER, "Trouble: service mode")
+    assert "Office" in service.plain
+
+    panel.trouble(125, part=0x1D)  # part 3, byte 15 bit 4: wireless zone 5's battery
+    told = await emulator.wait_for_message(OWNER, "Trouble: wireless zone 5 (Garage PIR)")
+    assert "battery low" in told.plain
+    card = await open_card(emulator, OWNER)
+    assert "Troubles: wireless zone 5 (Garage PIR): battery low" in card.plain
+    assert "🛠 Service mode" in card.plain
+    assert "The panel's clock is 10 min behind" in card.plain
+    assert not any("Clear trouble memory" in text for text in labels(card))
+
+    panel.trouble(125, on=False, part=0x1D)  # the battery was changed: over, but remembered
+    await emulator.wait_for_message(OWNER, "Trouble over: wireless zone 5 (Garage PIR)")
+    card = await open_card(emulator, OWNER)
+    assert "Trouble memory: wireless zone 5 (Garage PIR): battery low" in card.plain
+    await walk(
+        emulator,
+        card,
+        ("🧹 Clear trouble memory", "Clear trouble memory of the panel on Office?"),
+        ("✅ Clear trouble memory", "Done: Clear trouble memory of the panel"),
+    )
+    assert (0x8B, "1234", set()) in panel.controls
+    assert panel.state.trouble_memory[0x1D] == set()
+    assert "Trouble memory" not in card.plain

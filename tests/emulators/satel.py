@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -31,7 +32,10 @@ ZONE_CMDS = {0x00: "violated", 0x01: "tamper", 0x02: "alarm", 0x03: "tamper_alar
 PART_CMDS = {0x09: "armed", 0x0A: "armed", 0x0B: "mode2", 0x0C: "mode3", 0x0E: "entry",
              0x0F: "exit", 0x10: "exit_short", 0x13: "alarm", 0x14: "fire",
              0x15: "alarm_memory", 0x16: "fire_memory", 0x2A: "mode1"}  # fmt: skip
-TROUBLE_SIZES = {0x1B: 47, 0x1C: 26, 0x1D: 60, 0x1E: 30, 0x1F: 31}
+TROUBLE_SIZES = {0x1B: 47, 0x1C: 26, 0x1D: 60, 0x1E: 30, 0x1F: 31, 0x2C: 45, 0x2D: 47}
+# trouble memory: command → (size, the trouble part it remembers)
+MEMORY_SIZES = {0x20: (47, 0x1B), 0x21: (39, 0x1C), 0x22: (60, 0x1D), 0x23: (30, 0x1E),
+                0x24: (48, 0x1F), 0x2E: (45, 0x2C), 0x2F: (48, 0x2D)}  # fmt: skip
 RESULT = 0xEF
 
 
@@ -149,7 +153,10 @@ class Emulated:
     zones: dict[str, set[int]] = field(default_factory=dict)
     outputs: set[int] = field(default_factory=set)
     output_functions: dict[int, int] = field(default_factory=dict)  # 24 MONO, 25 BI switch
-    troubles: set[int] = field(default_factory=set)  # bits of trouble part 1
+    troubles: dict[int, set[int]] = field(default_factory=dict)  # part's command → bits
+    trouble_memory: dict[int, set[int]] = field(default_factory=dict)  # same, remembered
+    service_mode: bool = False
+    clock_offset: float = 0.0  # seconds the panel's clock is ahead of the real one
 
 
 class SatelPanelEmulator:
@@ -284,10 +291,18 @@ class SatelPanelEmulator:
             self.state.partitions[partition].fire_memory = True
         self._touch(0x14, 0x16)
 
-    def trouble(self, bit: int = 328, on: bool = True) -> None:
-        """A trouble bit of part 1 (default 328: byte 40 bit 7, mains AC lost)."""
-        _set(self.state.troubles, bit, on)
-        self._touch(0x1B)
+    def trouble(self, bit: int = 328, on: bool = True, part: int = 0x1B) -> None:
+        """A trouble bit (default: part 1, bit 328 = byte 40 bit 7, mains AC lost); troubles
+        stay in the trouble memory until it is cleared (8B)."""
+        _set(self.state.troubles.setdefault(part, set()), bit, on)
+        memory = next(m for m, (_, p) in MEMORY_SIZES.items() if p == part)
+        if on:
+            self.state.trouble_memory.setdefault(part, set()).add(bit)
+        self._touch(part, memory)
+
+    def service(self, on: bool = True) -> None:
+        """An installer enters (or leaves) service mode: the 1A status byte says so."""
+        self.state.service_mode = on
 
     def arm_now(self, partition: int, mode: int = 0) -> None:
         """Arm from a keypad: the armed list changes, and the list of the mode armed in."""
@@ -375,8 +390,20 @@ class SatelPanelEmulator:
             return bytes([cmd]) + bits(self._partitions_with(cmd), 4)
         if cmd in TROUBLE_SIZES:
             self.changed.discard(cmd)
-            troubles = self.state.troubles if cmd == 0x1B else set()
+            troubles = self.state.troubles.get(cmd, set())
             return bytes([cmd]) + bits(troubles, TROUBLE_SIZES[cmd])
+        if cmd in MEMORY_SIZES:
+            self.changed.discard(cmd)
+            size, part = MEMORY_SIZES[cmd]
+            return bytes([cmd]) + bits(self.state.trouble_memory.get(part, set()), size)
+        if cmd == 0x1A:
+            loop_now = time.time() + self.state.clock_offset
+            stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(loop_now))
+            status1 = (0x80 if self.state.service_mode else 0) | (
+                0x40 if any(self.state.troubles.values()) else 0
+            )
+            status2 = 0x20 if any(self.state.trouble_memory.values()) else 0
+            return bytes([0x1A]) + bytes.fromhex(stamp) + bytes([status1, status2 | 3])
         if cmd == 0x7E:
             return bytes([0x7E, 72 if self.wide else 3]) + b"12320120527" + b"\x00\xff"
         if cmd == 0x7C:
@@ -409,6 +436,14 @@ class SatelPanelEmulator:
         return {n for n, p in parts if getattr(p, field_name)}
 
     def _control(self, cmd: int, data: bytes) -> int:  # noqa: C901, PLR0911, PLR0912
+        if cmd == 0x8B and len(data) == 8:  # clear trouble memory: the code only
+            self.controls.append((cmd, code_of(data), set()))
+            if code_of(data) not in self.state.codes:
+                return 0x01
+            for kept in self.state.trouble_memory:  # what is still on stays
+                self.state.trouble_memory[kept] &= self.state.troubles.get(kept, set())
+            self._touch(*MEMORY_SIZES)
+            return 0xFF
         if len(data) < 12:
             return 0x08
         code, items = code_of(data[:8]), items_of(data[8:])

@@ -8,13 +8,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.i18n import translator
-from bot.render.satel import panel_lines, partition_state
+from bot.render.satel import panel_lines, partition_state, trouble_name
 from core import clock
 from core.access.policy import Role
 from core.devices.models import Device
 from core.panels.profile import PanelProfile
 from core.panels.service import PanelView
-from core.panels.state import PARTITION_FLAGS, ZONE_FLAGS, PanelChange, PanelSnapshot, changes
+from core.panels.state import (
+    PARTITION_FLAGS,
+    ZONE_FLAGS,
+    PanelChange,
+    PanelSnapshot,
+    changes,
+    trouble_kind,
+)
 
 TR = translator("en")
 
@@ -128,3 +135,17 @@ def test_a_card_shows_used_partitions_and_zone_memories_masking() -> None:
     assert "Tamper memory" not in text  # zone 1 is still tampered: that line says it
     by_hand = PanelProfile(names=names, names_set=frozenset({"partitions"}), zone_partitions={1: 1})
     assert len(by_hand.partitions()) == 32  # named by hand: all of them are meant
+
+
+def test_troubles_name_the_wireless_zone_expander_or_keypad_they_are_about() -> None:
+    profile = PanelProfile(names={"zones": {5: "Garage PIR", 125: "Attic"}})
+    assert trouble_kind("3:125") == ("wireless-battery", 5)
+    assert trouble_kind("3:245") == ("wireless-nocomm", 5)
+    assert trouble_kind("6:5") == ("wireless-battery", 125)
+    assert trouble_kind("4:130") == ("keypad-nocomm", 2)
+    assert trouble_kind("1:328") == ("ac", 0)
+    assert trouble_kind("2:7") == ("other", 0)
+    assert trouble_name("3:125", TR, profile) == "wireless zone 5 (Garage PIR): battery low"
+    assert trouble_name("6:5", TR, profile) == "wireless zone 125 (Attic): battery low"
+    assert trouble_name("4:146", TR, profile) == "ETHM module 2: network cable unplugged"
+    assert trouble_name("2:7", TR, profile) == "trouble 2:7"

@@ -204,3 +204,14 @@ def test_wide_lists_are_asked_with_one_extra_byte_where_the_module_can() -> None
     bypass = requests.bypass_request("1234", [200])
     assert len(bypass) == 1 + 8 + 32 and requests.decode_control(bypass).items == {200}
     assert len(requests.bypass_request("1234", [5])) == 1 + 8 + 16
+
+
+def test_the_clock_and_status_answer_is_bcd_with_service_mode_and_troubles() -> None:
+    status = answers.clock_status(h("1A 20 26 12 02 17 05 09 C0 20"))
+    assert status.clock is not None and f"{status.clock:%Y-%m-%d %H:%M:%S}" == "2026-12-02 17:05:09"
+    assert status.service_mode and status.troubles and status.trouble_memory
+    broken = answers.clock_status(h("1A 20 26 13 45 17 05 09 00 00"))  # month 13: no clock
+    assert broken.clock is None and not broken.service_mode
+    with pytest.raises(SatelCodecError):
+        answers.clock_status(h("1A 20 26"))
+    assert requests.clear_trouble_memory_request("1234") == h("8B 1234FFFFFFFFFFFF")

@@ -35,6 +35,26 @@ panel-trouble-battery = battery low
 panel-trouble-expander-power = expander power supply
 panel-trouble-keypad-power = keypad power supply
 panel-trouble-other = trouble { $code }
+panel-trouble-service-mode = service mode (an installer is at the panel)
+panel-trouble-technical-zone = technical zone { $number }{ $where }
+panel-trouble-expander-ac = expander { $number }: mains power lost
+panel-trouble-expander-battery = expander { $number }: battery low
+panel-trouble-wireless-battery = wireless zone { $number }{ $where }: battery low
+panel-trouble-wireless-nocomm = wireless zone { $number }{ $where }: no communication
+panel-trouble-output-nocomm = wireless output { $number }{ $where }: no communication
+panel-trouble-expander-nocomm = expander { $number }: no communication
+panel-trouble-keypad-nocomm = keypad { $number }: no communication
+panel-trouble-lan = ETHM module { $number }: network cable unplugged
+panel-trouble-expander-tamper = expander { $number }: tamper
+panel-trouble-keypad-tamper = keypad { $number }: tamper
+panel-trouble-memory = 🕘 Trouble memory: { $troubles }
+panel-service-mode = 🛠 Service mode: an installer is at the panel.
+panel-clock-behind = 🕒 The panel's clock is { $minutes } min behind.
+panel-clock-ahead = 🕒 The panel's clock is { $minutes } min ahead.
+panel-button-clear-troubles = 🧹 Clear trouble memory
+panel-action-clear_troubles = Clear trouble memory
+panel-target-panel = of the panel
+panel-no-trouble-memory = ℹ️ The trouble memory holds nothing that is over.
 panel-your-code = 🔑 Your code: { $stored ->
     [yes] stored
    *[no] not stored (asked at each action)
