@@ -58,6 +58,10 @@ def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--zones", help='names, e.g. "1=Front door,2=Hall PIR"')
     parser.add_argument("--outputs", help='names, e.g. "3=Siren"')
     parser.add_argument(
+        "--temperature-zones",
+        help='ATD-100 zones read as temperatures (history, alert limits), e.g. "7,8"',
+    )
+    parser.add_argument(
         "--critical-outputs",
         help='outputs switched from the chat only after a confirmation, e.g. "3,5" (siren, gate)',
     )
@@ -90,7 +94,7 @@ def _profile(
     updated = dataclasses.replace(profile, **changes)
     fresh = updated.to_attributes()
     attributes.update(fresh)
-    for optional in ("integration_key", "critical_outputs"):
+    for optional in ("integration_key", "critical_outputs", "temperature_zones"):
         if optional not in fresh:
             attributes.pop(optional, None)
     if getattr(args, "read_names", False):
@@ -113,11 +117,15 @@ def _connection(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
             _fail("--code is 4 to 16 digits")
         changes["owner_code"] = _sealed(settings, code, "a panel code")
     changes.update(_key(args, settings))
-    if args.critical_outputs is not None:
-        parts = [p.strip() for p in args.critical_outputs.split(",") if p.strip()]
+    for option, what in (("critical_outputs", "output"), ("temperature_zones", "zone")):
+        text = getattr(args, option)
+        if text is None:
+            continue
+        parts = [p.strip() for p in text.split(",") if p.strip()]
         if not all(p.isdigit() and 1 <= int(p) <= 256 for p in parts):  # noqa: PLR2004
-            _fail("--critical-outputs takes output numbers 1 to 256, e.g. 3,5")
-        changes["critical_outputs"] = frozenset(int(p) for p in parts)
+            flag = "--" + option.replace("_", "-")
+            _fail(f"{flag} takes {what} numbers 1 to 256, e.g. 3,5")
+        changes[option] = frozenset(int(p) for p in parts)
     return changes
 
 

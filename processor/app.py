@@ -88,6 +88,7 @@ class ProcessorOptions:
     history_seconds: float = HISTORY_JOB_SECONDS
     history_first_run_seconds: float = HISTORY_FIRST_RUN_SECONDS
     platform_stats_seconds: float = PLATFORM_STATS_SECONDS
+    panel_temperature_seconds: float = 60.0  # ATD-100 temperatures of SATEL panels
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -211,6 +212,8 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
             poll_seconds=settings.satel_poll_seconds,
             offline_seconds=settings.satel_offline_seconds,
             tz=zoneinfo.ZoneInfo(settings.tz),
+            readings=lambda reading: pipeline.accept(f"{reading.uid}/satel", b"", reading),
+            temperature_seconds=options.panel_temperature_seconds,
         ),
         redis,
         keys,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html import escape
@@ -24,6 +25,9 @@ class RenderContext:
 
 def metric_name(metric: str, tr: Translator) -> str:
     """Return a metric's human name (its key when there is no text for it)."""
+    zone = re.fullmatch(r"z([0-9]{1,3})_temperature", metric)  # a panel's ATD-100 zone
+    if zone is not None:
+        return tr("metric-zone-temperature", number=int(zone[1]))
     key = metrics.name_key(metric)
     text = tr(key)
     return metric if text == key else text

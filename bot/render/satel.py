@@ -11,13 +11,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PanelOp, PanelPress
 from bot.i18n import Translator
+from bot.render.devices import reading
 from core import clock
 from core.alerts.rules import Kind
 from core.outbox.payloads import ArmingPayload, EpisodePayload
 from core.panels.profile import PanelProfile
 from core.panels.requests import PanelAction
 from core.panels.service import PanelOutcome, PanelView, Proposal, bypassable
-from core.panels.state import PanelSnapshot, trouble_kind
+from core.panels.state import PanelSnapshot, temperature_metric, trouble_kind
 
 MAX_BUTTONS = 30  # outputs listed at most (a panel with more switchable ones is rare)
 ZONES_PER_PAGE = 10
@@ -151,6 +152,10 @@ def _zone_lines(snap: PanelSnapshot, profile: PanelProfile, tr: Translator) -> l
     if snap.outputs:
         names = ", ".join(output_name(profile, n, tr) for n in sorted(snap.outputs))
         extra.append(tr("panel-outputs-on", outputs=names))
+    for number, value in sorted(snap.temperatures.items()):
+        name = zone_names(profile, [number], tr)
+        shown = reading(temperature_metric(number), value)
+        extra.append(tr("panel-temperature", zone=name, value=shown))
     return extra
 
 

@@ -118,7 +118,11 @@ KINDS: Final[dict[str, DeviceKind]] = {
             Executor.SATEL,
             None,
             86_400,
+            # its ATD-100 temperatures may carry alert limits (kept on the server); the ⚙️
+            # screen, made for sensors (interval, alerts off), is not offered for panels yet
+            alertable=re.compile(r"z[0-9]{1,3}_temperature"),
             settings=False,
+            settings_on_server=True,
             swept=False,
         ),
     )

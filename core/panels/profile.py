@@ -49,6 +49,7 @@ class PanelProfile:
     integration_key: str | None = None  # Fernet token of the module's integration key
     output_functions: dict[int, int] = field(default_factory=dict)  # output → function byte
     critical_outputs: frozenset[int] = frozenset()  # switched only after a confirmation
+    temperature_zones: frozenset[int] = frozenset()  # ATD-100 zones, read as temperatures
 
     @classmethod
     def of(cls, attributes: dict[str, Any] | None) -> PanelProfile:
@@ -70,9 +71,8 @@ class PanelProfile:
             zone_partitions=_numbers_map(raw.get("zone_partitions")),
             integration_key=_text(raw.get("integration_key")),
             output_functions=_numbers_map(raw.get("output_functions")),
-            critical_outputs=frozenset(
-                n for n in raw.get("critical_outputs") or () if isinstance(n, int)
-            ),
+            critical_outputs=_number_set(raw.get("critical_outputs")),
+            temperature_zones=_number_set(raw.get("temperature_zones")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -95,6 +95,8 @@ class PanelProfile:
             }
         if self.critical_outputs:
             attributes["critical_outputs"] = sorted(self.critical_outputs)
+        if self.temperature_zones:
+            attributes["temperature_zones"] = sorted(self.temperature_zones)
         if self.zone_partitions:
             attributes["zone_partitions"] = {
                 str(k): v for k, v in sorted(self.zone_partitions.items())
@@ -130,6 +132,12 @@ class PanelProfile:
         if self.zone_partitions and "partitions" not in self.names_set:
             named &= set(self.zone_partitions.values())
         return sorted(named | seen) or [1]
+
+
+def _number_set(raw: Any) -> frozenset[int]:
+    if not isinstance(raw, list | tuple):
+        return frozenset()
+    return frozenset(n for n in raw if isinstance(n, int) and not isinstance(n, bool))
 
 
 def _numbers_map(raw: Any) -> dict[int, int]:

@@ -103,6 +103,7 @@ class PanelSnapshot:
     trouble_memory: frozenset[str] = frozenset()  # troubles that happened since last cleared
     service_mode: bool = False
     clock_offset: float | None = None  # the panel's clock minus the real time, in seconds
+    temperatures: dict[int, float] = field(default_factory=dict)  # ATD-100 zone → °C
 
     def partition(self, flag: str) -> frozenset[int]:
         """Partitions with a flag set."""
@@ -174,6 +175,7 @@ class PanelSnapshot:
                 "trouble_memory": sorted(self.trouble_memory),
                 "service_mode": self.service_mode,
                 "clock_offset": self.clock_offset,
+                "temperatures": {str(z): t for z, t in sorted(self.temperatures.items())},
             }
         )
 
@@ -196,9 +198,19 @@ class PanelSnapshot:
                 trouble_memory=frozenset(str(t) for t in body.get("trouble_memory") or ()),
                 service_mode=body.get("service_mode") is True,
                 clock_offset=_float(body.get("clock_offset")),
+                temperatures={
+                    int(z): float(t)
+                    for z, t in (body.get("temperatures") or {}).items()
+                    if str(z).isdigit() and isinstance(t, int | float)
+                },
             )
         except (orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
             return None
+
+
+def temperature_metric(zone: int) -> str:
+    """The reading name of an ATD-100 zone's temperature (history, alert limits)."""
+    return f"z{zone}_temperature"
 
 
 def _nonempty(sets: dict[str, frozenset[int]]) -> dict[str, frozenset[int]]:

@@ -203,3 +203,13 @@ def clock_answer(at: datetime, *, service_mode: bool = False, troubles: bool = F
     digits = f"{at:%Y%m%d%H%M%S}"
     body = bytes.fromhex(digits)
     return bytes((Command.CLOCK,)) + body + bytes((0x80 * service_mode | 0x40 * troubles, 0))
+
+
+def temperature_of(payload: bytes) -> tuple[int, float | None]:
+    """Decode `7D`: the zone, then 16 bits of half degrees from −55 °C (FFFF: unknown)."""
+    data = _data_of(payload, Command.TEMPERATURE)
+    if len(data) != 3:  # noqa: PLR2004
+        msg = "7D answer has 3 bytes"
+        raise SatelCodecError(msg)
+    raw = data[1] << 8 | data[2]
+    return data[0] or 256, None if raw == 0xFFFF else -55.0 + raw / 2  # noqa: PLR2004

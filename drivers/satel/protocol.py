@@ -51,6 +51,7 @@ class Command(IntEnum):
     TROUBLES5 = 0x1F
     ARMED_MODE1 = 0x2A
     MODULE_VERSION = 0x7C
+    TEMPERATURE = 0x7D
     INTEGRA_VERSION = 0x7E
     NEW_DATA = 0x7F
     ARM0 = 0x80

@@ -104,6 +104,14 @@ def clear_trouble_memory_request(code: str) -> bytes:
     return bytes((Command.CLEAR_TROUBLE_MEMORY,)) + encode_code(code)
 
 
+def temperature_request(zone: int) -> bytes:
+    """Ask an ATD-100 zone's temperature (`7D` + the zone, 256 sent as 0)."""
+    if not 1 <= zone <= 256:  # noqa: PLR2004
+        msg = "zone is 1 to 256"
+        raise SatelCodecError(msg)
+    return bytes((Command.TEMPERATURE, zone % 256))
+
+
 def name_request(kind: int, number: int) -> bytes:
     """Ask for a name: kind 0 partition, 1 zone, 4 output; number 256 is sent as 0."""
     if not 1 <= number <= 256:  # noqa: PLR2004

@@ -23,6 +23,7 @@ from drivers.satel.answers import (
     module_version,
     name_of,
     result_of,
+    temperature_of,
 )
 from drivers.satel.crypto import EncryptedChannel
 from drivers.satel.errors import (
@@ -34,12 +35,18 @@ from drivers.satel.errors import (
 )
 from drivers.satel.frames import BUSY, FrameReader, encode_frame
 from drivers.satel.protocol import Command, Result
-from drivers.satel.requests import name_request, new_data_request, read_request
+from drivers.satel.requests import (
+    name_request,
+    new_data_request,
+    read_request,
+    temperature_request,
+)
 from drivers.satel.session import PanelSession
 
 REQUEST_TIMEOUT: Final = 3.0
 CONNECT_TIMEOUT: Final = 5.0
 CORRUPT_RETRIES: Final = 2
+TEMPERATURE_TIMEOUT: Final = 5.0  # SATEL: 7D may take up to 5 s
 
 
 class SatelLink:
@@ -84,12 +91,13 @@ class SatelLink:
             with contextlib.suppress(OSError, TimeoutError):
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
-    async def request(self, payload: bytes) -> bytes:
-        """Send one command and return its answer (same command byte, or `EF`)."""
+    async def request(self, payload: bytes, *, patience: float | None = None) -> bytes:
+        """Send one command and return its answer (same command byte, or `EF`); `patience`
+        replaces the link's answer timeout for a command known to be slow."""
         async with self._lock:
             for _ in range(CORRUPT_RETRIES + 1):
                 dropped = self._frames.dropped
-                answer = await self._exchange(payload)
+                answer = await self._exchange(payload, patience or self.timeout)
                 if answer is not None:
                     return answer
                 self.corrupted += self._frames.dropped - dropped
@@ -97,7 +105,7 @@ class SatelLink:
             msg = "answers keep arriving corrupted"
             raise PanelLinkError(msg)
 
-    async def _exchange(self, payload: bytes) -> bytes | None:
+    async def _exchange(self, payload: bytes, patience: float) -> bytes | None:
         if self._writer is None or self._reader is None:
             msg = "not connected"
             raise PanelLinkError(msg)
@@ -105,7 +113,7 @@ class SatelLink:
             frame = encode_frame(payload)
             self._writer.write(self._channel.seal(frame) if self._channel else frame)
             await self._writer.drain()
-            return await asyncio.wait_for(self._answer(self._reader, payload[0]), self.timeout)
+            return await asyncio.wait_for(self._answer(self._reader, payload[0]), patience)
         except TimeoutError as err:
             await self.close()
             msg = "no answer in time"
@@ -216,6 +224,18 @@ class SatelClient:
             return clock_status(answer)
         except SatelCodecError:
             return None
+
+    async def temperature(self, zone: int) -> float | None:
+        """An ATD-100 zone's temperature in °C (None: unknown, or not a temperature zone).
+        The panel may take up to 5 s to answer this one."""
+        answer = await self.link.request(
+            temperature_request(zone), patience=max(self.link.timeout, TEMPERATURE_TIMEOUT)
+        )
+        try:
+            number, value = temperature_of(answer)
+        except SatelCodecError:
+            return None
+        return value if number == zone else None
 
     async def detect(self) -> Version | None:
         """Ask the module what it can (`7C`); zone and output lists are read wide when it can."""

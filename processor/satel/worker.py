@@ -38,8 +38,9 @@ from core.panels.history import (
 from core.panels.lease import PanelLeases
 from core.panels.profile import LIMITS, PanelProfile
 from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
-from core.panels.state import PanelChange, PanelSnapshot, changes
+from core.panels.state import PanelChange, PanelSnapshot, changes, temperature_metric
 from core.secrets import SecretBox
+from drivers.readings import Telemetry
 from drivers.satel import requests
 from drivers.satel.answers import ClockStatus
 from drivers.satel.errors import (
@@ -91,6 +92,9 @@ class PanelContext:
     offline_seconds: float = 30.0
     request_timeout: float = 3.0
     tz: tzinfo = UTC  # the panels' clocks keep the deployment's local time
+    # ATD-100 temperatures go where every reading goes (history, limits, InfluxDB)
+    readings: Callable[[Telemetry], None] | None = None
+    temperature_seconds: float = 60.0
 
 
 def _troubles(state: dict[int, frozenset[int]], reads: dict[int, int]) -> frozenset[str]:
@@ -151,6 +155,8 @@ class PanelWorker:
         self._status: ClockStatus | None = None
         self._offset: float | None = None
         self._status_at = -math.inf
+        self._temperatures: dict[int, float] = {}
+        self._temperatures_at = -math.inf
         self.connections = 0
 
     @property
@@ -229,6 +235,8 @@ class PanelWorker:
             self._last_answer = clock.monotonic()
             if self._last_answer - self._status_at > CLOCK_SECONDS:
                 changed |= await self._read_status(client)
+            if self._last_answer - self._temperatures_at > self.ctx.temperature_seconds:
+                changed |= await self._read_temperatures(client)
             if not self._names_read:  # `panel set --read-names` while connected
                 await self._read_names(client)
             if changed or clock.monotonic() - self._written_at > HEARTBEAT_SECONDS:
@@ -247,6 +255,26 @@ class PanelWorker:
             local = clock.now().astimezone(self.ctx.tz).replace(tzinfo=None)
             self._offset = (status.clock - local).total_seconds()
         return {Command.CLOCK} if before != status.service_mode else set()
+
+    async def _read_temperatures(self, client: SatelClient) -> set[int]:
+        """Read the ATD-100 zones' temperatures; hand them on as readings; return {7D} when
+        one changed (the card shows them)."""
+        self._temperatures_at = clock.monotonic()
+        zones = sorted(self.profile.temperature_zones)
+        if not zones:
+            return set()
+        found: dict[int, float] = {}
+        for zone in zones:
+            value = await client.temperature(zone)
+            if value is not None:
+                found[zone] = value
+        self._temperatures_at = clock.monotonic()
+        if found and self.ctx.readings is not None:
+            metrics = {temperature_metric(z): v for z, v in found.items()}
+            self.ctx.readings(Telemetry(self.uid, clock.now().timestamp(), metrics))
+        changed = found != self._temperatures
+        self._temperatures = found
+        return {Command.TEMPERATURE} if changed else set()
 
     async def _pause(self, seconds: float) -> None:
         """Wait before reconnecting; commands arriving meanwhile are answered at once."""
@@ -299,7 +327,10 @@ class PanelWorker:
     async def _publish(self, client: SatelClient, *, force: bool = False) -> None:
         """Write the state; record what changed since the last state written."""
         now = clock.now().timestamp()
-        new = snapshot_of(client.state, now, self.profile.model, self._status, self._offset)
+        new = replace(
+            snapshot_of(client.state, now, self.profile.model, self._status, self._offset),
+            temperatures=dict(self._temperatures),
+        )
         old = self._last
         inform = True
         if old is None:
@@ -389,6 +420,8 @@ class PanelWorker:
         --read-names` are read again at the next poll."""
         if profile.names != self.profile.names and not profile.names.get("zones"):
             self._names_read = False
+        if profile.temperature_zones != self.profile.temperature_zones:
+            self._temperatures_at = -math.inf  # read the new list at the next poll
         self.profile = profile
 
     async def _read_names(self, client: SatelClient) -> None:

@@ -156,6 +156,7 @@ class Emulated:
     troubles: dict[int, set[int]] = field(default_factory=dict)  # part's command → bits
     trouble_memory: dict[int, set[int]] = field(default_factory=dict)  # same, remembered
     service_mode: bool = False
+    temperatures: dict[int, float] = field(default_factory=dict)  # ATD-100 zone → °C
     clock_offset: float = 0.0  # seconds the panel's clock is ahead of the real one
 
 
@@ -369,7 +370,7 @@ class SatelPanelEmulator:
                 writer.write(sealer.seal(answer) if sealer else answer)
                 await writer.drain()
 
-    def _answer(self, payload: bytes) -> bytes:  # noqa: C901, PLR0911
+    def _answer(self, payload: bytes) -> bytes:  # noqa: C901, PLR0911, PLR0912
         cmd, data = payload[0], payload[1:]
         if cmd == 0x7F:
             # A bare 7F answers 5 flag bytes (commands 00–27); with one data byte, newer
@@ -396,6 +397,11 @@ class SatelPanelEmulator:
             self.changed.discard(cmd)
             size, part = MEMORY_SIZES[cmd]
             return bytes([cmd]) + bits(self.state.trouble_memory.get(part, set()), size)
+        if cmd == 0x7D and len(data) == 1:  # an ATD-100's temperature: half degrees from -55
+            zone = data[0] or 256
+            celsius = self.state.temperatures.get(zone)
+            half = 0xFFFF if celsius is None else round((celsius + 55) * 2)
+            return bytes([0x7D, data[0], half >> 8, half & 0xFF])
         if cmd == 0x1A:
             loop_now = time.time() + self.state.clock_offset
             stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(loop_now))

@@ -18,6 +18,7 @@ from core.audit.models import AuditEntry
 from core.confirmations import ConfirmationExpiredError, Confirmations, NotYoursError
 from core.devices.models import Device
 from core.devices.service import provision, set_attributes
+from core.history.models import MinuteRollup
 from core.live.store import LiveStateStore
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
@@ -29,6 +30,7 @@ from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
 from processor.alerting import AlertEngine
+from processor.app import ProcessorOptions
 from processor.ingest.directory import DeviceDirectory
 from processor.jobs.offline import SilenceSweep
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session
@@ -37,6 +39,7 @@ from tests.integration.helpers import (
     add_member,
     device_row,
     processor_running,
+    set_config,
     start_processor_process,
 )
 
@@ -637,3 +640,39 @@ async def test_an_encrypted_module_is_served_with_its_key_and_a_wrong_key_is_nam
         await eventually(lambda: _is(lambda: reason_of(redis, settings, wrong), "key"), timeout=15)
     finally:
         await other.stop()
+
+
+async def test_atd100_temperatures_are_readings_with_history_and_alert_limits(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """A temperature zone (`7D`) is read like any metric: the card, the rollups, a limit."""
+    panel.state.names[(1, 7)] = "Server room"
+    panel.state.temperatures[7] = 21.5
+    device_id = await register(sessions, panel, temperature_zones=[7])
+    await set_config(
+        sessions, device_id, thresholds={"z7_temperature": {"high": 30, "severity": "critical"}}
+    )
+    options = ProcessorOptions(panel_temperature_seconds=0.5)
+    async with processor_running(settings, options=options):
+
+        async def temperature() -> float | None:
+            snap = await state(redis, settings, device_id)
+            return snap.temperatures.get(7) if snap is not None else None
+
+        await eventually(lambda: _is(temperature, 21.5), timeout=15)
+        panel.state.temperatures[7] = 35.0
+        opened = await eventually(lambda: episodes(sessions, "threshold_high"), timeout=15)
+        assert [(e.device_id, e.metric, e.value) for e in opened] == [
+            (device_id, "z7_temperature", 35.0)
+        ]
+        async with sessions() as session:
+            minutes = list(
+                await session.scalars(
+                    select(MinuteRollup).where(MinuteRollup.device_id == device_id)
+                )
+            )
+        assert {m.metric for m in minutes} == {"z7_temperature"}
+        assert max(m.max for m in minutes) == 35.0 and min(m.min for m in minutes) == 21.5

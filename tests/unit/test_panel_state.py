@@ -122,6 +122,7 @@ def test_a_card_shows_used_partitions_and_zone_memories_masking() -> None:
             "tamper_memory": frozenset({1}),
             "tamper": frozenset({1}),
         },
+        temperatures={4: 21.5},
         connected=True,
         confirmed_at=clock.now().timestamp(),
     )
@@ -133,6 +134,7 @@ def test_a_card_shows_used_partitions_and_zone_memories_masking() -> None:
     assert "Masked (detector covered): Hall PIR" in text
     assert "Alarm memory: Zone 3" in text
     assert "Tamper memory" not in text  # zone 1 is still tampered: that line says it
+    assert "🌡 Hall PIR: 21.5 °C" in text
     by_hand = PanelProfile(names=names, names_set=frozenset({"partitions"}), zone_partitions={1: 1})
     assert len(by_hand.partitions()) == 32  # named by hand: all of them are meant
 

@@ -215,3 +215,13 @@ def test_the_clock_and_status_answer_is_bcd_with_service_mode_and_troubles() -> 
     with pytest.raises(SatelCodecError):
         answers.clock_status(h("1A 20 26"))
     assert requests.clear_trouble_memory_request("1234") == h("8B 1234FFFFFFFFFFFF")
+
+
+def test_an_atd100_temperature_is_half_degrees_from_minus_55() -> None:
+    assert answers.temperature_of(h("7D 07 00 6E")) == (7, 0.0)  # SATEL: 0x006E is 0 °C
+    assert answers.temperature_of(h("7D 07 00 00")) == (7, -55.0)
+    assert answers.temperature_of(h("7D 00 00 9B")) == (256, 22.5)
+    assert answers.temperature_of(h("7D 07 FF FF")) == (7, None)  # unknown
+    assert requests.temperature_request(256) == h("7D 00")
+    with pytest.raises(SatelCodecError):
+        answers.temperature_of(h("7D 07 00"))
