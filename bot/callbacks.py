@@ -183,6 +183,7 @@ class PanelOp(StrEnum):
     OUTPUT = "s"  # switch output `part` on (`mode` 1) or off (0)
     ZONES = "z"  # the zones to bypass or unbypass, page `mode`
     ZONE = "b"  # bypass zone `part` (`mode` 1) or unbypass it (0)
+    LOG = "l"  # the panel's event log, page `mode`
 
 
 class PanelPress(CallbackData, prefix="pp"):

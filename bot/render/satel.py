@@ -12,9 +12,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PanelOp, PanelPress
 from bot.i18n import Translator
 from bot.render.devices import reading
+from bot.render.time import clock_time
 from core import clock
 from core.alerts.rules import Kind
 from core.outbox.payloads import ArmingPayload, EpisodePayload
+from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
 from core.panels.requests import PanelAction
 from core.panels.service import PanelOutcome, PanelView, Proposal, bypassable
@@ -131,9 +133,53 @@ def panel_lines(view: PanelView, tr: Translator, zone: tzinfo) -> list[str]:
     extra = [*_zone_lines(snap, profile, tr), *_system_lines(snap, profile, tr)]
     if extra:
         lines += ["", *extra]
+    if view.events:
+        lines += [
+            "",
+            tr("panel-log-latest"),
+            *(log_line(e, profile, tr, zone) for e in view.events),
+        ]
     if view.can_control:
         lines += ["", tr("panel-your-code", stored="yes" if view.has_code else "no")]
     return lines
+
+
+def log_line(event: PanelEvent, profile: PanelProfile, tr: Translator, zone: tzinfo) -> str:
+    """One record of the panel's event log: when, the panel's words, where, who."""
+    detail = event.detail or {}
+    parts = [escape(str(detail.get("text") or f"#{event.number}"))]
+    partition = detail.get("partition")
+    if isinstance(partition, int) and profile.name("partitions", partition):
+        parts.append(partition_name(profile, partition, tr))
+    who = detail.get("who")
+    if isinstance(who, str) and who:
+        parts.append(escape(who))
+    when = clock_time(event.at, zone, clock.now())
+    return tr("panel-log-line", time=when, text=" · ".join(parts))
+
+
+def log_page(
+    view: PanelView,
+    records: Sequence[PanelEvent],
+    page: int,
+    pages: int,
+    tr: Translator,
+    zone: tzinfo,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the panel's event log, newest first, with older and newer pages."""
+    device_id = view.device.id
+    title = tr("panel-log-title", device=escape(view.device.name), page=page + 1, pages=pages)
+    body = [log_line(r, view.profile, tr, zone) for r in records] or [tr("panel-log-empty")]
+    builder = InlineKeyboardBuilder()
+    moves = [(page + 1, "panel-log-older"), (page - 1, "panel-log-newer")]
+    shown = [(target, key) for target, key in moves if 0 <= target < pages]
+    for target, key in shown:
+        builder.button(
+            text=tr(key), callback_data=PanelPress(op=PanelOp.LOG, device_id=device_id, mode=target)
+        )
+    _back(builder, device_id, tr)
+    builder.adjust(max(1, len(shown)), 1)
+    return "\n".join([title, "", *body]), builder.as_markup()
 
 
 def _zone_lines(snap: PanelSnapshot, profile: PanelProfile, tr: Translator) -> list[str]:
@@ -213,6 +259,7 @@ def panel_buttons(view: PanelView, tr: Translator) -> list[tuple[str, PanelPress
         buttons.append(
             (tr("panel-button-zones"), PanelPress(op=PanelOp.ZONES, device_id=device_id))
         )
+    buttons.append((tr("panel-button-log"), PanelPress(op=PanelOp.LOG, device_id=device_id)))
     buttons.append((tr("panel-button-code"), PanelPress(op=PanelOp.CODE, device_id=device_id)))
     if view.has_code:
         buttons.append(

@@ -352,6 +352,22 @@ async def zone_press(
     await show(query, *render.confirm(proposal, nonce, tr))
 
 
+async def event_log(
+    query: CallbackQuery,
+    *,
+    callback_data: PanelPress,
+    session: AsyncSession,
+    user: User,
+    panels: PanelService,
+    tr: Translator,
+    zone: tzinfo,
+) -> None:
+    """A page of the panel's event log."""
+    page = callback_data.mode
+    view, records, pages = await panels.log(session, user.id, callback_data.device_id, page)
+    await show(query, *render.log_page(view, records, min(page, pages - 1), pages, tr, zone))
+
+
 def _id(query: CallbackQuery) -> int | None:
     return query.message.message_id if query.message is not None else None
 
@@ -369,6 +385,7 @@ def build_router() -> Router:
     router.callback_query.register(output, PanelPress.filter(F.op == PanelOp.OUTPUT))
     router.callback_query.register(zones, PanelPress.filter(F.op == PanelOp.ZONES))
     router.callback_query.register(zone_press, PanelPress.filter(F.op == PanelOp.ZONE))
+    router.callback_query.register(event_log, PanelPress.filter(F.op == PanelOp.LOG))
     router.message.register(
         code_typed, StateFilter(PanelStates.waiting_code), F.text, ~F.text.startswith("/")
     )

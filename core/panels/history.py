@@ -24,7 +24,7 @@ from core.outbox.payloads import ARMING_KIND, ArmingPayload, Event
 from core.outbox.repository import OutboxRepository
 from core.panels.models import PanelEvent
 from core.panels.profile import PanelProfile
-from core.panels.repository import PanelEventRepository
+from core.panels.repository import LOG_KIND, PanelEventRepository
 from core.panels.state import PanelChange
 
 # change kind → (episode kind, metric prefix, severity)
@@ -192,3 +192,48 @@ async def tell_owners_unreachable(
                 reason=reason,
             )
     return Written(True, [], told)
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """A record of the panel's event log, with what Dozor knows of it."""
+
+    index: int
+    at: float  # Unix time (the panel's local time read in the deployment's zone)
+    code: int
+    restore: bool
+    event_class: int
+    partition: int
+    source: int
+    text: str  # the panel's own words for the event
+    who: str | None  # the user or zone the source is, by name
+
+
+async def record_panel_log(
+    session: AsyncSession, device: Device, token: int, entries: Sequence[LogEntry]
+) -> Written:
+    """Keep records of the panel's event log (oldest first), fenced like every write."""
+    events = PanelEventRepository(session)
+    if not await events.fence(device.id, token):
+        return Written(False, [], 0)
+    events.add(
+        [
+            PanelEvent(
+                device_id=device.id,
+                at=clock.from_timestamp(entry.at),
+                kind=LOG_KIND,
+                number=entry.code,
+                on=not entry.restore,
+                detail={
+                    "index": entry.index,
+                    "text": entry.text,
+                    "class": entry.event_class,
+                    "partition": entry.partition,
+                    "source": entry.source,
+                    "who": entry.who,
+                },
+            )
+            for entry in entries
+        ]
+    )
+    return Written(True, [], 0)

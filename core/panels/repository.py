@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,9 @@ class PanelCodeRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+LOG_KIND = "log"  # a record of the panel's own event log (`8C`)
+
+
 class PanelEventRepository:
     """The panel event history and the fence of its writers."""
 
@@ -73,6 +76,35 @@ class PanelEventRepository:
             .limit(limit)
         )
         return (await self._session.scalars(query)).all()
+
+    async def log_page(
+        self, device_id: int, limit: int, offset: int = 0
+    ) -> tuple[Sequence[PanelEvent], int]:
+        """A page of the panel's own event log (newest first), and how many records there are."""
+        where = (PanelEvent.device_id == device_id, PanelEvent.kind == LOG_KIND)
+        query = (
+            select(PanelEvent)
+            .where(*where)
+            .order_by(PanelEvent.at.desc(), PanelEvent.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        total = await self._session.scalar(
+            select(func.count()).select_from(PanelEvent).where(*where)
+        )
+        return (await self._session.scalars(query)).all(), int(total or 0)
+
+    async def last_log_index(self, device_id: int) -> int | None:
+        """The panel's index of the newest log record kept (None: none kept yet)."""
+        query = (
+            select(PanelEvent.detail)
+            .where(PanelEvent.device_id == device_id, PanelEvent.kind == LOG_KIND)
+            .order_by(PanelEvent.id.desc())
+            .limit(1)
+        )
+        detail = await self._session.scalar(query)
+        index = (detail or {}).get("index")
+        return index if isinstance(index, int) else None
 
     async def since(self, device_id: int, at: datetime) -> Sequence[PanelEvent]:
         """A panel's events from `at` on, oldest first."""

@@ -49,6 +49,8 @@ WRONG_CODE: Final = frozenset({"user_code_not_found", "wrong_code"})
 FAILURES_ALLOWED: Final = 3
 FAILURE_WINDOW: Final = 300
 LOCK_SECONDS: Final = 300
+CARD_LOG_LINES: Final = 3  # the panel's newest log records on its card
+LOG_PAGE: Final = 10
 CODE_SECONDS: Final = 120  # and, once pressed, the code must be typed within this
 
 
@@ -97,7 +99,7 @@ class PanelView:
     profile: PanelProfile
     snapshot: PanelSnapshot | None
     has_code: bool
-    events: Sequence[PanelEvent]
+    events: Sequence[PanelEvent]  # the newest records of the panel's own event log
 
     @property
     def can_control(self) -> bool:
@@ -192,8 +194,19 @@ class PanelService:
             profile,
             await self.snapshot(device_id),
             has_code,
-            await PanelEventRepository(session).recent(device_id, 5),
+            (await PanelEventRepository(session).log_page(device_id, CARD_LOG_LINES))[0],
         )
+
+    async def log(
+        self, session: AsyncSession, user_id: int, device_id: int, page: int
+    ) -> tuple[PanelView, Sequence[PanelEvent], int]:
+        """A page of the panel's event log (members only), and how many pages there are."""
+        view = await self.view(session, user_id, device_id)
+        page = max(page, 0)
+        records, total = await PanelEventRepository(session).log_page(
+            device_id, LOG_PAGE, page * LOG_PAGE
+        )
+        return view, records, max(1, -(-total // LOG_PAGE))
 
     async def store_code(
         self, session: AsyncSession, user_id: int, device_id: int, code: str

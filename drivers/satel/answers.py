@@ -213,3 +213,54 @@ def temperature_of(payload: bytes) -> tuple[int, float | None]:
         raise SatelCodecError(msg)
     raw = data[1] << 8 | data[2]
     return data[0] or 256, None if raw == 0xFFFF else -55.0 + raw / 2  # noqa: PLR2004
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One record of the panel's event log (`8C`, protocols §10)."""
+
+    index: int
+    previous: int  # the index to ask for the next older record
+    at: datetime  # the panel's local time, to the minute
+    event_class: int  # 0 zone alarms … 7 system events
+    partition: int
+    code: int
+    restore: bool
+    source: int  # a zone, user, keypad… depending on the event
+    user_control: int
+
+
+def log_record(payload: bytes, this_year: int) -> LogRecord | None:
+    """Decode a `8C` answer; None for an empty record (the log ends there)."""
+    data = _data_of(payload, Command.EVENT_LOG)
+    if len(data) != 14:  # noqa: PLR2004
+        msg = "8C answer has 14 bytes"
+        raise SatelCodecError(msg)
+    if not data[0] & 0x20 or not data[0] & 0x10:
+        return None
+    year = this_year - (this_year - (data[0] >> 6)) % 4
+    minute = (data[2] & 0x0F) << 8 | data[3]
+    try:
+        at = datetime(year, data[2] >> 4, data[1] & 0x1F, minute // 60, minute % 60)  # noqa: DTZ001
+    except ValueError as err:
+        raise SatelCodecError(str(err)) from err
+    return LogRecord(
+        index=int.from_bytes(data[11:14], "big"),
+        previous=int.from_bytes(data[8:11], "big"),
+        at=at,
+        event_class=data[1] >> 5,
+        partition=(data[4] >> 3) + 1,
+        code=(data[4] & 0x03) << 8 | data[5],
+        restore=bool(data[4] & 0x04),
+        source=data[6],
+        user_control=data[7] & 0x1F,
+    )
+
+
+def event_text(payload: bytes) -> str:
+    """The short text of an event code from a `8F` answer (code page 1250, trimmed)."""
+    data = _data_of(payload, Command.EVENT_TEXT)
+    if len(data) != 21:  # noqa: PLR2004
+        msg = "8F short answer has 21 bytes"
+        raise SatelCodecError(msg)
+    return data[5:21].decode("cp1250", errors="replace").strip()

@@ -66,6 +66,8 @@ class Command(IntEnum):
     OUTPUTS_OFF = 0x89
     CLEAR_TROUBLE_MEMORY = 0x8B
     FORCE_ARM0 = 0xA0
+    EVENT_LOG = 0x8C
+    EVENT_TEXT = 0x8F
     NAME = 0xEE
     RESULT = 0xEF
 

@@ -112,6 +112,25 @@ def temperature_request(zone: int) -> bytes:
     return bytes((Command.TEMPERATURE, zone % 256))
 
 
+NEWEST_RECORD = 0xFFFFFF
+
+
+def log_request(index: int = NEWEST_RECORD) -> bytes:
+    """Ask for one event log record by its index (`FF FF FF`: the newest)."""
+    if not 0 <= index <= NEWEST_RECORD:
+        msg = "a record index is 3 bytes"
+        raise SatelCodecError(msg)
+    return bytes((Command.EVENT_LOG,)) + index.to_bytes(3, "big")
+
+
+def event_text_request(code: int, *, restore: bool) -> bytes:
+    """Ask for the panel's short text of an event code (`8F`)."""
+    if not 0 <= code <= 0x3FF:  # noqa: PLR2004
+        msg = "an event code is 10 bits"
+        raise SatelCodecError(msg)
+    return bytes((Command.EVENT_TEXT, (0x04 if restore else 0) | code >> 8, code & 0xFF))
+
+
 def name_request(kind: int, number: int) -> bytes:
     """Ask for a name: kind 0 partition, 1 zone, 4 output; number 256 is sent as 0."""
     if not 1 <= number <= 256:  # noqa: PLR2004

@@ -16,10 +16,13 @@ from typing import Final
 
 from drivers.satel.answers import (
     ClockStatus,
+    LogRecord,
     Name,
     Version,
     clock_status,
+    event_text,
     integra_version,
+    log_record,
     module_version,
     name_of,
     result_of,
@@ -36,6 +39,8 @@ from drivers.satel.errors import (
 from drivers.satel.frames import BUSY, FrameReader, encode_frame
 from drivers.satel.protocol import Command, Result
 from drivers.satel.requests import (
+    event_text_request,
+    log_request,
     name_request,
     new_data_request,
     read_request,
@@ -236,6 +241,23 @@ class SatelClient:
         except SatelCodecError:
             return None
         return value if number == zone else None
+
+    async def log_record(self, index: int, this_year: int) -> LogRecord | None:
+        """One record of the event log (`requests.NEWEST_RECORD`: the newest); None when it
+        is empty or the panel has no log to give."""
+        answer = await self.link.request(log_request(index))
+        try:
+            return log_record(answer, this_year)
+        except SatelCodecError:
+            return None
+
+    async def event_text(self, code: int, *, restore: bool) -> str | None:
+        """The panel's short text of an event code."""
+        answer = await self.link.request(event_text_request(code, restore=restore))
+        try:
+            return event_text(answer)
+        except SatelCodecError:
+            return None
 
     async def detect(self) -> Version | None:
         """Ask the module what it can (`7C`); zone and output lists are read wide when it can."""

@@ -30,19 +30,22 @@ from core.devices.repository import DeviceRepository
 from core.errors import DomainError
 from core.panels.history import (
     Actor,
+    LogEntry,
     Written,
     record_panel_changes,
+    record_panel_log,
     record_panel_online,
     tell_owners_unreachable,
 )
 from core.panels.lease import PanelLeases
 from core.panels.profile import LIMITS, PanelProfile
+from core.panels.repository import PanelEventRepository
 from core.panels.requests import PanelAction, PanelRequest, PanelRequestError
 from core.panels.state import PanelChange, PanelSnapshot, changes, temperature_metric
 from core.secrets import SecretBox
 from drivers.readings import Telemetry
 from drivers.satel import requests
-from drivers.satel.answers import ClockStatus
+from drivers.satel.answers import ClockStatus, LogRecord
 from drivers.satel.errors import (
     PanelBusyError,
     PanelLinkError,
@@ -58,6 +61,11 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS: Final = 10.0  # confirmed_at is refreshed this often without changes
 CLOCK_SECONDS: Final = 30.0  # the `1A` clock and status (service mode) is read this often
+LOG_SECONDS: Final = 5.0  # the newest record of the panel's event log is asked this often
+FIRST_LOG_RECORDS: Final = 20  # kept of a log never read before
+MAX_LOG_RECORDS: Final = 100  # read back at most in one round (after a long outage)
+ZONE_SOURCES: Final = frozenset({0, 1, 3})  # log classes whose source is a zone
+USER_SOURCES: Final = frozenset({2, 4, 6})  # … whose source is a user
 CONFIRM_SECONDS: Final = 4.0  # how long the state may take to show a command's effect
 # A command's arming or disarming is credited to its sender when the panel shows it, up to
 # this long after (an exit delay can be minutes); a different change of the partition first
@@ -155,6 +163,11 @@ class PanelWorker:
         self._status: ClockStatus | None = None
         self._offset: float | None = None
         self._status_at = -math.inf
+        self._log_index: int | None = None
+        self._log_loaded = False
+        self._log_at = -math.inf
+        self._texts: dict[tuple[int, bool], str] = {}
+        self._users: dict[int, str | None] = {}
         self._temperatures: dict[int, float] = {}
         self._temperatures_at = -math.inf
         self.connections = 0
@@ -235,6 +248,8 @@ class PanelWorker:
             self._last_answer = clock.monotonic()
             if self._last_answer - self._status_at > CLOCK_SECONDS:
                 changed |= await self._read_status(client)
+            if self._last_answer - self._log_at > LOG_SECONDS:
+                await self._read_log(client)
             if self._last_answer - self._temperatures_at > self.ctx.temperature_seconds:
                 changed |= await self._read_temperatures(client)
             if not self._names_read:  # `panel set --read-names` while connected
@@ -255,6 +270,56 @@ class PanelWorker:
             local = clock.now().astimezone(self.ctx.tz).replace(tzinfo=None)
             self._offset = (status.clock - local).total_seconds()
         return {Command.CLOCK} if before != status.service_mode else set()
+
+    async def _read_log(self, client: SatelClient) -> None:
+        """Keep the records of the panel's event log that are new since the last one kept
+        (who did what at the keypad, in the panel's words)."""
+        self._log_at = clock.monotonic()
+        if not self._log_loaded:
+            async with self.ctx.sessions() as session:
+                self._log_index = await PanelEventRepository(session).last_log_index(self.device_id)
+            self._log_loaded = True
+        year = clock.now().astimezone(self.ctx.tz).year
+        newest = await client.log_record(requests.NEWEST_RECORD, year)
+        if newest is None or newest.index == self._log_index:
+            return
+        limit = MAX_LOG_RECORDS if self._log_index is not None else FIRST_LOG_RECORDS
+        found: list[LogRecord] = []
+        record: LogRecord | None = newest
+        while record is not None and record.index != self._log_index and len(found) < limit:
+            found.append(record)
+            if record.previous == record.index:
+                break
+            record = await client.log_record(record.previous, year)
+        entries = [await self._log_entry(client, r) for r in reversed(found)]
+        await self._record(lambda s, d: record_panel_log(s, d, self.token, entries))
+        self._log_index = newest.index
+        await self.ctx.announce([self.device_id])
+
+    async def _log_entry(self, client: SatelClient, record: LogRecord) -> LogEntry:
+        key = (record.code, record.restore)
+        if key not in self._texts:
+            text = await client.event_text(record.code, restore=record.restore)
+            self._texts[key] = text or f"#{record.code}"
+        who = None
+        if record.event_class in ZONE_SOURCES and record.source:
+            who = self.profile.name("zones", record.source)
+        elif record.event_class in USER_SOURCES and record.source:
+            if record.source not in self._users:
+                names = await client.names(2, [record.source])
+                self._users[record.source] = names[record.source].name if names else None
+            who = self._users[record.source]
+        return LogEntry(
+            index=record.index,
+            at=record.at.replace(tzinfo=self.ctx.tz).timestamp(),
+            code=record.code,
+            restore=record.restore,
+            event_class=record.event_class,
+            partition=record.partition,
+            source=record.source,
+            text=self._texts[key],
+            who=who,
+        )
 
     async def _read_temperatures(self, client: SatelClient) -> set[int]:
         """Read the ATD-100 zones' temperatures; hand them on as readings; return {7D} when

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from redis.asyncio import Redis
@@ -16,6 +16,7 @@ from core.devices.models import Device
 from core.devices.service import provision
 from core.panels.models import PanelCode
 from core.panels.profile import SATEL
+from core.panels.repository import PanelEventRepository
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
@@ -81,6 +82,10 @@ async def walk(emulator: TelegramEmulator, card: ChatMessage, *steps: tuple[str,
     for button, words in steps:
         await emulator.press(OWNER, card, button)
         await emulator.wait_for(_shows(card, words), timeout=15)
+
+
+async def _is(read: Callable[[], Awaitable[object]], expected: object) -> bool:
+    return await read() == expected
 
 
 def labels(card: ChatMessage) -> list[str]:
@@ -519,3 +524,45 @@ async def test_troubles_by_device_their_memory_cleared_service_mode_and_a_late_c
     assert (0x8B, "1234", set()) in panel.controls
     assert panel.state.trouble_memory[0x1D] == set()
     assert "Trouble memory" not in card.plain
+
+
+async def test_the_panels_event_log_says_who_did_what_at_the_keypad_paged_back(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    panel.state.names[(2, 3)] = "Olga K."
+    panel.state.event_texts[(0x17, False)] = "Uzbrojenie"
+    panel.state.event_texts[(0x17, True)] = "Rozbrojenie"
+    panel.state.event_texts[(0x01, False)] = "Alarm z wejścia"
+    for _ in range(25):  # an old log: only the newest 20 are kept the first time
+        panel.log_event(7, 1, 0x50, 0)
+    device_id = await add_panel(sessions, redis, settings, panel)
+
+    async def kept() -> int:
+        async with sessions() as session:
+            _, total = await PanelEventRepository(session).log_page(device_id, 1)
+        return total
+
+    await eventually(lambda: _is(kept, 20), timeout=15)
+    panel.log_event(2, 1, 0x17, 3)  # Olga armed the ground floor at the keypad
+    panel.log_event(0, 1, 0x01, 3)  # the terrace door raised an alarm
+    panel.log_event(2, 1, 0x17, 3, restore=True)  # and Olga disarmed
+    await eventually(lambda: _is(kept, 23), timeout=15)
+
+    card = await open_card(emulator, OWNER)
+    latest = card.plain.split("Latest in the panel's log:")[1]
+    lines = [line for line in latest.splitlines() if line.strip()][:3]
+    assert "Rozbrojenie · Ground floor · Olga K." in lines[0]
+    assert "Alarm z wejścia · Ground floor · Terrace door" in lines[1]
+    assert "Uzbrojenie · Ground floor · Olga K." in lines[2]
+    await walk(emulator, card, ("📋 Panel log", "page 1 of 3"))
+    assert card.plain.count("Event 80") == 7  # 3 of ours, then 7 of the old ones
+    await walk(emulator, card, ("◀ Older", "page 2 of 3"), ("◀ Older", "page 3 of 3"))
+    assert card.plain.count("Event 80") == 3
+    viewer = await open_card(emulator, VIEWER)  # members see it; it is not a control
+    assert "Latest in the panel's log:" in viewer.plain

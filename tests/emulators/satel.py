@@ -157,6 +157,9 @@ class Emulated:
     trouble_memory: dict[int, set[int]] = field(default_factory=dict)  # same, remembered
     service_mode: bool = False
     temperatures: dict[int, float] = field(default_factory=dict)  # ATD-100 zone → °C
+    # the event log, oldest first: (class, partition, code, restore, source, minute stamp)
+    log: list[tuple[int, int, int, bool, int, time.struct_time]] = field(default_factory=list)
+    event_texts: dict[tuple[int, bool], str] = field(default_factory=dict)
     clock_offset: float = 0.0  # seconds the panel's clock is ahead of the real one
 
 
@@ -301,6 +304,42 @@ class SatelPanelEmulator:
             self.state.trouble_memory.setdefault(part, set()).add(bit)
         self._touch(part, memory)
 
+    def log_event(
+        self, klass: int, partition: int, code: int, source: int, *, restore: bool = False
+    ) -> None:
+        """Something the panel writes in its event log (e.g. class 2, code 0x17: armed by
+        user `source` at a keypad). Record indexes count up from 0x100."""
+        stamp = time.gmtime(time.time() + self.state.clock_offset)
+        self.state.log.append((klass, partition, code, restore, source, stamp))
+
+    def _log_answer(self, index: int) -> bytes:
+        """A `8C` record (protocols §10); index FFFFFF is the newest."""
+        log = self.state.log
+        position = len(log) - 1 if index == 0xFFFFFF else index - 0x100
+        if not 0 <= position < len(log):
+            return bytes([0x8C]) + bytes(8) + bytes(3) + index.to_bytes(3, "big")
+        klass, partition, code, restore, source, stamp = log[position]
+        minute = stamp.tm_hour * 60 + stamp.tm_min
+        record = bytes(
+            [
+                (stamp.tm_year % 4) << 6 | 0x30,
+                klass << 5 | stamp.tm_mday,
+                stamp.tm_mon << 4 | minute >> 8,
+                minute & 0xFF,
+                (partition - 1) << 3 | (0x04 if restore else 0) | code >> 8,
+                code & 0xFF,
+                source,
+                0,
+            ]
+        )
+        previous = 0x100 + position - 1 if position else 0x100 + position
+        return (
+            bytes([0x8C])
+            + record
+            + previous.to_bytes(3, "big")
+            + (0x100 + position).to_bytes(3, "big")
+        )
+
     def service(self, on: bool = True) -> None:
         """An installer enters (or leaves) service mode: the 1A status byte says so."""
         self.state.service_mode = on
@@ -397,6 +436,13 @@ class SatelPanelEmulator:
             self.changed.discard(cmd)
             size, part = MEMORY_SIZES[cmd]
             return bytes([cmd]) + bits(self.state.trouble_memory.get(part, set()), size)
+        if cmd == 0x8C and len(data) == 3:
+            return self._log_answer(int.from_bytes(data, "big"))
+        if cmd == 0x8F and len(data) == 2:
+            code, restore = (data[0] & 0x03) << 8 | data[1], bool(data[0] & 0x04)
+            text = self.state.event_texts.get((code, restore), f"Event {code}")
+            raw = text.encode("cp1250")[:16].ljust(16, b" ")
+            return bytes([0x8F]) + bytes(data) + bytes(3) + raw
         if cmd == 0x7D and len(data) == 1:  # an ATD-100's temperature: half degrees from -55
             zone = data[0] or 256
             celsius = self.state.temperatures.get(zone)

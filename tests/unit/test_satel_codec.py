@@ -225,3 +225,25 @@ def test_an_atd100_temperature_is_half_degrees_from_minus_55() -> None:
     assert requests.temperature_request(256) == h("7D 00")
     with pytest.raises(SatelCodecError):
         answers.temperature_of(h("7D 07 00"))
+
+
+def test_an_event_log_record_and_its_text_decode() -> None:
+    """protocols §10: year mod 4, class and day, month and minute, partition/restore/code,
+    source, object/user, previous and own index."""
+    record = answers.log_record(h("8C B1 4C C4 37 08 17 03 00 000101 000102"), 2026)
+    assert record is not None
+    assert f"{record.at:%Y-%m-%d %H:%M}" == "2026-12-12 17:59"  # minute 0x437 = 1079
+    assert (record.event_class, record.partition, record.code, record.restore) == (
+        2,
+        2,
+        0x17,
+        False,
+    )
+    assert (record.source, record.previous, record.index) == (3, 0x101, 0x102)
+    earlier = answers.log_record(h("8C F1 4C C4 37 0C 17 03 00 000101 000102"), 2026)
+    assert earlier is not None and earlier.at.year == 2023 and earlier.restore  # year mod 4 = 3
+    assert answers.log_record(h("8C 00 00 00 00 00 00 00 00 000000 000000"), 2026) is None
+    assert requests.log_request() == h("8C FF FF FF")
+    assert requests.event_text_request(0x117, restore=True) == h("8F 05 17")
+    text = answers.event_text(h("8F 00 17 00 00 00") + b"Uzbrojenie".ljust(16))
+    assert text == "Uzbrojenie"
