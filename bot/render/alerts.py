@@ -90,7 +90,8 @@ def details(payload: AlertPayload, tr: Translator, zone: tzinfo) -> list[str]:
         since = tr("alert-since", time=_when(payload.opened_at, zone))
         return [*panel_details(payload, tr), since]
     if payload.kind == Kind.OFFLINE:
-        return [tr("alert-offline-since", time=_when(payload.opened_at, zone))]
+        since = tr("alert-offline-since", time=_when(payload.opened_at, zone))
+        return [since, *([tr(f"panel-reason-{payload.reason}")] if payload.reason else [])]
     lines = []
     value, threshold, metric = payload.value, payload.threshold, payload.metric
     if value is not None and threshold is not None:

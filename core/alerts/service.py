@@ -140,6 +140,7 @@ def episode_payload(episode: AlertEpisode, device: Device, event: EpisodeEvent) 
         **_relay_channel(episode.metric, device),
         **_panel_target(episode.kind, episode.metric, device),
         **_panel_zones(episode.detail or {}, device),
+        reason=_text((episode.detail or {}).get("reason")),
     )
 
 
@@ -167,6 +168,10 @@ def _panel_zones(detail: Mapping[str, Any], device: Device) -> dict[str, Any]:
         return {}
     profile = PanelProfile.of(device.attributes)
     return {"zones": {z: profile.name("zones", z) or "" for z in zones}}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _relay_channel(metric: str, device: Device) -> dict[str, Any]:

@@ -63,6 +63,7 @@ class EpisodePayload(AboutDevice):
     target_name: str | None = None
     trouble: str | None = None  # a panel trouble's `<part>:<bit>`
     zones: dict[int, str] = {}  # a panel alarm's zones in alarm → name ("" unnamed)
+    reason: str | None = None  # why a panel is offline, when known: busy, refused, silent, key
 
     @property
     def is_panel(self) -> bool:

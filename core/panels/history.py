@@ -153,9 +153,15 @@ def _arming_payload(
 
 
 async def record_panel_online(
-    session: AsyncSession, device: Device, token: int, online: bool, at: float
+    session: AsyncSession,
+    device: Device,
+    token: int,
+    online: bool,
+    at: float,
+    reason: str | None = None,
 ) -> Written:
-    """Mark the panel online or offline and open or close its device_offline episode."""
+    """Mark the panel online or offline and open or close its device_offline episode (whose
+    alert says why, when the worker knows: busy, refused, silent, key)."""
     if not await PanelEventRepository(session).fence(device.id, token):
         return Written(False, [], 0)
     when = clock.from_timestamp(at)
@@ -168,7 +174,10 @@ async def record_panel_online(
             )
         ]
     )
-    change = Change(device.id, Kind.OFFLINE, "", not online, Severity.WARNING, None, None, at)
+    detail = {"reason": reason} if reason and not online else None
+    change = Change(
+        device.id, Kind.OFFLINE, "", not online, Severity.WARNING, None, None, at, detail
+    )
     return Written(True, await record_changes(session, [change]), 0)
 
 

@@ -378,8 +378,8 @@ class PanelWorker:
     async def _maybe_offline(self) -> None:
         if not self._offline_told and clock.monotonic() >= self._offline_due():
             self._offline_told = True
-            await self._online(False)
             reason = self._reason
+            await self._online(False, reason)
             if self.connections == 0 and reason:  # it never answered: tell its owners why
                 written = await self._record(
                     lambda s, d: tell_owners_unreachable(s, d, self.token, reason)
@@ -453,9 +453,10 @@ class PanelWorker:
             raise FencedOutError
         return written
 
-    async def _online(self, online: bool) -> None:
+    async def _online(self, online: bool, reason: str | None = None) -> None:
+        now = clock.now().timestamp()
         written = await self._record(
-            lambda s, d: record_panel_online(s, d, self.token, online, clock.now().timestamp())
+            lambda s, d: record_panel_online(s, d, self.token, online, now, reason)
         )
         if written.notified:
             await self.ctx.wake()

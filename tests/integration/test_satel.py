@@ -676,3 +676,30 @@ async def test_atd100_temperatures_are_readings_with_history_and_alert_limits(
             )
         assert {m.metric for m in minutes} == {"z7_temperature"}
         assert max(m.max for m in minutes) == 35.0 and min(m.min for m in minutes) == 21.5
+
+
+async def test_the_offline_alert_of_a_panel_says_why_when_it_is_known(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    panel: SatelPanelEmulator,
+) -> None:
+    """Another program took the module: the offline alert said only "offline"."""
+    device_id = await register(sessions, panel)
+
+    async def online() -> bool:
+        return (await device_row(sessions, device_id)).is_online
+
+    await eventually(online, timeout=15)  # only what went online can go offline
+    panel.busy(True)
+    panel.drop()
+
+    async def offline_alerts() -> list[OutboxMessage]:
+        async with sessions() as session:
+            query = select(OutboxMessage).where(
+                OutboxMessage.user_id == OWNER, OutboxMessage.event == "opened"
+            )
+            rows = (await session.scalars(query)).all()
+        return [r for r in rows if r.payload.get("kind") == "device_offline"]
+
+    (alert,) = await eventually(offline_alerts, timeout=30)
+    assert alert.payload["reason"] == "busy"
