@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import delete, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,14 +54,15 @@ def bench_settings(run: str, port: int, emulator: TelegramEmulator) -> Settings:
 
 
 def start_processor(
-    settings: Settings, extra: dict[str, str] | None = None
+    settings: Settings, extra: dict[str, str] | None = None, log: IO[bytes] | None = None
 ) -> subprocess.Popen[bytes]:
-    """Run the processor as its own process with these settings (and `extra` variables)."""
+    """Run the processor as its own process with these settings (and `extra` variables);
+    its log goes to `log` when given."""
     values = settings.model_dump()
     env = {**os.environ, "LOG_LEVEL": "ERROR"}
     env.update({name.upper(): str(values[name]) for name in _PROCESSOR_SETTINGS})
     env.update(extra or {})
-    return subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env)
+    return subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env, stderr=log)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +100,10 @@ async def bench_stack(devices_like: str, *, pool_size: int = 5) -> AsyncIterator
 
 @contextlib.asynccontextmanager
 async def processor_and_bot(
-    settings: Settings, extra: dict[str, str] | None = None
+    settings: Settings, extra: dict[str, str] | None = None, log: IO[bytes] | None = None
 ) -> AsyncIterator[subprocess.Popen[bytes]]:
     """The processor as its own process and the bot in this one, stopped afterwards."""
-    processor = start_processor(settings, extra)
+    processor = start_processor(settings, extra, log)
     stop = asyncio.Event()
     bot = asyncio.create_task(run_bot(settings, stop, BotOptions(polling_timeout=1)))
     try:
