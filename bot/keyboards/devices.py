@@ -87,7 +87,8 @@ def device_card(
         )
         rows.append(1)
     kind = kind_of(view.device.type_code)
-    if allows(role, Action.CONTROL) and kind.settings:
+    limits = not kind.limits_only or any(kind.can_alert_on(m) for m in view.live.values)
+    if allows(role, Action.CONTROL) and kind.settings and limits:
         builder.button(
             text=tr("card-settings"),
             callback_data=SettingsAction(op=SettingsOp.OPEN, device_id=device_id),

@@ -10,6 +10,7 @@ from bot.i18n import Translator
 from bot.render.devices import metric_name
 from core.devices.config_rules import Field
 from core.devices.configuration import ConfigView
+from core.devices.kinds import kind_of
 
 INTERVAL_PRESETS = (10, 30, 60, 300, 900)
 NIGHT_PRESETS = ((22, 7), (23, 6), (0, 6))
@@ -20,6 +21,20 @@ def settings_screen(view: ConfigView, tr: Translator) -> InlineKeyboardMarkup:
     device_id, version = view.device.id, view.version
     alerts_on = view.config.get("alerts_enabled", True)
     builder = InlineKeyboardBuilder()
+    if kind_of(view.device.type_code).limits_only:  # a panel: its temperatures' limits only
+        for metric in view.metrics:
+            builder.button(
+                text=f"📏 {metric_name(metric, tr)}",
+                callback_data=SettingsAction(
+                    op=SettingsOp.METRIC, device_id=device_id, version=version, metric=metric
+                ),
+            )
+        builder.button(
+            text=tr("card-back"),
+            callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id),
+        )
+        builder.adjust(1)
+        return builder.as_markup()
     builder.button(
         text=tr("settings-button-interval"),
         callback_data=SettingsAction(

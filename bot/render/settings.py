@@ -10,6 +10,7 @@ from bot.render.time import clock_time
 from core.devices import metrics
 from core.devices.config_rules import INTERVAL_RANGE, Field, threshold_range
 from core.devices.configuration import ConfigView
+from core.devices.kinds import kind_of
 
 
 def interval_text(seconds: float, ctx: RenderContext) -> str:
@@ -57,6 +58,9 @@ def settings_screen(view: ConfigView, ctx: RenderContext) -> str:
     config = view.config
     night = config.get("night_mode")
     alerts = "settings-alerts-on" if config.get("alerts_enabled", True) else "settings-alerts-off"
+    if kind_of(view.device.type_code).limits_only:  # a panel: its temperatures' limits only
+        title = ctx.tr("settings-device-title", name=escape(view.device.name))
+        return "\n".join([title, "", ctx.tr("settings-thresholds"), *_limits(view, ctx)])
     lines = [
         ctx.tr("settings-device-title", name=escape(view.device.name)),
         applied_line(view, ctx),
@@ -67,13 +71,17 @@ def settings_screen(view: ConfigView, ctx: RenderContext) -> str:
         if isinstance(night, dict)
         else ctx.tr("settings-night-off"),
         ctx.tr("settings-thresholds"),
-    ]
-    thresholds = config.get("thresholds") or {}
-    shown = [m for m in view.metrics if m in thresholds]
-    lines += [threshold_line(m, thresholds[m], ctx) for m in shown] or [
-        ctx.tr("settings-no-thresholds")
+        *_limits(view, ctx),
     ]
     return "\n".join(lines)
+
+
+def _limits(view: ConfigView, ctx: RenderContext) -> list[str]:
+    thresholds = view.config.get("thresholds") or {}
+    shown = [m for m in view.metrics if m in thresholds]
+    return [threshold_line(m, thresholds[m], ctx) for m in shown] or [
+        ctx.tr("settings-no-thresholds")
+    ]
 
 
 def metric_screen(view: ConfigView, metric: str, ctx: RenderContext) -> str:

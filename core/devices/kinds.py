@@ -53,6 +53,9 @@ class DeviceKind:
     channels: int = 0  # relay channels
     settings: bool = True  # whether the card offers ⚙️ settings
     settings_on_server: bool = False  # limits and interval are the server's (nothing sent)
+    # ⚙️ holds alert limits only (no report interval, alerts switch or night mode), and is
+    # offered once the device has a reading that can carry one
+    limits_only: bool = False
     # Whether the silence sweep declares it offline when it goes quiet. False when a worker
     # holding its connection says whether it is online (a SATEL panel: connected is alive).
     swept: bool = True
@@ -118,11 +121,11 @@ KINDS: Final[dict[str, DeviceKind]] = {
             Executor.SATEL,
             None,
             86_400,
-            # its ATD-100 temperatures may carry alert limits (kept on the server); the ⚙️
-            # screen, made for sensors (interval, alerts off), is not offered for panels yet
+            # its ATD-100 temperatures may carry alert limits (kept on the server): ⚙️ holds
+            # those only; its alarms are the panel's and are never switched off here
             alertable=re.compile(r"z[0-9]{1,3}_temperature"),
-            settings=False,
             settings_on_server=True,
+            limits_only=True,
             swept=False,
         ),
     )

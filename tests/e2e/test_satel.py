@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.audit.models import AuditEntry
-from core.devices.models import Device
+from core.devices.models import Device, DeviceConfig
 from core.devices.service import provision
 from core.panels.models import PanelCode
 from core.panels.profile import SATEL
@@ -566,3 +566,42 @@ async def test_the_panels_event_log_says_who_did_what_at_the_keypad_paged_back(
     assert card.plain.count("Event 80") == 3
     viewer = await open_card(emulator, VIEWER)  # members see it; it is not a control
     assert "Latest in the panel's log:" in viewer.plain
+
+
+async def test_an_atd100_temperature_on_the_card_gets_a_limit_from_the_chat(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    panel.state.names[(1, 7)] = "Server room"
+    panel.state.temperatures[7] = 21.5
+    device_id = await add_panel(sessions, redis, settings, panel, temperature_zones=[7])
+    key = RedisKeys(settings.redis_prefix).panel_state(device_id)
+
+    async def read() -> bool:
+        snap = PanelSnapshot.decode(await redis.get(key))
+        return snap is not None and 7 in snap.temperatures
+
+    await eventually(read, timeout=15)
+    card = await open_card(emulator, OWNER)
+    await emulator.wait_for(lambda: "🌡 Server room: 21.5 °C" in card.plain)
+    await walk(emulator, card, ("Settings", "Settings — Office"))
+    assert "Report interval" not in card.plain  # a panel's ⚙️ holds limits only
+    assert not any("Night" in text or "Alerts" in text for text in labels(card))
+    await walk(
+        emulator,
+        card,
+        ("Zone 7 temperature", "An alert opens"),
+        ("Upper limit", "Send the upper limit of Zone 7 temperature"),
+    )
+    done = await emulator.reply_to(OWNER, "30")
+    assert "Zone 7 temperature: above 30" in done.plain
+    async with sessions() as session:
+        config = await session.get(DeviceConfig, device_id)
+    assert config is not None and config.config["thresholds"]["z7_temperature"]["high"] == 30
+    viewer = await open_card(emulator, VIEWER)
+    assert not any("Settings" in text for text in labels(viewer))
