@@ -40,9 +40,12 @@ def reading(metric: str, value: float) -> str:
 
 
 def online_mark(view: DeviceView) -> str:
-    """Return the one-character online mark of a device (⚪: it never connected)."""
+    """Return the one-character online mark of a device (⚪: it never connected; 🟡: a panel
+    that says it is connected, but nobody has refreshed that for a while)."""
     if view.device.last_seen_at is None and not view.device.is_online:
         return "⚪"
+    if view.unrefreshed and view.device.is_online:
+        return "🟡"
     return "🟢" if view.device.is_online else "🔴"
 
 

@@ -11,7 +11,7 @@ from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
 from core.access.service import require, toggle_notifications
 from core.alerts.service import unmute
-from core.devices.kinds import kind_of
+from core.devices.kinds import Executor, kind_of
 from core.devices.models import Device
 from core.errors import DomainError
 from core.live.store import LiveState, LiveStateStore
@@ -41,6 +41,7 @@ class DeviceView:
     notifications: bool = True
     user_id: int = 0  # whose view this is
     muted_until: datetime | None = None  # this member muted the device's alerts until then
+    unrefreshed: bool = False  # a panel nobody holds: its online flag is old news
 
 
 class DeviceOverview:
@@ -60,6 +61,8 @@ class DeviceOverview:
             if allows(role, able_to)
         ]
         live = await self._live.read_many(device.id for device, _ in pairs)
+        panels = [d.id for d, _ in pairs if kind_of(d.type_code).executor is Executor.SATEL]
+        unrefreshed = await self._live.unrefreshed_panels(panels)
         return [
             DeviceView(
                 device,
@@ -67,6 +70,7 @@ class DeviceOverview:
                 kind_of(device.type_code).primary_metric,
                 live[device.id],
                 user_id=user_id,
+                unrefreshed=device.id in unrefreshed,
             )
             for device, role in pairs
         ]
@@ -75,15 +79,17 @@ class DeviceOverview:
         """Return one device the user may see, or raise AccessDenied."""
         grant = await require(session, user_id, device_id, Action.VIEW)
         live = await self._live.read(device_id)
-        metric = kind_of(grant.device.type_code).primary_metric
+        kind = kind_of(grant.device.type_code)
+        panel = [device_id] if kind.executor is Executor.SATEL else []
         return DeviceView(
             grant.device,
             grant.role,
-            metric,
+            kind.primary_metric,
             live,
             grant.notifications,
             user_id=user_id,
             muted_until=grant.muted_until if grant.muted else None,
+            unrefreshed=bool(await self._live.unrefreshed_panels(panel)),
         )
 
     async def toggle_notifications(

@@ -10,6 +10,8 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core import clock
+from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,21 @@ class LiveStateStore:
     async def read(self, device_id: int) -> LiveState:
         """Read one device's live state."""
         return (await self.read_many([device_id]))[device_id]
+
+    async def unrefreshed_panels(self, device_ids: Iterable[int]) -> set[int]:
+        """The panels among these whose "connected" nobody has refreshed for a while (no
+        processor holds them): what PostgreSQL says of them is not to be trusted."""
+        ids = list(device_ids)
+        if not ids:
+            return set()
+        raw = await self._redis.mget([self._keys.panel_state(i) for i in ids])
+        now = clock.now().timestamp()
+        found = set()
+        for device_id, state in zip(ids, raw, strict=True):
+            snapshot = PanelSnapshot.decode(state)
+            if snapshot is not None and snapshot.silent_for(now) is not None:
+                found.add(device_id)
+        return found
 
 
 def _parse(device_id: int, fields: dict[bytes, bytes]) -> LiveState:

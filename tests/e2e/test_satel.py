@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import clock
 from core.audit.models import AuditEntry
 from core.devices.models import Device, DeviceConfig
 from core.devices.service import provision
@@ -605,3 +606,31 @@ async def test_an_atd100_temperature_on_the_card_gets_a_limit_from_the_chat(
     assert config is not None and config.config["thresholds"]["z7_temperature"]["high"] == 30
     viewer = await open_card(emulator, VIEWER)
     assert not any("Settings" in text for text in labels(viewer))
+
+
+async def test_the_device_list_does_not_trust_connected_when_nobody_refreshes_it(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    """No processor holds the panel: PostgreSQL still says online and Redis "connected", and
+    the list said 🟢 forever."""
+    async with sessions() as session:
+        created = await provision(
+            session, f"satel-{uuid.uuid4().hex[:8]}", SATEL, name="Office", attributes={}
+        )
+        created.device.is_online = True
+        created.device.last_seen_at = clock.now()
+        await session.commit()
+    device_id = created.device.id
+    await add_member(sessions, OWNER.id, device_id, "owner", name="Olga")
+    old = PanelSnapshot(connected=True, confirmed_at=clock.now().timestamp() - 120)
+    await redis.set(RedisKeys(settings.redis_prefix).panel_state(device_id), old.encode())
+    listing = await emulator.reply_to(OWNER, "/devices")
+    assert "🟡 Office" in labels(listing)
+    fresh = PanelSnapshot(connected=True, confirmed_at=clock.now().timestamp())
+    await redis.set(RedisKeys(settings.redis_prefix).panel_state(device_id), fresh.encode())
+    listing = await emulator.reply_to(OWNER, "/devices")
+    assert "🟢 Office" in labels(listing)
