@@ -85,6 +85,10 @@ class RedisKeys:
         """Prefix of the bot's conversation state."""
         return f"{self.prefix}:fsm"
 
+    def shelly_counters(self, uid: str) -> str:
+        """Hash of a Shelly meter's last energy counters (Wh), kept across restarts."""
+        return f"{self.prefix}:shelly:counters:{uid}"
+
     def panel_lease(self, device_id: int) -> str:
         """Which processor instance talks to a panel: `<instance>:<token>`, with a TTL."""
         return f"{self.prefix}:satel:lease:{device_id}"

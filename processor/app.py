@@ -50,6 +50,7 @@ from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
 from processor.satel.supervisor import PanelSupervisor
 from processor.satel.worker import PanelContext
+from processor.shelly.counters import CounterKeeper
 from processor.shelly.support import ShellySupport
 from processor.sinks.influx import InfluxExporter
 from processor.sinks.postgres import PostgresSink
@@ -183,7 +184,8 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     # Shelly devices answer RPC on `<src>/rpc`; the client id is unique per instance already.
     subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
-    shelly_codec = ShellyCodec()  # one per processor: it keeps the last counters per device
+    shelly_codec = ShellyCodec()  # one per processor: it merges each device's status
+    counters = CounterKeeper(shelly_codec, redis, keys)  # energy counters survive restarts
     shelly = ShellySupport(
         settings.mqtt_client_id,
         sessions,
@@ -194,6 +196,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         secrets=secrets,
         broker=broker,
         poll_seconds=settings.shelly_poll_seconds,
+        counters=counters,
     )
     leases = PanelLeases(
         redis,
@@ -228,7 +231,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         shelly.press,
         claim_idle_ms=options.command_claim_idle_ms,
     )
-    dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack)
+    dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack, counters)
 
     def listener(stop: asyncio.Event, ready: asyncio.Event | None) -> Coroutine[Any, Any, None]:
         return listen(

@@ -3,7 +3,9 @@
 `ShellyCodec` keeps each device's last full component state, because `NotifyStatus` carries
 only what changed ("What implementers get wrong"); a delta is merged into it and the readings
 of the components it touched are produced from the merged state. It also keeps the last
-energy counters, to give the energy imported and exported since the previous frame.
+energy counters, to give the energy imported and exported since the previous frame; the
+caller keeps them across restarts (`counters`, `seed`), so a restarted processor counts what
+was added meanwhile instead of taking its first frame as a new baseline.
 
 The same status may reach us twice: over MQTT and, while the HTTP fallback polls, as the
 answer to `Shelly.GetStatus` (`decode_snapshot`). A reading is stored once:
@@ -43,6 +45,7 @@ class _Device:
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
     taken_at: dict[str, float] = field(default_factory=dict)  # component → time of its status
     counters: dict[str, float] = field(default_factory=dict)  # meter → last import/export Wh
+    seeded: bool = False  # the counters kept elsewhere were given (`ShellyCodec.seed`)
 
 
 @dataclass(slots=True)
@@ -83,6 +86,23 @@ class ShellyCodec:
         system = status.get("sys")
         at = _timestamp(system.get("unixtime") if isinstance(system, dict) else None, now)
         return self._components(prefix, status, at, replace=True)
+
+    def counters(self, prefix: str) -> dict[str, float]:
+        """A device's last energy counters (to keep where a restarted processor finds them)."""
+        device = self.devices.get(prefix)
+        return dict(device.counters) if device is not None else {}
+
+    def seeded(self, prefix: str) -> bool:
+        """Whether the counters kept for a device were given already."""
+        device = self.devices.get(prefix)
+        return device is not None and device.seeded
+
+    def seed(self, prefix: str, counters: dict[str, float]) -> None:
+        """Give the counters kept for a device before its first frame is decoded."""
+        device = self.devices.setdefault(prefix, _Device())
+        for name, value in counters.items():
+            device.counters.setdefault(name, value)
+        device.seeded = True
 
     def state_of(self, prefix: str, component: str) -> dict[str, Any] | None:
         """The merged status of one component of a device, as last decoded."""

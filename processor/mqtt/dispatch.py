@@ -17,6 +17,7 @@ from drivers.readings import CommandAck, Decoded, StatusChange, Telemetry
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.ingest.pipeline import IngestPipeline
+from processor.shelly.counters import CounterKeeper
 
 OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly prefix
 
@@ -43,9 +44,11 @@ class Dispatch:
         shelly_codec: ShellyCodec,
         shelly: ShellyHooks | None = None,
         on_ack: Callable[[CommandAck], Awaitable[None]] | None = None,
+        counters: CounterKeeper | None = None,
     ) -> None:
         self._pipeline = pipeline
         self._shelly_codec = shelly_codec
+        self._counters = counters
         self._shelly = shelly
         self._on_ack = on_ack
 
@@ -56,7 +59,7 @@ class Dispatch:
             decoded = codec.decode(topic, payload, now)
             items = [] if decoded is None else [decoded]
         else:
-            items = self._from_shelly(topic, payload, now)
+            items = await self._from_shelly(topic, payload, now)
         for item in items:
             if isinstance(item, CommandAck):
                 if self._on_ack is not None:
@@ -65,13 +68,18 @@ class Dispatch:
                 self._pipeline.accept(topic, payload, item)
         await self._pipeline.wait_for_room()
 
-    def _from_shelly(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
+    async def _from_shelly(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
         parsed = shelly_topics.parse_topic(topic)
         if parsed is not None and parsed[1] == "rpc":
             if self._shelly is not None:  # an answer to one of our RPC requests
                 self._shelly.on_rpc(payload)
             return []
-        items = self._shelly_codec.decode(topic, payload, now)
+        if self._counters is not None and parsed is not None:
+            items = await self._counters.decode(
+                parsed[0], lambda: self._shelly_codec.decode(topic, payload, now)
+            )
+        else:
+            items = self._shelly_codec.decode(topic, payload, now)
         if self._shelly is None or parsed is None:
             return items
         kept: list[Decoded] = []

@@ -18,6 +18,7 @@ from drivers.shelly.rpc import RpcSession
 from processor.ingest.pipeline import IngestPipeline
 from processor.mqtt.listener import BrokerLink
 from processor.mqtt.publisher import Publisher
+from processor.shelly.counters import CounterKeeper
 from processor.shelly.fallback import HttpFallback
 from processor.shelly.switching import RelaySwitcher
 
@@ -37,9 +38,11 @@ class ShellySupport:
         secrets: SecretBox,
         broker: BrokerLink,
         poll_seconds: float,
+        counters: CounterKeeper,
     ) -> None:
         self._pipeline = pipeline
         self._codec = shelly_codec
+        self._counters = counters
         self.http = ShellyHttp()
         self.fallback = HttpFallback(
             sessions,
@@ -62,7 +65,11 @@ class ShellySupport:
     async def _status(self, uid: str, status: Any) -> None:
         """A Shelly's status read over HTTP (a poll, or the state after a switch)."""
         topic = f"{uid}/http/Shelly.GetStatus"  # only for the quarantine's record
-        for item in self._codec.decode_snapshot(uid, status, clock.now().timestamp()):
+        now = clock.now().timestamp()
+        items = await self._counters.decode(
+            uid, lambda: self._codec.decode_snapshot(uid, status, now)
+        )
+        for item in items:
             if isinstance(item, Telemetry):
                 self.observe(item)
             if not isinstance(item, CommandAck):

@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
 from core.confirmations import Confirmations
+from core.history.models import MinuteRollup
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -255,3 +256,36 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def test_energy_added_while_the_processor_was_down_is_counted_after_its_restart(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, pro3em: ShellyEmulator
+) -> None:
+    """The last counters lived in memory only: the first frame after a restart became a new
+    baseline, and what the meter counted meanwhile was lost (+100 Wh instead of +400)."""
+    meter_id = await owned(sessions, pro3em.device_id, "shelly_pro3em")
+
+    async def imported() -> float:
+        async with sessions() as session:
+            total = await session.scalar(
+                select(func.coalesce(func.sum(MinuteRollup.sum), 0.0)).where(
+                    MinuteRollup.device_id == meter_id,
+                    MinuteRollup.metric == "interval_import_energy",
+                )
+            )
+        return float(total or 0.0)
+
+    async with processor_running(settings):
+        await pro3em.start_mqtt()
+        await pro3em.add_energy(100.0)
+        await eventually(lambda: _equals(imported, 100.0), timeout=15)
+    for _ in range(3):  # nobody listens: the meter counts on
+        await pro3em.add_energy(100.0)
+    async with processor_running(settings):
+        await pro3em.add_energy(100.0)
+        await eventually(lambda: _equals(imported, 500.0), timeout=15)
+    assert await imported() == 500.0
+
+
+async def _equals(read: Callable[[], Awaitable[float]], expected: float) -> bool:
+    return abs(await read() - expected) < 1e-6

@@ -272,3 +272,18 @@ def test_a_malformed_http_answer_is_rejected(status: Any) -> None:
     codec = ShellyCodec()
     decoded = codec.decode_snapshot(PRO3EM, status, NOW)
     assert isinstance(decoded[0], Rejected) and decoded[0].reason == "malformed_status"
+
+
+def test_seeded_counters_count_what_was_added_before_the_first_frame() -> None:
+    """A restarted processor gives the codec the counters it kept: the first frame counts
+    from them instead of being a new baseline."""
+    codec = ShellyCodec()
+    codec.seed("shellypro3em-1", {"total_act_energy": 1000.0})
+    assert codec.seeded("shellypro3em-1") and not codec.seeded("shellypro3em-2")
+    frame = json.dumps(
+        {"method": "NotifyStatus", "params": {"ts": 1.7e9, "emdata:0": {"total_act": 1400.0}}}
+    ).encode()
+    (reading,) = codec.decode("shellypro3em-1/events/rpc", frame, 1.7e9)
+    assert isinstance(reading, Telemetry)
+    assert reading.metrics["interval_import_energy"] == 400.0
+    assert codec.counters("shellypro3em-1") == {"total_act_energy": 1400.0}
