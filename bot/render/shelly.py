@@ -56,6 +56,29 @@ def channel_lines(channels: list[Channel], tr: Translator) -> list[str]:
     return lines
 
 
+def _monophase_lines(values: dict[str, float], figures: Energy | None, tr: Translator) -> list[str]:
+    """The monophase profile's three meters (`em1:0..2`), each with its energy."""
+    lines = []
+    for n in range(3):
+        watts = values.get(f"em1_{n}_act_power")
+        if watts is None:
+            continue
+        volts, amps = values.get(f"em1_{n}_voltage"), values.get(f"em1_{n}_current")
+        lines.append(
+            tr(
+                "meter-single",
+                number=n + 1,
+                power=power(watts),
+                voltage=f"{format_value('a_voltage', volts)} V" if volts is not None else "–",
+                current=f"{format_value('a_current', amps)} A" if amps is not None else "–",
+            )
+        )
+        if figures is not None and n in figures.meters:
+            today, month = figures.meters[n]
+            lines.append(tr("meter-single-energy", today=energy(today), month=energy(month)))
+    return lines
+
+
 def meter_lines(view: DeviceView, figures: Energy | None, tr: Translator) -> list[str]:
     """Power, voltage and current per phase, the totals, and today's and this month's energy."""
     values = view.live.values
@@ -74,6 +97,7 @@ def meter_lines(view: DeviceView, figures: Energy | None, tr: Translator) -> lis
                 current=f"{format_value('a_current', amps)} A" if amps is not None else "–",
             )
         )
+    lines += _monophase_lines(values, figures, tr)
     total = values.get("total_act_power")
     if total is not None:
         amps = values.get("total_current")

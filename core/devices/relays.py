@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,9 @@ from core.panels.service import PanelService
 
 IMPORT: str = "interval_import_energy"
 EXPORT: str = "interval_export_energy"
+# the monophase profile (`em1:0..2`): the same figures per meter
+MONO_IMPORT: tuple[str, ...] = tuple(f"em1_{n}_interval_import_energy" for n in range(3))
+MONO_EXPORT: tuple[str, ...] = tuple(f"em1_{n}_interval_export_energy" for n in range(3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,8 @@ class Energy:
     month: float
     returned_today: float
     returned_month: float
+    # the monophase profile's three meters: meter index → (imported today, this month)
+    meters: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 class RelayPanel:
@@ -87,11 +92,22 @@ class RelayPanel:
         local = now.astimezone(zone)
         day = datetime.combine(local.date(), time(), zone)
         month = day.replace(day=1)
-        today = await totals(session, device_id, (IMPORT, EXPORT), day, now)
-        this_month = await totals(session, device_id, (IMPORT, EXPORT), month, now)
+        names = (IMPORT, EXPORT, *MONO_IMPORT, *MONO_EXPORT)
+        today = await totals(session, device_id, names, day, now)
+        this_month = await totals(session, device_id, names, month, now)
+        meters = {
+            n: (today.get(name, 0.0), this_month.get(name, 0.0))
+            for n, name in enumerate(MONO_IMPORT)
+            if name in this_month
+        }
+
+        def both(figures: dict[str, float], three: str, mono: tuple[str, ...]) -> float:
+            return figures.get(three, 0.0) + sum(figures.get(m, 0.0) for m in mono)
+
         return Energy(
-            today.get(IMPORT, 0.0),
-            this_month.get(IMPORT, 0.0),
-            today.get(EXPORT, 0.0),
-            this_month.get(EXPORT, 0.0),
+            both(today, IMPORT, MONO_IMPORT),
+            both(this_month, IMPORT, MONO_IMPORT),
+            both(today, EXPORT, MONO_EXPORT),
+            both(this_month, EXPORT, MONO_EXPORT),
+            meters,
         )

@@ -15,7 +15,7 @@ from core.devices.service import provision
 from core.settings import Settings
 from tests.conftest import RunningProcessor, eventually
 from tests.e2e.conftest import RunningBot
-from tests.emulators.shelly import ShellyEmulator
+from tests.emulators.shelly import ShellyEmulator, monophase_status
 from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
 from tests.integration.helpers import add_member, rollup_count, set_config
 
@@ -156,6 +156,39 @@ async def test_the_meter_card_shows_phases_totals_and_energy(
     assert "Total: 1.12 kW" in card.plain
     assert "Energy: today 1.25 kWh · this month 1.25 kWh" in card.plain
     assert "Returned" not in card.plain  # nothing was returned
+
+
+async def test_the_monophase_meter_card_shows_its_three_meters_with_their_energy(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    """The card said "No readings yet." while em1:0..2 readings and energy were stored."""
+    mono = ShellyEmulator(
+        f"shellypro3em-{uuid.uuid4().hex[:12]}",
+        "pro3em",
+        settings.mqtt_url,
+        components=monophase_status(),
+    )
+    try:
+        meter_id = await add_shelly(sessions, mono, "Flat meter")
+        await mono.start_mqtt()
+        await mono.add_meter_energy(0, 500.0)
+        await mono.add_meter_energy(1, 250.0)
+        metric = "em1_1_interval_import_energy"
+        await eventually(lambda: rollup_count(sessions, meter_id, metric))
+        card = await open_card(emulator, OWNER, "Flat meter")
+        assert "No readings yet" not in card.plain
+        assert "Meter 1: 951 W · 230.0 V · 4.14 A" in card.plain
+        assert "Meter 2: 120 W · 231.0 V" in card.plain
+        assert "Meter 3: 0 W" in card.plain
+        assert "energy today 0.50 kWh · this month 0.50 kWh" in card.plain
+        assert "energy today 0.25 kWh · this month 0.25 kWh" in card.plain
+        assert "Energy: today 0.75 kWh · this month 0.75 kWh" in card.plain
+    finally:
+        await mono.close()
 
 
 @pytest.mark.parametrize(

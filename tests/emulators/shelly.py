@@ -60,6 +60,23 @@ def pro3em_status(a: float = 951.2, b: float = 120.0, c: float = 715.5) -> dict[
     return {"em:0": em, "emdata:0": emdata}
 
 
+def monophase_status() -> dict[str, Any]:
+    """A Pro 3EM in the monophase profile: three meters `em1:0..2` and their counters."""
+    status: dict[str, Any] = {}
+    for i, watts in enumerate((951.2, 120.0, 0.0)):
+        status[f"em1:{i}"] = {
+            "id": i,
+            "current": round(watts / 230.0, 3),
+            "voltage": 230.0 + i,
+            "act_power": watts,
+            "aprt_power": round(watts * 1.01, 1),
+            "pf": 0.99,
+            "freq": 50.0,
+        }
+        status[f"em1data:{i}"] = {"id": i, "total_act_energy": 1000.0, "total_act_ret_energy": 0.0}
+    return status
+
+
 def phase_fields(phase: str, power: float, voltage: float = 230.0) -> dict[str, float]:
     """em:0 fields of one phase drawing `power` W (negative: exporting)."""
     current = round(abs(power) / voltage, 3)
@@ -147,6 +164,12 @@ class ShellyEmulator:
         data["a_total_act_energy"] = round(data["a_total_act_energy"] + wh, 2)
         data["total_act"] = round(data["total_act"] + wh, 2)
         await self.notify({"emdata:0": copy.deepcopy(data)})
+
+    async def add_meter_energy(self, meter: int, wh: float) -> None:
+        """A monophase meter's counter moves on, notified over MQTT."""
+        data = self.components[f"em1data:{meter}"]
+        data["total_act_energy"] = round(data["total_act_energy"] + wh, 2)
+        await self.notify({f"em1data:{meter}": copy.deepcopy(data)})
 
     async def press_button(self, channel: int) -> None:
         """Someone toggles the relay at the device itself."""

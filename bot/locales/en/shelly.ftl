@@ -17,6 +17,8 @@ relay-confirm-off = ⚠️ <b>{ $name }</b> on { $device } is marked critical. S
 relay-confirm-yes = Yes, switch { $name } off
 
 meter-phase = Phase { $phase }: <b>{ $power }</b> · { $voltage } · { $current }
+meter-single = Meter { $number }: <b>{ $power }</b> · { $voltage } · { $current }
+meter-single-energy = {"   "}energy today { $today } · this month { $month }
 meter-total = Total: <b>{ $power }</b> · { $current }
 meter-no-readings = No readings yet.
 meter-energy = Energy: today { $today } · this month { $month }
