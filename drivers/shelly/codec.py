@@ -146,7 +146,7 @@ class ShellyCodec:
             if at <= device.taken_at.get(name, -math.inf) or (replace and status == previous):
                 self.duplicates += 1
                 continue  # taken already (by the other path, or an earlier frame)
-            device.components[name] = status if replace else {**(previous or {}), **status}
+            device.components[name] = status if replace else _merged(previous or {}, status)
             device.taken_at[name] = at
             touched.append(name)
         metrics: dict[str, float] = {}
@@ -193,6 +193,17 @@ class ShellyCodec:
                 result[f"{meter}interval_{direction}_energy"] = round(value - previous, 3)
             device.counters[name] = value  # a smaller value is a reset: a new baseline
         return result
+
+
+def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """A component's state after a `NotifyStatus` delta, merged at every depth (a delta of
+    `aenergy` that carries only `by_minute` keeps `total`)."""
+    merged = dict(old)
+    for key, value in new.items():
+        before = merged.get(key)
+        both = isinstance(before, dict) and isinstance(value, dict)
+        merged[key] = _merged(before, value) if both else value  # type: ignore[arg-type]
+    return merged
 
 
 def _json(payload: bytes) -> Any:

@@ -287,3 +287,37 @@ def test_seeded_counters_count_what_was_added_before_the_first_frame() -> None:
     assert isinstance(reading, Telemetry)
     assert reading.metrics["interval_import_energy"] == 400.0
     assert codec.counters("shellypro3em-1") == {"total_act_energy": 1400.0}
+
+
+def test_a_delta_is_merged_at_every_depth() -> None:
+    """NotifyStatus carries only what changed, nested too: a delta of `aenergy` with only
+    `by_minute` kept the total only when merged deep (as aioshelly does)."""
+    codec = ShellyCodec()
+    full = {
+        "method": "NotifyFullStatus",
+        "params": {
+            "ts": 1.7e9,
+            "switch:0": {"id": 0, "output": True, "aenergy": {"total": 10.0, "by_minute": [0]}},
+            "sys": {"available_updates": {"stable": {"version": "1.4.4"}}, "uptime": 1},
+        },
+    }
+    codec.decode("shellypro3-1/events/rpc", json.dumps(full).encode(), 1.7e9)
+    delta = {
+        "method": "NotifyStatus",
+        "params": {
+            "ts": 1.7e9 + 60,
+            "switch:0": {"aenergy": {"by_minute": [5], "minute_ts": 1}},
+            "sys": {"available_updates": {"beta": {"version": "1.5.0-beta1"}}},
+        },
+    }
+    (reading,) = codec.decode("shellypro3-1/events/rpc", json.dumps(delta).encode(), 1.7e9 + 60)
+    assert isinstance(reading, Telemetry) and reading.metrics["switch0_energy"] == 10.0
+    switch = codec.state_of("shellypro3-1", "switch:0")
+    assert switch is not None and switch["aenergy"] == {
+        "total": 10.0,
+        "by_minute": [5],
+        "minute_ts": 1,
+    }
+    system = codec.state_of("shellypro3-1", "sys")
+    assert system is not None and set(system["available_updates"]) == {"stable", "beta"}
+    assert system["uptime"] == 1
