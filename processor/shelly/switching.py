@@ -114,7 +114,13 @@ class RelaySwitcher:
         waiter: _Waiter,
         answer: asyncio.Future[RpcResponse],
     ) -> CommandResult | None:
-        response = await answer
+        # The device's own status is what counts: taken whenever it comes, even when the RPC
+        # answer is lost on the way (then only the status tells).
+        either: set[asyncio.Future[Any]] = {answer, waiter.confirmed}
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        if waiter.confirmed.done():
+            return self._done(entry)
+        response = answer.result()
         if response.error is not None:
             return self._refused(entry, f"{response.error.message} ({response.error.code})")
         was_on = (response.result or {}).get("was_on")

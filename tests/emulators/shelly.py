@@ -113,6 +113,7 @@ class ShellyEmulator:
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     password: str | None = None
     answers: bool = True
+    lose_answers: bool = False  # carry requests out, but their answers never arrive
     relays_stuck: bool = False
     quiet: bool = False  # connected, but publishes no notifications (MQTT silent)
     components: dict[str, Any] = field(default_factory=dict)
@@ -293,7 +294,8 @@ class ShellyEmulator:
             answer["result"] = await self.call("mqtt", str(method), params)
         except RpcFailure as err:
             answer["error"] = {"code": err.code, "message": err.message}
-        await client.publish(f"{src}/rpc", json.dumps(answer).encode(), qos=1)
+        if not self.lose_answers:
+            await client.publish(f"{src}/rpc", json.dumps(answer).encode(), qos=1)
         await self._after_switch(str(method), params, answer.get("result"), "MQTT")
 
     async def _after_switch(

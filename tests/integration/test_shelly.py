@@ -289,3 +289,24 @@ async def test_energy_added_while_the_processor_was_down_is_counted_after_its_re
 
 async def _equals(read: Callable[[], Awaitable[float]], expected: float) -> bool:
     return abs(await read() - expected) < 1e-6
+
+
+async def test_a_press_whose_answer_is_lost_is_confirmed_by_the_device_status(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    """The relay switched and said so in NotifyStatus, but the RPC answer never came: the
+    press was reported unconfirmed, because the status was looked at only after the answer."""
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
+    await pro3.start_mqtt()
+    await eventually(lambda: rollup_count(sessions, device_id, "switch0_output"))
+    pro3.lose_answers = True
+    async with sessions() as session:
+        outcome = await control(redis, settings, timeout=5).switch(
+            session, OWNER, device_id, 2, on=True
+        )
+    assert pro3.output(2) is True
+    assert outcome.result is not None and outcome.result.ok
