@@ -47,6 +47,7 @@ class BrokerLink:
     """Whether the subscription is connected right now (the Shelly HTTP fallback asks)."""
 
     up: bool = False
+    connections: int = 0  # how many times the subscription has connected (each reconnect +1)
 
 
 def make_client(
@@ -92,6 +93,7 @@ async def listen(
                 await client.subscribe([(topic, 1) for topic in subscriptions])
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
                 lost, backoff, link.up = False, 1.0, True
+                link.connections += 1
                 if ready is not None:
                     ready.set()
                 await _read_until_stopped(client, on_message, stop)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,6 +22,10 @@ from processor.mqtt.publisher import Publisher
 from processor.shelly.counters import CounterKeeper
 from processor.shelly.fallback import HttpFallback
 from processor.shelly.switching import RelaySwitcher
+
+log = logging.getLogger(__name__)
+
+STATUS_SECONDS: Final = 5.0  # how long a device may take to answer Shelly.GetStatus
 
 
 class ShellySupport:
@@ -43,6 +48,10 @@ class ShellySupport:
         self._pipeline = pipeline
         self._codec = shelly_codec
         self._counters = counters
+        self._broker = broker
+        # uid → the subscription's connection in which its whole status was asked
+        self._asked: dict[str, int] = {}
+        self._asking: set[asyncio.Task[None]] = set()
         self.http = ShellyHttp()
         self.fallback = HttpFallback(
             sessions,
@@ -82,8 +91,25 @@ class ShellySupport:
         self.switcher.on_rpc(payload)
 
     def heard(self, uid: str, online: bool | None) -> bool:
-        """An MQTT message of a Shelly; True when an offline notice is taken over."""
+        """An MQTT message of a Shelly; True when an offline notice is taken over.
+
+        The first one from a device (in each connection of ours to the broker) asks for its
+        whole status: its full status on connect is not retained, so a device connected before
+        this processor, or while we were away, would otherwise stay unknown until it changes."""
+        if online is not False and self._asked.get(uid) != self._broker.connections:
+            self._asked[uid] = self._broker.connections
+            task = asyncio.create_task(self._ask_status(uid))
+            self._asking.add(task)
+            task.add_done_callback(self._asking.discard)
         return self.fallback.heard(uid, online)
+
+    async def _ask_status(self, uid: str) -> None:
+        try:
+            status = await self.switcher.ask_status(uid, STATUS_SECONDS)
+            if status is not None:
+                await self._status(uid, status)
+        except Exception:  # a failed ask leaves the device as it was
+            log.warning("could not ask %s for its status", uid, exc_info=True)
 
     def observe(self, reading: Telemetry) -> None:
         """A Shelly status reached ingest."""
@@ -99,5 +125,7 @@ class ShellySupport:
 
     async def close(self) -> None:
         """Stop waiting for confirmations and close the HTTP connections."""
+        for task in list(self._asking):
+            task.cancel()
         await self.switcher.close()
         await self.http.close()

@@ -132,6 +132,19 @@ class RelaySwitcher:
         await waiter.confirmed
         return self._done(entry)
 
+    async def ask_status(self, uid: str, seconds: float) -> dict[str, Any] | None:
+        """The device's whole status (`Shelly.GetStatus` over MQTT RPC); None without an
+        answer in time."""
+        request_id, frame = self.rpc.request(uid, "Shelly.GetStatus", {})
+        answer = self._expect(request_id)
+        await self.publisher.publish(rpc_topic(uid), frame)
+        try:
+            response = await asyncio.wait_for(answer, seconds)
+        except TimeoutError:
+            return None
+        result = response.result if response.error is None else None
+        return result if isinstance(result, dict) else None
+
     async def _ask_mqtt(self, uid: str, channel: int) -> dict[str, Any] | None:
         request_id, frame = self.rpc.request(uid, "Switch.GetStatus", {"id": channel})
         answer = self._expect(request_id)

@@ -17,6 +17,7 @@ from core.commands.bus import CommandBus
 from core.commands.service import ControlService
 from core.confirmations import Confirmations
 from core.history.models import MinuteRollup
+from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -310,3 +311,28 @@ async def test_a_press_whose_answer_is_lost_is_confirmed_by_the_device_status(
         )
     assert pro3.output(2) is True
     assert outcome.result is not None and outcome.result.ok
+
+
+async def test_relays_connected_before_the_processor_are_known_at_once(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    """A Shelly's full status on connect is not retained: a processor started while the
+    device was already connected never learned its relays (the card said "not reported yet"
+    for up to a day). It asks Shelly.GetStatus when it first hears of a device."""
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
+    pro3.components["switch:1"]["output"] = True
+    await pro3.start_mqtt()  # its full status goes out now, to nobody
+    async with processor_running(settings):
+
+        async def outputs() -> dict[str, float]:
+            values = (
+                await LiveStateStore(redis, RedisKeys(settings.redis_prefix)).read(device_id)
+            ).values
+            return {k: v for k, v in values.items() if k.endswith("_output")}
+
+        known = await eventually(outputs, timeout=15)
+        assert known == {"switch0_output": 0.0, "switch1_output": 1.0, "switch2_output": 0.0}
+    assert ("mqtt", "Shelly.GetStatus", {}) in pro3.calls
