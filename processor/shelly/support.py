@@ -104,10 +104,16 @@ class ShellySupport:
         return self.fallback.heard(uid, online)
 
     async def _ask_status(self, uid: str) -> None:
+        """Ask a device for its whole status, and for its firmware (`ver`)."""
         try:
-            status = await self.switcher.ask_status(uid, STATUS_SECONDS)
+            status = await self.switcher.ask(uid, "Shelly.GetStatus", STATUS_SECONDS)
             if status is not None:
                 await self._status(uid, status)
+            info = await self.switcher.ask(uid, "Shelly.GetDeviceInfo", STATUS_SECONDS)
+            version = (info or {}).get("ver")
+            if isinstance(version, str) and version:
+                reading = Telemetry(uid, clock.now().timestamp(), {}, firmware_version=version)
+                self._pipeline.accept(f"{uid}/rpc/Shelly.GetDeviceInfo", b"", reading)
         except Exception:  # a failed ask leaves the device as it was
             log.warning("could not ask %s for its status", uid, exc_info=True)
 

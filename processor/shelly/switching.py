@@ -132,10 +132,10 @@ class RelaySwitcher:
         await waiter.confirmed
         return self._done(entry)
 
-    async def ask_status(self, uid: str, seconds: float) -> dict[str, Any] | None:
-        """The device's whole status (`Shelly.GetStatus` over MQTT RPC); None without an
-        answer in time."""
-        request_id, frame = self.rpc.request(uid, "Shelly.GetStatus", {})
+    async def ask(self, uid: str, method: str, seconds: float) -> dict[str, Any] | None:
+        """A parameterless RPC over MQTT (`Shelly.GetStatus`, `Shelly.GetDeviceInfo`); None
+        without an answer in time, or on an error."""
+        request_id, frame = self.rpc.request(uid, method, {})
         answer = self._expect(request_id)
         await self.publisher.publish(rpc_topic(uid), frame)
         try:

@@ -114,6 +114,7 @@ class ShellyEmulator:
     password: str | None = None
     answers: bool = True
     lose_answers: bool = False  # carry requests out, but their answers never arrive
+    firmware: str = "1.4.4"  # `ver` of Shelly.GetDeviceInfo
     relays_stuck: bool = False
     quiet: bool = False  # connected, but publishes no notifications (MQTT silent)
     components: dict[str, Any] = field(default_factory=dict)
@@ -194,6 +195,8 @@ class ShellyEmulator:
                 "id": self.device_id,
                 "model": self.model,
                 "gen": 2,
+                "ver": self.firmware,
+                "fw_id": f"20241011-114455/{self.firmware}-g6d2a586",
                 "auth_en": bool(self.password),
             }
         if method in {"Switch.Set", "Switch.Toggle", "Switch.GetStatus"}:

@@ -335,4 +335,9 @@ async def test_relays_connected_before_the_processor_are_known_at_once(
 
         known = await eventually(outputs, timeout=15)
         assert known == {"switch0_output": 0.0, "switch1_output": 1.0, "switch2_output": 0.0}
+
+        async def firmware() -> str | None:
+            return (await device_row(sessions, device_id)).firmware_version
+
+        assert await eventually(firmware, timeout=10) == "1.4.4"  # Shelly.GetDeviceInfo `ver`
     assert ("mqtt", "Shelly.GetStatus", {}) in pro3.calls
