@@ -9,7 +9,9 @@ was added meanwhile instead of taking its first frame as a new baseline.
 
 The same status may reach us twice: over MQTT and, while the HTTP fallback polls, as the
 answer to `Shelly.GetStatus` (`decode_snapshot`). A reading is stored once:
-- a component update that is not newer than the one already taken is skipped;
+- a component update that is not newer than the one already taken is skipped, comparing
+  device times with device times and receive times with receive times (a device's clock may
+  be off by minutes, and an HTTP switch's state carries no device time);
 - a whole-status snapshot (`NotifyFullStatus`, `status/<component>`, an HTTP poll) of a
   component whose fields equal what was taken last is skipped too; it only says that the
   device is alive, so a snapshot that brings nothing new gives a `StatusChange(online)`.
@@ -38,12 +40,17 @@ EM1_FIELDS: Final = ("voltage", "current", "act_power", "aprt_power", "pf", "fre
 # A total is wrong when it is off the sum of its phases by more than this (W) and this share.
 MISMATCH_WATTS: Final = 5.0
 MISMATCH_SHARE: Final = 0.02
+DEVICE: Final = "device"  # a time from the device's own clock
+SERVER: Final = "server"  # the time we received it (the device gave none we could trust)
 
 
 @dataclass(slots=True)
 class _Device:
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
-    taken_at: dict[str, float] = field(default_factory=dict)  # component → time of its status
+    # (component, clock) → time of its last status taken; "device" times (a frame's `ts`,
+    # `sys.unixtime`) and "server" times (when the device gave none) are compared only with
+    # their own kind: a device's clock may be off by minutes
+    taken_at: dict[tuple[str, str], float] = field(default_factory=dict)
     counters: dict[str, float] = field(default_factory=dict)  # meter → last import/export Wh
     seeded: bool = False  # the counters kept elsewhere were given (`ShellyCodec.seed`)
 
@@ -73,7 +80,7 @@ class ShellyCodec:
                 self._reject(prefix, "malformed_json", payload[:100].decode("utf-8", "replace"))
             ]
         if kind == "status":
-            return self._components(prefix, {component: body}, now, replace=True)
+            return self._components(prefix, {component: body}, (now, SERVER), replace=True)
         return self._notification(prefix, body, now)
 
     def decode_snapshot(self, prefix: str, status: Any, now: float) -> list[Decoded]:
@@ -84,8 +91,8 @@ class ShellyCodec:
         if not isinstance(status, dict):
             return [self._reject(prefix, "malformed_status", str(status)[:100])]
         system = status.get("sys")
-        at = _timestamp(system.get("unixtime") if isinstance(system, dict) else None, now)
-        return self._components(prefix, status, at, replace=True)
+        stamp = _timestamp(system.get("unixtime") if isinstance(system, dict) else None, now)
+        return self._components(prefix, status, stamp, replace=True)
 
     def counters(self, prefix: str) -> dict[str, float]:
         """A device's last energy counters (to keep where a restarted processor finds them)."""
@@ -123,31 +130,33 @@ class ShellyCodec:
         method, params = body.get("method"), body.get("params")
         if not isinstance(params, dict):
             return [self._reject(prefix, "bad_notification", str(method)[:50])]
-        at = _timestamp(params.get("ts"), now)
+        stamp = _timestamp(params.get("ts"), now)
         changed = {k: v for k, v in params.items() if k != "ts"}
         if method == "NotifyStatus":
-            return self._components(prefix, changed, at, replace=False)
+            return self._components(prefix, changed, stamp, replace=False)
         if method == "NotifyFullStatus":
-            return self._components(prefix, changed, at, replace=True)
+            return self._components(prefix, changed, stamp, replace=True)
         if method == "NotifyEvent":
             return []  # button presses and the like: nothing to store yet
         return [self._reject(prefix, "unknown_method", str(method)[:50])]
 
     def _components(
-        self, prefix: str, changed: dict[str, Any], at: float, *, replace: bool
+        self, prefix: str, changed: dict[str, Any], stamp: tuple[float, str], *, replace: bool
     ) -> list[Decoded]:
         device = self.devices.setdefault(prefix, _Device())
+        at, kind = stamp
         touched, seen = [], False
         for name, status in changed.items():
             if not isinstance(status, dict):
                 continue  # e.g. "sys" sub-values we do not read
             seen = True
             previous = device.components.get(name)
-            if at <= device.taken_at.get(name, -math.inf) or (replace and status == previous):
+            last = device.taken_at.get((name, kind), -math.inf)
+            if at <= last or (replace and status == previous):
                 self.duplicates += 1
                 continue  # taken already (by the other path, or an earlier frame)
             device.components[name] = status if replace else _merged(previous or {}, status)
-            device.taken_at[name] = at
+            device.taken_at[(name, kind)] = at
             touched.append(name)
         metrics: dict[str, float] = {}
         dropped: list[tuple[str, str]] = []
@@ -219,10 +228,13 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _timestamp(value: Any, now: float) -> float:
+def _timestamp(value: Any, now: float) -> tuple[float, str]:
+    """The time of a status and whose clock it is (`DEVICE` or `SERVER`)."""
     ts = _number(value)
     # A device whose clock is not set sends small numbers; the server's time is better then.
-    return ts if ts is not None and abs(ts - now) < 7 * 24 * 3600 else now
+    if ts is not None and abs(ts - now) < 7 * 24 * 3600:
+        return ts, DEVICE
+    return now, SERVER
 
 
 def _pick(status: dict[str, Any], pairs: list[tuple[str, str]]) -> dict[str, float]:

@@ -321,3 +321,20 @@ def test_a_delta_is_merged_at_every_depth() -> None:
     system = codec.state_of("shellypro3-1", "sys")
     assert system is not None and set(system["available_updates"]) == {"stable", "beta"}
     assert system["uptime"] == 1
+
+
+def test_a_device_time_is_never_compared_with_a_server_time() -> None:
+    """After a switch over HTTP (state stamped with the server's time) a NotifyStatus with
+    the device's own `ts`, 20 s behind, was dropped as "not newer": the live state stayed
+    wrong."""
+    codec = ShellyCodec()
+    now = 1.7e9
+    codec.decode_snapshot("shellypro3-1", {"switch:0": {"id": 0, "output": True}}, now)
+    late_clock = {
+        "method": "NotifyStatus",
+        "params": {"ts": now - 20 + 5, "switch:0": {"id": 0, "output": False}},
+    }
+    (reading,) = codec.decode("shellypro3-1/events/rpc", json.dumps(late_clock).encode(), now + 5)
+    assert isinstance(reading, Telemetry) and reading.metrics["switch0_output"] == 0.0
+    again = codec.decode("shellypro3-1/events/rpc", json.dumps(late_clock).encode(), now + 6)
+    assert again == []  # the same device time twice is still one reading
