@@ -84,6 +84,10 @@ class AlertEngine:
         self._links: dict[int, list[RelayLink]] = {}  # relay or meter id → its links
         self._links_at = -recheck_seconds
         self._last: dict[tuple[int, str], float] = {}  # latest relay outputs and phase powers
+        # a threshold passed and waiting out its minimum duration: the rule, the last value
+        # and whether alerts are on (devices that report on change send no more readings
+        # while the value holds, so the timer decides when the duration is over)
+        self._waiting: dict[_Key, tuple[Threshold, float, bool]] = {}
 
     async def load(self) -> None:
         """Learn which episodes are open (after a restart)."""
@@ -190,6 +194,10 @@ class AlertEngine:
             state = WatchState()  # alerts switched off: watch, but open nothing
             transition = None
         plan.states[key] = state
+        if state.pending_since is not None:
+            self._waiting[key] = (rule, value, enabled)
+        else:
+            self._waiting.pop(key, None)
         if transition is not None:
             plan.changes.append(
                 Change(
@@ -203,6 +211,28 @@ class AlertEngine:
                     at,
                 )
             )
+
+    def plan_due(self, now: float) -> Plan:
+        """Open the episodes whose value has stayed past its limit for the rule's minimum
+        duration without a new reading (a device that reports only on change)."""
+        plan = Plan()
+        for key, (rule, value, enabled) in list(self._waiting.items()):
+            state = self._states.get(key)
+            if state is None or state.open or state.pending_since is None:
+                continue
+            if now - state.pending_since >= rule.min_duration:
+                self._apply(plan, key[0], rule, value, now, enabled)
+        return plan
+
+    async def fire_due(self) -> int:
+        """Run `plan_due` now and record what it opens; return how many episodes opened."""
+        plan = self.plan_due(clock.now().timestamp())
+        if not plan.changes:
+            return 0
+        async with self._sessions() as session, session.begin():
+            recorded = await self.write(session, plan)
+        await self.settle(plan, recorded)
+        return len(plan.changes)
 
     def plan_offline(self, plan: Plan, device_id: int, at: float) -> None:
         """Open a device_offline episode unless one is open or alerts are off."""

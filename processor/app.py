@@ -90,6 +90,7 @@ class ProcessorOptions:
     history_first_run_seconds: float = HISTORY_FIRST_RUN_SECONDS
     platform_stats_seconds: float = PLATFORM_STATS_SECONDS
     panel_temperature_seconds: float = 60.0  # ATD-100 temperatures of SATEL panels
+    pending_check_seconds: float = 1.0  # rules with a minimum duration, between readings
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -257,6 +258,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         )
         every(options.platform_stats_seconds, stats.run)
     every(settings.offline_sweep_seconds, SilenceSweep(sessions, alerts, live, directory).run)
+    every(options.pending_check_seconds, alerts.fire_due)  # "for N s" rules between readings
     reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
     every(reminders.check_seconds, reminders.run)
     every(settings.digest_check_seconds, DigestJob(sessions, settings.tz, wake).run)

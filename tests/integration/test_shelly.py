@@ -341,3 +341,32 @@ async def test_relays_connected_before_the_processor_are_known_at_once(
 
         assert await eventually(firmware, timeout=10) == "1.4.4"  # Shelly.GetDeviceInfo `ver`
     assert ("mqtt", "Shelly.GetStatus", {}) in pro3.calls
+
+
+async def test_a_rule_with_a_duration_opens_without_another_reading(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    pro3em: ShellyEmulator,
+) -> None:
+    """Shelly notifies on change: with a steady load no reading follows the one that passed
+    the limit, and a "for 2 s" rule was checked only when a reading came (late or never)."""
+    meter_id = await owned(sessions, pro3em.device_id, "shelly_pro3em")
+    await set_config(
+        sessions,
+        meter_id,
+        thresholds={"total_act_power": {"high": 3000, "min_duration": 2}},
+    )
+    await pro3em.start_mqtt()
+    await eventually(lambda: rollup_count(sessions, meter_id, "total_act_power"))
+    await pro3em.set_power(1500.0, 1500.0, 1000.0)  # 4 kW, then nothing more is notified
+
+    async def opened() -> list[AlertEpisode]:
+        async with sessions() as session:
+            query = select(AlertEpisode).where(
+                AlertEpisode.device_id == meter_id, AlertEpisode.kind == "threshold_high"
+            )
+            return list(await session.scalars(query))
+
+    (episode,) = await eventually(opened, timeout=10)
+    assert (episode.metric, episode.value) == ("total_act_power", 4000.0)
+    assert await rollup_count(sessions, meter_id, "total_act_power") == 2  # no third reading
