@@ -63,7 +63,7 @@ class Batch:
         return state
 
     def add_telemetry(self, device_id: int, reading: Telemetry) -> None:
-        """Fold a telemetry message into the batch (telemetry also means online)."""
+        """Fold a telemetry message into the batch (readings also mean online)."""
         self.messages += 1
         state = self._device(device_id, reading.uid)
         minute = int(reading.at // 60) * 60
@@ -72,9 +72,10 @@ class Batch:
             if previous is None or reading.at >= previous[1]:
                 state.values[metric] = (value, reading.at)
             self._fold(device_id, metric, minute, value, reading.at)
-        if state.seen_at is None or reading.at > state.seen_at:
-            state.seen_at = reading.at
-        state.online, state.status_at = True, max(state.status_at, reading.at)
+        if reading.metrics:  # readings are a sign of life; facts alone (a firmware) are not
+            if state.seen_at is None or reading.at > state.seen_at:
+                state.seen_at = reading.at
+            state.online, state.status_at = True, max(state.status_at, reading.at)
         state.firmware_version = reading.firmware_version or state.firmware_version
         state.ip = reading.ip or state.ip
         if reading.config_version is not None:
