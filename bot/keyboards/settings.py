@@ -16,19 +16,24 @@ INTERVAL_PRESETS = (10, 30, 60, 300, 900)
 NIGHT_PRESETS = ((22, 7), (23, 6), (0, 6))
 
 
+def _metric_buttons(builder: InlineKeyboardBuilder, view: ConfigView, tr: Translator) -> None:
+    """One 📏 button per metric that can carry limits."""
+    for metric in view.metrics:
+        builder.button(
+            text=f"📏 {metric_name(metric, tr)}",
+            callback_data=SettingsAction(
+                op=SettingsOp.METRIC, device_id=view.device.id, version=view.version, metric=metric
+            ),
+        )
+
+
 def settings_screen(view: ConfigView, tr: Translator) -> InlineKeyboardMarkup:
     """Report interval, alerts on/off, one button per metric, night mode, back."""
     device_id, version = view.device.id, view.version
     alerts_on = view.config.get("alerts_enabled", True)
     builder = InlineKeyboardBuilder()
     if kind_of(view.device.type_code).limits_only:  # a panel: its temperatures' limits only
-        for metric in view.metrics:
-            builder.button(
-                text=f"📏 {metric_name(metric, tr)}",
-                callback_data=SettingsAction(
-                    op=SettingsOp.METRIC, device_id=device_id, version=version, metric=metric
-                ),
-            )
+        _metric_buttons(builder, view, tr)
         builder.button(
             text=tr("card-back"),
             callback_data=DeviceAction(op=DeviceOp.OPEN, device_id=device_id),
@@ -45,13 +50,7 @@ def settings_screen(view: ConfigView, tr: Translator) -> InlineKeyboardMarkup:
         text=tr("settings-button-alerts-on" if alerts_on else "settings-button-alerts-off"),
         callback_data=SettingsAction(op=SettingsOp.ALERTS, device_id=device_id, version=version),
     )
-    for metric in view.metrics:
-        builder.button(
-            text=f"📏 {metric_name(metric, tr)}",
-            callback_data=SettingsAction(
-                op=SettingsOp.METRIC, device_id=device_id, version=version, metric=metric
-            ),
-        )
+    _metric_buttons(builder, view, tr)
     builder.button(
         text=tr("settings-button-night"),
         callback_data=SettingsAction(

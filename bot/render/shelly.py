@@ -56,6 +56,15 @@ def channel_lines(channels: list[Channel], tr: Translator) -> list[str]:
     return lines
 
 
+def _figures(watts: float, volts: float | None, amps: float | None) -> dict[str, str]:
+    """A meter line's power, voltage and current ("–" for what is not reported)."""
+    return {
+        "power": power(watts),
+        "voltage": f"{format_value('a_voltage', volts)} V" if volts is not None else "–",
+        "current": f"{format_value('a_current', amps)} A" if amps is not None else "–",
+    }
+
+
 def _monophase_lines(values: dict[str, float], figures: Energy | None, tr: Translator) -> list[str]:
     """The monophase profile's three meters (`em1:0..2`), each with its energy."""
     lines = []
@@ -64,15 +73,7 @@ def _monophase_lines(values: dict[str, float], figures: Energy | None, tr: Trans
         if watts is None:
             continue
         volts, amps = values.get(f"em1_{n}_voltage"), values.get(f"em1_{n}_current")
-        lines.append(
-            tr(
-                "meter-single",
-                number=n + 1,
-                power=power(watts),
-                voltage=f"{format_value('a_voltage', volts)} V" if volts is not None else "–",
-                current=f"{format_value('a_current', amps)} A" if amps is not None else "–",
-            )
-        )
+        lines.append(tr("meter-single", number=n + 1, **_figures(watts, volts, amps)))
         if figures is not None and n in figures.meters:
             today, month = figures.meters[n]
             lines.append(tr("meter-single-energy", today=energy(today), month=energy(month)))
@@ -88,15 +89,7 @@ def meter_lines(view: DeviceView, figures: Energy | None, tr: Translator) -> lis
         if watts is None:
             continue
         volts, amps = values.get(f"{phase}_voltage"), values.get(f"{phase}_current")
-        lines.append(
-            tr(
-                "meter-phase",
-                phase=phase.upper(),
-                power=power(watts),
-                voltage=f"{format_value('a_voltage', volts)} V" if volts is not None else "–",
-                current=f"{format_value('a_current', amps)} A" if amps is not None else "–",
-            )
-        )
+        lines.append(tr("meter-phase", phase=phase.upper(), **_figures(watts, volts, amps)))
     lines += _monophase_lines(values, figures, tr)
     total = values.get("total_act_power")
     if total is not None:
