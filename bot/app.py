@@ -50,6 +50,7 @@ from bot.routers import (
 )
 from bot.session import DozorSession
 from core.access.attempts import AttemptLimiter
+from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
 from core.confirmations import Confirmations
@@ -269,9 +270,7 @@ async def run_bot(
             await asyncio.wait_for(delivery, options.delivery.send_timeout + DRAIN_MARGIN_SECONDS)
         except TimeoutError:
             log.warning("outbox delivery did not finish in time; its rows stay pending")
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait(tasks)
         await bot.session.close()
         services.charts.close()
         await redis.aclose()

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, wait_exponential
 
 from core import clock
+from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
 from core.db import make_engine, make_session_factory
 from core.live.store import LiveStateStore
@@ -130,8 +131,7 @@ class Processor:
                     await asyncio.wait_for(listener, self.options.shutdown_flush_seconds)
                 except TimeoutError:
                     log.warning("the MQTT listener did not hand over in time; stopping anyway")
-                for part in parts:
-                    part.cancel()
+                await cancel_and_wait(parts)
         finally:
             await self._close()
         return self.pipeline.stats

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiomqtt
 import asyncpg
@@ -54,6 +57,34 @@ async def drop_database(url: str) -> None:
         await connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
     finally:
         await connection.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
+    """Arm pytest-timeout's alarm so that a hung test first prints every asyncio task's stack.
+
+    The main thread of a hung asyncio test sits in the event loop's select, which says nothing;
+    the tasks' stacks say what was being awaited.
+    """
+    if settings.timeout <= 0 or settings.method != "signal" or not hasattr(signal, "SIGALRM"):
+        return None
+
+    def on_alarm(signum: int, frame: object) -> None:
+        loop = asyncio._get_running_loop()
+        if loop is not None:
+            for task in asyncio.all_tasks(loop):
+                sys.stderr.write(f"--- {task!r}\n")
+                task.print_stack(file=sys.stderr)
+        pytest.fail(f"Timeout >{settings.timeout}s", pytrace=True)
+
+    def cancel() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+    item.cancel_timeout = cancel  # type: ignore[attr-defined]  # pytest-timeout's cancel hook
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    return True
 
 
 @pytest.fixture(scope="session")

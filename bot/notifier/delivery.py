@@ -35,7 +35,7 @@ from bot.render.alerts import alert_text, combined_text, digest_text, entries_of
 from bot.render.notices import notice_text
 from core import clock
 from core.alerts.service import sent_alerts
-from core.cancellation import being_cancelled
+from core.cancellation import being_cancelled, cancel_and_wait
 from core.outbox.models import OutboxMessage
 from core.outbox.notices import NOTICE_EVENT
 from core.outbox.payloads import (
@@ -118,8 +118,7 @@ class OutboxNotifier:
                 if not delivered:
                     await self._idle(stop)
         finally:
-            listener.cancel()
-            await asyncio.gather(listener, return_exceptions=True)
+            await cancel_and_wait(listener)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]

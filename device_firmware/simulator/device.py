@@ -136,7 +136,10 @@ class SimulatedDevice:
                 # A device switched off on purpose says so; a crash leaves it to the Last Will.
                 await client.publish(_topic(self.uid, "status"), b"offline", qos=1, retain=True)
             finally:
-                reader.cancel()
+                # Cancelled until it ends: on Python 3.11 a publish's wait_for can swallow one.
+                while not reader.done():
+                    reader.cancel()
+                    await asyncio.wait([reader], timeout=0.2)
                 await asyncio.gather(reader, return_exceptions=True)
 
     async def _publish_loop(self, client: aiomqtt.Client, count: int | None) -> None:

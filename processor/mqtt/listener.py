@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
+from core.cancellation import cancel_and_wait
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
@@ -123,9 +125,7 @@ async def _read_until_stopped(
     finally:
         stopper.cancel()
         if not reader.done():
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
+            await cancel_and_wait(reader)
     if reader.done() and not reader.cancelled() and reader.exception() is not None:
         raise reader.exception()  # type: ignore[misc]
     # Already acknowledged to the broker: they must not be lost on the way out.

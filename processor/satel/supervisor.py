@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from core.cancellation import being_cancelled
+from core.cancellation import being_cancelled, cancel_and_wait
 from core.commands.messages import CommandResult, decode_entry
 from core.devices.kinds import Executor, codes_with
 from core.devices.repository import DeviceRepository
@@ -66,9 +66,7 @@ class PanelSupervisor:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._renew_seconds)
         finally:
-            inbox.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await inbox
+            await cancel_and_wait(inbox)
             for device_id in list(self.held):
                 await self._let_go(device_id, release=True)
 
@@ -109,9 +107,7 @@ class PanelSupervisor:
         held = self.held.pop(device_id, None)
         if held is None:
             return
-        held.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await held.task
+        await cancel_and_wait(held.task)
         if release:
             with contextlib.suppress(RedisError, OSError):
                 await self.ctx.leases.release(device_id, held.worker.token)

@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.cancellation import cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
@@ -365,9 +366,7 @@ class PanelWorker:
     async def _stop_watch(self) -> None:
         watch, self._watch = self._watch, None
         if watch is not None and not watch.done():
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            await cancel_and_wait(watch)
 
     def _offline_due(self) -> float:
         """When the panel is to be declared offline (monotonic; infinity when told already)."""

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.cancellation import cancel_and_wait
 from core.devices.config_rules import report_interval
 from core.devices.kinds import Executor, codes_with, kind_of
 from core.devices.repository import DeviceRepository
@@ -139,9 +140,7 @@ class HttpFallback:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), TICK_SECONDS)
         finally:
-            for task in running:
-                task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            await cancel_and_wait(running)
 
     def _due(self, now: float) -> list[str]:
         due = []

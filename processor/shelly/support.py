@@ -10,6 +10,7 @@ from typing import Any, Final
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.cancellation import cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
 from core.secrets import SecretBox
 from drivers.readings import CommandAck, Telemetry
@@ -131,7 +132,6 @@ class ShellySupport:
 
     async def close(self) -> None:
         """Stop waiting for confirmations and close the HTTP connections."""
-        for task in list(self._asking):
-            task.cancel()
+        await cancel_and_wait(self._asking)
         await self.switcher.close()
         await self.http.close()

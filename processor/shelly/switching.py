@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import clock
+from core.cancellation import cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
 from core.devices.shelly import RelayPress
 from drivers.shelly.http import DeviceRefused, HttpUnavailable, ShellyHttp
@@ -211,6 +212,4 @@ class RelaySwitcher:
 
     async def close(self) -> None:
         """Stop waiting for confirmations."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_and_wait(self._tasks)

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 import aiomqtt
 from aiohttp import web
 
+from core.cancellation import cancel_and_wait
+
 Model = Literal["pro3", "pro3em"]
 USER = "admin"
 _PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
@@ -251,8 +253,7 @@ class ShellyEmulator:
             await self._client.publish(f"{self.device_id}/online", b"false", qos=1, retain=True)
         self._connected.clear()
         if self._mqtt_task is not None:
-            self._mqtt_task.cancel()
-            await asyncio.gather(self._mqtt_task, return_exceptions=True)
+            await cancel_and_wait(self._mqtt_task)
             self._mqtt_task = None
         if not lost:
             await _publish_once(self.mqtt_url, f"{self.device_id}/online", b"", retain=True)

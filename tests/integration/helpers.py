@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.access.models import Membership
+from core.cancellation import cancel_and_wait
 from core.devices.models import Device, DeviceConfig
 from core.devices.service import Provisioned, provision
 from core.history.models import MinuteRollup
@@ -104,8 +105,7 @@ async def simulator_running(
         await eventually(lambda: device.sent > sent)
         yield device
     finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await cancel_and_wait(task)
 
 
 @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiomqtt
 
+from core.cancellation import cancel_and_wait
 from device_firmware.simulator.device import SimulatedDevice
 from tests.conftest import MQTT_URL, publish, unique_uid
 
@@ -38,8 +39,7 @@ async def test_announces_online_publishes_drifting_telemetry_and_obeys_config() 
     await asyncio.sleep(0.3)  # the watcher subscribes first (a bounded wait, not an assertion)
     runner = asyncio.create_task(device.run())
     seen = await watcher
-    runner.cancel()
-    await asyncio.gather(runner, return_exceptions=True)
+    await cancel_and_wait(runner)
     await publish(f"devices/{uid}/config", b"", retain=True)
     await publish(f"devices/{uid}/status", b"", retain=True)
 
