@@ -28,8 +28,9 @@ class ShellyHooks(Protocol):
     def on_rpc(self, payload: bytes) -> None:
         """An answer on our RPC topic."""
 
-    def heard(self, uid: str, online: bool | None) -> bool:
-        """An MQTT message of a Shelly; True when an offline notice is taken over."""
+    def heard(self, uid: str, online: bool | None, *, retained: bool = False) -> bool:
+        """An MQTT message of a Shelly (`online`: what `<id>/online` said, `retained`: kept
+        by the broker from before); True when that online state is not to be taken as said."""
 
     def observe(self, reading: Telemetry) -> None:
         """A Shelly status reached ingest (relay presses wait for it)."""
@@ -52,14 +53,16 @@ class Dispatch:
         self._shelly = shelly
         self._on_ack = on_ack
 
-    async def submit(self, topic: str, payload: bytes) -> None:
-        """Decode one message and pass it on; waits only when the sinks fall behind."""
+    async def submit(self, topic: str, payload: bytes, retained: bool = False) -> None:
+        """Decode one message and pass it on; waits only when the sinks fall behind.
+
+        `retained`: the broker kept it from before our subscription (it may be stale)."""
         now = clock.now().timestamp()
         if topic.startswith(OUR_TOPICS):
             decoded = codec.decode(topic, payload, now)
             items = [] if decoded is None else [decoded]
         else:
-            items = await self._from_shelly(topic, payload, now)
+            items = await self._from_shelly(topic, payload, now, retained)
         for item in items:
             if isinstance(item, CommandAck):
                 if self._on_ack is not None:
@@ -68,7 +71,9 @@ class Dispatch:
                 self._pipeline.accept(topic, payload, item)
         await self._pipeline.wait_for_room()
 
-    async def _from_shelly(self, topic: str, payload: bytes, now: float) -> list[Decoded]:
+    async def _from_shelly(
+        self, topic: str, payload: bytes, now: float, retained: bool
+    ) -> list[Decoded]:
         parsed = shelly_topics.parse_topic(topic)
         if parsed is not None and parsed[1] == "rpc":
             if self._shelly is not None:  # an answer to one of our RPC requests
@@ -85,8 +90,9 @@ class Dispatch:
         kept: list[Decoded] = []
         for item in items:
             if isinstance(item, StatusChange):
-                if self._shelly.heard(item.uid, item.online):
-                    continue  # MQTT lost it; the HTTP fallback decides whether it is offline
+                doubtful = retained and parsed[1] == "online"
+                if self._shelly.heard(item.uid, item.online, retained=doubtful):
+                    continue  # not taken as it says: the device is asked, or HTTP decides
             elif isinstance(item, Telemetry):
                 self._shelly.heard(item.uid, None)
                 self._shelly.observe(item)

@@ -75,12 +75,14 @@ async def listen(
     address: BrokerAddress,
     client_id: str,
     subscriptions: Sequence[str],
-    on_message: Callable[[str, bytes], Awaitable[None]],
+    on_message: Callable[[str, bytes, bool], Awaitable[None]],
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
     link: BrokerLink | None = None,
 ) -> None:
-    """Deliver every message to `on_message` until `stop`; reconnect with capped backoff.
+    """Deliver every message to `on_message(topic, payload, retained)` until `stop`;
+    reconnect with capped backoff. `retained` is the broker's word that the message was kept
+    from before the subscription (not sent live).
 
     `ready` is set once the first subscription is in place; `link.up` says whether the
     connection stands. On `stop`, the messages the client has already received (and
@@ -111,12 +113,12 @@ async def listen(
 
 async def _read_until_stopped(
     client: aiomqtt.Client,
-    on_message: Callable[[str, bytes], Awaitable[None]],
+    on_message: Callable[[str, bytes, bool], Awaitable[None]],
     stop: asyncio.Event,
 ) -> None:
     async def read() -> None:
         async for message in client.messages:
-            await on_message(message.topic.value, _as_bytes(message.payload))
+            await on_message(message.topic.value, _as_bytes(message.payload), message.retain)
 
     reader = asyncio.create_task(read())
     stopper = asyncio.create_task(stop.wait())
@@ -131,7 +133,7 @@ async def _read_until_stopped(
     # Already acknowledged to the broker: they must not be lost on the way out.
     while len(client.messages) > 0:
         message = await anext(client.messages)
-        await on_message(message.topic.value, _as_bytes(message.payload))
+        await on_message(message.topic.value, _as_bytes(message.payload), message.retain)
 
 
 def _as_bytes(payload: object) -> bytes:

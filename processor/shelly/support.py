@@ -13,7 +13,7 @@ from core import clock
 from core.cancellation import cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
 from core.secrets import SecretBox
-from drivers.readings import CommandAck, Telemetry
+from drivers.readings import CommandAck, StatusChange, Telemetry
 from drivers.shelly.codec import ShellyCodec
 from drivers.shelly.http import ShellyHttp
 from drivers.shelly.rpc import RpcSession
@@ -52,6 +52,8 @@ class ShellySupport:
         self._broker = broker
         # uid → the subscription's connection in which its whole status was asked
         self._asked: dict[str, int] = {}
+        # devices whose retained `online true` waits for a sign of life
+        self._doubted: set[str] = set()
         self._asking: set[asyncio.Task[None]] = set()
         self.http = ShellyHttp()
         self.fallback = HttpFallback(
@@ -91,32 +93,64 @@ class ShellySupport:
         """An answer on our RPC topic."""
         self.switcher.on_rpc(payload)
 
-    def heard(self, uid: str, online: bool | None) -> bool:
-        """An MQTT message of a Shelly; True when an offline notice is taken over.
+    def heard(self, uid: str, online: bool | None, *, retained: bool = False) -> bool:
+        """An MQTT message of a Shelly; True when the online state it says is not taken.
 
         The first one from a device (in each connection of ours to the broker) asks for its
         whole status: its full status on connect is not retained, so a device connected before
-        this processor, or while we were away, would otherwise stay unknown until it changes."""
-        if online is not False and self._asked.get(uid) != self._broker.connections:
+        this processor, or while we were away, would otherwise stay unknown until it changes.
+
+        A retained `online true` is only what the device said when it last connected: a Gen2's
+        Last Will may not be retained, so a device that died while nobody listened leaves its
+        `true` behind. It is not taken; the status asked then is the sign of life (see
+        `_ask_status`)."""
+        doubted = online is True and retained
+        if doubted:
+            self._doubted.add(uid)
+        else:
+            self._doubted.discard(uid)  # it spoke (or said it is offline)
+        if online is not False and (doubted or self._asked.get(uid) != self._broker.connections):
             self._asked[uid] = self._broker.connections
             task = asyncio.create_task(self._ask_status(uid))
             self._asking.add(task)
             task.add_done_callback(self._asking.discard)
-        return self.fallback.heard(uid, online)
+        return True if doubted else self.fallback.heard(uid, online)
 
     async def _ask_status(self, uid: str) -> None:
         """Ask a device for its whole status, and for its firmware (`ver`)."""
         try:
-            status = await self.switcher.ask(uid, "Shelly.GetStatus", STATUS_SECONDS)
-            if status is not None:
-                await self._status(uid, status)
+            answer = await self.switcher.ask(uid, "Shelly.GetStatus", STATUS_SECONDS)
+            if answer is None:
+                if uid in self._doubted:
+                    await self._unconfirmed(uid)
+                return
+            if uid in self._doubted and not isinstance(answer.result, dict):
+                # refused, but it answered: connected
+                self._pipeline.accept(
+                    f"{uid}/rpc", b"", StatusChange(uid, clock.now().timestamp(), True)
+                )
+            self._doubted.discard(uid)  # any answer is a sign of life
+            if isinstance(answer.result, dict):
+                await self._status(uid, answer.result)
             info = await self.switcher.ask(uid, "Shelly.GetDeviceInfo", STATUS_SECONDS)
-            version = (info or {}).get("ver")
+            version = (info.result or {}).get("ver") if info is not None else None
             if isinstance(version, str) and version:
                 reading = Telemetry(uid, clock.now().timestamp(), {}, firmware_version=version)
                 self._pipeline.accept(f"{uid}/rpc/Shelly.GetDeviceInfo", b"", reading)
         except Exception:  # a failed ask leaves the device as it was
             log.warning("could not ask %s for its status", uid, exc_info=True)
+
+    async def _unconfirmed(self, uid: str) -> None:
+        """A retained `online true` that no sign of life followed: HTTP decides when the
+        device has an HTTP host, else it is offline (a live Shelly answers RPC over MQTT)."""
+        self._doubted.discard(uid)
+        log.info(
+            "%s: its retained online was not confirmed (no answer to Shelly.GetStatus in %.0f s)",
+            uid,
+            STATUS_SECONDS,
+        )
+        if not self.fallback.heard(uid, False):
+            await self._pipeline.submit_offline(uid)
 
     def observe(self, reading: Telemetry) -> None:
         """A Shelly status reached ingest."""

@@ -133,18 +133,16 @@ class RelaySwitcher:
         await waiter.confirmed
         return self._done(entry)
 
-    async def ask(self, uid: str, method: str, seconds: float) -> dict[str, Any] | None:
+    async def ask(self, uid: str, method: str, seconds: float) -> RpcResponse | None:
         """A parameterless RPC over MQTT (`Shelly.GetStatus`, `Shelly.GetDeviceInfo`); None
-        without an answer in time, or on an error."""
+        without an answer in time."""
         request_id, frame = self.rpc.request(uid, method, {})
         answer = self._expect(request_id)
         await self.publisher.publish(rpc_topic(uid), frame)
         try:
-            response = await asyncio.wait_for(answer, seconds)
+            return await asyncio.wait_for(answer, seconds)
         except TimeoutError:
             return None
-        result = response.result if response.error is None else None
-        return result if isinstance(result, dict) else None
 
     async def _ask_mqtt(self, uid: str, channel: int) -> dict[str, Any] | None:
         request_id, frame = self.rpc.request(uid, "Switch.GetStatus", {"id": channel})

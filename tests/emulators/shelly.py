@@ -1,12 +1,13 @@
 """An emulated Shelly Pro 3 / Pro 3EM speaking the Gen2 protocol over MQTT and HTTP.
 
 Written from the public Gen2 API description (shared/protocols/shelly.md), not from our
-driver: it publishes `<id>/online` (retained, with the same Last Will), `NotifyFullStatus`
-on connect and `NotifyStatus` deltas on `<id>/events/rpc`; it answers RPC requests from
-`<id>/rpc` on `<src>/rpc`, and the same methods over HTTP (`POST /rpc`, `GET /rpc/<method>`),
-behind digest authentication (SHA-256, user `admin`, realm = device id) when it has a
-password. Faults for tests: `answers=False` (takes requests, says nothing), `relays_stuck`
-(answers `Switch.Set` but the relay does not move).
+driver: it publishes `<id>/online` (`true` retained on connect; `false` as its Last Will, not
+retained by default, as a recorded Gen2 CONNECT shows: `will_retained` changes it),
+`NotifyFullStatus` on connect and `NotifyStatus` deltas on `<id>/events/rpc`; it answers RPC
+requests from `<id>/rpc` on `<src>/rpc`, and the same methods over HTTP (`POST /rpc`,
+`GET /rpc/<method>`), behind digest authentication (SHA-256, user `admin`, realm = device id)
+when it has a password. Faults for tests: `answers=False` (takes requests, says nothing),
+`relays_stuck` (answers `Switch.Set` but the relay does not move).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ class ShellyEmulator:
     firmware: str = "1.4.4"  # `ver` of Shelly.GetDeviceInfo
     relays_stuck: bool = False
     quiet: bool = False  # connected, but publishes no notifications (MQTT silent)
+    will_retained: bool = False  # a recorded Gen2 CONNECT has the Last Will's retain false
     components: dict[str, Any] = field(default_factory=dict)
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # via, method
     http_port: int = 0
@@ -248,9 +250,12 @@ class ShellyEmulator:
             self._mqtt_task.result()  # raises why it failed
 
     async def stop_mqtt(self, *, lost: bool = True) -> None:
-        """Leave the broker: `lost` leaves `online false` behind as the Last Will would."""
+        """Leave the broker: `lost` publishes `online false` as the Last Will would (retained
+        only with `will_retained`: otherwise the retained `true` stays behind)."""
         if self._client is not None and self._connected.is_set():
-            await self._client.publish(f"{self.device_id}/online", b"false", qos=1, retain=True)
+            await self._client.publish(
+                f"{self.device_id}/online", b"false", qos=1, retain=self.will_retained
+            )
         self._connected.clear()
         if self._mqtt_task is not None:
             await cancel_and_wait(self._mqtt_task)
@@ -265,7 +270,7 @@ class ShellyEmulator:
             parts.hostname or "127.0.0.1",
             parts.port or 1883,
             identifier=f"emu-{self.device_id}",
-            will=aiomqtt.Will(topic, b"false", qos=1, retain=True),
+            will=aiomqtt.Will(topic, b"false", qos=1, retain=self.will_retained),
             keepalive=15,
         )
         async with client:

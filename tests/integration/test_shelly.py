@@ -141,7 +141,7 @@ async def test_http_polling_takes_over_while_mqtt_is_silent_and_stores_each_read
 ) -> None:
     await pro3em.start_http()
     device_id = await owned(sessions, pro3em.device_id, "shelly_pro3em", http_host=pro3em.http_host)
-    await set_config(sessions, device_id, report_interval=1)  # silent after 1 s
+    await set_config(sessions, device_id, report_interval=2)  # silent after 2 s (under load too)
     fast = settings.model_copy(update={"shelly_poll_seconds": 0.2})
     async with processor_running(fast):
         await asyncio.sleep(0.3)  # subscribed
@@ -370,3 +370,45 @@ async def test_a_rule_with_a_duration_opens_without_another_reading(
     (episode,) = await eventually(opened, timeout=10)
     assert (episode.metric, episode.value) == ("total_act_power", 4000.0)
     assert await rollup_count(sessions, meter_id, "total_act_power") == 2  # no third reading
+
+
+async def test_a_retained_online_left_by_a_dead_shelly_is_not_trusted(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, pro3: ShellyEmulator
+) -> None:
+    """A Gen2's Last Will may not be retained: a device that died while no processor listened
+    leaves its retained `online true` behind, and the next processor took it and showed the
+    device online until the silence rule (a day for a Pro 3). Now the retained `true` only
+    asks the device; no answer in 5 s, and it is offline (with its alert)."""
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
+    async with processor_running(settings):
+        await pro3.start_mqtt()
+        await eventually(lambda: rollup_count(sessions, device_id, "switch0_output"))
+        assert (await device_row(sessions, device_id)).is_online
+    await pro3.stop_mqtt(lost=True)  # power cut while nobody listened; `true` stays retained
+    async with processor_running(settings):
+        await eventually(lambda: _offline(sessions, device_id), timeout=15)
+        async with sessions() as session:
+            kinds = (await session.scalars(select(AlertEpisode.kind))).all()
+        assert kinds == ["device_offline"]
+
+
+async def test_a_retained_online_of_a_live_shelly_keeps_it_online(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, pro3: ShellyEmulator
+) -> None:
+    """The same retained `true` from a device that is still there: it answers the status
+    asked, and is online (its relays known) with no alert."""
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3")
+    await pro3.start_mqtt()  # before the processor: it gets the retained `true`
+    async with processor_running(settings):
+        await eventually(lambda: rollup_count(sessions, device_id, "switch0_output"))
+        await pro3.press_button(0)  # and it goes on living
+        await eventually(lambda: _count_at_least(sessions, device_id, "switch0_output", 2))
+        assert (await device_row(sessions, device_id)).is_online
+        async with sessions() as session:
+            assert (await session.scalars(select(AlertEpisode))).all() == []
+
+
+async def _count_at_least(
+    sessions: async_sessionmaker[AsyncSession], device_id: int, metric: str, count: int
+) -> bool:
+    return await rollup_count(sessions, device_id, metric) >= count
