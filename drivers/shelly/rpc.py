@@ -1,8 +1,11 @@
 """RPC frames of Shelly Gen2+ over MQTT: requests with ids, responses matched to them (pure).
 
-A request goes to `<prefix>/rpc` with our `src`; the device answers on `<src>/rpc` with the
-same id, carrying `result` or `error` (`{"code": -103, "message": …}`). An answer whose id we
-did not send, or sent to another device, is ignored (shared/protocols/shelly.md).
+A request goes to `<prefix>/rpc` with `src` = `<our name>/<prefix>`; the device answers on
+`<src>/rpc` with the same id, carrying `result` or `error` (`{"code": -103, "message": …}`).
+The answer topic names the device, so the broker's ACL lets only that device's account
+write it: one Shelly cannot answer for another. An answer whose id we did not send, that
+came on another device's topic, or that names another device, is ignored
+(docs/protocols/shelly.md).
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ class RpcResponse:
 
 @dataclass(slots=True)
 class RpcSession:
-    """Numbers requests and recognises their answers; one per processor instance (`src`)."""
+    """Numbers requests and recognises their answers; one per processor instance (`src`, its
+    name: each request's own `src` is `<src>/<device>`)."""
 
     src: str
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -53,7 +57,7 @@ class RpcSession:
     ) -> tuple[int, bytes]:
         """Return the id and the bytes of a request to `device` (publish to `<device>/rpc`)."""
         request_id = next(self._ids)
-        frame: dict[str, Any] = {"id": request_id, "src": self.src, "method": method}
+        frame: dict[str, Any] = {"id": request_id, "src": f"{self.src}/{device}", "method": method}
         if params is not None:
             frame["params"] = params
         self._pending[request_id] = (device, method)
@@ -63,8 +67,8 @@ class RpcSession:
         """Stop waiting for an answer (the caller gave up)."""
         self._pending.pop(request_id, None)
 
-    def receive(self, payload: bytes) -> RpcResponse | None:
-        """Match an answer on `<src>/rpc` to its request; None for anything else."""
+    def receive(self, device: str, payload: bytes) -> RpcResponse | None:
+        """Match an answer on `<src>/<device>/rpc` to its request; None for anything else."""
         try:
             frame = orjson.loads(payload)
         except orjson.JSONDecodeError:
@@ -75,8 +79,8 @@ class RpcSession:
         if isinstance(request_id, bool) or not isinstance(request_id, int):
             return None
         pending = self._pending.get(request_id)
-        if pending is None or frame.get("src") != pending[0]:
-            return None  # not ours, or answered by another device than we asked
+        if pending is None or pending[0] != device or frame.get("src") != device:
+            return None  # not ours, or answered by (or for) another device than we asked
         del self._pending[request_id]
         return RpcResponse(request_id, pending[0], pending[1], *_outcome(frame))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-Kind = Literal["online", "events", "status", "rpc"]
+Kind = Literal["online", "events", "status", "rpc", "answer"]
 
 # The prefix is the device id by default (`shellypro3-<mac12>`) but configurable on the device.
 PREFIX_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
@@ -13,8 +13,9 @@ COMPONENT_PATTERN: Final = re.compile(r"[a-z0-9]+(?::[0-9]{1,3})?")
 
 
 def subscriptions(src: str) -> tuple[str, ...]:
-    """Filters a processor instance subscribes to; `src` is its own RPC source name."""
-    return ("+/online", "+/events/rpc", "+/status/+", f"{src}/rpc")
+    """Filters a processor instance subscribes to; `src` is its own RPC source name (the
+    answers of device `X` come on `<src>/X/rpc`)."""
+    return ("+/online", "+/events/rpc", "+/status/+", f"{src}/+/rpc")
 
 
 def rpc_topic(prefix: str) -> str:
@@ -22,18 +23,26 @@ def rpc_topic(prefix: str) -> str:
     return f"{prefix}/rpc"
 
 
+_FIXED: Final[dict[tuple[str, ...], Kind]] = {
+    ("online",): "online",
+    ("events", "rpc"): "events",
+    ("rpc",): "rpc",
+}
+
+
 def parse_topic(name: str) -> tuple[str, Kind, str] | None:
-    """Split a topic into (prefix, kind, component); None when it is not a Shelly topic."""
+    """Split a topic into (prefix, kind, component); None when it is not a Shelly topic.
+
+    An answer to our RPC, `<src>/<device>/rpc`, is (src, "answer", device)."""
     parts = name.split("/")
     if not parts or not PREFIX_PATTERN.fullmatch(parts[0]):
         return None
-    prefix, rest = parts[0], parts[1:]
-    if rest == ["online"]:
-        return prefix, "online", ""
-    if rest == ["events", "rpc"]:
-        return prefix, "events", ""
-    if rest == ["rpc"]:
-        return prefix, "rpc", ""
+    prefix, rest = parts[0], tuple(parts[1:])
+    kind = _FIXED.get(rest)
+    if kind is not None:
+        return prefix, kind, ""
     if len(rest) == 2 and rest[0] == "status" and COMPONENT_PATTERN.fullmatch(rest[1]):  # noqa: PLR2004
         return prefix, "status", rest[1]
+    if len(rest) == 2 and rest[1] == "rpc" and PREFIX_PATTERN.fullmatch(rest[0]):  # noqa: PLR2004
+        return prefix, "answer", rest[0]
     return None

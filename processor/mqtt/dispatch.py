@@ -25,8 +25,8 @@ OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly pr
 class ShellyHooks(Protocol):
     """What the Shelly side of the processor wants to hear of each Shelly message."""
 
-    def on_rpc(self, payload: bytes) -> None:
-        """An answer on our RPC topic."""
+    def on_rpc(self, device: str, payload: bytes) -> None:
+        """An answer on our RPC topic of `device`."""
 
     def heard(self, uid: str, online: bool | None, *, retained: bool = False) -> bool:
         """An MQTT message of a Shelly (`online`: what `<id>/online` said, `retained`: kept
@@ -75,9 +75,9 @@ class Dispatch:
         self, topic: str, payload: bytes, now: float, retained: bool
     ) -> list[Decoded]:
         parsed = shelly_topics.parse_topic(topic)
-        if parsed is not None and parsed[1] == "rpc":
+        if parsed is not None and parsed[1] == "answer":
             if self._shelly is not None:  # an answer to one of our RPC requests
-                self._shelly.on_rpc(payload)
+                self._shelly.on_rpc(parsed[2], payload)
             return []
         if self._counters is not None and parsed is not None:
             items = await self._counters.decode(

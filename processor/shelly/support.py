@@ -89,9 +89,9 @@ class ShellySupport:
         await self._pipeline.wait_for_room()
 
     # ShellyHooks (processor.mqtt.dispatch), called for every Shelly message.
-    def on_rpc(self, payload: bytes) -> None:
-        """An answer on our RPC topic."""
-        self.switcher.on_rpc(payload)
+    def on_rpc(self, device: str, payload: bytes) -> None:
+        """An answer on our RPC topic of `device`."""
+        self.switcher.on_rpc(device, payload)
 
     def heard(self, uid: str, online: bool | None, *, retained: bool = False) -> bool:
         """An MQTT message of a Shelly; True when the online state it says is not taken.

@@ -185,9 +185,9 @@ class RelaySwitcher:
         if not waiters:
             self._waiters.pop((uid, channel), None)
 
-    def on_rpc(self, payload: bytes) -> None:
-        """An answer on our `<src>/rpc` topic: hand it to the request that waits for it."""
-        response = self.rpc.receive(payload)
+    def on_rpc(self, device: str, payload: bytes) -> None:
+        """An answer on our `<src>/<device>/rpc` topic: hand it to the request that waits."""
+        response = self.rpc.receive(device, payload)
         if response is None:
             return  # not ours, or from another device than we asked: ignored
         answer = self._answers.get(response.request_id)

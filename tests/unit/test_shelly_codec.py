@@ -53,7 +53,9 @@ def one(decoded: list[Any]) -> Telemetry:
         (f"{PRO3}/online", (PRO3, "online", "")),
         (f"{PRO3}/events/rpc", (PRO3, "events", "")),
         (f"{PRO3EM}/status/em:0", (PRO3EM, "status", "em:0")),
-        ("dozor-proc-1/rpc", ("dozor-proc-1", "rpc", "")),
+        (f"{PRO3}/rpc", (PRO3, "rpc", "")),  # requests to the device
+        (f"dozor-proc-1/{PRO3}/rpc", ("dozor-proc-1", "answer", PRO3)),  # its answers to us
+        ("dozor-proc-1/+/rpc", None),
         ("shellies/x/relay/0", None),  # Gen1 topics are not Gen2
         (f"{PRO3}/status/../x", None),
         ("devices/co2/telemetry", None),
@@ -194,21 +196,34 @@ def test_rpc_requests_are_numbered_and_answers_matched_by_id() -> None:
     first, raw = rpc.request(PRO3, "Switch.Set", {"id": 0, "on": True})
     second, _ = rpc.request(PRO3EM, "EM.GetStatus", {"id": 0})
     assert json.loads(raw) == {
-        "id": first, "src": "dozor-proc-1", "method": "Switch.Set", "params": {"id": 0, "on": True}
+        "id": first, "src": f"dozor-proc-1/{PRO3}", "method": "Switch.Set",
+        "params": {"id": 0, "on": True},
     }  # fmt: skip
     assert second == first + 1
-    answer = {"id": first, "src": PRO3, "dst": "dozor-proc-1", "result": {"was_on": False}}
-    response = rpc.receive(json.dumps(answer).encode())
+    answer = {"id": first, "src": PRO3, "dst": f"dozor-proc-1/{PRO3}", "result": {"was_on": False}}
+    response = rpc.receive(PRO3, json.dumps(answer).encode())
     assert response is not None and response.result == {"was_on": False}
     assert response.method == "Switch.Set" and response.error is None
-    assert rpc.receive(json.dumps(answer).encode()) is None  # answered once only
+    assert rpc.receive(PRO3, json.dumps(answer).encode()) is None  # answered once only
+
+
+def test_an_answer_on_another_devices_topic_is_not_taken() -> None:
+    """Only the device's own account may write `<src>/<device>/rpc` (the broker's ACL): an
+    answer that names the device but came on another device's topic is a forgery."""
+    rpc = RpcSession("dozor-proc-1")
+    request_id, _ = rpc.request(PRO3, "Switch.Set", {"id": 0, "on": True})
+    forged = json.dumps({"id": request_id, "src": PRO3, "result": {"was_on": False}}).encode()
+    assert rpc.receive(PRO3EM, forged) is None
+    assert rpc.receive(PRO3, forged) is not None  # the real one is still taken
 
 
 def test_rpc_error_frames_keep_the_wire_code() -> None:
     rpc = RpcSession("dozor-proc-1")
     request_id, _ = rpc.request(PRO3, "Switch.Set", {"id": 7, "on": True})
     error = {"code": -103, "message": "Argument 'id', value 7 not found!"}
-    response = rpc.receive(json.dumps({"id": request_id, "src": PRO3, "error": error}).encode())
+    response = rpc.receive(
+        PRO3, json.dumps({"id": request_id, "src": PRO3, "error": error}).encode()
+    )
     assert response is not None and response.result is None
     assert response.error == RpcError(INVALID_ARGUMENT, "Argument 'id', value 7 not found!")
 
@@ -225,7 +240,7 @@ def test_rpc_error_frames_keep_the_wire_code() -> None:
 def test_rpc_answers_that_are_not_ours_are_ignored(answer: bytes) -> None:
     rpc = RpcSession("dozor-proc-1")
     rpc.request(PRO3, "Shelly.GetStatus")
-    assert rpc.receive(answer) is None
+    assert rpc.receive(PRO3, answer) is None
 
 
 def test_an_http_snapshot_is_decoded_at_the_device_time() -> None:
