@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cli import panels
+from cli import broker, panels
 from core.entrypoint import load_settings, stop_event_on_signals
 from core.settings import Settings
 
@@ -107,29 +107,65 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_device_add(args: argparse.Namespace) -> None:
-    """Provision a device and print its claim code."""
-    from drivers.generic.topics import is_valid_uid, topic
+    """Provision a device, create its broker account and print its claim code and login."""
+    from drivers.generic.topics import is_valid_uid
+    from processor.accounts import reserved
 
     if not is_valid_uid(args.uid):
         print(f"error: {args.uid!r} is not a valid uid (letters, digits, _ . : -; up to 64)")
         raise SystemExit(2)
     settings = load_settings()
+    if reserved(settings, args.uid):
+        print(f"error: {args.uid!r} is the processor's MQTT client id (or starts like it)")
+        raise SystemExit(2)
     provisioned = asyncio.run(_provision(settings, args))
-    broker = urlsplit(settings.mqtt_url)
     print(f"Device {args.uid} ({args.type}) created as \u201c{provisioned.device.name}\u201d.")
     expires = f"{provisioned.expires_at:%Y-%m-%d %H:%M} UTC"
     print(f"Claim code: {provisioned.claim_code}  (one use; expires {expires})")
     print("The owner sends /add <code> to the bot.")
+    password = asyncio.run(_account(settings, args.uid, args.type))
+    _print_login(settings, args.uid, args.type, password)
+
+
+async def _account(settings: Settings, uid: str, type_code: str) -> str | None:
+    """Create the device's broker account; None when none is needed or managed."""
+    from processor.accounts import AccountError, BrokerAccounts
+
+    try:
+        return await BrokerAccounts(settings).create(uid, type_code)
+    except AccountError as err:
+        print(f"error: the device is created, but its broker account is not: {err}")
+        print(f"Once the broker answers: dozor device credentials {uid} --rotate")
+        raise SystemExit(1) from None
+
+
+def _print_login(settings: Settings, uid: str, type_code: str, password: str | None) -> None:
+    from drivers.generic.topics import topic
+
+    urls = [u.strip() for u in (settings.mqtt_device_url or "").split(",") if u.strip()]
+    if not urls:
+        broker = urlsplit(settings.mqtt_url)
+        urls = [f"{broker.scheme}://{broker.hostname}:{broker.port or 1883}"]
     print("Point the device at the broker:")
-    print(f"  broker:    {broker.scheme}://{broker.hostname}:{broker.port or 1883}")
-    if args.type.startswith("shelly_"):
-        print(f"  in the Shelly's MQTT settings: topic prefix {args.uid}, enable RPC status")
-        print("  notifications over MQTT (and, optionally, generic status updates)")
+    for url in urls:
+        parts = urlsplit(url)
+        secure = parts.scheme == "mqtts"
+        port = parts.port or (8883 if secure else 1883)
+        tls = "TLS: give the device the broker's CA certificate" if secure else "no TLS"
+        print(f"  broker:    {parts.hostname}:{port} ({tls})")
+    if password is not None:
+        print(f"  username:  {uid}")
+        print(f"  password:  {password}   (shown once; `dozor device credentials {uid} --rotate`)")
+        print(f"  client id: {uid} (the account takes no other)")
+    else:
+        print("  login:     none (this broker's accounts are not managed by Dozor)")
+    if type_code.startswith("shelly_"):
+        print(f"  in the Shelly's MQTT settings: topic prefix and client id {uid}, enable RPC")
+        print("  status notifications over MQTT (and, optionally, generic status updates)")
         return
-    print("  login:     the broker's own (as in MQTT_URL); client id: the uid")
-    print(f"  publish:   {topic(args.uid, 'telemetry')} (QoS 1)")
-    print(f"             {topic(args.uid, 'status')} (retained; Last Will 'offline')")
-    print(f"  subscribe: {topic(args.uid, 'config')}, {topic(args.uid, 'commands')}")
+    print(f"  publish:   {topic(uid, 'telemetry')} (QoS 1)")
+    print(f"             {topic(uid, 'status')} (retained; Last Will 'offline')")
+    print(f"  subscribe: {topic(uid, 'config')}, {topic(uid, 'commands')}")
 
 
 def _attributes(
@@ -333,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     _shelly_options(change)
     change.set_defaults(func=cmd_device_set)
     dsub.add_parser("list", help="list devices").set_defaults(func=cmd_device_list)
+    broker.add_parsers(sub, dsub)
     panels.add_parsers(sub)
     sim = sub.add_parser("simulate", help="run a simulated device")
     sim.add_argument("--uid", required=True)

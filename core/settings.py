@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import zoneinfo
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -13,6 +14,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from core.secrets import valid_key
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+def _mqtt_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"mqtt", "mqtts"} or not parts.hostname:
+        msg = "must look like mqtt://user:pass@host:port or mqtts://…"
+        raise ValueError(msg)
+    _ = parts.port  # raises ValueError on a non-numeric port
+    return value
 
 
 class Settings(BaseSettings):
@@ -28,6 +38,15 @@ class Settings(BaseSettings):
     redis_prefix: str = "dozor"
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     mqtt_client_id: str = "dozor-processor"
+    # Broker accounts: with an admin password, Dozor creates, rotates and deletes each MQTT
+    # device's own account (Mosquitto's dynamic security plugin; see docs/security.md).
+    mqtt_admin_username: str = "dozor-admin"
+    mqtt_admin_password: SecretStr | None = None
+    # The CA certificate that signed the broker's (mqtts://); the system's CAs when unset.
+    mqtt_ca_file: str | None = None
+    # Where devices reach the broker (printed by `dozor device add`); MQTT_URL's host and port
+    # when unset. A comma-separated list when there are several (e.g. plain and TLS).
+    mqtt_device_url: str | None = None
     influx_url: str | None = None
     influx_token: SecretStr | None = None
     influx_org: str | None = None
@@ -88,11 +107,14 @@ class Settings(BaseSettings):
     @field_validator("mqtt_url")
     @classmethod
     def _check_mqtt_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in {"mqtt", "mqtts"} or not parts.hostname:
-            msg = "must look like mqtt://user:pass@host:port or mqtts://…"
-            raise ValueError(msg)
-        _ = parts.port  # raises ValueError on a non-numeric port
+        return _mqtt_url(value)
+
+    @field_validator("mqtt_device_url")
+    @classmethod
+    def _check_device_urls(cls, value: str | None) -> str | None:
+        for url in (value or "").split(","):
+            if url.strip():
+                _mqtt_url(url.strip())
         return value
 
     @field_validator("telegram_api_url", "influx_url")
@@ -112,6 +134,18 @@ class Settings(BaseSettings):
             msg = f"unknown timezone {value!r}"
             raise ValueError(msg) from err
         return value
+
+    @property
+    def broker_accounts(self) -> bool:
+        """Say whether Dozor manages the broker's device accounts."""
+        return self.mqtt_admin_password is not None
+
+    def mqtt_tls(self, url: str | None = None) -> ssl.SSLContext | None:
+        """The TLS context for `url` (MQTT_URL by default): None for mqtt://, else one that
+        trusts MQTT_CA_FILE (or the system's CAs)."""
+        if urlsplit(url or self.mqtt_url).scheme != "mqtts":
+            return None
+        return ssl.create_default_context(cafile=self.mqtt_ca_file)
 
     @property
     def influx_enabled(self) -> bool:

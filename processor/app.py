@@ -30,6 +30,7 @@ from core.settings import Settings
 from drivers.generic.topics import SUBSCRIPTIONS
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
+from processor.accounts import BrokerAccounts
 from processor.alerting import RULES_RECHECK_SECONDS, AlertEngine
 from processor.commands import CLAIM_IDLE_MS, CommandExecutor
 from processor.ingest.directory import (
@@ -181,7 +182,8 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         batch_size=settings.ingest_batch_size,
         flush_interval=settings.ingest_flush_ms / 1000,
     )
-    address, broker = BrokerAddress.from_url(settings.mqtt_url), BrokerLink()
+    address = BrokerAddress.from_url(settings.mqtt_url, settings.mqtt_ca_file)
+    broker = BrokerLink()
     # Shelly devices answer RPC on `<src>/rpc`; the client id is unique per instance already.
     subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
@@ -231,6 +233,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         directory.forget,
         shelly.press,
         claim_idle_ms=options.command_claim_idle_ms,
+        accounts=BrokerAccounts(settings) if settings.broker_accounts else None,
     )
     dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack, counters)
 

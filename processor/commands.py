@@ -32,6 +32,7 @@ from core.devices.shelly import SWITCH_COMMAND, RelayPress
 from core.redis_keys import RedisKeys
 from drivers.generic.topics import topic
 from drivers.readings import CommandAck
+from processor.accounts import AccountError, BrokerAccounts
 from processor.mqtt.publisher import Publisher
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ SENT_MEMORY_SECONDS = 300.0
 class CommandExecutor:
     """Takes requests off the stream and carries them out; forwards device answers."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the executor's collaborators
         self,
         redis: Redis,
         keys: RedisKeys,
@@ -54,8 +55,10 @@ class CommandExecutor:
         relays: Callable[[StreamEntry], Awaitable[None]] | None = None,
         *,
         claim_idle_ms: int = CLAIM_IDLE_MS,
+        accounts: BrokerAccounts | None = None,
     ) -> None:
         self._claim_idle_ms = claim_idle_ms
+        self._accounts = accounts  # removed devices lose their broker account
         self._redis = redis
         self._keys = keys
         self._sessions = sessions
@@ -156,7 +159,15 @@ class CommandExecutor:
         log.info("config version %s published to %s", row.version, entry.uid)
 
     async def _forget(self, entry: StreamEntry) -> None:
-        """A device was removed: drop what is cached of it and its retained config."""
+        """A device was removed: its broker account goes (its connection is dropped), then
+        what is cached of it and its retained config. When the broker cannot delete the
+        account now, the entry stays pending and is taken again later."""
+        if self._accounts is not None:
+            try:
+                await self._accounts.remove(entry.uid)
+            except AccountError as err:
+                log.warning("broker account of %s not deleted yet (%s)", entry.uid, err)
+                raise TimeoutError from err
         if self._removed is not None:
             self._removed(entry.uid)
         if self._rules_changed is not None:

@@ -19,6 +19,7 @@ from core.devices import claim_codes, kinds
 from core.devices.models import Device, DeviceConfig
 from core.devices.repository import DeviceRepository
 from core.errors import DomainError, InvalidInput
+from core.outbox.notices import notify
 
 DEFAULT_CLAIM_TTL = timedelta(days=7)
 UID_MAX = 64
@@ -155,6 +156,26 @@ async def claim(
     )
     await session.commit()
     await limiter.reset(user_id)
+    return device
+
+
+async def remove_device(session: AsyncSession, uid: str) -> Device | None:
+    """Delete a device with its data, by the platform's operator (`dozor device remove`);
+    its members are told. Returns what it was, or None when there is no such device."""
+    devices = DeviceRepository(session)
+    device = await devices.get_by_uid(uid)
+    if device is None:
+        return None
+    for member, _ in await MembershipRepository(session).members_of(device.id):
+        await notify(session, member.id, "notice-removed-by-operator", device=device.name)
+    AuditRepository(session).record(
+        "device.removed",
+        actor_user_id=None,
+        device_id=device.id,
+        before={"device_id": device.id, "uid": device.uid, "name": device.name},
+    )
+    await devices.delete(device.id)
+    await session.commit()
     return device
 
 

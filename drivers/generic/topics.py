@@ -33,6 +33,22 @@ def parse_topic(name: str) -> tuple[str | None, str | None]:
     return uid, kind
 
 
+def device_acl(uid: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What device `uid`'s own broker account may (publish, subscribe to): its own topics."""
+    return (
+        tuple(topic(uid, kind) for kind in ("telemetry", "status", "events", "ota/status")),
+        tuple(topic(uid, kind) for kind in ("config", "commands", "ota")),
+    )
+
+
+def service_acl() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the processor's account may (publish, subscribe to) of our firmware's topics."""
+    return (
+        ("devices/+/config", "devices/+/commands", "devices/+/ota"),
+        (*SUBSCRIPTIONS, "devices/+/ota/status"),
+    )
+
+
 def is_valid_uid(uid: str) -> bool:
     """Say whether `uid` may be used as a device uid."""
     return UID_PATTERN.fullmatch(uid) is not None

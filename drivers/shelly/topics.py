@@ -18,6 +18,20 @@ def subscriptions(src: str) -> tuple[str, ...]:
     return ("+/online", "+/events/rpc", "+/status/+", f"{src}/+/rpc")
 
 
+def device_acl(prefix: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the broker account of the Shelly `prefix` may (publish, subscribe to): its own
+    topics, and the answer topics that name it (`<any src>/<prefix>/rpc`)."""
+    return (
+        (f"{prefix}/online", f"{prefix}/events/rpc", f"{prefix}/status/#", f"+/{prefix}/rpc"),
+        (f"{prefix}/rpc",),
+    )
+
+
+def service_acl(src: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a processor instance called `src` may (publish, subscribe to) of Shelly topics."""
+    return ("+/rpc",), subscriptions(src)
+
+
 def rpc_topic(prefix: str) -> str:
     """The topic RPC requests to a device go to."""
     return f"{prefix}/rpc"

@@ -29,10 +29,11 @@ class BrokerAddress:
     username: str | None
     password: str | None
     tls: bool
+    ca_file: str | None = None  # the CA that signed the broker's certificate (mqtts://)
 
     @classmethod
-    def from_url(cls, url: str) -> BrokerAddress:
-        """Parse `mqtt://user:pass@host:port` (or `mqtts://`)."""
+    def from_url(cls, url: str, ca_file: str | None = None) -> BrokerAddress:
+        """Parse `mqtt://user:pass@host:port` (or `mqtts://`, trusting `ca_file`)."""
         parts = urlsplit(url)
         tls = parts.scheme == "mqtts"
         return cls(
@@ -41,6 +42,7 @@ class BrokerAddress:
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
             tls=tls,
+            ca_file=ca_file,
         )
 
 
@@ -64,7 +66,7 @@ def make_client(
         password=address.password,
         identifier=client_id,
         clean_session=clean_session,
-        tls_context=ssl.create_default_context() if address.tls else None,
+        tls_context=ssl.create_default_context(cafile=address.ca_file) if address.tls else None,
         keepalive=30,
         max_queued_incoming_messages=MAX_QUEUED_INCOMING,
         logger=logging.getLogger("processor.mqtt.client"),  # every packet, at DEBUG

@@ -75,6 +75,7 @@ notice-role = Your role on <b>{ $device }</b> is now { $role }.
 notice-revoked = 🚫 Your access to <b>{ $device }</b> was revoked.
 notice-owner = 👑 You are now the owner of <b>{ $device }</b>.
 notice-removed = 🗑 <b>{ $device }</b> was removed by { $name }.
+notice-removed-by-operator = 🗑 <b>{ $device }</b> was removed by the platform's operator.
 
 admin-title = <b>All devices</b> ({ $count }, metadata only)
 admin-device = { $mark } <code>{ $uid }</code> · { $name } · { $type } · { $members ->

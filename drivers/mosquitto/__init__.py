@@ -1,0 +1,1 @@
+"""Mosquitto's dynamic security plugin: broker accounts and their topic rights."""
