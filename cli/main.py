@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from cli import broker, panels
 from core.entrypoint import load_settings, stop_event_on_signals
@@ -286,7 +286,12 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 
     settings = load_settings()
     device = SimulatedDevice(
-        args.uid, args.type, args.interval, settings.mqtt_url, pinned=dict(args.set or [])
+        args.uid,
+        args.type,
+        args.interval,
+        _device_url(settings, args),
+        ca_file=settings.mqtt_ca_file,
+        pinned=dict(args.set or []),
     )
     held = ", ".join(f"{k}={v:g}" for k, v in device.pinned.items())
     print(
@@ -296,6 +301,20 @@ def cmd_simulate(args: argparse.Namespace) -> None:
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_device(device, args.count))
+
+
+def _device_url(settings: Settings, args: argparse.Namespace) -> str:
+    """Where the simulated device logs in: `--broker` (or MQTT_DEVICE_URL's first, or
+    MQTT_URL's host), as the device itself when its password is read from standard input."""
+    urls = [u.strip() for u in (settings.mqtt_device_url or "").split(",") if u.strip()]
+    parts = urlsplit(args.broker or (urls[0] if urls else settings.mqtt_url))
+    secure = parts.scheme == "mqtts"
+    where = f"{parts.hostname}:{parts.port or (8883 if secure else 1883)}"
+    login = ""
+    if args.password_stdin:
+        password = sys.stdin.readline().strip()
+        login = f"{quote(args.uid, safe='')}:{quote(password, safe='')}@"
+    return f"{parts.scheme}://{login}{where}"
 
 
 def _shelly_options(parser: argparse.ArgumentParser) -> None:
@@ -376,6 +395,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--type", default="co2")
     sim.add_argument("--interval", type=float, default=30)
     sim.add_argument("--count", type=int, help="stop after this many messages")
+    sim.add_argument("--broker", help="mqtt[s]://host:port (default: MQTT_DEVICE_URL, MQTT_URL)")
+    sim.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="log in as the device: its broker password is read from standard input",
+    )
     sim.add_argument(
         "--set",
         action="append",

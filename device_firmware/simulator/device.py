@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import random
+import ssl
 import time
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -49,7 +50,8 @@ class SimulatedDevice:
     uid: str
     device_type: str = "co2"
     interval: float = 30.0
-    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_url: str = "mqtt://127.0.0.1:1883"  # mqtt[s]://<uid>:<password>@host:port
+    ca_file: str | None = None  # the CA of the broker's certificate (mqtts://)
     seed: int | None = None
     values: dict[str, float] = field(default_factory=dict)
     config_version: int | None = None
@@ -113,12 +115,14 @@ class SimulatedDevice:
 
     def _client(self) -> aiomqtt.Client:
         parts = urlsplit(self.mqtt_url)
+        secure = parts.scheme == "mqtts"
         return aiomqtt.Client(
             hostname=parts.hostname or "127.0.0.1",
-            port=parts.port or 1883,
+            port=parts.port or (8883 if secure else 1883),
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
-            identifier=f"sim-{self.uid}",
+            identifier=self.uid,  # the device's account takes no other client id
+            tls_context=ssl.create_default_context(cafile=self.ca_file) if secure else None,
             will=aiomqtt.Will(_topic(self.uid, "status"), b"offline", qos=1, retain=True),
             keepalive=15,
         )

@@ -39,7 +39,8 @@ class Rights:
         """The role's ACL list in the plugin's terms."""
         sends = [_acl("publishClientSend", topic) for topic in self.publish]
         subscriptions = [_acl("subscribePattern", topic) for topic in self.subscribe]
-        return sends + subscriptions
+        receives = [_acl("publishClientReceive", topic) for topic in self.subscribe]
+        return sends + subscriptions + receives
 
 
 def _acl(kind: str, topic: str) -> dict[str, Any]:
@@ -146,7 +147,9 @@ def config_file(accounts: Sequence[Account]) -> dict[str, Any]:
             client["clientid"] = account.client_id
         clients.append(client)
         roles.append({"rolename": role_name(account.username), "acls": account.rights.acls()})
-    control = Rights(publish=(f"{CONTROL_TOPIC}/#",), subscribe=(f"{CONTROL_TOPIC}/#",))
+    control = Rights(  # and the uptime, for a health check that logs in
+        publish=(f"{CONTROL_TOPIC}/#",), subscribe=(f"{CONTROL_TOPIC}/#", "$SYS/broker/uptime")
+    )
     roles.append({"rolename": ADMIN_ROLE, "acls": control.acls()})
     return {
         "clients": clients,
@@ -154,7 +157,7 @@ def config_file(accounts: Sequence[Account]) -> dict[str, Any]:
         "roles": roles,
         "defaultACLAccess": {
             "publishClientSend": False,
-            "publishClientReceive": True,
+            "publishClientReceive": False,
             "subscribe": False,
             "unsubscribe": True,
         },

@@ -22,7 +22,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 from aiohttp import web
@@ -261,7 +261,9 @@ class ShellyEmulator:
             await cancel_and_wait(self._mqtt_task)
             self._mqtt_task = None
         if not lost:
-            await _publish_once(self.mqtt_url, f"{self.device_id}/online", b"", retain=True)
+            await _publish_once(
+                self.mqtt_url, f"{self.device_id}/online", b"", self.device_id, retain=True
+            )
 
     async def _run_mqtt(self) -> None:
         parts = urlsplit(self.mqtt_url)
@@ -269,7 +271,9 @@ class ShellyEmulator:
         client = aiomqtt.Client(
             parts.hostname or "127.0.0.1",
             parts.port or 1883,
-            identifier=f"emu-{self.device_id}",
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            identifier=self.device_id,  # a Shelly's default client id
             will=aiomqtt.Will(topic, b"false", qos=1, retain=self.will_retained),
             keepalive=15,
         )
@@ -408,11 +412,16 @@ class ShellyEmulator:
         return secrets.compare_digest(expected, fields.get("response", ""))
 
     async def close(self) -> None:
-        """Stop both sides and leave no retained message behind."""
-        if self._mqtt_task is not None:
-            await self.stop_mqtt(lost=False)
-        else:
-            await _publish_once(self.mqtt_url, f"{self.device_id}/online", b"", retain=True)
+        """Stop both sides and leave no retained message behind (where it may still log in:
+        a device whose account was deleted, or whose broker is gone, leaves nothing to clear
+        that anyone else would see)."""
+        with contextlib.suppress(aiomqtt.MqttError):
+            if self._mqtt_task is not None:
+                await self.stop_mqtt(lost=False)
+            else:
+                await _publish_once(
+                    self.mqtt_url, f"{self.device_id}/online", b"", self.device_id, retain=True
+                )
         await self.stop_http()
 
 
@@ -423,7 +432,15 @@ def _typed(value: str) -> Any:
     return value
 
 
-async def _publish_once(url: str, topic: str, payload: bytes, *, retain: bool = False) -> None:
+async def _publish_once(
+    url: str, topic: str, payload: bytes, identifier: str, *, retain: bool = False
+) -> None:
     parts = urlsplit(url)
-    async with aiomqtt.Client(parts.hostname or "127.0.0.1", parts.port or 1883) as client:
+    async with aiomqtt.Client(
+        parts.hostname or "127.0.0.1",
+        parts.port or 1883,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        identifier=identifier,
+    ) as client:
         await client.publish(topic, payload, qos=1, retain=retain)
