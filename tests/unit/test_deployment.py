@@ -17,7 +17,7 @@ from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARS = {name.upper() for name in Settings.model_fields}
-APP_SERVICES = ("migrate", "processor", "bot")
+APP_SERVICES = ("migrate", "processor", "bot", "broker-init")
 INFRA = {"postgres": 5432, "redis": 6379, "mosquitto": 1883, "influxdb": 8086, "grafana": 3000}
 
 
@@ -100,3 +100,73 @@ def test_dockerfile_installs_the_package_and_migrations() -> None:
 def test_env_example_documents_every_setting() -> None:
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert documented >= SETTINGS_VARS, SETTINGS_VARS - documented
+
+
+def _config() -> str:
+    return (ROOT / "deploy" / "mosquitto.conf").read_text()
+
+
+def test_the_broker_lets_nobody_in_without_an_account() -> None:
+    config = _config()
+    assert re.search(r"^allow_anonymous false$", config, re.MULTILINE)
+    assert not re.search(r"^allow_anonymous true", config, re.MULTILINE)
+    assert re.search(r"^plugin \S*mosquitto_dynamic_security\.so$", config, re.MULTILINE)
+    assert re.search(r"^plugin_opt_config_file /mosquitto/data/", config, re.MULTILINE)
+    tls = config.split("listener 8883", 1)[1].split("listener", 1)[0]
+    assert "certfile /mosquitto/certs/server.crt" in tls
+    assert "keyfile /mosquitto/certs/server.key" in tls
+
+
+def test_the_broker_has_limits() -> None:
+    config = _config()
+    packet = re.search(r"^max_packet_size (\d+)$", config, re.MULTILINE)
+    assert packet is not None and 0 < int(packet.group(1)) <= 1_048_576
+    queued = re.search(r"^max_queued_bytes (\d+)$", config, re.MULTILINE)
+    assert queued is not None and int(queued.group(1)) > 0  # 0 would mean unlimited
+    assert re.search(r"^persistent_client_expiration \d+[hdwmy]$", config, re.MULTILINE)
+
+
+def test_no_password_or_token_has_a_default(compose: dict[str, Any]) -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    secrets = re.findall(r"\$\{([A-Z_]*(?:PASSWORD|TOKEN)[A-Z_]*)(:-|:\?|\})", text)
+    assert secrets, "the compose file names its passwords"
+    for name, how in secrets:
+        assert how == ":?", f"{name} must be required (${{{name}:?…}}), not defaulted"
+
+
+def test_only_the_broker_and_grafana_are_published_and_grafana_on_localhost(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"mosquitto", "grafana"}
+    assert services["grafana"]["ports"] == ["${GRAFANA_BIND:-127.0.0.1}:3000:3000"]
+    ports = services["mosquitto"]["ports"]
+    assert "${MQTT_PLAIN_BIND:-127.0.0.1}:1883:1883" in ports  # plain: local unless asked
+    assert "8883:8883" in ports
+
+
+def test_the_broker_starts_after_its_accounts_and_certificates_exist(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    init = services["broker-init"]
+    command = " ".join(init["command"])
+    assert "dozor broker init /mosquitto/data/dynamic-security.json" in command
+    assert "dozor broker certs /mosquitto/certs" in command
+    assert services["mosquitto"]["depends_on"]["broker-init"]["condition"] == (
+        "service_completed_successfully"
+    )
+    mounted = {v.split(":")[0]: v.split(":")[1] for v in services["mosquitto"]["volumes"]}
+    for volume in init["volumes"]:
+        name, target = volume.split(":")[:2]
+        assert mounted.get(name) == target, volume
+    processor = Settings(
+        _env_file=None,
+        mqtt_url=_resolve(str(services["processor"]["environment"]["MQTT_URL"])),
+        mqtt_admin_password=_resolve(
+            str(services["processor"]["environment"]["MQTT_ADMIN_PASSWORD"])
+        ),
+    )
+    assert urlsplit(processor.mqtt_url).username == "dozor-processor"
+    assert processor.broker_accounts
