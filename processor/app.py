@@ -170,8 +170,13 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         known_recheck_seconds=options.known_recheck_seconds,
     )
     live = LiveStateStore(redis, keys)
-    postgres = PostgresSink(sessions, alerts, on_config_applied=live.announce_quietly)
     quarantine = Quarantine(redis, keys)
+    postgres = PostgresSink(
+        sessions,
+        alerts,
+        on_config_applied=live.announce_quietly,
+        on_config_refused=quarantine.refuse_config_versions,
+    )
     pipeline = IngestPipeline(
         directory,
         postgres,

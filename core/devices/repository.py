@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +28,42 @@ class ContactRow:
     ip: str | None = None
 
 
+# A version higher than the server ever sent is not taken (a device, or whoever speaks for it,
+# claiming 2147483647 would make every later change look applied): it is returned as refused.
 _APPLY_CONFIG_VERSIONS = text("""
-UPDATE device_configs AS c SET applied_version = v.version
-FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[])) AS v(id, version)
-WHERE c.device_id = v.id AND c.applied_version IS DISTINCT FROM v.version
-RETURNING c.device_id
+WITH v AS (
+    SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[])) AS v(id, version)
+), applied AS (
+    UPDATE device_configs AS c SET applied_version = v.version
+    FROM v
+    WHERE c.device_id = v.id AND v.version <= c.version
+      AND c.applied_version IS DISTINCT FROM v.version
+    RETURNING c.device_id
+)
+SELECT a.device_id, NULL AS uid, NULL AS reported, NULL AS sent FROM applied AS a
+UNION ALL
+SELECT c.device_id, d.uid, v.version, c.version
+FROM v JOIN device_configs AS c ON c.device_id = v.id JOIN devices AS d ON d.id = v.id
+WHERE v.version > c.version
 """)
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedVersion:
+    """A device reported a config version higher than the one the server sent."""
+
+    uid: str
+    reported: int
+    sent: int
+
+
+@dataclass(slots=True)
+class ConfigReports:
+    """What became of the config versions devices reported in one batch."""
+
+    applied: list[int] = field(default_factory=list)  # device ids with a new applied version
+    refused: list[RefusedVersion] = field(default_factory=list)
+
 
 _APPLY_CONTACTS = text("""
 UPDATE devices AS d SET
@@ -140,16 +170,23 @@ class DeviceRepository:
             query = query.with_for_update()
         return await self._session.scalar(query)
 
-    async def apply_config_versions(self, versions: dict[int, int]) -> list[int]:
-        """Record the config version each device reports it applied; return those that changed."""
+    async def apply_config_versions(self, versions: dict[int, int]) -> ConfigReports:
+        """Record the config version each device reports it applied: which changed, and
+        which were refused because the server never sent so high a version."""
+        reports = ConfigReports()
         if not versions:
-            return []
+            return reports
         ordered = sorted(versions.items())
         result = await self._session.execute(
             _APPLY_CONFIG_VERSIONS,
             {"ids": [d for d, _ in ordered], "versions": [v for _, v in ordered]},
         )
-        return [row[0] for row in result.all()]
+        for device_id, uid, reported, sent in result.all():
+            if uid is None:
+                reports.applied.append(device_id)
+            else:
+                reports.refused.append(RefusedVersion(uid, reported, sent))
+        return reports
 
     async def with_member_counts(self, limit: int) -> list[tuple[Device, int]]:
         """Return the first `limit` devices by uid with how many members each has."""

@@ -10,6 +10,7 @@ import orjson
 from redis.asyncio import Redis
 
 from core import clock
+from core.devices.repository import RefusedVersion
 from core.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,19 @@ class Quarantine:
         if len(self._pending) < KEEP_PER_FLUSH:
             self._pending.append(message)
         self._log_once(message.uid, message.reason, message.detail or message.topic)
+
+    def refuse_config_versions(self, refused: list[RefusedVersion]) -> None:
+        """Devices reported a config version the server never sent: not taken, kept here."""
+        for row in refused:
+            self.reject(
+                RejectedMessage(
+                    row.uid,
+                    "config_version_ahead",
+                    f"devices/{row.uid}/telemetry",
+                    b"",
+                    f"config_version {row.reported}; the server sent {row.sent}",
+                )
+            )
 
     def count_dropped_field(self, uid: str, reason: str, name: str) -> None:
         """Count a field dropped from an otherwise good message."""

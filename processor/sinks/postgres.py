@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.service import Recorded
-from core.devices.repository import ContactRow, DeviceRepository
+from core.devices.repository import ContactRow, DeviceRepository, RefusedVersion
 from core.history.repository import RollupDelta, RollupRepository
 from processor.alerting import AlertEngine, Plan
 
@@ -20,12 +20,15 @@ class PostgresSink:
         sessions: async_sessionmaker[AsyncSession],
         alerts: AlertEngine | None = None,
         on_config_applied: Callable[[list[int]], Awaitable[None]] | None = None,
+        on_config_refused: Callable[[list[RefusedVersion]], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._alerts = alerts
         # Told, after the commit, which devices reported a newly applied config version (the
         # bot edits "waiting for the device" messages); it must not raise.
         self.on_config_applied = on_config_applied
+        # Told which reported a version the server never sent (not taken); must not raise.
+        self.on_config_refused = on_config_refused
 
     async def write(
         self,
@@ -41,10 +44,12 @@ class PostgresSink:
             devices = DeviceRepository(session)
             if contacts:
                 await devices.apply_contacts(contacts)
-            applied = await devices.apply_config_versions(config_versions or {})
+            reports = await devices.apply_config_versions(config_versions or {})
             await RollupRepository(session).add_deltas(deltas)
             if self._alerts is not None and plan is not None and plan.changes:
                 recorded = await self._alerts.write(session, plan)
-        if applied and self.on_config_applied is not None:
-            await self.on_config_applied(applied)
+        if reports.refused and self.on_config_refused is not None:
+            self.on_config_refused(reports.refused)
+        if reports.applied and self.on_config_applied is not None:
+            await self.on_config_applied(reports.applied)
         return recorded

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -159,3 +160,32 @@ async def test_a_wait_longer_than_the_socket_timeout_ends_as_no_answer(
         assert await waiting == late
     finally:
         await client.aclose()
+
+
+async def test_a_config_version_the_server_never_sent_is_refused(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One telemetry with `config_version: 2147483647` made every later settings change show
+    "applied" and never be re-sent. A version above the one sent is not taken; it is logged
+    and quarantined."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    await set_config(sessions, device_id, report_interval=45)  # version 2, sent
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 500, "config_version": 2147483647}')
+    await eventually(lambda: f"rejected message from {uid}: config_version_ahead" in caplog.text)
+    await publish(f"devices/{uid}/telemetry", b'{"co2": 501, "config_version": 2}')
+    await eventually(lambda: _applied(sessions, device_id, 2))
+    await set_config(sessions, device_id, report_interval=60)  # version 3: not applied yet
+    async with sessions() as session:
+        row = await session.get(DeviceConfig, device_id)
+        assert row is not None and (row.version, row.applied_version) == (3, 2)
+    job = ConfigResend(
+        sessions, CommandBus(redis, RedisKeys(settings.redis_prefix)), grace=timedelta(0)
+    )
+    await eventually(lambda: _online(sessions, device_id))
+    assert await job.run() == 1  # still re-sent
+    await forget_retained(uid)
