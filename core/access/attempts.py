@@ -42,16 +42,29 @@ class AttemptLimiter:
             ttl = await self._redis.ttl(key)
             raise TooManyAttemptsError(minutes=max(1, -(-max(ttl, 1) // 60)))
 
-    async def record_failure(self, user_id: int) -> int:
-        """Count a failure; return how many attempts are left."""
+    async def take(self, user_id: int) -> int:
+        """Take one try before it is checked: counted first, in one atomic step, so that
+        concurrent attempts can never get more tries than the limit (checking, then counting
+        a failure, let 100 concurrent wrong codes through 11 times against a limit of 5).
+        Raise TooManyAttemptsError when none is left; return the tries left after this one.
+        A try that succeeds is followed by `reset`, one that proved nothing by `refund`."""
         key = self._key(user_id)
-        pipe = self._redis.pipeline()
+        pipe = self._redis.pipeline(transaction=True)
         pipe.incr(key)
         pipe.expire(key, self.window, nx=True)
-        count, _ = await pipe.execute()
+        pipe.ttl(key)
+        count, _, ttl = await pipe.execute()
+        if int(count) > self.limit:
+            raise TooManyAttemptsError(minutes=max(1, -(-max(int(ttl), 1) // 60)))
         if self.lock is not None and int(count) >= self.limit:
             await self._redis.expire(key, self.lock)
-        return max(0, self.limit - int(count))
+        return self.limit - int(count)
+
+    async def refund(self, user_id: int) -> None:
+        """Give back a try that proved nothing (an expired code, a panel that did not answer)."""
+        key = self._key(user_id)
+        if int(await self._redis.decr(key)) <= 0:
+            await self._redis.delete(key)
 
     async def reset(self, user_id: int) -> None:
         """Forget the user's failures after a success."""

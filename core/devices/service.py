@@ -135,19 +135,18 @@ async def claim(
     session: AsyncSession, limiter: AttemptLimiter, user_id: int, typed_code: str
 ) -> Device:
     """Make the user the owner of the device whose claim code they typed."""
-    await limiter.check(user_id)
+    left = await limiter.take(user_id)
     canonical = claim_codes.normalize(typed_code)
     devices = DeviceRepository(session)
     device = (
         await devices.get_by_claim_hash(claim_codes.hash_code(canonical)) if canonical else None
     )
     if device is None:
-        left = await limiter.record_failure(user_id)
         raise ClaimCodeWrongError(left=left)
     if device.claimed_at is not None:
-        await limiter.record_failure(user_id)
         raise ClaimCodeUsedError
     if device.claim_code_expires_at is None or device.claim_code_expires_at <= clock.now():
+        await limiter.refund(user_id)
         raise ClaimCodeExpiredError
     device.claimed_at = clock.now()
     MembershipRepository(session).add(user_id, device.id, Role.OWNER)

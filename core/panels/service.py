@@ -365,6 +365,7 @@ class PanelService:
         if code is None:
             raise CodeNeededError
         check_code(code)
+        left_after = await limiter.take(user_id)  # counted before the panel is asked
         started = clock.monotonic()
         result = await self._send(grant.device, proposal, user_id, by, tuple(bypass), code)
         name = result.error or "ok" if result is not None else "timeout"
@@ -372,9 +373,11 @@ class PanelService:
             name = "ok"
         left = None
         if name in WRONG_CODE:
-            left = await limiter.record_failure(user_id)
+            left = left_after
         elif name == "ok":
             await limiter.reset(user_id)
+        else:
+            await limiter.refund(user_id)
         AuditRepository(session).record(
             f"panel.{proposal.action.value}",
             actor_user_id=user_id,

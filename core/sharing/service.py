@@ -160,16 +160,16 @@ class SharingService:
         self, session: AsyncSession, user_id: int, *, token: str = "", code: str = ""
     ) -> Joined:
         """Join the device of an invite (deep-link token or typed code); tell the inviter."""
-        await self._limiter.check(user_id)
+        await self._limiter.take(user_id)
         canonical = claim_codes.normalize(code) if code else None
         invite = await InviteRepository(session).find_for_use(
             tokens.hash_token(token) if token else None,
             tokens.hash_code(canonical) if canonical else None,
         )
         if invite is None or invite.used_at is not None:
-            await self._limiter.record_failure(user_id)
             raise InviteWrongError if invite is None else InviteUsedError
         if invite.expires_at <= clock.now():
+            await self._limiter.refund(user_id)
             raise InviteExpiredError
         role = await self._join(session, invite, user_id)
         device = await DeviceRepository(session).get(invite.device_id)

@@ -62,7 +62,10 @@ async def test_device_add_prints_a_one_time_code_stored_only_hashed(
     assert result.returncode == 0, result.stderr
     code = re.search(r"Claim code: (\S+)", result.stdout)
     assert code is not None
-    assert f"devices/{uid}/telemetry" in result.stdout and "mqtt://127.0.0.1:1883" in result.stdout
+    assert (
+        f"devices/{uid}/telemetry" in result.stdout and "127.0.0.1:1883 (no TLS)" in result.stdout
+    )
+    assert "login:     none" in result.stdout  # this broker's accounts are not Dozor's to manage
     async with sessions() as session:
         device = await session.scalar(select(Device).where(Device.uid == uid))
         assert device is not None
@@ -92,7 +95,7 @@ async def test_device_add_registers_a_shelly_with_its_http_host_and_channel_name
         *("--channel-names", "Pump, Heater,Light"),
     )
     assert result.returncode == 0, result.stderr
-    assert f"topic prefix {uid}" in result.stdout and "devices/" not in result.stdout
+    assert f"topic prefix and client id {uid}" in result.stdout and "devices/" not in result.stdout
     async with sessions() as session:
         device = await session.scalar(select(Device).where(Device.uid == uid))
     assert device is not None and device.type_code == "shelly_pro3"
