@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
@@ -17,6 +26,13 @@ class Membership(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "device_id"),
         CheckConstraint("role IN ('owner', 'admin', 'viewer')", name="role"),
+        # At most one owner per device (migration 0008).
+        Index(
+            "memberships_one_owner",
+            "device_id",
+            unique=True,
+            postgresql_where=text("role = 'owner'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

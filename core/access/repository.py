@@ -85,6 +85,12 @@ class MembershipRepository:
             .values(muted_until=until)
         )
 
+    async def lock_device(self, device_id: int) -> None:
+        """Lock the device's memberships until the transaction ends (one change at a time)."""
+        await self._session.execute(
+            select(Membership.id).where(Membership.device_id == device_id).with_for_update()
+        )
+
     async def set_role(self, user_id: int, device_id: int, role: Role) -> None:
         """Change a member's role."""
         await self._session.execute(

@@ -326,7 +326,12 @@ class SharingService:
     async def transfer(
         self, session: AsyncSession, user_id: int, device_id: int, member_id: int, nonce: str
     ) -> User:
-        """Make a member the owner (once confirmed); the previous owner stays an admin."""
+        """Make a member the owner (once confirmed); the previous owner stays an admin.
+
+        The device's memberships are locked first, so a second transfer started meanwhile
+        reads the outcome of the first (its owner is no longer one) and is refused; the
+        database allows one owner per device whatever happens."""
+        await MembershipRepository(session).lock_device(device_id)
         device, member, before = await self.member(session, user_id, device_id, member_id)
         await self._confirmed(user_id, device_id, Intent.TRANSFER, member_id, nonce)
         members = MembershipRepository(session)
