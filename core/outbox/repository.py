@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access.models import Membership
 from core.outbox.models import OutboxMessage
 from core.outbox.payloads import Payload, encode
 
@@ -124,7 +125,50 @@ class OutboxRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return (await self._session.scalars(query)).all()
+        rows = (await self._session.scalars(query)).all()
+        return await self._of_members(user_id, rows)
+
+    async def _of_members(
+        self, user_id: int, rows: Sequence[OutboxMessage]
+    ) -> Sequence[OutboxMessage]:
+        """Keep the rows about devices the person is still a member of; drop the others (an
+        alert queued before a revocation, held by quiet hours, must not follow the person)."""
+        devices = {row.device_id for row in rows if row.device_id is not None}
+        if not devices:
+            return rows
+        members_of = set(
+            (
+                await self._session.scalars(
+                    select(Membership.device_id).where(
+                        Membership.user_id == user_id, Membership.device_id.in_(devices)
+                    )
+                )
+            ).all()
+        )
+        gone = [
+            row.id for row in rows if row.device_id is not None and row.device_id not in members_of
+        ]
+        if not gone:
+            return rows
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(gone))
+            .values(status="dropped", last_error="no longer a member")
+        )
+        return [row for row in rows if row.id not in gone]
+
+    async def drop_for_member(self, user_id: int, device_id: int, reason: str) -> int:
+        """Give up on a person's pending rows about a device (their access was taken away)."""
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.user_id == user_id,
+                OutboxMessage.device_id == device_id,
+                OutboxMessage.status == "pending",
+            )
+            .values(status="dropped", last_error=reason[:256])
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def mark_sent(self, ids: Sequence[int], message_id: int, at: datetime) -> None:
         """Settle rows as delivered in one message."""

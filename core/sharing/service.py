@@ -29,6 +29,7 @@ from core.devices.service import ClaimCodeMalformedError, claim
 from core.errors import DomainError, NotAllowed, StaleAction
 from core.live.store import LiveStateStore
 from core.outbox.notices import notify
+from core.outbox.repository import OutboxRepository
 from core.sharing import tokens
 from core.sharing.models import Invite
 from core.sharing.repository import InviteRepository
@@ -312,6 +313,7 @@ class SharingService:
         device, member, before = await self.member(session, user_id, device_id, member_id)
         await self._confirmed(user_id, device_id, Intent.REVOKE, member_id, nonce)
         await MembershipRepository(session).remove(member_id, device_id)
+        await OutboxRepository(session).drop_for_member(member_id, device_id, "access revoked")
         AuditRepository(session).record(
             "member.revoked",
             actor_user_id=user_id,

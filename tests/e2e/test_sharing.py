@@ -8,20 +8,22 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 from redis.asyncio import Redis
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
 from core.access.models import Membership
 from core.audit.models import AuditEntry
 from core.devices.models import Device
+from core.outbox.models import OutboxMessage
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from core.sharing.models import Invite
+from core.users.service import set_quiet_hours
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.e2e.conftest import RunningBot
 from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
-from tests.integration.helpers import add_device, add_member, rollup_count
+from tests.integration.helpers import add_device, add_member, rollup_count, set_config
 
 OWNER = FakeUser(6001, "Olga")
 FRIEND = FakeUser(6002, "Fred", username="fred")
@@ -289,3 +291,106 @@ async def test_the_owner_is_told_when_an_admins_invitee_joins(
     assert "Nina joined Cottage as viewer." in told_admin.plain
     told_owner = await emulator.wait_for_message(OWNER, "Nina joined")
     assert "Nina joined Cottage as viewer, invited by Fred." in told_owner.plain
+
+
+async def _quiet_friend(
+    sessions: async_sessionmaker[AsyncSession], emulator: TelegramEmulator, device_id: int
+) -> Device:
+    """FRIEND becomes a viewer of the device, in quiet hours now; the device alerts over
+    1000 ppm CO₂. Returns the device."""
+    await set_config(sessions, device_id, thresholds={"co2": {"high": 1000}})
+    await add_member(sessions, FRIEND.id, device_id, "viewer", name="Fred")
+    for user in (OWNER, FRIEND):
+        await emulator.reply_to(user, "/start")  # a bot cannot start a chat
+    async with sessions() as session:
+        hour = clock.now().hour
+        await set_quiet_hours(session, FRIEND.id, hour, (hour + 2) % 24)
+        device = await session.get(Device, device_id)
+    assert device is not None
+    return device
+
+
+async def test_a_revoked_member_gets_no_alert_queued_before_the_revocation(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """An alert held for the member's quiet hours was delivered hours after their access was
+    revoked. Revoking drops their pending rows, and delivery checks membership when it sends."""
+    device_id = await owned_device(sessions)
+    device = await _quiet_friend(sessions, emulator, device_id)
+    await publish(f"devices/{device.uid}/telemetry", b'{"co2": 1500}')
+    await emulator.wait_for_message(OWNER, "too high")
+
+    async def held_for_friend() -> list[OutboxMessage]:
+        async with sessions() as session:
+            query = select(OutboxMessage).where(
+                OutboxMessage.user_id == FRIEND.id, OutboxMessage.device_id == device_id
+            )
+            return list((await session.scalars(query)).all())
+
+    async def held() -> bool:
+        return [row.held for row in await held_for_friend()] == [True]
+
+    await eventually(held)  # for the friend's quiet hours
+    members = await owner_card(emulator, OWNER)
+    await emulator.press(OWNER, members, "Members")
+    await emulator.wait_for(lambda: "Fred (@fred) — viewer" in members.plain)
+    await emulator.press(OWNER, members, "Fred")
+    await emulator.wait_for(lambda: "viewer of Cottage" in members.plain)
+    await emulator.press(OWNER, members, "Revoke access")
+    await emulator.wait_for(lambda: "Revoke the access of" in members.plain)
+    await emulator.press(OWNER, members, "Yes, revoke")
+    await emulator.wait_for(lambda: "no longer has access" in members.plain)
+    rows = await held_for_friend()
+    assert [(row.status, row.last_error) for row in rows] == [("dropped", "access revoked")]
+    assert not any("too high" in m.plain for m in emulator.bot_messages(FRIEND.id))
+    await publish(f"devices/{device.uid}/status", b"", retain=True)
+
+
+async def test_delivery_drops_what_is_about_a_device_the_reader_left(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A row queued for a member whose membership ended some other way (a removal racing the
+    alert) is not sent either: delivery checks membership when it sends."""
+    device_id = await owned_device(sessions)
+    device = await _quiet_friend(sessions, emulator, device_id)
+    await publish(f"devices/{device.uid}/telemetry", b'{"co2": 1500}')
+    await emulator.wait_for_message(OWNER, "too high")
+
+    async def friends_row() -> OutboxMessage | None:
+        async with sessions() as session:
+            return await session.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.user_id == FRIEND.id, OutboxMessage.device_id == device_id
+                )
+            )
+
+    async def held() -> bool:
+        row = await friends_row()
+        return row is not None and row.held
+
+    await eventually(held)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            delete(Membership).where(
+                Membership.user_id == FRIEND.id, Membership.device_id == device_id
+            )
+        )
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.user_id == FRIEND.id)
+            .values(due_at=clock.now(), held=False)
+        )
+
+    async def dropped() -> bool:
+        row = await friends_row()
+        return row is not None and row.status == "dropped"
+
+    await eventually(dropped)
+    assert not any("too high" in m.plain for m in emulator.bot_messages(FRIEND.id))
+    await publish(f"devices/{device.uid}/status", b"", retain=True)
