@@ -27,6 +27,7 @@ from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
 from bot.middlewares.db_session import DbSessionMiddleware
 from bot.middlewares.in_flight import InFlightUpdates
+from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.prompts import CommandEndsPrompt
 from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
 from bot.routers import (
@@ -184,6 +185,9 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
     dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
     dp.update.outer_middleware(CurrentUserMiddleware(settings.tz))
+    private = PrivateChatsOnly()
+    dp.message.outer_middleware(private)
+    dp.callback_query.outer_middleware(private)
     dp.message.outer_middleware(CommandEndsPrompt())
     dp.include_routers(
         errors.build_router(),

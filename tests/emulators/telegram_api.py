@@ -183,6 +183,7 @@ class TelegramEmulator:
     # From the Nth call of a method on, calls hang this long and are dropped (a dead link).
     hang_from: dict[str, tuple[int, float]] = field(default_factory=dict)
     blocked_by: set[int] = field(default_factory=set)
+    groups: dict[int, str] = field(default_factory=dict)  # supergroup chat id → title
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -435,7 +436,7 @@ class TelegramEmulator:
         data: dict[str, Any] = {
             "message_id": message.message_id,
             "date": message.date,
-            "chat": {"id": message.chat_id, "type": "private"},
+            "chat": self._chat_object(message.chat_id),
             "from": {
                 "id": BOT_ID,
                 "is_bot": True,
@@ -466,7 +467,33 @@ class TelegramEmulator:
             data["reply_markup"] = message.reply_markup
         return data
 
+    def _chat_object(self, chat_id: int) -> dict[str, Any]:
+        if chat_id in self.groups:
+            return {"id": chat_id, "type": "supergroup", "title": self.groups[chat_id]}
+        return {"id": chat_id, "type": "private"}
+
     # ----- the users' side -----
+
+    async def send_to_group(self, user: FakeUser, group_id: int, text: str) -> ChatMessage:
+        """Send a message as `user` in a supergroup the bot is a member of (an admin of, so
+        it may delete messages there)."""
+        self.groups.setdefault(group_id, "Family")
+        self.messages.setdefault(group_id, [])
+        message = ChatMessage(next(self._message_ids), group_id, False, text, int(time.time()))
+        self.messages[group_id].append(message)
+        payload: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": message.date,
+            "text": text,
+            "from": user.as_dict(),
+            "chat": self._chat_object(group_id),
+        }
+        if text.startswith("/"):
+            payload["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split(maxsplit=1)[0])}
+            ]
+        await self._push({"message": payload})
+        return message
 
     async def _push(self, update: dict[str, Any]) -> None:
         update["update_id"] = next(self._update_ids)
