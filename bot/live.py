@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from html import escape
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
@@ -204,7 +205,7 @@ class LiveViews:
         footer = view.tr("live-expired-footer", minutes=minutes, time=_now(view.zone))
         await self._finish(view, footer)
         with contextlib.suppress(TelegramAPIError):
-            note = view.tr("live-expired-note", name=view.device_name, minutes=minutes)
+            note = view.tr("live-expired-note", name=escape(view.device_name), minutes=minutes)
             await self._bot.send_message(view.chat_id, note)
 
     async def _finish(self, view: _View, footer: str) -> None:
