@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from cli import broker, panels
+from cli.secret_input import SecretFlag, read_secret, read_secrets
 from core.entrypoint import load_settings, stop_event_on_signals
 from core.settings import Settings
 
@@ -168,6 +169,18 @@ def _print_login(settings: Settings, uid: str, type_code: str, password: str | N
     print(f"  subscribe: {topic(uid, 'config')}, {topic(uid, 'commands')}")
 
 
+def _password(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """The Shelly password change of `--http-password` / `--no-http-password` (raises
+    SecretKeysMissingError when there is a password and no key to seal it with)."""
+    from core.secrets import SecretBox
+
+    if args.no_http_password:
+        return {"password_token": None}
+    if not args.http_password:
+        return {}
+    return {"password_token": SecretBox(settings.secret_keys).encrypt(args.http_password)}
+
+
 def _attributes(
     args: argparse.Namespace, settings: Settings, current: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -175,18 +188,14 @@ def _attributes(
 
     Exits with a clear line on a malformed option (or a password without SECRET_KEYS)."""
     from core.devices import shelly
-    from core.secrets import SecretBox, SecretKeysMissingError
+    from core.secrets import SecretKeysMissingError
 
     profile = shelly.ShellyProfile.of(current)
     changes: dict[str, Any] = {}
     try:
         if args.http_host is not None:
             changes["http_host"] = args.http_host or None
-        if args.http_password is not None:
-            box = SecretBox(settings.secret_keys)
-            changes["password_token"] = (
-                box.encrypt(args.http_password) if args.http_password else None
-            )
+        changes.update(_password(args, settings))
         if args.channel_names is not None:
             changes["channel_names"] = shelly.parse_names(args.channel_names)
         if args.critical is not None:
@@ -312,7 +321,7 @@ def _device_url(settings: Settings, args: argparse.Namespace) -> str:
     where = f"{parts.hostname}:{parts.port or (8883 if secure else 1883)}"
     login = ""
     if args.password_stdin:
-        password = sys.stdin.readline().strip()
+        password = read_secret("The device's broker password")
         login = f"{quote(args.uid, safe='')}:{quote(password, safe='')}@"
     return f"{parts.scheme}://{login}{where}"
 
@@ -320,7 +329,14 @@ def _device_url(settings: Settings, args: argparse.Namespace) -> str:
 def _shelly_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--http-host", help="Shelly: host[:port] for the HTTP fallback")
     parser.add_argument(
-        "--http-password", help="Shelly: the device's password (stored encrypted with SECRET_KEYS)"
+        "--http-password",
+        action=SecretFlag,
+        prompt="The Shelly's password",
+        help="Shelly: read the device's password (stored encrypted with SECRET_KEYS) from a "
+        "prompt or standard input",
+    )
+    parser.add_argument(
+        "--no-http-password", action="store_true", help="Shelly: forget its password"
     )
     parser.add_argument("--channel-names", help='Shelly Pro 3: e.g. "Pump,Heater,Light"')
     parser.add_argument(
@@ -415,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> None:
     """Entry point of the `dozor` console script."""
     args = build_parser().parse_args(argv)
+    read_secrets(args)  # after the whole line parsed: a mistyped line reads nothing
     handler: Callable[[argparse.Namespace], None] = args.func
     handler(args)
 

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from cli.secret_input import SecretFlag
 from core.entrypoint import load_settings
 from core.settings import Settings
 
@@ -45,11 +46,17 @@ def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, help="the integration port (default 7094)")
     parser.add_argument(
         "--code",
-        help="the owner's panel code: used for the owner's actions until they store their own",
+        action=SecretFlag,
+        prompt="The owner's panel code",
+        help="read the owner's panel code (used for the owner's actions until they store "
+        "their own) from a prompt or standard input",
     )
     parser.add_argument(
         "--key",
-        help="the module's integration key, when its integration is encrypted (DLOADX)",
+        action=SecretFlag,
+        prompt="The module's integration key",
+        help="read the module's integration key, when its integration is encrypted (DLOADX), "
+        "from a prompt or standard input",
     )
     parser.add_argument(
         "--no-key", action="store_true", help="the module's integration is not encrypted"

@@ -24,7 +24,7 @@ from tests.conftest import forget_mqtt_session, unique_uid
 
 
 def dozor(
-    settings: Settings, *args: str, secret_keys: str = ""
+    settings: Settings, *args: str, secret_keys: str = "", stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -34,6 +34,7 @@ def dozor(
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
@@ -180,14 +181,15 @@ async def test_device_set_changes_a_shelly_and_stores_its_password_encrypted(
     meter = f"shellypro3em-{uuid.uuid4().hex[:12]}"
     assert dozor(settings, "device", "add", uid, "--type", "shelly_pro3").returncode == 0
     # A password needs SECRET_KEYS; without them nothing is stored.
-    refused = dozor(settings, "device", "set", uid, "--http-password", "pw")
+    refused = dozor(settings, "device", "set", uid, "--http-password", stdin="pw\n")
     assert refused.returncode == 2 and "SECRET_KEYS must be set" in refused.stdout
     key = settings.secret_keys[0].get_secret_value()
     result = dozor(
         settings,
-        *("device", "set", uid, "--http-host", "10.0.0.7", "--http-password", "s3cret"),
+        *("device", "set", uid, "--http-host", "10.0.0.7", "--http-password"),
         *("--critical", "1", "--link", f"0={meter}:a", "--channel-names", "Pump,Heater"),
         secret_keys=key,
+        stdin="s3cret\n",  # never on the command line
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "s3cret" not in result.stdout and "(encrypted)" in result.stdout
@@ -217,8 +219,9 @@ async def test_panel_add_and_set_keep_the_integration_key_encrypted(
     key = settings.secret_keys[0].get_secret_value()
     added = dozor(
         settings,
-        *("panel", "add", "Office", "--host", "10.0.0.20", "--uid", uid, "--key", "Klucz-2024"),
+        *("panel", "add", "Office", "--host", "10.0.0.20", "--uid", uid, "--key"),
         secret_keys=key,
+        stdin="Klucz-2024\n",
     )
     assert added.returncode == 0, added.stdout + added.stderr
     assert "encrypted integration" in added.stdout and "Klucz-2024" not in added.stdout
@@ -232,7 +235,18 @@ async def test_panel_add_and_set_keep_the_integration_key_encrypted(
     token = (await stored())["integration_key"]
     assert isinstance(token, str) and "Klucz" not in token
     assert SecretBox(settings.secret_keys).decrypt(token) == "Klucz-2024"
-    too_long = dozor(settings, "panel", "set", uid, "--key", "x" * 13, secret_keys=key)
+    too_long = dozor(settings, "panel", "set", uid, "--key", secret_keys=key, stdin="x" * 13)
     assert too_long.returncode == 2 and "1 to 12 characters" in too_long.stdout
+    # A secret on the command line (it would end up in `ps` and the shell's history) is refused.
+    typed = dozor(settings, "panel", "set", uid, "--key", "Klucz-2024", secret_keys=key)
+    assert typed.returncode == 2 and "unrecognized arguments: Klucz-2024" in typed.stderr
+    both = dozor(
+        settings, "panel", "set", uid, "--code", "--key", secret_keys=key, stdin="1234\nK2\n"
+    )
+    assert both.returncode == 0, both.stdout + both.stderr
+    sealed = await stored()
+    box = SecretBox(settings.secret_keys)
+    assert box.decrypt(str(sealed["owner_code"])) == "1234"
+    assert box.decrypt(str(sealed["integration_key"])) == "K2"
     plain = dozor(settings, "panel", "set", uid, "--no-key", secret_keys=key)
     assert plain.returncode == 0 and "integration_key" not in await stored()
