@@ -222,6 +222,7 @@ async def _set(settings: Settings, args: argparse.Namespace) -> dict[str, Any] |
     from core.devices.kinds import Executor, kind_of
     from core.devices.repository import DeviceRepository
     from core.devices.service import set_attributes
+    from core.panels.repository import PanelCodeRepository
 
     engine = make_engine(settings.database_url)
     try:
@@ -229,8 +230,13 @@ async def _set(settings: Settings, args: argparse.Namespace) -> dict[str, Any] |
             device = await DeviceRepository(session).get_by_uid(args.uid)
             if device is None or kind_of(device.type_code).executor is not Executor.SATEL:
                 return None
-            return await set_attributes(
+            attributes = await set_attributes(
                 session, args.uid, lambda current: _profile(args, settings, current)
             )
+            # A code given for a panel that has its owner already is that person's own.
+            if await PanelCodeRepository(session).hand_over_to_owner(device):
+                await session.commit()
+                attributes = dict(device.attributes)
+            return attributes
     finally:
         await engine.dispose()

@@ -20,6 +20,7 @@ from core.devices.models import Device, DeviceConfig
 from core.devices.repository import DeviceRepository
 from core.errors import DomainError, InvalidInput
 from core.outbox.notices import notify
+from core.panels.repository import PanelCodeRepository
 
 DEFAULT_CLAIM_TTL = timedelta(days=7)
 UID_MAX = 64
@@ -150,6 +151,7 @@ async def claim(
         raise ClaimCodeExpiredError
     device.claimed_at = clock.now()
     MembershipRepository(session).add(user_id, device.id, Role.OWNER)
+    await PanelCodeRepository(session).hand_over_given_code(device, user_id)
     AuditRepository(session).record(
         "device.claimed", actor_user_id=user_id, device_id=device.id, after={"role": "owner"}
     )

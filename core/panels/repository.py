@@ -9,6 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access.models import Membership
+from core.devices.models import Device
 from core.panels.models import PanelCode, PanelEvent, PanelFence
 
 
@@ -34,6 +36,27 @@ class PanelCodeRepository:
                 index_elements=["user_id", "device_id"], set_={"code_token": token}
             )
         )
+
+    async def hand_over_given_code(self, device: Device, owner_id: int) -> bool:
+        """The code given for the owner at `panel add|set --code` becomes the owner's own
+        stored code (a code belongs to a person: it does not pass to the next owner with the
+        device); return whether there was one."""
+        attributes = dict(device.attributes or {})
+        token = attributes.pop("owner_code", None)
+        if not isinstance(token, str) or not token:
+            return False
+        await self.put(owner_id, device.id, token)
+        device.attributes = attributes
+        return True
+
+    async def hand_over_to_owner(self, device: Device) -> bool:
+        """`hand_over_given_code` to the device's owner, if it has one yet."""
+        owner = await self._session.scalar(
+            select(Membership.user_id).where(
+                Membership.device_id == device.id, Membership.role == "owner"
+            )
+        )
+        return owner is not None and await self.hand_over_given_code(device, owner)
 
     async def remove(self, user_id: int, device_id: int) -> bool:
         """Forget the user's code; return whether there was one."""

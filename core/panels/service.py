@@ -186,8 +186,6 @@ class PanelService:
             raise StaleAction
         profile = PanelProfile.of(grant.device.attributes)
         has_code = await PanelCodeRepository(session).get(user_id, device_id) is not None
-        if grant.role is Role.OWNER and profile.owner_code:
-            has_code = True
         return PanelView(
             grant.device,
             grant.role,
@@ -222,15 +220,9 @@ class PanelService:
         return grant.device
 
     async def forget_code(self, session: AsyncSession, user_id: int, device_id: int) -> Device:
-        """Delete the person's stored code; for the owner, the code given at `panel add` too
-        (it stood in for theirs)."""
+        """Delete the person's stored code."""
         grant = await require(session, user_id, device_id, Action.VIEW)
         forgot = await PanelCodeRepository(session).remove(user_id, device_id)
-        profile = PanelProfile.of(grant.device.attributes)
-        if grant.role is Role.OWNER and profile.owner_code:
-            kept = {k: v for k, v in (grant.device.attributes or {}).items() if k != "owner_code"}
-            grant.device.attributes = kept
-            forgot = True
         if forgot:
             AuditRepository(session).record(
                 "panel.code_forgotten", actor_user_id=user_id, device_id=device_id
@@ -399,8 +391,6 @@ class PanelService:
 
     async def _stored_code(self, session: AsyncSession, user_id: int, grant: Grant) -> str | None:
         token = await PanelCodeRepository(session).get(user_id, grant.device.id)
-        if token is None and grant.role is Role.OWNER:
-            token = PanelProfile.of(grant.device.attributes).owner_code
         return self._secrets.decrypt(token) if token else None
 
     async def _send(

@@ -17,7 +17,7 @@ from core.devices.models import Device, DeviceConfig
 from core.devices.service import provision
 from core.panels.models import PanelCode
 from core.panels.profile import SATEL
-from core.panels.repository import PanelEventRepository
+from core.panels.repository import PanelCodeRepository, PanelEventRepository
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
@@ -61,6 +61,11 @@ async def add_panel(
     device_id = created.device.id
     await add_member(sessions, OWNER.id, device_id, "owner", name="Olga")
     await add_member(sessions, VIEWER.id, device_id, "viewer", name="Vera")
+    if "owner_code" in attributes:  # given for the owner, as `panel set --code` does
+        async with sessions() as session, session.begin():
+            device = await session.get(Device, device_id)
+            assert device is not None
+            await PanelCodeRepository(session).hand_over_to_owner(device)
     key = RedisKeys(settings.redis_prefix).panel_state(device_id)
 
     async def connected() -> bool:
@@ -311,14 +316,15 @@ async def test_forget_my_code_forgets_the_code_given_at_panel_add(
     settings: Settings,
     panel: SatelPanelEmulator,
 ) -> None:
-    """`panel add --code` stores the owner's code in the panel's attributes; "Forget my code"
-    said "forgotten" and the card still said "stored"."""
+    """`panel set --code` for a panel with an owner makes the code that owner's own;
+    "Forget my code" said "forgotten" and the card still said "stored"."""
     device_id = await add_panel(sessions, redis, settings, panel)
     token = SecretBox(settings.secret_keys).encrypt("1234")
     async with sessions() as session, session.begin():
         device = await session.get(Device, device_id)
         assert device is not None
         device.attributes = {**device.attributes, "owner_code": token}
+        assert await PanelCodeRepository(session).hand_over_to_owner(device)
     card = await open_card(emulator, OWNER)
     assert "Your code: stored" in card.plain
     await emulator.press(OWNER, card, "Forget my code")
@@ -326,6 +332,7 @@ async def test_forget_my_code_forgets_the_code_given_at_panel_add(
     assert "Your code: not stored" in card.plain
     async with sessions() as session:
         device = await session.get(Device, device_id)
+        assert await PanelCodeRepository(session).get(OWNER.id, device_id) is None
     assert device is not None and "owner_code" not in device.attributes
 
 
