@@ -26,7 +26,12 @@ SERVER_DAYS = 825
 
 
 def add_parsers(sub: Any, devices: Any) -> None:
-    """Register `broker init|certs` and `device remove|credentials`."""
+    """Register `broker init|certs`, `device remove|credentials` and `secrets rotate`."""
+    vault = sub.add_parser("secrets", help="secrets at rest (SECRET_KEYS)")
+    vsub = vault.add_subparsers(dest="secrets_command", required=True)
+    vsub.add_parser(
+        "rotate", help="re-encrypt every stored secret with the first key of SECRET_KEYS"
+    ).set_defaults(func=cmd_secrets_rotate)
     broker = sub.add_parser("broker", help="the MQTT broker's accounts and TLS certificates")
     bsub = broker.add_subparsers(dest="broker_command", required=True)
     init = bsub.add_parser("init", help="write the broker's account file (once)")
@@ -169,6 +174,35 @@ def make_certificates(hosts: list[str]) -> list[tuple[str, bytes, int]]:
         ("server.crt", server.public_bytes(pem), 0o644),
         ("server.key", key.private_bytes(pem, private, plain), 0o600),
     ]
+
+
+def cmd_secrets_rotate(_: argparse.Namespace) -> None:
+    """Re-encrypt device passwords, keys and panel codes with the newest key."""
+    settings = load_settings()
+    if not settings.secret_keys:
+        _fail("SECRET_KEYS is not set: there is nothing to re-encrypt with")
+    report = asyncio.run(_rotate_secrets(settings))
+    print(f"{report.rotated} secrets re-encrypted with the first key of SECRET_KEYS.")
+    if report.unreadable:
+        print(
+            f"warning: {report.unreadable} could not be read with any key of SECRET_KEYS (left "
+            "as they are; give those secrets again)"
+        )
+        raise SystemExit(1)
+    print("Keys after the first one are no longer needed.")
+
+
+async def _rotate_secrets(settings: Settings) -> Any:
+    from core.db import make_engine, make_session_factory
+    from core.secrets import SecretBox
+    from core.secrets_rotation import rotate_secrets
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await rotate_secrets(session, SecretBox(settings.secret_keys))
+    finally:
+        await engine.dispose()
 
 
 def cmd_device_remove(args: argparse.Namespace) -> None:

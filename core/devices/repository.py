@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
@@ -169,6 +169,16 @@ class DeviceRepository:
         if for_update:
             query = query.with_for_update()
         return await self._session.scalar(query)
+
+    async def with_any_attribute(self, names: Iterable[str]) -> Sequence[Device]:
+        """Devices whose attributes hold any of `names`, locked for this transaction."""
+        query = (
+            select(Device)
+            .where(Device.attributes.has_any(array(sorted(names))))
+            .order_by(Device.id)
+            .with_for_update()
+        )
+        return (await self._session.scalars(query)).all()
 
     async def apply_config_versions(self, versions: dict[int, int]) -> ConfigReports:
         """Record the config version each device reports it applied: which changed, and

@@ -58,6 +58,11 @@ class PanelCodeRepository:
         )
         return owner is not None and await self.hand_over_given_code(device, owner)
 
+    async def all_locked(self) -> Sequence[PanelCode]:
+        """Every stored code, locked for this transaction (re-encrypting them)."""
+        query = select(PanelCode).order_by(PanelCode.device_id, PanelCode.user_id)
+        return (await self._session.scalars(query.with_for_update())).all()
+
     async def remove(self, user_id: int, device_id: int) -> bool:
         """Forget the user's code; return whether there was one."""
         result = await self._session.execute(

@@ -12,14 +12,18 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
 from core.devices import claim_codes
 from core.devices.models import Device, DeviceConfig
+from core.panels.repository import PanelCodeRepository
 from core.secrets import SecretBox
 from core.settings import Settings
+from core.users.repository import UserRepository
 from tests.conftest import forget_mqtt_session, unique_uid
 
 
@@ -250,3 +254,49 @@ async def test_panel_add_and_set_keep_the_integration_key_encrypted(
     assert box.decrypt(str(sealed["integration_key"])) == "K2"
     plain = dozor(settings, "panel", "set", uid, "--no-key", secret_keys=key)
     assert plain.returncode == 0 and "integration_key" not in await stored()
+
+
+async def test_secrets_rotate_re_encrypts_everything_with_the_newest_key(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """An old key can be retired: after `secrets rotate` the new key alone reads every stored
+    secret (a Shelly's password, a panel's integration key and code, a member's code)."""
+    old, new = settings.secret_keys[0].get_secret_value(), Fernet.generate_key().decode()
+    uid = f"shellypro3-{uuid.uuid4().hex[:12]}"
+    panel = f"satel-{uuid.uuid4().hex[:8]}"
+    assert dozor(settings, "device", "add", uid, "--type", "shelly_pro3").returncode == 0
+    done = dozor(settings, "device", "set", uid, "--http-password", secret_keys=old, stdin="pw\n")
+    assert done.returncode == 0, done.stdout
+    added = dozor(
+        settings,
+        *("panel", "add", "Office", "--host", "10.0.0.20", "--uid", panel, "--code", "--key"),
+        secret_keys=old,
+        stdin="1234\nKlucz\n",
+    )
+    assert added.returncode == 0, added.stdout
+    async with sessions() as session:
+        office = await session.scalar(select(Device).where(Device.uid == panel))
+        assert office is not None
+        await UserRepository(session).upsert(
+            9401, first_name="Vera", last_name=None, username=None, language="en"
+        )
+        await PanelCodeRepository(session).put(
+            9401, office.id, SecretBox(settings.secret_keys).encrypt("5678")
+        )
+        await session.commit()
+    rotated = dozor(settings, "secrets", "rotate", secret_keys=f"{new},{old}")
+    assert rotated.returncode == 0, rotated.stdout
+    assert "4 secrets re-encrypted" in rotated.stdout
+    only_new = SecretBox((SecretStr(new),))
+    async with sessions() as session:
+        shelly = await session.scalar(select(Device).where(Device.uid == uid))
+        office = await session.scalar(select(Device).where(Device.uid == panel))
+    assert shelly is not None and office is not None
+    assert only_new.decrypt(shelly.attributes["http_password"]) == "pw"
+    assert only_new.decrypt(office.attributes["owner_code"]) == "1234"
+    assert only_new.decrypt(office.attributes["integration_key"]) == "Klucz"
+    async with sessions() as session:
+        member_code = await PanelCodeRepository(session).get(9401, office.id)
+    assert member_code is not None and only_new.decrypt(member_code) == "5678"
+    lost = dozor(settings, "secrets", "rotate", secret_keys=Fernet.generate_key().decode())
+    assert lost.returncode == 1 and "4 could not be read" in lost.stdout
