@@ -237,6 +237,7 @@ async def _provision(settings: Settings, args: argparse.Namespace) -> Any:
                 location=args.location,
                 ttl=timedelta(days=args.ttl),
                 attributes=_attributes(args, settings),
+                pepper=settings.code_pepper,
             )
     except UnknownDeviceTypeError as err:
         print(

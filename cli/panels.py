@@ -198,6 +198,7 @@ async def _add(settings: Settings, args: argparse.Namespace, uid: str) -> Any:
                 location=args.location,
                 ttl=timedelta(days=args.ttl),
                 attributes=_profile(args, settings, None),
+                pepper=settings.code_pepper,
             )
     except DeviceExistsError:
         _fail(f"a device with uid {uid!r} exists already")

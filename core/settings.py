@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     influx_org: str | None = None
     influx_bucket: str | None = None
     secret_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    # Claim and invitation codes are stored as HMAC-SHA256 under this pepper (plain SHA-256
+    # without one): a leaked database alone then allows no offline search of the codes.
+    code_pepper: SecretStr | None = None
     tz: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"

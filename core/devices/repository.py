@@ -94,10 +94,10 @@ class DeviceRepository:
         """Return the device with this uid."""
         return await self._session.scalar(select(Device).where(Device.uid == uid))
 
-    async def get_by_claim_hash(self, code_hash: str) -> Device | None:
-        """Return the device whose claim code hashes to `code_hash`, locked for the claim."""
-        query = select(Device).where(Device.claim_code_hash == code_hash).with_for_update()
-        return await self._session.scalar(query)
+    async def get_by_claim_hash(self, code_hashes: Sequence[str]) -> Device | None:
+        """Return the device whose claim code has one of `code_hashes`, locked for the claim."""
+        query = select(Device).where(Device.claim_code_hash.in_(code_hashes)).with_for_update()
+        return await self._session.scalar(query.limit(1))
 
     async def type_rows(self) -> dict[str, tuple[str, str | None, int]]:
         """Every `device_types` row: code → (title, primary metric, report interval)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,8 +85,10 @@ async def provision(
     location: str | None = None,
     ttl: timedelta = DEFAULT_CLAIM_TTL,
     attributes: dict[str, Any] | None = None,
+    pepper: SecretStr | None = None,
 ) -> Provisioned:
-    """Create a device with a fresh one-time claim code (stored hashed)."""
+    """Create a device with a fresh one-time claim code (stored hashed, keyed by `pepper`,
+    CODE_PEPPER)."""
     devices = DeviceRepository(session)
     if not kinds.known(type_code):
         raise UnknownDeviceTypeError(known=", ".join(k.code for k in kinds.all_kinds()))
@@ -100,7 +103,7 @@ async def provision(
         name=(name or uid)[:64],
         location=location[:64] if location else None,
         is_online=False,
-        claim_code_hash=claim_codes.hash_code(claim_codes.normalize(code) or ""),
+        claim_code_hash=claim_codes.hash_code(claim_codes.normalize(code) or "", pepper),
         claim_code_expires_at=expires_at,
         attributes=attributes or {},
     )
@@ -133,14 +136,22 @@ async def provision(
 
 
 async def claim(
-    session: AsyncSession, limiter: AttemptLimiter, user_id: int, typed_code: str
+    session: AsyncSession,
+    limiter: AttemptLimiter,
+    user_id: int,
+    typed_code: str,
+    *,
+    pepper: SecretStr | None = None,
 ) -> Device:
-    """Make the user the owner of the device whose claim code they typed."""
+    """Make the user the owner of the device whose claim code they typed (`pepper`:
+    CODE_PEPPER, which its hash is keyed by)."""
     left = await limiter.take(user_id)
     canonical = claim_codes.normalize(typed_code)
     devices = DeviceRepository(session)
     device = (
-        await devices.get_by_claim_hash(claim_codes.hash_code(canonical)) if canonical else None
+        await devices.get_by_claim_hash(claim_codes.lookup_hashes("claim", canonical, pepper))
+        if canonical
+        else None
     )
     if device is None:
         raise ClaimCodeWrongError(left=left)

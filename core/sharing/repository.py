@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
@@ -20,17 +21,20 @@ class InviteRepository:
         """Stage a new invite."""
         self._session.add(invite)
 
-    async def find_for_use(self, token_hash: str | None, code_hash: str | None) -> Invite | None:
-        """Return the invite with this token or code, locked for this transaction."""
+    async def find_for_use(
+        self, token_hashes: Sequence[str], code_hashes: Sequence[str]
+    ) -> Invite | None:
+        """Return the invite with one of these token or code hashes, locked for this
+        transaction."""
         conditions = []
-        if token_hash:
-            conditions.append(Invite.token_hash == token_hash)
-        if code_hash:
-            conditions.append(Invite.code_hash == code_hash)
+        if token_hashes:
+            conditions.append(Invite.token_hash.in_(token_hashes))
+        if code_hashes:
+            conditions.append(Invite.code_hash.in_(code_hashes))
         if not conditions:
             return None
         query = select(Invite).where(or_(*conditions)).with_for_update()
-        return await self._session.scalar(query)
+        return await self._session.scalar(query.limit(1))
 
     async def mark_used(self, invite_id: int, user_id: int, at: datetime) -> bool:
         """Use an invite once; return False when it was used meanwhile."""

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import clock
@@ -110,7 +111,9 @@ class SharingService:
         bus: CommandBus,
         confirmations: Confirmations,
         invite_ttl: timedelta = DEFAULT_INVITE_TTL,
+        pepper: SecretStr | None = None,
     ) -> None:
+        self._pepper = pepper  # CODE_PEPPER: invite tokens and codes are stored keyed by it
         self._bus = bus
         self._confirmations = confirmations
         self._live = live
@@ -138,8 +141,8 @@ class SharingService:
             device_id=device_id,
             role=role.value,
             created_by=user_id,
-            token_hash=tokens.hash_token(token),
-            code_hash=tokens.hash_code(claim_codes.normalize(code) or ""),
+            token_hash=tokens.hash_token(token, self._pepper),
+            code_hash=tokens.hash_code(claim_codes.normalize(code) or "", self._pepper),
             expires_at=expires_at,
         )
         InviteRepository(session).add(invite)
@@ -164,8 +167,8 @@ class SharingService:
         await self._limiter.take(user_id)
         canonical = claim_codes.normalize(code) if code else None
         invite = await InviteRepository(session).find_for_use(
-            tokens.hash_token(token) if token else None,
-            tokens.hash_code(canonical) if canonical else None,
+            claim_codes.lookup_hashes("invite", token, self._pepper) if token else [],
+            claim_codes.lookup_hashes("invite-code", canonical, self._pepper) if canonical else [],
         )
         if invite is None or invite.used_at is not None:
             raise InviteWrongError if invite is None else InviteUsedError
@@ -185,10 +188,12 @@ class SharingService:
         canonical = claim_codes.normalize(typed)
         if canonical is None:
             raise ClaimCodeMalformedError
-        found = await InviteRepository(session).find_for_use(None, tokens.hash_code(canonical))
+        found = await InviteRepository(session).find_for_use(
+            [], claim_codes.lookup_hashes("invite-code", canonical, self._pepper)
+        )
         if found is not None:
             return await self.accept(session, user_id, code=typed)
-        device = await claim(session, self._limiter, user_id, typed)
+        device = await claim(session, self._limiter, user_id, typed, pepper=self._pepper)
         return Joined(device, Role.OWNER)
 
     async def _join(self, session: AsyncSession, invite: Invite, user_id: int) -> Role:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Final
+
+from pydantic import SecretStr
 
 from core.devices import claim_codes
 
@@ -23,11 +24,11 @@ def new_code() -> str:
     return claim_codes.generate()
 
 
-def hash_token(token: str) -> str:
-    """Hash a deep-link token for storage and lookup."""
-    return hashlib.sha256(f"dozor-invite:{token}".encode()).hexdigest()
+def hash_token(token: str, pepper: SecretStr | None = None) -> str:
+    """Hash a deep-link token for storage (keyed under CODE_PEPPER when there is one)."""
+    return claim_codes.keyed_hash("invite", token, pepper)
 
 
-def hash_code(canonical: str) -> str:
-    """Hash a canonical short code (see claim_codes.normalize) for storage and lookup."""
-    return hashlib.sha256(f"dozor-invite-code:{canonical}".encode()).hexdigest()
+def hash_code(canonical: str, pepper: SecretStr | None = None) -> str:
+    """Hash a canonical short code (see claim_codes.normalize) for storage."""
+    return claim_codes.keyed_hash("invite-code", canonical, pepper)

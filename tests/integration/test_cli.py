@@ -14,12 +14,15 @@ from datetime import timedelta
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.access.attempts import AttemptLimiter
 from core.devices import claim_codes
 from core.devices.models import Device, DeviceConfig
+from core.devices.service import ClaimCodeWrongError, claim
 from core.panels.repository import PanelCodeRepository
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -28,12 +31,13 @@ from tests.conftest import forget_mqtt_session, unique_uid
 
 
 def dozor(
-    settings: Settings, *args: str, secret_keys: str = "", stdin: str = ""
+    settings: Settings, *args: str, secret_keys: str = "", stdin: str = "", pepper: str = ""
 ) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "DATABASE_URL": settings.database_url,
         "SECRET_KEYS": secret_keys,
+        "CODE_PEPPER": pepper,
     }
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
@@ -300,3 +304,31 @@ async def test_secrets_rotate_re_encrypts_everything_with_the_newest_key(
     assert member_code is not None and only_new.decrypt(member_code) == "5678"
     lost = dozor(settings, "secrets", "rotate", secret_keys=Fernet.generate_key().decode())
     assert lost.returncode == 1 and "4 could not be read" in lost.stdout
+
+
+async def test_with_a_pepper_claim_codes_are_stored_keyed_and_still_claimed(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    """With CODE_PEPPER the stored hash is an HMAC: the database alone does not give the
+    code away. The code claims the device where the pepper is known, not elsewhere."""
+    uid = unique_uid("co2_")
+    result = dozor(settings, "device", "add", uid, "--type", "co2", pepper="kept-apart")
+    assert result.returncode == 0, result.stdout + result.stderr
+    code = re.search(r"Claim code: (\S+)", result.stdout)
+    assert code is not None
+    canonical = claim_codes.normalize(code.group(1))
+    assert canonical is not None
+    async with sessions() as session:
+        device = await session.scalar(select(Device).where(Device.uid == uid))
+    assert device is not None and device.claim_code_hash != claim_codes.hash_code(canonical)
+    limiter = AttemptLimiter(redis, f"{settings.redis_prefix}:claim")
+    async with sessions() as session:
+        await UserRepository(session).upsert(
+            9402, first_name="O", last_name=None, username=None, language="en"
+        )
+        await session.commit()
+        with pytest.raises(ClaimCodeWrongError):  # without the pepper: no such code
+            await claim(session, limiter, 9402, code.group(1))
+    async with sessions() as session:
+        claimed = await claim(session, limiter, 9402, code.group(1), pepper=SecretStr("kept-apart"))
+    assert claimed.uid == uid

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import math
 
 import pytest
+from pydantic import SecretStr
 
 from core.access.policy import Action, Role, allows, grantable_roles, may_invite_as
 from core.devices import claim_codes
@@ -29,6 +31,20 @@ def test_hash_is_stable_and_does_not_contain_the_code() -> None:
     digest = claim_codes.hash_code("7KQ2MXR9DA")
     assert digest == claim_codes.hash_code("7KQ2MXR9DA")
     assert "7KQ2MXR9DA" not in digest
+
+
+def test_a_peppered_hash_is_an_hmac_and_the_plain_one_is_still_looked_up() -> None:
+    """Plain SHA-256 of 50 bits can be searched offline from a leaked database; an HMAC under
+    a pepper kept outside it cannot. Codes handed out before the pepper still work."""
+    pepper = SecretStr("pepper-kept-in-the-settings")
+    keyed = claim_codes.hash_code("7KQ2MXR9DA", pepper)
+    expected = hmac.new(pepper.get_secret_value().encode(), b"dozor-claim:7KQ2MXR9DA", "sha256")
+    assert keyed == expected.hexdigest() != claim_codes.hash_code("7KQ2MXR9DA")
+    assert claim_codes.hash_code("7KQ2MXR9DA", SecretStr("another")) != keyed
+    assert claim_codes.lookup_hashes("claim", "7KQ2MXR9DA", pepper) == [
+        keyed,
+        claim_codes.hash_code("7KQ2MXR9DA"),
+    ]
 
 
 ACCESS_TABLE = {
