@@ -70,6 +70,7 @@ from core.settings import Settings
 from core.sharing.service import SharingService
 
 log = logging.getLogger(__name__)
+REFUSALS_KEPT = 5  # a stranger's refusals written to the security log per 10 minutes
 FSM_TTL_SECONDS = 24 * 3600
 MAX_RESTART_BACKOFF = 60.0
 HANDLER_DRAIN_SECONDS = 12.0  # a command waits 10 s for its device
@@ -104,6 +105,7 @@ class BotServices:
     panels: PanelService
     history: HistoryService
     charts: ChartRenderer
+    refusals: AttemptLimiter  # how many of one stranger's refusals the security log keeps
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
@@ -162,6 +164,7 @@ def build_services(
         panels=panel_service,
         history=HistoryService(overview),
         charts=ChartRenderer(),
+        refusals=AttemptLimiter(redis, keys.refusals_prefix, limit=REFUSALS_KEPT, window=600),
     )
 
 
@@ -188,6 +191,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         panels=services.panels,
         history=services.history,
         charts=services.charts,
+        refusals=services.refusals,
     )
     dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))

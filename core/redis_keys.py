@@ -53,6 +53,11 @@ class RedisKeys:
         return f"{self.prefix}:ingest:quarantine"
 
     @property
+    def refusals_prefix(self) -> str:
+        """Prefix of the per-user counters of recent refusals kept in the security log."""
+        return f"{self.prefix}:security:refusals"
+
+    @property
     def claim_failures_prefix(self) -> str:
         """Prefix of the per-user counters of recent wrong claim codes (`…:{user_id}`)."""
         return f"{self.prefix}:claim:failures"

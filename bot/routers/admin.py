@@ -1,7 +1,9 @@
-"""/admin for platform admins: every device's metadata (ARCHITECTURE.md: metadata only)."""
+"""/admin and /security for platform admins: every device's metadata (ARCHITECTURE.md:
+metadata only), and the security log of strangers' refused attempts."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from html import escape
 
 from aiogram import Router
@@ -11,7 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters.platform_admin import PlatformAdmin
 from bot.i18n import Translator
+from core.access.service import SECURITY_DENIED
+from core.audit.repository import AuditRepository
 from core.devices.inventory import all_devices
+
+SECURITY_LINES = 30
 
 
 async def show_inventory(message: Message, session: AsyncSession, tr: Translator) -> None:
@@ -32,8 +38,32 @@ async def show_inventory(message: Message, session: AsyncSession, tr: Translator
     await message.answer("\n".join(lines))
 
 
+async def show_security_log(
+    message: Message, session: AsyncSession, tr: Translator, zone: tzinfo
+) -> None:
+    """The platform's security log: strangers' refused attempts, newest first."""
+    entries = await AuditRepository(session).latest(SECURITY_DENIED, SECURITY_LINES)
+    if not entries:
+        await message.answer(tr("admin-security-empty"))
+        return
+    lines = [tr("admin-security-title", count=len(entries))]
+    for entry in entries:
+        after = entry.after or {}
+        lines.append(
+            tr(
+                "admin-security-line",
+                time=f"{entry.at.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+                user=str(entry.actor_user_id or "?"),
+                action=escape(str(after.get("action") or "?")),
+                device=str(after.get("device_id") or "?"),
+            )
+        )
+    await message.answer("\n".join(lines))
+
+
 def build_router() -> Router:
     """Register this feature's handlers; others fall through to 'unknown command'."""
     router = Router(name="admin")
     router.message.register(show_inventory, Command("admin"), PlatformAdmin())
+    router.message.register(show_security_log, Command("security"), PlatformAdmin())
     return router

@@ -15,6 +15,7 @@ from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator, translator
+from core.access.attempts import AttemptLimiter
 from core.access.service import record_refusal
 from core.errors import AccessDenied, DomainError
 
@@ -35,16 +36,18 @@ async def domain_error(
     sessions: async_sessionmaker[AsyncSession],
     tr: Translator | None = None,
     event_from_user: TelegramUser | None = None,
+    refusals: AttemptLimiter | None = None,
 ) -> None:
     """Answer a refused action with its text; strangers and missing devices read the same.
 
-    A refusal of access (a forged or stale button, a stranger's command) is also audited.
+    A refusal of access is also written down: a member's in the device's log, a stranger's
+    (a forged or stale button, a command) in the platform's security log, a few per person.
     """
     err = event.exception
     assert isinstance(err, DomainError)  # noqa: S101 - guaranteed by the filter
     log.info("update %s refused: %s", event.update.update_id, err.describe())
     if isinstance(err, AccessDenied) and event_from_user is not None:
-        await record_refusal(sessions, event_from_user.id, err)
+        await record_refusal(sessions, event_from_user.id, err, refusals)
     args_for_text = {k: v for k, v in err.args_for_text.items() if k not in {"device_id", "action"}}
     tr = tr or translator(None)
     args = {k: v if isinstance(v, int | float) else str(v) for k, v in args_for_text.items()}

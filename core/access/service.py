@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.access.attempts import AttemptLimiter, TooManyAttemptsError
 from core.access.policy import Action, Role, allows
 from core.access.repository import MembershipRepository
 from core.audit.repository import AuditRepository
@@ -52,22 +53,52 @@ async def require(session: AsyncSession, user_id: int, device_id: int, action: A
     return Grant(device, role, membership.notifications, membership.muted_until)
 
 
+SECURITY_DENIED = "security.denied"  # a stranger's refused attempt: the platform's log
+
+
 async def record_refusal(
-    sessions: async_sessionmaker[AsyncSession], user_id: int, err: AccessDenied
+    sessions: async_sessionmaker[AsyncSession],
+    user_id: int,
+    err: AccessDenied,
+    limiter: AttemptLimiter | None = None,
 ) -> None:
-    """Write a refused attempt to the audit log (forged or stale buttons, strangers' commands)."""
+    """Write a refused attempt down.
+
+    A member whose role does not allow the action goes to the device's log (its owner reads
+    it). A stranger's attempt (a forged or stale button, a command on a device they are not
+    a member of) goes to the platform's security log, which platform admins read, never to
+    the device's: twenty forged presses filled the owner's 📜 Log. At most `limiter.limit`
+    of one person's refusals per window are written; the rest are only logged.
+    """
     device_id = err.args_for_text.get("device_id")
     action = err.args_for_text.get("action")
+    after = {"action": action, "device_id": device_id}
+    if isinstance(err, NotAllowed):
+        async with sessions() as session:
+            exists = isinstance(device_id, int) and await DeviceRepository(session).get(device_id)
+            AuditRepository(session).record(
+                "access.denied",
+                actor_user_id=user_id,
+                device_id=device_id if exists and isinstance(device_id, int) else None,
+                after=after,
+            )
+            await session.commit()
+        log.info("member %s refused %s on device %s", user_id, action, device_id)
+        return
+    if limiter is not None:
+        try:
+            await limiter.take(user_id)
+        except TooManyAttemptsError:
+            log.info(
+                "stranger %s refused %s on %s (not recorded: too many)", user_id, action, device_id
+            )
+            return
     async with sessions() as session:
-        exists = isinstance(device_id, int) and await DeviceRepository(session).get(device_id)
         AuditRepository(session).record(
-            "access.denied",
-            actor_user_id=user_id,
-            device_id=device_id if exists and isinstance(device_id, int) else None,
-            after={"action": action, "device_id": device_id},
+            SECURITY_DENIED, actor_user_id=user_id, device_id=None, after=after
         )
         await session.commit()
-    log.info("user %s refused %s on device %s", user_id, action, device_id)
+    log.info("stranger %s refused %s on device %s", user_id, action, device_id)
 
 
 async def toggle_notifications(session: AsyncSession, user_id: int, device_id: int) -> Grant:

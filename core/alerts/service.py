@@ -21,7 +21,7 @@ from core.audit.repository import AuditRepository
 from core.devices.models import Device
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import ShellyProfile
-from core.errors import StaleAction
+from core.errors import AccessDenied
 from core.outbox.payloads import (
     AlertPayload,
     ArmingPayload,
@@ -202,8 +202,8 @@ class Acknowledgement:
 async def acknowledge(session: AsyncSession, user_id: int, episode_id: int) -> Acknowledgement:
     """Acknowledge an episode for everyone (the first press counts; later ones see who)."""
     episode = await EpisodeRepository(session).get(episode_id)
-    if episode is None:
-        raise StaleAction
+    if episode is None:  # answered like a stranger's press: it says nothing of what exists
+        raise AccessDenied(device_id=0, action=Action.VIEW.value)
     grant = await require(session, user_id, episode.device_id, Action.VIEW)
     if await EpisodeRepository(session).acknowledge(episode_id, user_id, clock.now()):
         AuditRepository(session).record(

@@ -50,6 +50,16 @@ class AuditRepository:
         )
         return (await self._session.scalars(query)).all()
 
+    async def latest(self, action: str, limit: int = 20) -> Sequence[AuditEntry]:
+        """The newest entries of one kind, newest first (the platform's security log)."""
+        query = (
+            select(AuditEntry)
+            .where(AuditEntry.action == action)
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+        return (await self._session.scalars(query)).all()
+
     async def count_for_device(self, device_id: int) -> int:
         """How many entries a device's log has."""
         query = select(func.count()).where(AuditEntry.device_id == device_id)

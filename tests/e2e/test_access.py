@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotOptions
 from bot.callbacks import (
+    AlertAction,
+    AlertOp,
     CommandAction,
     CommandOp,
     DeviceAction,
@@ -28,7 +30,9 @@ from bot.callbacks import (
     SettingsOp,
     ShareAction,
 )
+from core import clock
 from core.access.models import Membership
+from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.devices.models import Device, DeviceConfig
 from core.redis_keys import RedisKeys
@@ -211,12 +215,12 @@ async def test_access_table(
         async with sessions() as session:
             refused = (
                 await session.scalars(
-                    select(AuditEntry).where(
-                        AuditEntry.action == "access.denied", AuditEntry.actor_user_id == actor.id
-                    )
+                    select(AuditEntry).where(AuditEntry.actor_user_id == actor.id)
                 )
             ).all()
-        assert len(refused) == 1 and (refused[0].after or {})["device_id"] == device_id
+        # In the platform's security log, not in the device's log its owner reads.
+        assert [(r.action, r.device_id) for r in refused] == [("security.denied", None)]
+        assert (refused[0].after or {})["device_id"] == device_id
 
 
 async def _effect(
@@ -246,3 +250,53 @@ async def test_platform_admin_sees_metadata_of_every_device_and_nothing_more(
     assert "CO₂" not in inventory.plain and "Olga" not in inventory.plain
     assert "do not know that command" in (await emulator.reply_to(OWNER, "/admin")).plain
     assert "no devices" in (await emulator.reply_to(PLATFORM, "/devices")).plain
+
+
+async def test_a_strangers_forged_presses_stay_out_of_the_owners_log(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Twenty forged presses filled the owner's 📜 Log with twenty rows naming only the
+    stranger. They go to the security log, five per person per window, which platform admins
+    read with /security; the owner's log stays theirs."""
+    device_id = await setup_device(sessions)
+    chat = await emulator.reply_to(STRANGER, "/help")
+    for _ in range(20):
+        query = await emulator.press(STRANGER, chat, data=callback_data("view card", device_id))
+        await emulator.wait_for(lambda q=query: emulator.callback_answers.get(q))  # type: ignore[misc]
+    async with sessions() as session:
+        rows = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.actor_user_id == STRANGER.id))
+        ).all()
+    assert [(r.action, r.device_id) for r in rows] == [("security.denied", None)] * 5
+    log = await emulator.reply_to(PLATFORM, "/security")
+    assert "Security log" in log.plain and str(STRANGER.id) in log.plain
+    assert log.plain.count(f"user {STRANGER.id}") == 5
+    refused = await emulator.reply_to(STRANGER, "/security")  # not a platform admin
+    assert "Security log" not in refused.plain
+
+
+async def test_acknowledging_a_missing_alert_reads_like_a_foreign_one(
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The answer to "acknowledge alert N" told a stranger whether alert N existed."""
+    device_id = await setup_device(sessions)
+    async with sessions() as session:
+        episode = AlertEpisode(
+            device_id=device_id, kind="threshold", metric="co2", severity="warning",
+            value=1500.0, threshold=1000.0, opened_at=clock.now(),
+        )  # fmt: skip
+        session.add(episode)
+        await session.commit()
+        existing = episode.id
+    chat = await emulator.reply_to(STRANGER, "/help")
+    answers = []
+    for episode_id in (existing, existing + 1000):
+        data = AlertAction(op=AlertOp.ACK, episode_id=episode_id).pack()
+        query = await emulator.press(STRANGER, chat, data=data)
+        answer = await emulator.wait_for(lambda q=query: emulator.callback_answers.get(q))  # type: ignore[misc]
+        answers.append(answer["text"])
+    assert answers == [NOT_FOUND, NOT_FOUND]
