@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     mqtt_device_url: str | None = None
     influx_url: str | None = None
     influx_token: SecretStr | None = None
+    # Or a file holding it (docker compose: the write-only token made at InfluxDB's setup).
+    influx_token_file: str | None = None
     influx_org: str | None = None
     influx_bucket: str | None = None
     secret_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
@@ -149,6 +151,15 @@ class Settings(BaseSettings):
         if urlsplit(url or self.mqtt_url).scheme != "mqtts":
             return None
         return ssl.create_default_context(cafile=self.mqtt_ca_file)
+
+    def influx_secret(self) -> str:
+        """The InfluxDB token: INFLUX_TOKEN, else the first line of INFLUX_TOKEN_FILE."""
+        if self.influx_token is not None:
+            return self.influx_token.get_secret_value()
+        if self.influx_token_file:
+            with open(self.influx_token_file, encoding="utf-8") as handle:
+                return handle.readline().strip()
+        return ""
 
     @property
     def influx_enabled(self) -> bool:

@@ -71,7 +71,7 @@ def _influx_exporter(
         return None
     return InfluxExporter(
         settings.influx_url,
-        settings.influx_token.get_secret_value() if settings.influx_token else "",
+        settings.influx_secret(),
         settings.influx_org or "",
         settings.influx_bucket or "dozor",
         on_overflow=OverflowNotice(sessions, settings.admin_user_ids, wake, settings.influx_url),

@@ -62,8 +62,9 @@ def test_app_environment_is_valid_settings_pointing_at_compose_services(
         urlsplit(settings.database_url.replace("+asyncpg", "")).hostname: "postgres",
         urlsplit(settings.redis_url).hostname: "redis",
         urlsplit(settings.mqtt_url).hostname: "mosquitto",
-        urlsplit(settings.influx_url or "").hostname: "influxdb",
     }
+    if settings.influx_url:  # the processor only
+        hosts[urlsplit(settings.influx_url).hostname] = "influxdb"
     for host, service_name in hosts.items():
         assert host == service_name
 
@@ -170,3 +171,34 @@ def test_the_broker_starts_after_its_accounts_and_certificates_exist(
     )
     assert urlsplit(processor.mqtt_url).username == "dozor-processor"
     assert processor.broker_accounts
+
+
+def test_neither_the_processor_nor_grafana_holds_the_influx_admin_token(
+    compose: dict[str, Any],
+) -> None:
+    """The processor gets a write-only token and Grafana a read-only one, both made at
+    InfluxDB's first setup; the admin token stays with InfluxDB."""
+    services = compose["services"]
+    holders = [
+        name
+        for name, service in services.items()
+        if "INFLUX_TOKEN" in (service.get("environment") or {})
+        or "${INFLUX_TOKEN" in str(service.get("environment", ""))
+    ]
+    assert holders == ["influxdb"], holders  # DOCKER_INFLUXDB_INIT_ADMIN_TOKEN
+    processor = services["processor"]
+    assert processor["environment"]["INFLUX_TOKEN_FILE"] == "/influx-tokens/processor.token"
+    assert "influx-tokens:/influx-tokens:ro" in processor["volumes"]
+    assert "influx-tokens:/influx-tokens:ro" in services["grafana"]["volumes"]
+    influx = services["influxdb"]["volumes"]
+    assert "./deploy/influxdb/tokens.sh:/docker-entrypoint-initdb.d/dozor-tokens.sh:ro" in influx
+    script = (ROOT / "deploy" / "influxdb" / "tokens.sh").read_text()
+    writer = script.split("> /influx-tokens/processor.token")[0].rsplit("new_token", 1)[1]
+    reader = script.split("> /influx-tokens/grafana.token")[0].rsplit("new_token", 1)[1]
+    assert "--write-bucket" in writer and "--read" not in writer
+    assert "--read-bucket" in reader and "--write" not in reader
+    datasource = yaml.safe_load(
+        (ROOT / "deploy/grafana/provisioning/datasources/influxdb.yml").read_text()
+    )
+    token = datasource["datasources"][0]["secureJsonData"]["token"]
+    assert token == "$__file{/influx-tokens/grafana.token}"

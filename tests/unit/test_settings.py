@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -72,3 +73,15 @@ def test_processor_entry_point_stops_with_one_line_and_no_traceback() -> None:
     assert result.stderr.strip().splitlines() == [
         "configuration error: MQTT_URL: must look like mqtt://user:pass@host:port or mqtts://…"
     ]
+
+
+def test_the_influx_token_may_come_from_a_file(tmp_path: Path) -> None:
+    """docker compose gives the processor a write-only token in a file (INFLUX_TOKEN_FILE)."""
+    token = tmp_path / "processor.token"
+    token.write_text("write-only-token\n")
+    assert Settings(_env_file=None, influx_token_file=str(token)).influx_secret() == (
+        "write-only-token"
+    )
+    both = Settings(_env_file=None, influx_token="given", influx_token_file=str(token))
+    assert both.influx_secret() == "given"  # INFLUX_TOKEN wins
+    assert Settings(_env_file=None).influx_secret() == ""
