@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import HOST  # noqa: E402
+from bench.broker import DEVICES_PASSWORD, DEVICES_USER, HOST  # noqa: E402
 from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from core.access.models import Membership  # noqa: E402
 from core.devices.models import DeviceConfig  # noqa: E402
@@ -50,6 +50,7 @@ def background_load(port: int, uids: list[str], rate: float, seconds: float) -> 
     """Publish harmless readings at `rate`/s (a separate process)."""
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bg-{uuid.uuid4().hex[:6]}")
     client.max_inflight_messages_set(1000)
+    client.username_pw_set(DEVICES_USER, DEVICES_PASSWORD)
     client.connect(HOST, port)
     client.loop_start()
     began = time.perf_counter()
@@ -124,6 +125,7 @@ async def latency(
     load.start()
     await asyncio.sleep(2)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"lat-{run}")
+    client.username_pw_set(DEVICES_USER, DEVICES_PASSWORD)
     client.connect(HOST, port)
     client.loop_start()
     samples = []
@@ -171,6 +173,7 @@ async def burst(
     first_request = len(emulator.requests)
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"burst-{run}")
     client.max_inflight_messages_set(1000)
+    client.username_pw_set(DEVICES_USER, DEVICES_PASSWORD)
     client.connect(HOST, port)
     client.loop_start()
     began = time.time()

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.broker import devices_url  # noqa: E402
 from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from bot.callbacks import CommandAction, CommandOp  # noqa: E402
 from core.access.models import Membership  # noqa: E402
@@ -130,7 +131,7 @@ async def main() -> None:
         received: dict[str, float] = {}
         simulators = []
         for uid, _ in devices:
-            simulator = TimedDevice(uid, "co2", interval=60, mqtt_url=stack.settings.mqtt_url)
+            simulator = TimedDevice(uid, "co2", interval=60, mqtt_url=devices_url(stack.port))
             simulator.received = received
             simulators.append(simulator)
         async with processor_and_bot(stack.settings):

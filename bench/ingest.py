@@ -35,7 +35,12 @@ from sqlalchemy import delete, func, make_url, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import start_broker  # noqa: E402
+from bench.broker import (  # noqa: E402
+    DEVICES_PASSWORD,
+    DEVICES_USER,
+    processor_url,
+    start_broker,
+)
 from cli.main import migrate  # noqa: E402
 from core.db import ensure_database, make_engine, make_session_factory  # noqa: E402
 from core.devices.models import Device  # noqa: E402
@@ -56,6 +61,7 @@ def publish_worker(uids: list[str], count: int, rate: float, start_at: float, se
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-{uuid.uuid4().hex[:8]}")
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
+    client.username_pw_set(DEVICES_USER, DEVICES_PASSWORD)
     client.connect(MQTT_HOST, MQTT_PORT)
     client.loop_start()
     while time.time() < start_at:
@@ -161,15 +167,15 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
 
     workdir = Path(tempfile.mkdtemp(prefix="dozor-bench-"))
     global MQTT_PORT
-    broker, MQTT_PORT = start_broker(workdir)
     prefix = f"dozorbench:{run}"
     client_id = f"dozor-bench-{run}"
+    broker, MQTT_PORT = start_broker(workdir, client_id)
     env = dict(
         os.environ,
         DATABASE_URL=DB_URL,
         REDIS_URL=REDIS_URL,
         REDIS_PREFIX=prefix,
-        MQTT_URL=f"mqtt://{MQTT_HOST}:{MQTT_PORT}",
+        MQTT_URL=processor_url(MQTT_PORT),  # the processor on its own account
         MQTT_CLIENT_ID=client_id,
         LOG_LEVEL="ERROR",
     )

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.broker import HOST  # noqa: E402
+from bench.broker import DEVICES_PASSWORD, DEVICES_USER, HOST, devices_url  # noqa: E402
 from bench.control import percentile  # noqa: E402
 from bench.stack import bench_stack, processor_and_bot  # noqa: E402
 from bot.callbacks import RelayAction, RelayOp  # noqa: E402
@@ -115,7 +115,13 @@ async def stored(sessions: async_sessionmaker[AsyncSession], ids: list[int]) -> 
 
 async def publish_meters(port: int, uids: list[str], seconds: int) -> float:
     """Every meter sends a new em:0 every second; return when the last one went out."""
-    async with aiomqtt.Client(HOST, port, max_queued_outgoing_messages=100_000) as client:
+    async with aiomqtt.Client(
+        HOST,
+        port,
+        username=DEVICES_USER,
+        password=DEVICES_PASSWORD,
+        max_queued_outgoing_messages=100_000,
+    ) as client:
         began = time.monotonic()
         for second in range(seconds):
             for n, uid in enumerate(uids):
@@ -169,7 +175,7 @@ async def main() -> None:
             (relay_id,) = await add_owned(sessions, [relay_uid], "shelly_pro3")
             meter_ids = await add_owned(sessions, meter_uids, "shelly_pro3em")
             await asyncio.sleep(3)  # the processor is subscribed
-            relays = ShellyEmulator(relay_uid, "pro3", settings.mqtt_url)
+            relays = ShellyEmulator(relay_uid, "pro3", devices_url(stack.port))
             await relays.start_mqtt()
             try:
                 await relay_round_trip(stack.emulator, relay_id, relays, args.presses)

@@ -17,7 +17,7 @@ from typing import IO
 from sqlalchemy import delete, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.broker import HOST, start_broker
+from bench.broker import processor_url, start_broker
 from bot.app import BotOptions, run_bot
 from cli.main import migrate
 from core.db import ensure_database, make_engine, make_session_factory
@@ -45,7 +45,7 @@ def bench_settings(run: str, port: int, emulator: TelegramEmulator) -> Settings:
         database_url=DB_URL,
         redis_url=REDIS_URL,
         redis_prefix=f"dozorbench:{run}",
-        mqtt_url=f"mqtt://{HOST}:{port}",
+        mqtt_url=processor_url(port),
         mqtt_client_id=f"dozor-bench-{run}",
         bot_token=emulator.token,
         telegram_api_url=emulator.url,
@@ -84,7 +84,7 @@ async def bench_stack(devices_like: str, *, pool_size: int = 5) -> AsyncIterator
     engine = make_engine(DB_URL, pool_size=pool_size)
     sessions = make_session_factory(engine)
     run = uuid.uuid4().hex[:6]
-    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
+    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")), f"dozor-bench-{run}")
     emulator = TelegramEmulator()
     await emulator.start()
     try:
