@@ -71,6 +71,20 @@ ensure_services() {
   fi
 }
 
+ensure_broker() {
+  # With MQTT_ADMIN_PASSWORD (environment or .env) the broker is Dozor's own: the production
+  # configuration in .dozor/broker (accounts only, a local CA and TLS, made on first run),
+  # started when nothing listens on MQTT_URL's port. Without it, the machine's Mosquitto as
+  # it is (development; the tests use that one).
+  local port
+  port=$("$VENV/bin/dozor" broker local .dozor/broker) || return 0
+  if ! port_open 127.0.0.1 "$port"; then
+    echo "starting Dozor's broker (.dozor/broker/mosquitto.conf, accounts and TLS)"
+    mosquitto -d -c .dozor/broker/mosquitto.conf
+    wait_port 127.0.0.1 "$port" "Dozor's broker"
+  fi
+}
+
 ensure_test_tools() {
   # VictoriaMetrics stands in for InfluxDB 2 in tests (same /api/v2/write line protocol).
   if ! command -v victoria-metrics >/dev/null && command -v apt-get >/dev/null \
@@ -102,6 +116,7 @@ case "$cmd" in
     ;;
   run|demo)
     ensure_venv
+    ensure_broker
     ensure_services
     "$VENV/bin/dozor" migrate
     if [ "$cmd" = demo ]; then
@@ -117,6 +132,7 @@ case "$cmd" in
     ;;
   *)
     ensure_venv
+    ensure_broker
     ensure_services
     exec "$VENV/bin/dozor" "$@"
     ;;

@@ -10,16 +10,14 @@ devices together (in production each has its own; the broker's work per message 
 
 from __future__ import annotations
 
-import glob
 import json
-import os
-import pwd
 import secrets
 import socket
 import subprocess
 import time
 from pathlib import Path
 
+from cli.broker import give_to_broker, local_config
 from drivers.mosquitto import dynsec
 from processor.accounts import service_rights
 
@@ -55,24 +53,6 @@ def devices_url(port: int) -> str:
     return f"mqtt://{DEVICES_USER}:{DEVICES_PASSWORD}@{HOST}:{port}"
 
 
-def _plugin() -> str:
-    for pattern in ("/usr/lib/*/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_*.so"):
-        found = glob.glob(pattern)
-        if found:
-            return found[0]
-    raise SystemExit("mosquitto_dynamic_security.so is not installed")
-
-
-def _config(workdir: Path, port: int) -> str:
-    text = (ROOT / "deploy" / "mosquitto.conf").read_text()
-    plain, tls = text.split("\nlistener 8883\n", 1)
-    tls_rest = tls.split("\n\n", 1)[1]  # the TLS listener's own lines end at the blank line
-    text = f"{plain}\n\n{tls_rest}"
-    text = text.replace("/usr/lib/mosquitto_dynamic_security.so", _plugin())
-    text = text.replace("/mosquitto/", f"{workdir}/")
-    return text.replace("listener 1883\n", f"listener {port} {HOST}\n")
-
-
 def start_broker(workdir: Path, client_id: str) -> tuple[subprocess.Popen[bytes], int]:
     """Run Mosquitto on a free loopback port for a processor called `client_id`; return the
     process and the port."""
@@ -86,11 +66,8 @@ def start_broker(workdir: Path, client_id: str) -> tuple[subprocess.Popen[bytes]
         json.dumps(dynsec.config_file(accounts))
     )
     config = workdir / "mosquitto.conf"
-    config.write_text(_config(workdir, port))
-    if os.geteuid() == 0:  # started as root, mosquitto runs as "mosquitto"
-        user = pwd.getpwnam("mosquitto")
-        for path in [workdir, *workdir.rglob("*")]:
-            os.chown(path, user.pw_uid, user.pw_gid)
+    config.write_text(local_config(workdir, port, None, HOST).replace("log_type all\n", ""))
+    give_to_broker(workdir)
     broker = subprocess.Popen(  # noqa: S603
         ["mosquitto", "-c", str(config)],  # noqa: S607
         stdout=subprocess.DEVNULL,

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import glob
 import ipaddress
 import json
 import os
+import pwd
+import sys
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
@@ -48,6 +52,13 @@ def add_parsers(sub: Any, devices: Any) -> None:
     )
     certs.add_argument("--owner", type=int, help="give the key to this user id (the broker's)")
     certs.set_defaults(func=cmd_broker_certs)
+    local = bsub.add_parser(
+        "local",
+        help="prepare a broker with the production configuration in DIR (./start.sh uses it "
+        "when MQTT_ADMIN_PASSWORD is set); prints its plain port",
+    )
+    local.add_argument("dir")
+    local.set_defaults(func=cmd_broker_local)
     remove = devices.add_parser("remove", help="delete a device, its data and broker account")
     remove.add_argument("uid")
     remove.set_defaults(func=cmd_device_remove)
@@ -114,6 +125,72 @@ def cmd_broker_certs(args: argparse.Namespace) -> None:
         if args.owner is not None and name == "server.key":
             os.chown(target, args.owner, args.owner)
     print(f"CA certificate for devices: {folder / 'ca.crt'} (server certificate for {hosts})")
+
+
+def cmd_broker_local(args: argparse.Namespace) -> None:
+    """The production configuration for a broker on this machine, under `dir`: its account
+    file and certificates (made once), and mosquitto.conf with this machine's paths, the
+    plain port of MQTT_URL and the TLS port of MQTT_DEVICE_URL's mqtts:// (8883). Exits 1
+    without a word when Dozor does not manage the broker's accounts (no MQTT_ADMIN_PASSWORD)."""
+    settings = load_settings()
+    if not settings.broker_accounts:
+        raise SystemExit(1)
+    folder = Path(args.dir).resolve()
+    plain = urlsplit(settings.mqtt_url).port or 1883
+    tls = next(
+        (
+            urlsplit(u.strip()).port or 8883
+            for u in (settings.mqtt_device_url or "").split(",")
+            if u.strip().startswith("mqtts://")
+        ),
+        8883,
+    )
+    accounts, certs = folder / "data" / "dynamic-security.json", folder / "certs"
+    first = not accounts.exists() or not (certs / "server.crt").exists()
+    with contextlib.redirect_stdout(sys.stderr):  # stdout says the port only
+        cmd_broker_init(argparse.Namespace(file=str(accounts), owner=None))
+        cmd_broker_certs(argparse.Namespace(dir=str(certs), host=[], owner=None))
+    (folder / "mosquitto.conf").write_text(local_config(folder, plain, tls))
+    give_to_broker(folder)
+    if first:
+        print(f"CA certificate for devices (TLS on {tls}): {certs / 'ca.crt'}", file=sys.stderr)
+    print(plain)
+
+
+def local_config(folder: Path, plain: int, tls: int | None, host: str | None = None) -> str:
+    """deploy/mosquitto.conf for this machine: its plugin, the files under `folder`, these
+    ports (on `host` only when given; `tls` None leaves the TLS listener out), the log in
+    `folder`. Nothing else changes: tests and benchmarks run the production configuration."""
+    plugins = [
+        path
+        for pattern in (
+            "/usr/lib/*/mosquitto_dynamic_security.so",
+            "/usr/lib/mosquitto_dynamic_security.so",
+        )
+        for path in glob.glob(pattern)
+    ]
+    if not plugins:
+        _fail("mosquitto_dynamic_security.so is not installed (the mosquitto package has it)")
+    text = (Path(__file__).resolve().parent.parent / "deploy" / "mosquitto.conf").read_text()
+    if tls is None:  # the TLS listener's own lines end at the first blank line after it
+        before, after = text.split("\nlistener 8883\n", 1)
+        text = f"{before}\n\n{after.split(chr(10) * 2, 1)[1]}"
+    bind = f" {host}" if host else ""
+    text = text.replace("/usr/lib/mosquitto_dynamic_security.so", plugins[0])
+    text = text.replace("/mosquitto/", f"{folder}/")
+    text = text.replace("listener 1883\n", f"listener {plain}{bind}\n")
+    text = text.replace("listener 8883\n", f"listener {tls}{bind}\n")
+    log = f"log_dest file {folder}/mosquitto.log\nlog_type all\n"
+    return text.replace("log_dest stdout\n", log)
+
+
+def give_to_broker(folder: Path) -> None:
+    """Started as root, mosquitto runs as the user "mosquitto": give it the folder."""
+    if os.geteuid() != 0:
+        return
+    user = pwd.getpwnam("mosquitto")
+    for path in [folder, *folder.rglob("*")]:
+        os.chown(path, user.pw_uid, user.pw_gid)
 
 
 def make_certificates(hosts: list[str]) -> list[tuple[str, bytes, int]]:

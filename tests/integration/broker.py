@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import glob
 import os
-import pwd
 import secrets
 import shutil
 import socket
@@ -24,26 +22,19 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from cli.broker import give_to_broker, local_config
 from core.settings import Settings
 from tests.conftest import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSOR_USER = "dozor-processor"
+HOST = "127.0.0.1"
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _plugin() -> str:
-    for pattern in ("/usr/lib/*/mosquitto_dynamic_security.so", "/usr/lib/mosquitto_dynamic_*.so"):
-        found = glob.glob(pattern)
-        if found:
-            return found[0]
-    msg = "mosquitto_dynamic_security.so is not installed"
-    raise RuntimeError(msg)
 
 
 @dataclass
@@ -61,16 +52,7 @@ class SecureBroker:
 
     @property
     def log(self) -> str:
-        return (self.folder / "broker.log").read_text(errors="replace")
-
-
-def _config(folder: Path, port: int, tls_port: int) -> str:
-    text = (ROOT / "deploy" / "mosquitto.conf").read_text()
-    text = text.replace("/usr/lib/mosquitto_dynamic_security.so", _plugin())
-    text = text.replace("/mosquitto/", f"{folder}/")
-    text = text.replace("listener 1883\n", f"listener {port} 127.0.0.1\n")
-    text = text.replace("listener 8883\n", f"listener {tls_port} 127.0.0.1\n")
-    return text.replace("log_dest stdout\n", f"log_dest file {folder}/broker.log\nlog_type all\n")
+        return (self.folder / "mosquitto.log").read_text(errors="replace")
 
 
 def dozor_cli(
@@ -123,11 +105,8 @@ def _prepare(settings: Settings, folder: Path) -> SecureBroker:
     ):
         done = dozor_cli(ours, *step)
         assert done.returncode == 0, done.stdout + done.stderr
-    (folder / "mosquitto.conf").write_text(_config(folder, port, tls_port))
-    if os.geteuid() == 0:  # mosquitto started as root runs as "mosquitto": let it write
-        user = pwd.getpwnam("mosquitto")
-        for path in [folder, *folder.rglob("*")]:
-            os.chown(path, user.pw_uid, user.pw_gid)
+    (folder / "mosquitto.conf").write_text(local_config(folder, port, tls_port, HOST))
+    give_to_broker(folder)
     return SecureBroker(folder, port, tls_port, ours)
 
 
