@@ -18,6 +18,14 @@ class Telemetry:
     config_version: int | None = None  # the config version the device runs
     # Fields dropped from an otherwise good message: (reason, field name).
     dropped: tuple[tuple[str, str], ...] = field(default=())
+    # When the server received it (None: `at`). `at` may be the device's own clock, which may
+    # be off; liveness (last seen, online) goes by this, the reading's time by `at`.
+    received_at: float | None = None
+
+    @property
+    def heard_at(self) -> float:
+        """The server time the device was last heard (its clock does not decide liveness)."""
+        return self.at if self.received_at is None else self.received_at
 
 
 @dataclass(frozen=True, slots=True)

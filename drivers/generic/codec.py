@@ -14,6 +14,7 @@ from drivers.readings import CommandAck, Decoded, Rejected, StatusChange, Teleme
 
 _METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TEXT_FIELDS: Final = ("firmware_version", "ip")
+_UID_FIELD: Final = "device_uid"  # the seed devices name themselves in their telemetry
 _META_NUMBERS: Final = ("timestamp", "uptime", "config_version")
 
 
@@ -73,6 +74,9 @@ def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
         return Rejected(uid, "not_an_object", type(body).__name__)
     if len(body) > limits.MAX_FIELDS:
         return Rejected(uid, "too_many_fields", str(len(body)))
+    named = body.pop(_UID_FIELD, uid)
+    if named != uid:  # a message that names another device than its topic does
+        return Rejected(uid, "uid_mismatch", str(named)[:64])
     dropped: list[tuple[str, str]] = []
     at = _timestamp(body.get("timestamp"), now, dropped)
     metrics: dict[str, float] = {}
@@ -95,6 +99,7 @@ def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
         uptime=_number(body.get("uptime")),
         config_version=_version(body.get("config_version")),
         dropped=tuple(dropped),
+        received_at=now,
     )
 
 

@@ -80,7 +80,7 @@ class ShellyCodec:
                 self._reject(prefix, "malformed_json", payload[:100].decode("utf-8", "replace"))
             ]
         if kind == "status":
-            return self._components(prefix, {component: body}, (now, SERVER), replace=True)
+            return self._components(prefix, {component: body}, (now, SERVER), now, replace=True)
         return self._notification(prefix, body, now)
 
     def decode_snapshot(self, prefix: str, status: Any, now: float) -> list[Decoded]:
@@ -92,7 +92,7 @@ class ShellyCodec:
             return [self._reject(prefix, "malformed_status", str(status)[:100])]
         system = status.get("sys")
         stamp = _timestamp(system.get("unixtime") if isinstance(system, dict) else None, now)
-        return self._components(prefix, status, stamp, replace=True)
+        return self._components(prefix, status, stamp, now, replace=True)
 
     def counters(self, prefix: str) -> dict[str, float]:
         """A device's last energy counters (to keep where a restarted processor finds them)."""
@@ -133,15 +133,21 @@ class ShellyCodec:
         stamp = _timestamp(params.get("ts"), now)
         changed = {k: v for k, v in params.items() if k != "ts"}
         if method == "NotifyStatus":
-            return self._components(prefix, changed, stamp, replace=False)
+            return self._components(prefix, changed, stamp, now, replace=False)
         if method == "NotifyFullStatus":
-            return self._components(prefix, changed, stamp, replace=True)
+            return self._components(prefix, changed, stamp, now, replace=True)
         if method == "NotifyEvent":
             return []  # button presses and the like: nothing to store yet
         return [self._reject(prefix, "unknown_method", str(method)[:50])]
 
     def _components(
-        self, prefix: str, changed: dict[str, Any], stamp: tuple[float, str], *, replace: bool
+        self,
+        prefix: str,
+        changed: dict[str, Any],
+        stamp: tuple[float, str],
+        now: float,
+        *,
+        replace: bool,
     ) -> list[Decoded]:
         device = self.devices.setdefault(prefix, _Device())
         at, kind = stamp
@@ -165,11 +171,11 @@ class ShellyCodec:
         if not metrics:
             if dropped:
                 return [self._reject(prefix, dropped[0][0], dropped[0][1])]
-            # Nothing new to store, but the device spoke: it is alive.
-            return [StatusChange(prefix, at, True)] if seen and replace else []
+            # Nothing new to store, but the device spoke: it is alive (now, by our clock).
+            return [StatusChange(prefix, now, True)] if seen and replace else []
         for reason, _ in dropped:
             self.rejected[reason] += 1
-        return [Telemetry(prefix, at, metrics, dropped=tuple(dropped))]
+        return [Telemetry(prefix, at, metrics, dropped=tuple(dropped), received_at=now)]
 
     def _metrics_of(
         self, device: _Device, name: str, dropped: list[tuple[str, str]]

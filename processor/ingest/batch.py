@@ -73,9 +73,11 @@ class Batch:
                 state.values[metric] = (value, reading.at)
             self._fold(device_id, metric, minute, value, reading.at)
         if reading.metrics:  # readings are a sign of life; facts alone (a firmware) are not
-            if state.seen_at is None or reading.at > state.seen_at:
-                state.seen_at = reading.at
-            state.online, state.status_at = True, max(state.status_at, reading.at)
+            # By the server's clock: a device whose clock runs behind is not "silent".
+            heard = reading.heard_at
+            if state.seen_at is None or heard > state.seen_at:
+                state.seen_at = heard
+            state.online, state.status_at = True, max(state.status_at, heard)
         state.firmware_version = reading.firmware_version or state.firmware_version
         state.ip = reading.ip or state.ip
         if reading.config_version is not None:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 
 import orjson
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.alerts.models import AlertEpisode
 from core.devices.models import Device
+from core.history.models import MinuteRollup
 from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
-from tests.integration.helpers import add_device, device_row, rollup_count
+from tests.integration.helpers import add_device, device_row, rollup_count, set_config
 
 
 async def test_telemetry_lands_in_live_state_postgres_and_rollups(
@@ -202,3 +205,41 @@ async def test_shelly_pro3em_notifications_are_stored_and_its_last_will_sets_it_
 
 async def _offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
     return not (await device_row(sessions, device_id)).is_online
+
+
+async def test_a_device_whose_clock_runs_behind_is_not_silent(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    """A clock 10 minutes behind made every report look 10 minutes old: the silence sweep
+    marked the device offline, the next report online, over and over (3 reports, 3 offline
+    episodes). Liveness goes by when the server received a message; the reading keeps the
+    device's time."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    await set_config(sessions, device_id, report_interval=1)  # silent after 3 s
+    behind = time.time() - 600
+    for n in range(3):
+        body = orjson.dumps({"co2": 500 + n, "timestamp": behind + n})
+        await publish(f"devices/{uid}/telemetry", body)
+        await eventually(lambda n=n: _count(sessions, device_id, n + 1))
+    row = await device_row(sessions, device_id)
+    assert row.is_online and row.last_seen_at is not None
+    assert abs(row.last_seen_at.timestamp() - time.time()) < 60  # received now, not 10 min ago
+    async with sessions() as session:
+        minutes = (
+            await session.scalars(
+                select(MinuteRollup.minute).where(MinuteRollup.device_id == device_id)
+            )
+        ).all()
+        episodes = (
+            await session.scalars(select(AlertEpisode).where(AlertEpisode.device_id == device_id))
+        ).all()
+    assert all(abs(m.timestamp() - behind) < 180 for m in minutes)  # the device's own time
+    assert episodes == []
+    await publish(f"devices/{uid}/status", b"", retain=True)
+
+
+async def _count(sessions: async_sessionmaker[AsyncSession], device_id: int, count: int) -> bool:
+    return await rollup_count(sessions, device_id, "co2") >= count

@@ -29,7 +29,23 @@ def test_contract_example_is_accepted_with_units_and_meta() -> None:
         firmware_version="2.0.1",
         ip="10.0.0.7",
         uptime=3600.0,
+        received_at=NOW,
     )
+
+
+def test_the_seed_devices_own_uid_field_is_accepted_and_another_is_refused() -> None:
+    """The seed's telemetry carries `"device_uid": "co2_001"`: it was rejected as
+    non-numeric on every message. It is checked against the topic's uid instead."""
+    own = decode(TOPIC, b'{"device_uid": "co2_001", "co2": 700}', NOW)
+    assert isinstance(own, Telemetry) and own.metrics == {"co2": 700.0} and own.dropped == ()
+    other = decode(TOPIC, b'{"device_uid": "co2_002", "co2": 700}', NOW)
+    assert other == Rejected("co2_001", "uid_mismatch", "co2_002")
+
+
+def test_a_reading_keeps_the_devices_time_and_liveness_the_servers() -> None:
+    behind = decode(TOPIC, f'{{"co2": 500, "timestamp": {NOW - 600}}}'.encode(), NOW)
+    assert isinstance(behind, Telemetry)
+    assert (behind.at, behind.heard_at) == (NOW - 600, NOW)
 
 
 def test_missing_timestamp_uses_server_time() -> None:
