@@ -52,9 +52,10 @@ ensure_services() {
   if ! port_open 127.0.0.1 6379; then
     if command -v redis-server >/dev/null; then
       echo "starting Redis"
-      mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
-      redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+      # Append-only file on: a restarted Redis keeps the command stream and the leases.
+      mkdir -p .dozor/redis
+      redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly yes \
+        --dir "$PWD/.dozor/redis" --logfile "$PWD/.dozor/redis/redis.log"
       wait_port 127.0.0.1 6379 Redis
     else
       echo "warning: Redis is not running on 127.0.0.1:6379 and no local one is installed" >&2

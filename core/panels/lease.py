@@ -5,6 +5,11 @@ panel. `acquire` takes a free lease with a fresh token from a per-panel counter;
 renews it; if the holder dies the lease runs out and another instance takes the panel with a
 higher token. Writes of the panel's state go through `write_state`, which refuses a holder
 whose token is no longer the lease's (PostgreSQL writes check `panel_fences` the same way).
+
+The counter lives in Redis, but the fence in PostgreSQL remembers the highest token that
+wrote: a Redis that was flushed or lost would start again at 1 and every write would be
+refused, blinding the panel. So `acquire` is given PostgreSQL's token as a floor and a
+fresh token is always above it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ LEASE_SECONDS: Final = 15.0  # renewed every third of it
 _ACQUIRE: Final = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
 local token = redis.call('INCR', KEYS[2])
+local floor = tonumber(ARGV[3])
+if token <= floor then
+  token = floor + 1
+  redis.call('SET', KEYS[2], token)
+end
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
 return token
 """
@@ -57,10 +67,11 @@ class PanelLeases:
     def _value(self, token: int) -> str:
         return f"{self.instance}:{token}"
 
-    async def acquire(self, device_id: int) -> int | None:
-        """Take a free lease; return its token, or None when another instance holds it."""
+    async def acquire(self, device_id: int, floor: int = 0) -> int | None:
+        """Take a free lease; return its token (above `floor`, the highest token PostgreSQL
+        has seen write), or None when another instance holds it."""
         keys = [self._keys.panel_lease(device_id), self._keys.panel_fence(device_id)]
-        token = await self._redis.eval(_ACQUIRE, 2, *keys, self.instance, self._ttl_ms)
+        token = await self._redis.eval(_ACQUIRE, 2, *keys, self.instance, self._ttl_ms, floor)
         return int(token) if token is not None else None
 
     async def renew_many(self, held: dict[int, int]) -> set[int]:
@@ -77,14 +88,18 @@ class PanelLeases:
         answers = await pipe.execute()
         return {device_id for device_id, ok in zip(ids, answers, strict=True) if ok}
 
-    async def acquire_many(self, device_ids: list[int]) -> dict[int, int]:
-        """Take whichever of these free leases we can in one round trip; device id → token."""
+    async def acquire_many(
+        self, device_ids: list[int], floors: dict[int, int] | None = None
+    ) -> dict[int, int]:
+        """Take whichever of these free leases we can in one round trip; device id → token
+        (each above its `floors` entry: PostgreSQL's fence)."""
         if not device_ids:
             return {}
+        floors = floors or {}
         pipe = self._redis.pipeline(transaction=False)
         for device_id in device_ids:
             keys = [self._keys.panel_lease(device_id), self._keys.panel_fence(device_id)]
-            pipe.eval(_ACQUIRE, 2, *keys, self.instance, self._ttl_ms)
+            pipe.eval(_ACQUIRE, 2, *keys, self.instance, self._ttl_ms, floors.get(device_id, 0))
         answers = await pipe.execute()
         return {
             device_id: int(token)

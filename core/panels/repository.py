@@ -80,6 +80,17 @@ class PanelEventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def fence_tokens(self, device_ids: Sequence[int]) -> dict[int, int]:
+        """The highest lease token that wrote for each of these panels."""
+        if not device_ids:
+            return {}
+        rows = await self._session.execute(
+            select(PanelFence.device_id, PanelFence.token).where(
+                PanelFence.device_id.in_(list(device_ids))
+            )
+        )
+        return {device_id: int(token) for device_id, token in rows.all()}
+
     async def fence(self, device_id: int, token: int) -> bool:
         """Admit a writer holding lease `token` unless a newer token has written already."""
         statement = insert(PanelFence).values(device_id=device_id, token=token)

@@ -22,6 +22,7 @@ from core.commands.messages import CommandResult, decode_entry
 from core.devices.kinds import Executor, codes_with
 from core.devices.repository import DeviceRepository
 from core.panels.profile import PanelProfile
+from core.panels.repository import PanelEventRepository
 from core.redis_keys import RedisKeys
 from processor.satel.worker import PanelContext, PanelWorker
 
@@ -89,13 +90,22 @@ class PanelSupervisor:
             elif profile != held.worker.profile:
                 held.worker.reload(profile)
         free = [d for d, p in panels.items() if d not in self.held and p.host]
-        for device_id, token in (await self.ctx.leases.acquire_many(free)).items():
+        floors = await self._fences(free)
+        for device_id, token in (await self.ctx.leases.acquire_many(free, floors)).items():
             profile = panels[device_id]
             uid = self._uids[device_id]
             worker = PanelWorker(device_id, uid, profile, token, self.ctx)
             task = asyncio.create_task(worker.run(), name=f"panel-{uid}")
             self.held[device_id] = _Held(worker, task)
             log.info("holding panel %s (lease token %s)", uid, token)
+
+    async def _fences(self, device_ids: list[int]) -> dict[int, int]:
+        """PostgreSQL's fence of these panels: a new token must be above it (Redis may have
+        lost its counter)."""
+        if not device_ids:
+            return {}
+        async with self.ctx.sessions() as session:
+            return await PanelEventRepository(session).fence_tokens(device_ids)
 
     async def _panels(self) -> dict[int, PanelProfile]:
         async with self.ctx.sessions() as session:

@@ -21,7 +21,7 @@ from core.devices.service import provision, set_attributes
 from core.history.models import MinuteRollup
 from core.live.store import LiveStateStore
 from core.outbox.models import OutboxMessage
-from core.panels.models import PanelEvent
+from core.panels.models import PanelEvent, PanelFence
 from core.panels.profile import SATEL, PanelProfile
 from core.panels.requests import PanelAction
 from core.panels.service import PanelService
@@ -703,3 +703,37 @@ async def test_the_offline_alert_of_a_panel_says_why_when_it_is_known(
 
     (alert,) = await eventually(offline_alerts, timeout=30)
     assert alert.payload["reason"] == "busy"
+
+
+async def test_a_panel_is_not_blinded_when_redis_lost_its_fencing_counter(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """Redis flushed: its counter starts again at 1 while PostgreSQL's fence holds 5, and
+    every write of the new holder was refused. A new token is raised past PostgreSQL's."""
+    device_id = await register(sessions, panel)
+    async with sessions() as session, session.begin():
+        session.add(PanelFence(device_id=device_id, token=5))  # earlier holders wrote with 5
+    assert await redis.get(RedisKeys(settings.redis_prefix).panel_fence(device_id)) is None
+    async with processor_running(settings):
+
+        async def connected() -> bool:
+            snap = await state(redis, settings, device_id)
+            return snap is not None and snap.connected
+
+        await eventually(connected, timeout=15)
+        panel.arm_now(1)
+
+        async def armed_event() -> bool:
+            async with sessions() as session:
+                rows = await session.scalars(
+                    select(PanelEvent).where(PanelEvent.device_id == device_id)
+                )
+                return any(e.kind == "armed" for e in rows)
+
+        await eventually(armed_event, timeout=10)  # the history took the holder's writes
+    async with sessions() as session:
+        fence = await session.get(PanelFence, device_id)
+    assert fence is not None and fence.token > 5
