@@ -30,6 +30,7 @@ from core.devices.kinds import kind_of
 from core.devices.repository import DeviceRepository
 from core.devices.shelly import SWITCH_COMMAND, RelayPress
 from core.redis_keys import RedisKeys
+from core.transient import is_transient
 from drivers.generic.topics import topic
 from drivers.readings import CommandAck
 from processor.accounts import AccountError, BrokerAccounts
@@ -141,6 +142,11 @@ class CommandExecutor:
         except TimeoutError:
             log.warning("broker did not take entry %s in time; it stays pending", entry_id)
             return
+        except Exception as err:  # no entry may stop the processor
+            if is_transient(err):  # PostgreSQL restarting, a deadlock…: taken again later
+                log.warning("entry %s stays pending: %s", entry_id, err)
+                return
+            log.exception("dropping command stream entry %s", entry_id)
         await self._redis.xack(self._keys.command_stream, self._keys.command_group, entry_id)
 
     async def _push_config(self, entry: StreamEntry) -> None:

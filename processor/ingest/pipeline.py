@@ -11,13 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import asyncpg
-import redis.exceptions
-import sqlalchemy.exc
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from core import clock
 from core.live.store import LiveStateStore
+from core.transient import is_transient
 from drivers.readings import Rejected, StatusChange, Telemetry
 from processor.alerting import AlertEngine, Plan
 from processor.ingest.batch import Batch
@@ -28,28 +26,6 @@ from processor.sinks.postgres import PostgresSink
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# Errors worth retrying: the database or Redis went away. Everything else is a bug or bad
-# data, and retrying it would only hold up every other device.
-_TRANSIENT: tuple[type[BaseException], ...] = (
-    OSError,
-    ConnectionError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-)
-
-
-def is_transient(err: BaseException) -> bool:
-    """Say whether a failed write is worth retrying."""
-    if isinstance(err, sqlalchemy.exc.DBAPIError) and err.connection_invalidated:
-        return True
-    return isinstance(err, _TRANSIENT)
 
 
 @dataclass(slots=True)

@@ -14,11 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core import clock
 from core.commands.bus import CommandBus
 from core.commands.messages import CommandResult, StreamEntry
+from core.db import make_engine, make_session_factory
 from core.devices.models import DeviceConfig
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from processor.app import ProcessorOptions
+from processor.commands import CommandExecutor
 from processor.jobs.config_resend import ConfigResend
+from processor.mqtt.listener import BrokerAddress
+from processor.mqtt.publisher import Publisher
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.integration.helpers import (
     add_device,
@@ -189,3 +193,34 @@ async def test_a_config_version_the_server_never_sent_is_refused(
     await eventually(lambda: _online(sessions, device_id))
     assert await job.run() == 1  # still re-sent
     await forget_retained(uid)
+
+
+async def test_a_database_error_in_an_entry_never_stops_the_executor(
+    redis: Redis, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database error in the command executor stopped the processor. A transient one
+    (PostgreSQL not answering) leaves the entry pending to be taken again; any other drops
+    that entry with its reason; the executor goes on either way."""
+    keys = RedisKeys(settings.redis_prefix)
+    address = BrokerAddress.from_url(settings.mqtt_url)
+    publisher = Publisher(address, f"{settings.mqtt_client_id}-pub")
+    engines = [
+        make_engine("postgresql+asyncpg://postgres@127.0.0.1:9/dozor"),  # nothing listens
+        make_engine(settings.database_url.rsplit("/", 1)[0] + f"/nothing_{uuid.uuid4().hex[:6]}"),
+    ]
+    down, missing = (make_session_factory(engine) for engine in engines)
+    bus = CommandBus(redis, keys)
+    for sessions, expected in ((down, "stays pending"), (missing, "dropping command stream")):
+        executor = CommandExecutor(redis, keys, sessions, publisher)
+        stop = asyncio.Event()
+        task = asyncio.create_task(executor.run(stop))
+        await bus.submit(StreamEntry("config", 1, unique_uid()))
+        await eventually(lambda expected=expected: expected in caplog.text, timeout=15)
+        assert not task.done()  # still running
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        caplog.clear()
+    for engine in engines:
+        await engine.dispose()
+    pending = await redis.xpending(keys.command_stream, keys.command_group)
+    assert pending["pending"] == 1  # the transient one waits to be taken again; the other went
