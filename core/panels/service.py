@@ -358,6 +358,9 @@ class PanelService:
             raise CodeNeededError
         check_code(code)
         left_after = await limiter.take(user_id)  # counted before the panel is asked
+        # The wait for the panel (up to its timeout) holds no database connection: ten
+        # pending actions would otherwise starve the bot's pool.
+        await session.commit()
         started = clock.monotonic()
         result = await self._send(grant.device, proposal, user_id, by, tuple(bypass), code)
         name = result.error or "ok" if result is not None else "timeout"

@@ -9,13 +9,15 @@ from datetime import timedelta
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
 from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
+from core.cancellation import cancel_and_wait
 from core.confirmations import ConfirmationExpiredError, Confirmations, NotYoursError
+from core.db import make_engine, make_session_factory
 from core.devices.models import Device
 from core.devices.service import provision, set_attributes
 from core.history.models import MinuteRollup
@@ -24,7 +26,7 @@ from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent, PanelFence
 from core.panels.profile import SATEL, PanelProfile
 from core.panels.requests import PanelAction
-from core.panels.service import PanelService
+from core.panels.service import PanelService, Proposal
 from core.panels.state import PanelSnapshot
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
@@ -737,3 +739,40 @@ async def test_a_panel_is_not_blinded_when_redis_lost_its_fencing_counter(
     async with sessions() as session:
         fence = await session.get(PanelFence, device_id)
     assert fence is not None and fence.token > 5
+
+
+async def test_a_panel_action_waits_for_the_panel_without_a_database_connection(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    panel: SatelPanelEmulator,
+) -> None:
+    """An action held its session's connection while it waited (up to 10 s) for the panel:
+    ten pending actions starved the bot's pool. It commits before it waits."""
+    device_id = await register(sessions, panel)
+    keys = RedisKeys(settings.redis_prefix)
+    await redis.set(keys.panel_lease(device_id), "busy-instance:1", px=30_000)  # held elsewhere
+    engine = make_engine(settings.database_url, pool_size=1)
+    engine.pool._max_overflow = 0  # type: ignore[attr-defined]  # one connection, no more
+    small = make_session_factory(engine)
+    panels = PanelService(
+        redis, keys, SecretBox(settings.secret_keys), Confirmations(redis, keys), 20.0
+    )
+    try:
+        async with small() as session:
+            device = await session.get(Device, device_id)
+        assert device is not None
+        proposal = Proposal(device, PanelAction.ARM, (1,), 0, (), needs_code=True)
+
+        async def act() -> object:
+            async with small() as session:
+                return await panels.execute(session, OWNER, proposal, by="Olga", code="1234")
+
+        waiting = asyncio.create_task(act())
+        await eventually(lambda: redis.llen(keys.panel_inbox("busy-instance")))  # sent: waiting
+        async with small() as session:  # the one connection is free meanwhile
+            assert await asyncio.wait_for(session.scalar(select(func.count(Device.id))), 5)
+        assert not waiting.done()
+        await cancel_and_wait(waiting)
+    finally:
+        await engine.dispose()
