@@ -11,6 +11,11 @@ class RedisKeys:
 
     prefix: str = "dozor"
 
+    @property
+    def live_built(self) -> str:
+        """Set once the live state was rebuilt from PostgreSQL; gone after Redis lost it."""
+        return f"{self.prefix}:live:built"
+
     def live(self, device_id: int) -> str:
         """Hash of a device's live state: latest value and time of each metric, online flag."""
         return f"{self.prefix}:live:{device_id}"

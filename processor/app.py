@@ -44,6 +44,8 @@ from processor.jobs.config_resend import CHECK_SECONDS as CONFIG_RESEND_SECONDS
 from processor.jobs.config_resend import ConfigResend
 from processor.jobs.digests import DigestJob
 from processor.jobs.history import HISTORY_FIRST_RUN_SECONDS, HISTORY_JOB_SECONDS, HistoryJob
+from processor.jobs.live_rebuild import CHECK_SECONDS as LIVE_REBUILD_SECONDS
+from processor.jobs.live_rebuild import LiveRebuild
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
@@ -93,6 +95,7 @@ class ProcessorOptions:
     platform_stats_seconds: float = PLATFORM_STATS_SECONDS
     panel_temperature_seconds: float = 60.0  # ATD-100 temperatures of SATEL panels
     pending_check_seconds: float = 1.0  # rules with a minimum duration, between readings
+    live_rebuild_seconds: float = LIVE_REBUILD_SECONDS  # is the live state in Redis whole?
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -267,6 +270,8 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         every(options.platform_stats_seconds, stats.run)
     every(settings.offline_sweep_seconds, SilenceSweep(sessions, alerts, live, directory).run)
     every(options.pending_check_seconds, alerts.fire_due)  # "for N s" rules between readings
+    rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
+    every(options.live_rebuild_seconds, rebuild.run, next_run_time=clock.now())
     reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
     every(reminders.check_seconds, reminders.run)
     every(settings.digest_check_seconds, DigestJob(sessions, settings.tz, wake).run)

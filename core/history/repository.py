@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.history.models import HourRollup, JobMark, MinuteRollup
@@ -177,6 +178,23 @@ class HistoryRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def latest_values(self, since: datetime) -> list[tuple[int, str, float, datetime]]:
+        """Each device's latest value of each metric since `since`: (device id, metric, value,
+        when), from the hour rollups and, fresher, the minute rollups."""
+        rows: dict[tuple[int, str], tuple[float, datetime]] = {}
+        for model, column in ((HourRollup, HourRollup.hour), (MinuteRollup, MinuteRollup.minute)):
+            query = (
+                select(model.device_id, model.metric, model.last, model.last_at)
+                .where(column >= since)
+                .order_by(model.device_id, model.metric, column.desc())
+                .ext(distinct_on(model.device_id, model.metric))
+            )
+            for device_id, metric, last, last_at in (await self._session.execute(query)).all():
+                known = rows.get((device_id, metric))
+                if known is None or last_at >= known[1]:
+                    rows[(device_id, metric)] = (float(last), last_at)
+        return [(d, m, value, at) for (d, m), (value, at) in rows.items()]
 
     async def try_lock(self, name: str) -> bool:
         """Take a transaction-scoped advisory lock for a job; False if another holds it."""

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.settings import Settings
-from processor.app import run_processor
+from processor.app import ProcessorOptions, run_processor
 from tests.conftest import MQTT_URL, eventually, forget_mqtt_session, publish, unique_uid
-from tests.integration.helpers import add_device, rollup_count
+from tests.integration.helpers import add_device, processor_running, rollup_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -266,3 +266,27 @@ async def test_sigterm_flushes_what_was_received(
     assert "Traceback" not in output
     assert "50 messages accepted" in output
     assert await rollup_count(sessions, device_id, "co2") == 50
+
+
+async def test_live_state_comes_back_from_postgres_after_redis_lost_it(
+    sessions: async_sessionmaker[AsyncSession], redis: Redis, settings: Settings
+) -> None:
+    """A flushed Redis left every card saying "not reported yet" until each device spoke
+    again. The live state is rebuilt from PostgreSQL's rollups within seconds."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    keys = RedisKeys(settings.redis_prefix)
+    store = LiveStateStore(redis, keys)
+    options = ProcessorOptions(live_rebuild_seconds=0.2)
+    async with processor_running(settings, options=options):
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 812, "temperature": 21.5}')
+        await eventually(lambda: rollup_count(sessions, device_id, "co2"))
+        async for key in redis.scan_iter(f"{settings.redis_prefix}:live*"):
+            await redis.delete(key)  # Redis lost it all
+        assert (await store.read(device_id)).values == {}
+
+        async def rebuilt() -> dict[str, float]:
+            return (await store.read(device_id)).values
+
+        assert await eventually(rebuilt, timeout=10) == {"co2": 812.0, "temperature": 21.5}
+    await publish(f"devices/{uid}/status", b"", retain=True)
