@@ -115,6 +115,7 @@ class Processor:
     listener: Callable[[asyncio.Event, asyncio.Event | None], Coroutine[Any, Any, None]]
     runners: list[Runner]
     scheduler: AsyncIOScheduler
+    rebuild: LiveRebuild
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> IngestStats:
         """Run until `stop` is set, then flush what was received and close everything.
@@ -124,6 +125,10 @@ class Processor:
         """
         try:
             await _retry_forever(self.alerts.load, "loading open alert episodes")
+            try:  # once before the jobs: a job still running at a quick stop dies noisily
+                await self.rebuild.run()
+            except Exception:  # the job tries again every few seconds
+                log.warning("could not rebuild the live state at start", exc_info=True)
             self.scheduler.start()
             log.info("processor running")
             async with asyncio.TaskGroup() as group:
@@ -271,7 +276,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     every(settings.offline_sweep_seconds, SilenceSweep(sessions, alerts, live, directory).run)
     every(options.pending_check_seconds, alerts.fire_due)  # "for N s" rules between readings
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
-    every(options.live_rebuild_seconds, rebuild.run, next_run_time=clock.now())
+    every(options.live_rebuild_seconds, rebuild.run)
     reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
     every(reminders.check_seconds, reminders.run)
     every(settings.digest_check_seconds, DigestJob(sessions, settings.tz, wake).run)
@@ -282,7 +287,17 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         next_run_time=clock.now() + timedelta(seconds=options.history_first_run_seconds),
     )
     return Processor(
-        options, engine, redis, alerts, pipeline, shelly, influx, listener, runners, scheduler
+        options,
+        engine,
+        redis,
+        alerts,
+        pipeline,
+        shelly,
+        influx,
+        listener,
+        runners,
+        scheduler,
+        rebuild,
     )
 
 
