@@ -77,6 +77,7 @@ class IngestPipeline:
         self._room.set()
         self.stats = IngestStats()
         self._outages: set[str] = set()
+        self._writing: asyncio.Future[None] | None = None  # the batch `run` is writing
 
     async def submit_offline(self, uid: str) -> None:
         """Mark a device offline (the HTTP fallback could not reach it either)."""
@@ -106,14 +107,22 @@ class IngestPipeline:
         self._pending.append(_Pending(decoded.uid, decoded, topic, payload))
 
     async def run(self) -> None:
-        """Flush every `flush_interval` seconds, or sooner when a batch is full, until cancelled."""
+        """Flush every `flush_interval` seconds, or sooner when a batch is full, until cancelled.
+
+        A batch being written when this is cancelled (the processor stopping) is written to
+        the end all the same: its messages were taken from the pending list and acknowledged
+        to the broker, so cancelling the write would lose them. `flush` waits for it."""
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._full.wait(), self._flush_interval)
-            await self.flush()
+            self._writing = asyncio.ensure_future(self.flush())
+            await asyncio.shield(self._writing)
 
     async def flush(self) -> None:
-        """Write everything pending now."""
+        """Write everything pending now (after a write still under way, if any)."""
+        writing = self._writing
+        if writing is not None and not writing.done() and writing is not asyncio.current_task():
+            await asyncio.wait([writing])
         self._full.clear()
         pending, self._pending = self._pending, []
         self._room.set()

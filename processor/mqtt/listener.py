@@ -12,8 +12,6 @@ from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
-from core.cancellation import cancel_and_wait
-
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
@@ -87,8 +85,10 @@ async def listen(
     from before the subscription (not sent live).
 
     `ready` is set once the first subscription is in place; `link.up` says whether the
-    connection stands. On `stop`, the messages the client has already received (and
-    acknowledged) are handed over before disconnecting.
+    connection stands. On `stop` the client disconnects first (the broker keeps the session
+    and queues what comes next for the next start), then every message it had already
+    received (and acknowledged) is handed over: waiting for the receive queue to empty while
+    still connected never ended under load, and what it held was dropped.
     """
     link = link or BrokerLink()
     backoff = 1.0
@@ -102,7 +102,12 @@ async def listen(
                 link.connections += 1
                 if ready is not None:
                     ready.set()
-                await _read_until_stopped(client, on_message, stop)
+                reader = asyncio.create_task(_read(client, on_message))
+                await _until_stopped(reader, stop)
+            # Disconnected now (the broker keeps the session): the reader hands over what
+            # had come, then ends. It is never cancelled while it reads: a message it had
+            # taken from the queue would be lost with it.
+            await _handed_over(reader)
         except aiomqtt.MqttError as err:
             link.up = False
             if not lost:
@@ -113,29 +118,38 @@ async def listen(
             backoff = min(backoff * 2, MAX_BACKOFF)
 
 
-async def _read_until_stopped(
-    client: aiomqtt.Client,
-    on_message: Callable[[str, bytes, bool], Awaitable[None]],
-    stop: asyncio.Event,
-) -> None:
-    async def read() -> None:
+async def _read(
+    client: aiomqtt.Client, on_message: Callable[[str, bytes, bool], Awaitable[None]]
+) -> int:
+    """Hand every message on, until the client is disconnected and its queue is empty;
+    return how many."""
+    handed = 0
+    with contextlib.suppress(aiomqtt.MqttError):  # "disconnected during message iteration"
         async for message in client.messages:
             await on_message(message.topic.value, _as_bytes(message.payload), message.retain)
+            handed += 1
+    return handed
 
-    reader = asyncio.create_task(read())
+
+async def _until_stopped(reader: asyncio.Task[int], stop: asyncio.Event) -> None:
+    """Wait for `stop`; raise when the connection was lost first."""
     stopper = asyncio.create_task(stop.wait())
     try:
         await asyncio.wait([reader, stopper], return_when=asyncio.FIRST_COMPLETED)
     finally:
         stopper.cancel()
-        if not reader.done():
-            await cancel_and_wait(reader)
-    if reader.done() and not reader.cancelled() and reader.exception() is not None:
-        raise reader.exception()  # type: ignore[misc]
-    # Already acknowledged to the broker: they must not be lost on the way out.
-    while len(client.messages) > 0:
-        message = await anext(client.messages)
-        await on_message(message.topic.value, _as_bytes(message.payload), message.retain)
+    if reader.done() and not stop.is_set():
+        if reader.exception() is not None:
+            raise reader.exception()  # type: ignore[misc]
+        msg = "the connection to the broker was lost"
+        raise aiomqtt.MqttError(msg)
+
+
+async def _handed_over(reader: asyncio.Task[int]) -> None:
+    """Let the reader hand over what the disconnected client had received (acknowledged to
+    the broker already, so it must not be lost on the way out)."""
+    handed = await reader
+    log.info("MQTT subscription closed; %d messages handed over", handed)
 
 
 def _as_bytes(payload: object) -> bytes:
