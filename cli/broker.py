@@ -138,11 +138,7 @@ def cmd_broker_local(args: argparse.Namespace) -> None:
     folder = Path(args.dir).resolve()
     plain = urlsplit(settings.mqtt_url).port or 1883
     tls = next(
-        (
-            urlsplit(u.strip()).port or 8883
-            for u in (settings.mqtt_device_url or "").split(",")
-            if u.strip().startswith("mqtts://")
-        ),
+        (urlsplit(u).port or 8883 for u in settings.mqtt_device_urls if u.startswith("mqtts://")),
         8883,
     )
     accounts, certs = folder / "data" / "dynamic-security.json", folder / "certs"

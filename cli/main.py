@@ -143,12 +143,8 @@ async def _account(settings: Settings, uid: str, type_code: str) -> str | None:
 def _print_login(settings: Settings, uid: str, type_code: str, password: str | None) -> None:
     from drivers.generic.topics import topic
 
-    urls = [u.strip() for u in (settings.mqtt_device_url or "").split(",") if u.strip()]
-    if not urls:
-        broker = urlsplit(settings.mqtt_url)
-        urls = [f"{broker.scheme}://{broker.hostname}:{broker.port or 1883}"]
     print("Point the device at the broker:")
-    for url in urls:
+    for url in settings.mqtt_device_urls:
         parts = urlsplit(url)
         secure = parts.scheme == "mqtts"
         port = parts.port or (8883 if secure else 1883)
@@ -316,8 +312,7 @@ def cmd_simulate(args: argparse.Namespace) -> None:
 def _device_url(settings: Settings, args: argparse.Namespace) -> str:
     """Where the simulated device logs in: `--broker` (or MQTT_DEVICE_URL's first, or
     MQTT_URL's host), as the device itself when its password is read from standard input."""
-    urls = [u.strip() for u in (settings.mqtt_device_url or "").split(",") if u.strip()]
-    parts = urlsplit(args.broker or (urls[0] if urls else settings.mqtt_url))
+    parts = urlsplit(args.broker or settings.mqtt_device_urls[0])
     secure = parts.scheme == "mqtts"
     where = f"{parts.hostname}:{parts.port or (8883 if secure else 1883)}"
     login = ""

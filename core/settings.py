@@ -16,6 +16,10 @@ from core.secrets import valid_key
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 
 
+def _split_urls(value: str | None) -> list[str]:
+    return [url.strip() for url in (value or "").split(",") if url.strip()]
+
+
 def _mqtt_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"mqtt", "mqtts"} or not parts.hostname:
@@ -117,10 +121,20 @@ class Settings(BaseSettings):
     @field_validator("mqtt_device_url")
     @classmethod
     def _check_device_urls(cls, value: str | None) -> str | None:
-        for url in (value or "").split(","):
-            if url.strip():
-                _mqtt_url(url.strip())
+        for url in _split_urls(value):
+            _mqtt_url(url)
         return value
+
+    @property
+    def mqtt_device_urls(self) -> list[str]:
+        """Where devices reach the broker: MQTT_DEVICE_URL's entries, else MQTT_URL's
+        scheme, host and port (without its login)."""
+        urls = _split_urls(self.mqtt_device_url)
+        if urls:
+            return urls
+        broker = urlsplit(self.mqtt_url)
+        secure = broker.scheme == "mqtts"
+        return [f"{broker.scheme}://{broker.hostname}:{broker.port or (8883 if secure else 1883)}"]
 
     @field_validator("telegram_api_url", "influx_url")
     @classmethod

@@ -88,7 +88,7 @@ class BrokerAccounts:
         try:
             await self._run(dynsec.set_password(uid, password))
         except AccountError as err:
-            if "Client not found" not in str(err):
+            if not any(error in str(err) for error in dynsec.NOT_FOUND_ERRORS):
                 raise
             return await self.create(uid, type_code)
         log.info("broker account of %s has a new password", uid)
