@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import uuid
 from datetime import timedelta
@@ -31,6 +30,7 @@ from processor.app import run_processor
 from tests.conftest import RunningProcessor, eventually, forget_mqtt_session, publish, unique_uid
 from tests.e2e.conftest import RunningBot, bot_running
 from tests.emulators.telegram_api import ApiError, ChatMessage, FakeUser, TelegramEmulator
+from tests.integration.broker import cli_env
 from tests.integration.helpers import add_device, add_member, rollup_count, set_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -462,14 +462,7 @@ async def test_processor_killed_during_an_episode_sends_no_duplicate(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     uid, device_id = await co2_device(sessions, emulator)
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "REDIS_PREFIX": settings.redis_prefix,
-        "MQTT_URL": settings.mqtt_url,
-        "MQTT_CLIENT_ID": settings.mqtt_client_id,
-    }
+    env = cli_env(settings)
 
     async def start() -> asyncio.subprocess.Process:
         process = await asyncio.create_subprocess_exec(

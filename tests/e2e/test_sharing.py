@@ -57,6 +57,24 @@ async def owner_card(emulator: TelegramEmulator, user: FakeUser) -> ChatMessage:
     return card
 
 
+async def member_screen(emulator: TelegramEmulator, member: str, role: str) -> ChatMessage:
+    """The owner opens Cottage's card, then 👥 Members, then the member: their screen."""
+    screen = await owner_card(emulator, OWNER)
+    await emulator.press(OWNER, screen, "Members")
+    await emulator.wait_for(lambda: "Members of Cottage" in screen.plain)
+    await emulator.press(OWNER, screen, member)
+    await emulator.wait_for(lambda: f"{role} of Cottage" in screen.plain)
+    return screen
+
+
+async def revoke(emulator: TelegramEmulator, screen: ChatMessage) -> None:
+    """🚫 Revoke access on a member's screen, and yes."""
+    await emulator.press(OWNER, screen, "Revoke access")
+    await emulator.wait_for(lambda: "Revoke the access of" in screen.plain)
+    await emulator.press(OWNER, screen, "Yes, revoke")
+    await emulator.wait_for(lambda: "no longer has access" in screen.plain)
+
+
 async def role_of(sessions: async_sessionmaker[AsyncSession], user_id: int) -> str | None:
     """The user's role on any device (these tests have one)."""
     async with sessions() as session:
@@ -153,16 +171,8 @@ async def test_revoke_stops_the_live_view_at_once_and_the_member_is_told(
     assert "Live: Cottage" in live.plain
     friend_card = await emulator.reply_to(FRIEND, "/devices")
 
-    members = await owner_card(emulator, OWNER)
-    await emulator.press(OWNER, members, "Members")
-    await emulator.wait_for(lambda: "Members of Cottage" in members.plain)
-    assert "Fred — viewer" in members.plain
-    await emulator.press(OWNER, members, "Fred")
-    await emulator.wait_for(lambda: "Fred — viewer of Cottage" in members.plain)
-    await emulator.press(OWNER, members, "Revoke access")
-    await emulator.wait_for(lambda: "Revoke the access of" in members.plain)
-    await emulator.press(OWNER, members, "Yes, revoke")
-    await emulator.wait_for(lambda: "no longer has access" in members.plain)
+    members = await member_screen(emulator, "Fred", "Fred — viewer")
+    await revoke(emulator, members)
 
     await emulator.wait_for(lambda: "no longer have access" in live.plain)
     told = await emulator.wait_for_message(FRIEND, "revoked")
@@ -187,11 +197,7 @@ async def test_role_change_transfer_and_removal_tell_the_members(
     await add_member(sessions, NEIGHBOUR.id, device_id, "viewer", name="Nina")
     for member in (FRIEND, NEIGHBOUR):
         emulator.open_chat(member)  # they talked to the bot before
-    screen = await owner_card(emulator, OWNER)
-    await emulator.press(OWNER, screen, "Members")
-    await emulator.wait_for(lambda: "Members of Cottage" in screen.plain)
-    await emulator.press(OWNER, screen, "Fred")
-    await emulator.wait_for(lambda: "viewer of Cottage" in screen.plain)
+    screen = await member_screen(emulator, "Fred", "viewer")
     await emulator.press(OWNER, screen, "Make admin")
     await emulator.wait_for(lambda: "admin of Cottage" in screen.plain)
     assert "is now admin" in (await emulator.wait_for_message(FRIEND, "Your role")).plain
@@ -334,15 +340,7 @@ async def test_a_revoked_member_gets_no_alert_queued_before_the_revocation(
         return [row.held for row in await held_for_friend()] == [True]
 
     await eventually(held)  # for the friend's quiet hours
-    members = await owner_card(emulator, OWNER)
-    await emulator.press(OWNER, members, "Members")
-    await emulator.wait_for(lambda: "Fred (@fred) — viewer" in members.plain)
-    await emulator.press(OWNER, members, "Fred")
-    await emulator.wait_for(lambda: "viewer of Cottage" in members.plain)
-    await emulator.press(OWNER, members, "Revoke access")
-    await emulator.wait_for(lambda: "Revoke the access of" in members.plain)
-    await emulator.press(OWNER, members, "Yes, revoke")
-    await emulator.wait_for(lambda: "no longer has access" in members.plain)
+    await revoke(emulator, await member_screen(emulator, "Fred", "viewer"))
     rows = await held_for_friend()
     assert [(row.status, row.last_error) for row in rows] == [("dropped", "access revoked")]
     assert not any("too high" in m.plain for m in emulator.bot_messages(FRIEND.id))

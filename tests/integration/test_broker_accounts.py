@@ -76,6 +76,12 @@ async def refused(attempt: aiomqtt.Client) -> bool:
         return "not authori" in str(err).lower() or "refused" in str(err).lower()
 
 
+async def logs_in(attempt: aiomqtt.Client) -> bool:
+    """Say whether the broker accepts this login (its CONNACK says so)."""
+    async with attempt:
+        return True
+
+
 async def test_nobody_gets_in_without_an_account_or_with_anothers_client_id(
     broker: SecureBroker, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -85,8 +91,7 @@ async def test_nobody_gets_in_without_an_account_or_with_anothers_client_id(
     assert await refused(client(broker, uid, "wrong-password"))
     assert await refused(client(broker, uid, password, identifier="someone-else"))
     assert await refused(client(broker, uid, password, identifier=broker.settings.mqtt_client_id))
-    async with client(broker, uid, password):
-        pass  # its own login works
+    assert await logs_in(client(broker, uid, password))  # its own login works
 
 
 async def test_a_device_reaches_its_own_topics_only(
@@ -134,10 +139,11 @@ def processor_login(broker: SecureBroker) -> aiomqtt.Client:
 
 
 async def _held(connection: aiomqtt.Client, lost: asyncio.Event) -> None:
+    """Stay connected (subscribed to nothing, so nothing comes) until the broker drops us."""
     try:
         async with connection:
-            async for _ in connection.messages:
-                pass
+            async for message in connection.messages:
+                raise AssertionError(f"nothing was subscribed, yet {message.topic} came")
     except aiomqtt.MqttError:
         lost.set()
 
@@ -170,8 +176,7 @@ async def test_a_rotated_password_replaces_the_old_one(
     found = re.search(r"password:\s+(\S+)", done.stdout)
     assert found is not None and found.group(1) != old
     assert await refused(client(broker, uid, old))
-    async with client(broker, uid, found.group(1)):
-        pass
+    assert await logs_in(client(broker, uid, found.group(1)))
 
 
 async def test_tls_works_with_the_generated_ca_and_fails_without(
