@@ -282,8 +282,7 @@ async def test_live_state_comes_back_from_postgres_after_redis_lost_it(
         await publish(f"devices/{uid}/telemetry", b'{"co2": 812, "temperature": 21.5}')
         await eventually(lambda: rollup_count(sessions, device_id, "co2"))
         async for key in redis.scan_iter(f"{settings.redis_prefix}:live*"):
-            await redis.delete(key)  # Redis lost it all
-        assert (await store.read(device_id)).values == {}
+            await redis.delete(key)  # Redis lost it all; nothing is published after this
 
         async def rebuilt() -> dict[str, float]:
             return (await store.read(device_id)).values
