@@ -15,6 +15,7 @@ from core import clock
 from core.audit.models import AuditEntry
 from core.devices.models import Device, DeviceConfig
 from core.devices.service import provision
+from core.live.store import LiveStateStore
 from core.panels.models import PanelCode
 from core.panels.profile import SATEL
 from core.panels.repository import PanelCodeRepository, PanelEventRepository
@@ -595,6 +596,12 @@ async def test_an_atd100_temperature_on_the_card_gets_a_limit_from_the_chat(
         return snap is not None and 7 in snap.temperatures
 
     await eventually(read, timeout=15)
+    store = LiveStateStore(redis, RedisKeys(settings.redis_prefix))
+
+    async def reading() -> bool:  # ⚙️ is offered once a reading that takes a limit is stored
+        return "z7_temperature" in (await store.read(device_id)).values
+
+    await eventually(reading, timeout=15)
     card = await open_card(emulator, OWNER)
     await emulator.wait_for(lambda: "🌡 Server room: 21.5 °C" in card.plain)
     await walk(emulator, card, ("Settings", "Settings — Office"))
