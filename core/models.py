@@ -5,7 +5,14 @@ from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
-from core.history.models import DailyEnergy, HourRollup, JobMark, MinuteRollup
+from core.history.models import (
+    DailyEnergy,
+    HourRollup,
+    JobMark,
+    MinuteRollup,
+    MqttReceipt,
+    ReadingKey,
+)
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelCode, PanelEvent, PanelFence
 from core.sharing.models import Invite
@@ -24,9 +31,11 @@ __all__ = [
     "JobMark",
     "Membership",
     "MinuteRollup",
+    "MqttReceipt",
     "OutboxMessage",
     "PanelCode",
     "PanelEvent",
     "PanelFence",
+    "ReadingKey",
     "User",
 ]

@@ -21,6 +21,9 @@ class Telemetry:
     # When the server received it (None: `at`). `at` may be the device's own clock, which may
     # be off; liveness (last seen, online) goes by this, the reading's time by `at`.
     received_at: float | None = None
+    # `at` is the device's own time: two different readings of one device never share it with
+    # the same payload, so a message seen again is the same reading sent again.
+    device_time: bool = False
 
     @property
     def heard_at(self) -> float:

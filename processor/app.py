@@ -135,9 +135,10 @@ class Processor:
                 listener = group.create_task(self.listener(stop, ready))
                 parts = [group.create_task(run(stop)) for run in self.runners]
                 await stop.wait()
-                # The listener hands what it already received to the pipeline, then ends.
+                # The listener stops reading, has what it took written and acknowledged, then
+                # disconnects (what it had not taken waits in the broker for the next start).
                 try:
-                    await asyncio.wait_for(listener, self.options.shutdown_flush_seconds)
+                    await asyncio.wait_for(listener, self.options.shutdown_flush_seconds + 5)
                 except TimeoutError:
                     log.warning("the MQTT listener did not hand over in time; stopping anyway")
                 await cancel_and_wait(parts)
@@ -181,6 +182,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     quarantine = Quarantine(redis, keys)
     postgres = PostgresSink(
         sessions,
+        settings.mqtt_client_id,
         alerts,
         on_config_applied=live.announce_quietly,
         on_config_refused=quarantine.refuse_config_versions,
@@ -201,7 +203,8 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
     publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
     shelly_codec = ShellyCodec()  # one per processor: it merges each device's status
-    counters = CounterKeeper(shelly_codec, redis, keys)  # energy counters survive restarts
+    # Energy counters survive restarts (kept once the frame that moved them is written).
+    counters = CounterKeeper(shelly_codec, redis, keys, pipeline.after_write)
     shelly = ShellySupport(
         settings.mqtt_client_id,
         sessions,
@@ -250,9 +253,21 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     )
     dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack, counters)
 
+    async def drain() -> None:
+        """Stopping: write (and acknowledge) what was taken; retry no longer than allowed."""
+        pipeline.stop_retrying_after(options.shutdown_flush_seconds)
+        await pipeline.flush()
+
     def listener(stop: asyncio.Event, ready: asyncio.Event | None) -> Coroutine[Any, Any, None]:
         return listen(
-            address, settings.mqtt_client_id, subscriptions, dispatch.submit, stop, ready, broker
+            address,
+            settings.mqtt_client_id,
+            subscriptions,
+            dispatch.submit,
+            stop,
+            ready,
+            broker,
+            drain=drain,
         )
 
     runners: list[Runner] = [

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.history.models import HourRollup, JobMark, MinuteRollup
+from core.history.models import HourRollup, JobMark, MinuteRollup, MqttReceipt, ReadingKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,77 @@ class RollupRepository:
         for device_id, metric, low, high, mean in (await self._session.execute(query)).all():
             out.setdefault(device_id, {})[metric] = (float(low), float(high), float(mean))
         return out
+
+
+# -- the identities of readings counted lately --------------------------------------------------
+
+_CLAIM_KEYS = text("""
+INSERT INTO reading_keys (device_id, key, seen_at)
+SELECT v.device_id, v.key, :now
+FROM unnest(CAST(:ids AS integer[]), CAST(:keys AS bigint[])) AS v(device_id, key)
+ON CONFLICT (device_id, key) DO NOTHING
+RETURNING device_id, key
+""")
+
+
+_RECEIPTS = text("""
+INSERT INTO mqtt_receipts AS r (client_id, packet_id, key)
+SELECT :client, v.packet_id, v.key
+FROM unnest(CAST(:packets AS integer[]), CAST(:keys AS bigint[])) AS v(packet_id, key)
+ON CONFLICT (client_id, packet_id) DO UPDATE SET key = excluded.key
+""")
+
+
+class ReadingKeyRepository:
+    """Which readings stamped by their device were counted already (`reading_keys`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, keys: Sequence[tuple[int, int]], now: datetime) -> set[tuple[int, int]]:
+        """Record the keys (device id, key); return those not recorded before. Taken in one
+        order, so that two instances claiming the same keys never deadlock."""
+        if not keys:
+            return set()
+        ordered = sorted(set(keys))
+        rows = await self._session.execute(
+            _CLAIM_KEYS,
+            {"ids": [k[0] for k in ordered], "keys": [k[1] for k in ordered], "now": now},
+        )
+        return {(int(device_id), int(key)) for device_id, key in rows.all()}
+
+    async def prune(self, before: datetime) -> int:
+        """Forget the keys recorded before `before`; return how many."""
+        result = await self._session.execute(delete(ReadingKey).where(ReadingKey.seen_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class MqttReceiptRepository:
+    """Which message each packet id of the ingest's MQTT session carried (`mqtt_receipts`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, client_id: str, receipts: Sequence[tuple[int, int, bool]]) -> set[int]:
+        """Record which message (key) each packet id (`packet_id, key, resent`) of the client's
+        session carried; return the resent packet ids that carried the same message before."""
+        if not receipts:
+            return set()
+        resent = [packet for packet, _, again in receipts if again]
+        before: dict[int, int] = {}
+        if resent:
+            rows = await self._session.execute(
+                select(MqttReceipt.packet_id, MqttReceipt.key).where(
+                    MqttReceipt.client_id == client_id, MqttReceipt.packet_id.in_(resent)
+                )
+            )
+            before = {int(packet): int(key) for packet, key in rows.all()}
+        last = {packet: key for packet, key, _ in receipts}  # in packet order: a fixed lock order
+        await self._session.execute(
+            _RECEIPTS,
+            {"client": client_id, "packets": sorted(last), "keys": [last[p] for p in sorted(last)]},
+        )
+        return {packet for packet, key, again in receipts if again and before.get(packet) == key}
 
 
 # -- hours, days, retention ---------------------------------------------------------------------

@@ -78,7 +78,7 @@ def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
     if named != uid:  # a message that names another device than its topic does
         return Rejected(uid, "uid_mismatch", str(named)[:64])
     dropped: list[tuple[str, str]] = []
-    at = _timestamp(body.get("timestamp"), now, dropped)
+    at, device_time = _timestamp(body.get("timestamp"), now, dropped)
     metrics: dict[str, float] = {}
     for key, value in body.items():
         if key in _TEXT_FIELDS or key in _META_NUMBERS:
@@ -100,6 +100,7 @@ def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
         config_version=_version(body.get("config_version")),
         dropped=tuple(dropped),
         received_at=now,
+        device_time=device_time,
     )
 
 
@@ -116,15 +117,16 @@ def _metric_problem(key: str, value: Any) -> str | None:
     return None
 
 
-def _timestamp(value: Any, now: float, dropped: list[tuple[str, str]]) -> float:
+def _timestamp(value: Any, now: float, dropped: list[tuple[str, str]]) -> tuple[float, bool]:
+    """The reading's time, and whether it is the device's own."""
     if value is None:
-        return now
+        return now, False
     ts = _number(value)
     if ts is None or not now - limits.MAX_PAST_SECONDS <= ts <= now + limits.MAX_FUTURE_SECONDS:
         # A device whose clock is not set yet (ESP32 before NTP) still has a good reading.
         dropped.append(("bad_timestamp", "timestamp"))
-        return now
-    return ts
+        return now, False
+    return ts, True
 
 
 def _number(value: Any) -> float | None:

@@ -175,7 +175,10 @@ class ShellyCodec:
             return [StatusChange(prefix, now, True)] if seen and replace else []
         for reason, _ in dropped:
             self.rejected[reason] += 1
-        return [Telemetry(prefix, at, metrics, dropped=tuple(dropped), received_at=now)]
+        reading = Telemetry(
+            prefix, at, metrics, dropped=tuple(dropped), received_at=now, device_time=kind == DEVICE
+        )
+        return [reading]
 
     def _metrics_of(
         self, device: _Device, name: str, dropped: list[tuple[str, str]]

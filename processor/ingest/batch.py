@@ -49,8 +49,7 @@ class Batch:
 
     def __init__(self) -> None:
         self._devices: dict[int, _DeviceState] = {}
-        self._rollups: dict[tuple[int, str, int], _Agg] = {}
-        self.points: list[RawPoint] = []
+        self._readings: list[tuple[int, Telemetry]] = []  # in the order they came
         self.messages = 0
 
     def __len__(self) -> int:
@@ -62,16 +61,15 @@ class Batch:
             state = self._devices[device_id] = _DeviceState(uid)
         return state
 
-    def add_telemetry(self, device_id: int, reading: Telemetry) -> None:
-        """Fold a telemetry message into the batch (readings also mean online)."""
+    def add_telemetry(self, device_id: int, reading: Telemetry) -> int:
+        """Fold a telemetry message into the batch (readings also mean online); return its
+        index, by which `counted` may leave it out of the rollups and points."""
         self.messages += 1
         state = self._device(device_id, reading.uid)
-        minute = int(reading.at // 60) * 60
         for metric, value in reading.metrics.items():
             previous = state.values.get(metric)
             if previous is None or reading.at >= previous[1]:
                 state.values[metric] = (value, reading.at)
-            self._fold(device_id, metric, minute, value, reading.at)
         if reading.metrics:  # readings are a sign of life; facts alone (a firmware) are not
             # By the server's clock: a device whose clock runs behind is not "silent".
             heard = reading.heard_at
@@ -82,7 +80,8 @@ class Batch:
         state.ip = reading.ip or state.ip
         if reading.config_version is not None:
             state.config_version = reading.config_version
-        self.points.append(RawPoint(device_id, reading.uid, reading.at, reading.metrics))
+        self._readings.append((device_id, reading))
+        return len(self._readings) - 1
 
     def add_status(self, device_id: int, change: StatusChange) -> None:
         """Fold an online/offline message into the batch; the latest one wins."""
@@ -92,15 +91,9 @@ class Batch:
         if change.online and (state.seen_at is None or change.at > state.seen_at):
             state.seen_at = change.at
 
-    def _fold(self, device_id: int, metric: str, minute: int, value: float, at: float) -> None:
-        agg = self._rollups.get((device_id, metric, minute))
-        if agg is None:
-            self._rollups[(device_id, metric, minute)] = _Agg(1, value, value, value, value, at)
-            return
-        agg.count += 1
-        agg.min, agg.max, agg.sum = min(agg.min, value), max(agg.max, value), agg.sum + value
-        if at >= agg.last_at:
-            agg.last, agg.last_at = value, at
+    def counted(self, skip: set[int] | frozenset[int] = frozenset()) -> Counted:
+        """The readings to count (all but the indices in `skip`, already counted before)."""
+        return Counted([r for i, r in enumerate(self._readings) if i not in skip])
 
     def contacts(self) -> list[ContactRow]:
         """Return one contact row per device."""
@@ -113,24 +106,7 @@ class Batch:
                 firmware_version=state.firmware_version,
                 ip=state.ip,
             )
-            for device_id, state in self._devices.items()
-        ]
-
-    def rollup_deltas(self) -> list[RollupDelta]:
-        """Return the batch's aggregates per device, metric and minute."""
-        return [
-            RollupDelta(
-                device_id=device_id,
-                metric=metric,
-                minute=clock.from_timestamp(minute),
-                count=agg.count,
-                min=agg.min,
-                max=agg.max,
-                sum=agg.sum,
-                last=agg.last,
-                last_at=clock.from_timestamp(agg.last_at),
-            )
-            for (device_id, metric, minute), agg in self._rollups.items()
+            for device_id, state in sorted(self._devices.items())
         ]
 
     def live_updates(self, was_online: dict[int, bool]) -> list[LiveUpdate]:
@@ -166,6 +142,54 @@ class Batch:
     def device_ids(self) -> list[int]:
         """Return the devices this batch touches."""
         return list(self._devices)
+
+
+class Counted:
+    """The readings of a batch that count: their rollup deltas and raw points."""
+
+    def __init__(self, readings: list[tuple[int, Telemetry]]) -> None:
+        self._readings = readings
+
+    def __len__(self) -> int:
+        return len(self._readings)
+
+    @property
+    def points(self) -> list[RawPoint]:
+        """One raw point per reading, for the time series export and the alert rules."""
+        return [RawPoint(d, r.uid, r.at, r.metrics) for d, r in self._readings]
+
+    def rollup_deltas(self) -> list[RollupDelta]:
+        """The aggregates per device, metric and minute, in key order (a fixed lock order)."""
+        rollups: dict[tuple[int, str, int], _Agg] = {}
+        for device_id, reading in self._readings:
+            minute, at = int(reading.at // 60) * 60, reading.at
+            for metric, value in reading.metrics.items():
+                agg = rollups.get((device_id, metric, minute))
+                if agg is None:
+                    rollups[(device_id, metric, minute)] = _Agg(1, value, value, value, value, at)
+                    continue
+                agg.count += 1
+                agg.min, agg.max, agg.sum = (
+                    min(agg.min, value),
+                    max(agg.max, value),
+                    agg.sum + value,
+                )
+                if at >= agg.last_at:
+                    agg.last, agg.last_at = value, at
+        return [
+            RollupDelta(
+                device_id=device_id,
+                metric=metric,
+                minute=clock.from_timestamp(minute),
+                count=agg.count,
+                min=agg.min,
+                max=agg.max,
+                sum=agg.sum,
+                last=agg.last,
+                last_at=clock.from_timestamp(agg.last_at),
+            )
+            for (device_id, metric, minute), agg in sorted(rollups.items())
+        ]
 
 
 def _dt(ts: float | None) -> datetime | None:

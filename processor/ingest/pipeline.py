@@ -1,11 +1,22 @@
 """The ingest pipeline: gather decoded values into batches, flush them to every sink.
 
-Decoding by topic happens before, in `processor.mqtt.dispatch`."""
+Decoding by topic happens before, in `processor.mqtt.dispatch`. A message is acknowledged to
+the broker only after the batch that holds it is committed (PostgreSQL and Redis): its `ack`
+is held with the batch. A message the broker sends again after a crash (committed, not yet
+acknowledged) is not counted again — in the rollups, the alert rules or the InfluxDB export:
+- a reading stamped by its device's clock is known by a hash of its topic and payload
+  (`reading_keys`): two readings of one device differ at least in their time;
+- one without a time of its own may well be byte for byte the same as the next, so it is
+  known by its place in the MQTT session instead: the broker sends it again with the same
+  packet id and DUP set, and `mqtt_receipts` says which message that packet id carried.
+Both are recorded with the rollups, in one transaction.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,12 +28,12 @@ from core import clock
 from core.live.store import LiveStateStore
 from core.transient import is_transient
 from drivers.readings import Rejected, StatusChange, Telemetry
-from processor.alerting import AlertEngine, Plan
-from processor.ingest.batch import Batch
+from processor.alerting import AlertEngine
+from processor.ingest.batch import Batch, Counted
 from processor.ingest.directory import DeviceDirectory
 from processor.ingest.quarantine import Quarantine, RejectedMessage
 from processor.sinks.influx import InfluxExporter, to_line
-from processor.sinks.postgres import PostgresSink
+from processor.sinks.postgres import PostgresSink, Writes
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,6 +45,18 @@ class _Pending:
     item: Telemetry | StatusChange
     topic: str
     payload: bytes
+    key: int | None = None  # a hash of the message (None: made here, not received)
+    device_time: bool = False  # stamped by the device's clock: the key is its identity
+    packet_id: int = 0  # its packet id in our MQTT session (0: QoS 0 or made here)
+    duplicate: bool = False  # the broker says it sent it before
+    part: int = 0  # which reading of its message
+
+
+def message_key(topic: str, payload: bytes) -> int:
+    """64 bits of a hash of a message, as a signed bigint."""
+    digest = hashlib.blake2b(payload, digest_size=8, person=b"dozor-reading")
+    digest.update(topic.encode())
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 @dataclass(slots=True)
@@ -44,6 +67,7 @@ class IngestStats:
     flushes: int = 0
     lost: int = 0
     failed_attempts: int = 0
+    repeated: int = 0  # readings sent again and not counted twice
 
 
 class IngestPipeline:
@@ -60,7 +84,7 @@ class IngestPipeline:
         *,
         batch_size: int = 1000,
         flush_interval: float = 0.1,
-        retry_for: float = 3600.0,
+        retry_for: float = float("inf"),
     ) -> None:
         self._directory = directory
         self._postgres = postgres
@@ -72,12 +96,15 @@ class IngestPipeline:
         self._flush_interval = flush_interval
         self._retry_for = retry_for
         self._pending: list[_Pending] = []
+        self._acks: list[Callable[[], None]] = []  # in the order the messages came
+        self._after: list[Callable[[], Awaitable[None]]] = []  # once the batch is written
         self._full = asyncio.Event()
         self._room = asyncio.Event()
         self._room.set()
         self.stats = IngestStats()
         self._outages: set[str] = set()
         self._writing: asyncio.Future[None] | None = None  # the batch `run` is writing
+        self._gave_up = False  # a transient failure outlasted the retries (while stopping)
 
     async def submit_offline(self, uid: str) -> None:
         """Mark a device offline (the HTTP fallback could not reach it either)."""
@@ -93,9 +120,20 @@ class IngestPipeline:
                 await self._room.wait()
 
     def accept(
-        self, topic: str, payload: bytes, decoded: Telemetry | StatusChange | Rejected
+        self,
+        topic: str,
+        payload: bytes,
+        decoded: Telemetry | StatusChange | Rejected,
+        *,
+        duplicate: bool = False,
+        packet_id: int = 0,
+        part: int = 0,
     ) -> None:
-        """Add a decoded value to the next batch (a rejection to the quarantine)."""
+        """Add a decoded value to the next batch (a rejection to the quarantine).
+
+        `payload` is the message it came in (empty: made here, e.g. a panel's reading);
+        `duplicate`: the broker says it sent the message before; `packet_id`: its id in our
+        MQTT session; `part`: which of the message's readings this is."""
         if isinstance(decoded, Rejected):
             self._quarantine.reject(
                 RejectedMessage(decoded.uid, decoded.reason, topic, payload, decoded.detail)
@@ -104,7 +142,30 @@ class IngestPipeline:
         if isinstance(decoded, Telemetry):
             for reason, name in decoded.dropped:
                 self._quarantine.count_dropped_field(decoded.uid, reason, name)
+            if payload:
+                self._pending.append(
+                    _Pending(
+                        decoded.uid,
+                        decoded,
+                        topic,
+                        payload,
+                        message_key(topic, payload),
+                        decoded.device_time,
+                        packet_id,
+                        duplicate,
+                        part,
+                    )
+                )
+                return
         self._pending.append(_Pending(decoded.uid, decoded, topic, payload))
+
+    def hold(self, ack: Callable[[], None]) -> None:
+        """Call `ack` once everything accepted so far is written (acks keep their order)."""
+        self._acks.append(ack)
+
+    def after_write(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` once everything accepted so far is written (before its acks)."""
+        self._after.append(step)
 
     async def run(self) -> None:
         """Flush every `flush_interval` seconds, or sooner when a batch is full, until cancelled.
@@ -125,19 +186,32 @@ class IngestPipeline:
             await asyncio.wait([writing])
         self._full.clear()
         pending, self._pending = self._pending, []
+        acks, self._acks = self._acks, []
+        after, self._after = self._after, []
         self._room.set()
-        if pending:
-            await self._write(pending)
+        written = await self._write(pending) if pending else True
         await self._retry(self._quarantine.flush, "quarantine")
+        if not written:  # given up while stopping: the broker sends these again
+            return
+        for step in after:
+            try:
+                await step()
+            except Exception:  # a step's failure must not keep the batch unacknowledged
+                log.exception("a step after a batch failed")
+        for ack in acks:
+            ack()
 
-    async def _write(self, pending: list[_Pending]) -> None:
+    async def _write(self, pending: list[_Pending]) -> bool:
+        """Write a batch; False when it was given up for a transient failure (not written,
+        so not to be acknowledged), True when written or refused for good."""
         ok, known = await self._retry(
             lambda: self._directory.resolve({p.uid for p in pending}), "PostgreSQL"
         )
         if not ok or known is None:
             self.stats.lost += len(pending)
-            return
+            return not self._gave_up
         batch = Batch()
+        known_by = _Identities()
         for entry in pending:
             device = known.get(entry.uid)
             if device is None:
@@ -145,36 +219,56 @@ class IngestPipeline:
                     RejectedMessage(entry.uid, "unknown_device", entry.topic, entry.payload)
                 )
             elif isinstance(entry.item, Telemetry):
-                batch.add_telemetry(device.id, entry.item)
+                known_by.add(batch.add_telemetry(device.id, entry.item), device.id, entry)
             else:
                 batch.add_status(device.id, entry.item)
-        if len(batch):
-            await self._write_batch(batch, {d.id: d.type_code for d in known.values()})
+        if not len(batch):
+            return True
+        return await self._write_batch(batch, known_by, {d.id: d.type_code for d in known.values()})
 
-    async def _write_batch(self, batch: Batch, types: dict[int, str]) -> None:
-        contacts, deltas = batch.contacts(), batch.rollup_deltas()
+    async def _write_batch(
+        self, batch: Batch, known_by: _Identities, types: dict[int, str]
+    ) -> bool:
         updates = batch.live_updates(self._directory.online_flags())
-        if self._influx is not None:
-            self._influx.offer(to_line(p, types[p.device_id]) for p in batch.points)
-        plan = await self._plan_alerts(batch)
-        (pg_ok, recorded), (redis_ok, _) = await asyncio.gather(
+        ok = await self._refresh_rules(batch)
+        counted: Counted | None = None
+
+        def compose(fresh: set[tuple[int, int]], resent: set[int]) -> Writes:
+            nonlocal counted
+            counted = batch.counted(known_by.repeated(fresh, resent))
+            plan = None
+            if ok and self._alerts is not None:
+                plan = self._alerts.plan(counted.points, batch.statuses())
+            return Writes(batch.contacts(), counted.rollup_deltas(), plan, batch.config_versions())
+
+        (pg_ok, result), (redis_ok, _) = await asyncio.gather(
             self._retry(
-                lambda: self._postgres.write(contacts, deltas, plan, batch.config_versions()),
+                lambda: self._postgres.write(known_by.keys(), known_by.receipts(), compose),
                 "PostgreSQL",
             ),
             self._retry(lambda: self._live.write(updates), "Redis"),
         )
-        self._directory.note_online({c.device_id: c.online for c in contacts})
-        if pg_ok and plan is not None and self._alerts is not None:
-            await self._alerts.settle(plan, recorded or [])
+        if pg_ok and result is not None:
+            writes, recorded = result
+            self._directory.note_online({c.device_id: c.online for c in writes.contacts})
+            if counted is not None:
+                self.stats.repeated += len(batch.counted()) - len(counted)
+                if self._influx is not None:
+                    self._influx.offer(to_line(p, types[p.device_id]) for p in counted.points)
+            if writes.plan is not None and self._alerts is not None:
+                await self._alerts.settle(writes.plan, recorded)
         if not (pg_ok and redis_ok):
             self.stats.lost += len(batch)
+            if self._gave_up:
+                return False
         self.stats.accepted += len(batch)
         self.stats.flushes += 1
+        return True
 
-    async def _plan_alerts(self, batch: Batch) -> Plan | None:
+    async def _refresh_rules(self, batch: Batch) -> bool:
+        """Bring the alert rules of the batch's devices up to date; False when unreadable."""
         if self._alerts is None:
-            return None
+            return False
         alerts = self._alerts
 
         async def refresh() -> None:
@@ -182,7 +276,7 @@ class IngestPipeline:
             await alerts.refresh_links()
 
         ok, _ = await self._retry(refresh, "PostgreSQL")
-        return alerts.plan(batch.points, batch.statuses()) if ok else None
+        return ok
 
     async def _retry(self, call: Callable[[], Awaitable[T]], what: str) -> tuple[bool, T | None]:
         """Run `call`, retrying transient failures with capped exponential backoff."""
@@ -198,6 +292,7 @@ class IngestPipeline:
                     result = await call()
         except Exception as err:  # one bad batch must not stop ingest for everyone
             if is_transient(err):
+                self._gave_up = True  # only while stopping: retries are endless otherwise
                 log.exception("giving up writing to %s", what)
             else:
                 log.exception("dropping a batch: unexpected error writing to %s", what)
@@ -216,3 +311,40 @@ class IngestPipeline:
     def stop_retrying_after(self, seconds: float) -> None:
         """Bound retries (used while shutting down so a dead database cannot hang the exit)."""
         self._retry_for = seconds
+
+
+class _Identities:
+    """How each received reading of a batch is known, to tell which were counted before."""
+
+    def __init__(self) -> None:
+        self._stamped: dict[int, tuple[int, int]] = {}  # reading → (device id, reading key)
+        self._placed: dict[int, tuple[int, int, bool]] = {}  # reading → (packet, key, resent)
+
+    def add(self, index: int, device_id: int, entry: _Pending) -> None:
+        """Know the batch's reading `index` by what came with it."""
+        if entry.key is None:
+            return  # made here (a panel, an HTTP poll): never sent again
+        if entry.device_time:
+            self._stamped[index] = (device_id, entry.key ^ entry.part)
+        elif entry.packet_id:
+            self._placed[index] = (entry.packet_id, entry.key, entry.duplicate)
+
+    def keys(self) -> list[tuple[int, int]]:
+        """The keys of the readings stamped by their device."""
+        return list(self._stamped.values())
+
+    def receipts(self) -> list[tuple[int, int, bool]]:
+        """Packet id, message key and whether resent, of the others (QoS 1)."""
+        return list(self._placed.values())
+
+    def repeated(self, fresh: set[tuple[int, int]], resent: set[int]) -> set[int]:
+        """The readings not to count: a stamped one whose key was recorded before (or earlier
+        in this batch); a resent one whose packet id carried the same message before."""
+        skip: set[int] = set()
+        seen: set[tuple[int, int]] = set()
+        for index, key in self._stamped.items():
+            if key not in fresh or key in seen:
+                skip.add(index)
+            seen.add(key)
+        skip.update(i for i, (packet, _, _) in self._placed.items() if packet in resent)
+        return skip

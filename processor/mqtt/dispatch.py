@@ -17,6 +17,7 @@ from drivers.readings import CommandAck, Decoded, StatusChange, Telemetry
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.ingest.pipeline import IngestPipeline
+from processor.mqtt.listener import Incoming
 from processor.shelly.counters import CounterKeeper
 
 OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly prefix
@@ -53,22 +54,30 @@ class Dispatch:
         self._shelly = shelly
         self._on_ack = on_ack
 
-    async def submit(self, topic: str, payload: bytes, retained: bool = False) -> None:
-        """Decode one message and pass it on; waits only when the sinks fall behind.
-
-        `retained`: the broker kept it from before our subscription (it may be stale)."""
+    async def submit(self, message: Incoming) -> None:
+        """Decode one message and pass it on; waits only when the sinks fall behind. The
+        message is acknowledged once the batch that holds what it carried is written."""
+        topic, payload = message.topic, message.payload
         now = clock.now().timestamp()
         if topic.startswith(OUR_TOPICS):
             decoded = codec.decode(topic, payload, now)
             items = [] if decoded is None else [decoded]
         else:
-            items = await self._from_shelly(topic, payload, now, retained)
-        for item in items:
+            items = await self._from_shelly(topic, payload, now, message.retained)
+        for part, item in enumerate(items):
             if isinstance(item, CommandAck):
                 if self._on_ack is not None:
                     await self._on_ack(item)
             else:
-                self._pipeline.accept(topic, payload, item)
+                self._pipeline.accept(
+                    topic,
+                    payload,
+                    item,
+                    duplicate=message.duplicate,
+                    packet_id=message.packet_id,
+                    part=part,
+                )
+        self._pipeline.hold(message.ack)
         await self._pipeline.wait_for_room()
 
     async def _from_shelly(

@@ -1,4 +1,12 @@
-"""The MQTT subscription: connect, subscribe at QoS 1 with a persistent session, reconnect."""
+"""The MQTT subscription: MQTT 5 with a persistent session, acknowledged after commit.
+
+aiomqtt (over paho-mqtt 2) carries the connection. paho-mqtt has manual acknowledgements but
+aiomqtt does not expose them yet (aiomqtt issue #345), so this module reaches paho's client
+under aiomqtt in one place: it turns manual acknowledgement on, takes paho's messages into an
+inbox of its own (with the DUP flag, which aiomqtt's message drops) and acknowledges through
+paho. The broker is told our Receive Maximum, the most unacknowledged QoS 1 messages it may
+send us: that window, not a queue that discards, bounds what waits in this process.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +16,78 @@ import logging
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import aiomqtt
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
-MAX_QUEUED_INCOMING = 100_000
+# The most QoS 1 messages the broker may send before we acknowledge (MQTT 5 Receive Maximum):
+# a batch is acknowledged after its commit, so the window must hold what arrives meanwhile
+# (about 0.2 s at 10,000 msg/s is 2,000; this leaves room for a slow commit).
+RECEIVE_MAXIMUM = 20_000
+# QoS 0 messages are not in that window (the broker never sends them again): beyond this many
+# waiting, one is dropped and logged rather than growing without bound.
+MAX_QOS0_WAITING = 20_000
+# How long the broker keeps our session (and queues for it) while we are away.
+SESSION_EXPIRY_SECONDS = 14 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from the broker, with what it takes to acknowledge it."""
+
+    topic: str
+    payload: bytes
+    retained: bool  # the broker kept it from before our subscription (it may be stale)
+    duplicate: bool  # DUP: the broker sent it before and had no acknowledgement (a resend)
+    packet_id: int  # its id in our session (0 for QoS 0); a resend keeps it
+    # Tell the broker the message is ours: call once, after what it carried is committed, in
+    # the order the messages came. A connection that is gone acknowledges nothing.
+    ack: Callable[[], None]
+
+
+def _no_ack() -> None:
+    return None
+
+
+def incoming(topic: str, payload: bytes) -> Incoming:
+    """A message that needs no acknowledgement (made here, not received)."""
+    return Incoming(topic, payload, retained=False, duplicate=False, packet_id=0, ack=_no_ack)
+
+
+class _Closed:
+    """Put in the inbox to end the reader at a message boundary."""
+
+
+_CLOSED: Any = _Closed()
+
+
+class _Inbox(asyncio.Queue[Any]):
+    """paho's received messages, in order; QoS 1 ones always fit (the window bounds them)."""
+
+    def offer(self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        """The on_message callback of paho: keep the message for the reader."""
+        if message.qos == 0 and self.qsize() >= MAX_QOS0_WAITING:
+            log.warning("too many QoS 0 messages waiting; dropped one on %s", message.topic)
+            return
+        self.put_nowait(message)
+
+    def next_now(self) -> Any:
+        """The next message if one is waiting, else None."""
+        try:
+            return self.get_nowait()
+        except asyncio.QueueEmpty:
+            return None
+
+    def close(self) -> None:
+        """End the reader once it comes to this point."""
+        self.put_nowait(_CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +127,7 @@ class BrokerLink:
 def make_client(
     address: BrokerAddress, client_id: str, *, clean_session: bool = False
 ) -> aiomqtt.Client:
-    """Build a client for the broker; a fixed id plus clean_session=False keeps QoS 1 messages
-    queued at the broker while we are away."""
+    """Build a client for the broker (the publisher's: MQTT 3.1.1)."""
     return aiomqtt.Client(
         hostname=address.host,
         port=address.port,
@@ -66,48 +137,83 @@ def make_client(
         clean_session=clean_session,
         tls_context=ssl.create_default_context(cafile=address.ca_file) if address.tls else None,
         keepalive=30,
-        max_queued_incoming_messages=MAX_QUEUED_INCOMING,
         logger=logging.getLogger("processor.mqtt.client"),  # every packet, at DEBUG
     )
+
+
+def make_subscriber(address: BrokerAddress, client_id: str, inbox: list[_Inbox]) -> aiomqtt.Client:
+    """Build the ingest subscription's client: MQTT 5, the session kept while we are away,
+    our Receive Maximum, manual acknowledgement, paho's messages into a new inbox (appended to
+    `inbox`; aiomqtt's message iterator reads it, so a lost connection still ends the read)."""
+    box = _Inbox()
+    inbox.append(box)
+    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
+    properties.ReceiveMaximum = RECEIVE_MAXIMUM
+    client = aiomqtt.Client(
+        hostname=address.host,
+        port=address.port,
+        username=address.username,
+        password=address.password,
+        identifier=client_id,
+        protocol=aiomqtt.ProtocolVersion.V5,
+        clean_start=False,
+        properties=properties,
+        tls_context=ssl.create_default_context(cafile=address.ca_file) if address.tls else None,
+        keepalive=30,
+        queue_type=cast("type[asyncio.Queue[aiomqtt.Message]]", lambda **_: box),
+        logger=logging.getLogger("processor.mqtt.client"),  # every packet, at DEBUG
+    )
+    paho = client._client  # noqa: SLF001 - see the module's docstring
+    paho.manual_ack_set(True)
+    paho.on_message = box.offer
+    return client
 
 
 async def listen(
     address: BrokerAddress,
     client_id: str,
     subscriptions: Sequence[str],
-    on_message: Callable[[str, bytes, bool], Awaitable[None]],
+    on_message: Callable[[Incoming], Awaitable[None]],
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
     link: BrokerLink | None = None,
+    drain: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Deliver every message to `on_message(topic, payload, retained)` until `stop`;
-    reconnect with capped backoff. `retained` is the broker's word that the message was kept
-    from before the subscription (not sent live).
+    """Deliver every message to `on_message` until `stop`; reconnect with capped backoff.
+
+    Nothing is acknowledged here: each `Incoming` carries its `ack`, which the taker calls
+    once what the message carried is committed (in the order the messages came). The broker
+    sends at most `RECEIVE_MAXIMUM` unacknowledged messages, so when the taker falls behind,
+    reading stops and the rest waits in the broker.
 
     `ready` is set once the first subscription is in place; `link.up` says whether the
-    connection stands. On `stop` the client disconnects first (the broker keeps the session
-    and queues what comes next for the next start), then every message it had already
-    received (and acknowledged) is handed over: waiting for the receive queue to empty while
-    still connected never ended under load, and what it held was dropped.
+    connection stands. On `stop` the reader ends at the next message boundary (it is never
+    cancelled while it hands a message over), `drain` writes and acknowledges what was taken
+    while the connection still stands, and only then the client disconnects: what it had
+    received but not handed over stays unacknowledged, and the broker sends it again to the
+    next start of this client id.
     """
     link = link or BrokerLink()
     backoff = 1.0
     lost = False
     while not stop.is_set():
+        inbox: list[_Inbox] = []
         try:
-            async with make_client(address, client_id) as client:
+            async with make_subscriber(address, client_id, inbox) as client:
                 await client.subscribe([(topic, 1) for topic in subscriptions])
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
                 lost, backoff, link.up = False, 1.0, True
                 link.connections += 1
                 if ready is not None:
                     ready.set()
-                reader = asyncio.create_task(_read(client, on_message))
+                reader = asyncio.create_task(_read(client, inbox[0], on_message))
                 await _until_stopped(reader, stop)
-            # Disconnected now (the broker keeps the session): the reader hands over what
-            # had come, then ends. It is never cancelled while it reads: a message it had
-            # taken from the queue would be lost with it.
-            await _handed_over(reader)
+                inbox[0].close()  # the reader ends at the next message boundary
+                handed = await reader
+                if drain is not None:
+                    await drain()  # written and acknowledged while still connected
+                log.info("MQTT subscription closing; %d messages handed over", handed)
         except aiomqtt.MqttError as err:
             link.up = False
             if not lost:
@@ -119,16 +225,39 @@ async def listen(
 
 
 async def _read(
-    client: aiomqtt.Client, on_message: Callable[[str, bytes, bool], Awaitable[None]]
+    client: aiomqtt.Client, inbox: _Inbox, on_message: Callable[[Incoming], Awaitable[None]]
 ) -> int:
-    """Hand every message on, until the client is disconnected and its queue is empty;
-    return how many."""
+    """Hand every message on until the inbox is closed or the connection is lost; return how
+    many. What is queued already is taken without a wait per message."""
     handed = 0
+    paho = client._client  # noqa: SLF001 - see the module's docstring
     with contextlib.suppress(aiomqtt.MqttError):  # "disconnected during message iteration"
-        async for message in client.messages:
-            await on_message(message.topic.value, _as_bytes(message.payload), message.retain)
-            handed += 1
+        async for first in client.messages:
+            message: Any = first
+            while message is not None:
+                if message is _CLOSED:
+                    return handed
+                await on_message(_incoming(paho, message))
+                handed += 1
+                message = inbox.next_now()
     return handed
+
+
+def _incoming(paho: mqtt.Client, message: mqtt.MQTTMessage) -> Incoming:
+    mid, qos = message.mid, message.qos
+
+    def ack() -> None:
+        if qos:
+            paho.ack(mid, qos)
+
+    return Incoming(
+        message.topic,
+        bytes(message.payload),
+        retained=bool(message.retain),
+        duplicate=bool(message.dup),
+        packet_id=mid if qos else 0,
+        ack=ack,
+    )
 
 
 async def _until_stopped(reader: asyncio.Task[int], stop: asyncio.Event) -> None:
@@ -143,18 +272,3 @@ async def _until_stopped(reader: asyncio.Task[int], stop: asyncio.Event) -> None
             raise reader.exception()  # type: ignore[misc]
         msg = "the connection to the broker was lost"
         raise aiomqtt.MqttError(msg)
-
-
-async def _handed_over(reader: asyncio.Task[int]) -> None:
-    """Let the reader hand over what the disconnected client had received (acknowledged to
-    the broker already, so it must not be lost on the way out)."""
-    handed = await reader
-    log.info("MQTT subscription closed; %d messages handed over", handed)
-
-
-def _as_bytes(payload: object) -> bytes:
-    if isinstance(payload, bytes | bytearray):
-        return bytes(payload)
-    if payload is None:
-        return b""
-    return str(payload).encode()

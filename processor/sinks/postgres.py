@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import clock
 from core.alerts.service import Recorded
 from core.devices.repository import ContactRow, DeviceRepository, RefusedVersion
-from core.history.repository import RollupDelta, RollupRepository
+from core.history.repository import (
+    MqttReceiptRepository,
+    ReadingKeyRepository,
+    RollupDelta,
+    RollupRepository,
+)
 from processor.alerting import AlertEngine, Plan
+
+
+@dataclass(slots=True)
+class Writes:
+    """What one batch writes, composed once it is known which readings are new."""
+
+    contacts: list[ContactRow] = field(default_factory=list)
+    deltas: list[RollupDelta] = field(default_factory=list)
+    plan: Plan | None = None
+    config_versions: dict[int, int] = field(default_factory=dict)
 
 
 class PostgresSink:
@@ -18,11 +35,13 @@ class PostgresSink:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        client_id: str,
         alerts: AlertEngine | None = None,
         on_config_applied: Callable[[list[int]], Awaitable[None]] | None = None,
         on_config_refused: Callable[[list[RefusedVersion]], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._client_id = client_id  # the MQTT session whose packet ids are recorded
         self._alerts = alerts
         # Told, after the commit, which devices reported a newly applied config version (the
         # bot edits "waiting for the device" messages); it must not raise.
@@ -32,24 +51,30 @@ class PostgresSink:
 
     async def write(
         self,
-        contacts: list[ContactRow],
-        deltas: list[RollupDelta],
-        plan: Plan | None = None,
-        config_versions: dict[int, int] | None = None,
-    ) -> list[Recorded]:
-        """Apply contacts, rollup deltas, applied config versions and alert changes (with their
-        outbox rows) at once."""
+        keys: Sequence[tuple[int, int]],
+        receipts: Sequence[tuple[int, int, bool]],
+        compose: Callable[[set[tuple[int, int]], set[int]], Writes],
+    ) -> tuple[Writes, list[Recorded]]:
+        """In one transaction: record the keys (device id, key) of readings stamped by their
+        device and the receipts (packet id, message key, resent) of the others; `compose` what
+        to write from the keys that were new and the resent packets that were counted before;
+        apply its contacts, rollup deltas, applied config versions and alert changes (with
+        their outbox rows). A batch sent again after a crash counts nothing twice."""
         recorded: list[Recorded] = []
         async with self._sessions() as session, session.begin():
+            fresh = await ReadingKeyRepository(session).claim(keys, clock.now())
+            resent = await MqttReceiptRepository(session).record(self._client_id, receipts)
+            writes = compose(fresh, resent)
             devices = DeviceRepository(session)
-            if contacts:
-                await devices.apply_contacts(contacts)
-            reports = await devices.apply_config_versions(config_versions or {})
-            await RollupRepository(session).add_deltas(deltas)
+            if writes.contacts:
+                await devices.apply_contacts(writes.contacts)
+            reports = await devices.apply_config_versions(writes.config_versions)
+            await RollupRepository(session).add_deltas(writes.deltas)
+            plan = writes.plan
             if self._alerts is not None and plan is not None and plan.changes:
                 recorded = await self._alerts.write(session, plan)
         if reports.refused and self.on_config_refused is not None:
             self.on_config_refused(reports.refused)
         if reports.applied and self.on_config_applied is not None:
             await self.on_config_applied(reports.applied)
-        return recorded
+        return writes, recorded

@@ -28,7 +28,7 @@ async def ingest(
     for reading in readings:
         batch.add_telemetry(device_id, reading)
     async with sessions() as session, session.begin():
-        await RollupRepository(session).add_deltas(batch.rollup_deltas())
+        await RollupRepository(session).add_deltas(batch.counted().rollup_deltas())
 
 
 def raw(start: datetime, hours: int, seed: int) -> list[Telemetry]:

@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -205,6 +206,74 @@ async def test_recovers_when_postgres_drops_its_connections(
         await forget_mqtt_session(settings.mqtt_client_id)
 
 
+class ProcessorProcess:
+    """`python -m processor` in a process of its own (to be stopped or killed), its log kept."""
+
+    def __init__(self, settings: Settings, **env: str) -> None:
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "DATABASE_URL": settings.database_url,
+            "REDIS_URL": settings.redis_url,
+            "REDIS_PREFIX": settings.redis_prefix,
+            "MQTT_URL": MQTT_URL,
+            "MQTT_CLIENT_ID": settings.mqtt_client_id,
+            "LOG_LEVEL": "DEBUG",  # the MQTT client logs each PUBLISH it has read off the socket
+            **env,
+        }
+        self.lines: list[str] = []
+        self.process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "processor",
+            cwd=ROOT,
+            env=self.env,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        self._reader = asyncio.create_task(self._read_log())
+        await eventually(lambda: self.logged("connected to MQTT broker"), timeout=20)
+
+    async def _read_log(self) -> None:  # keep the pipe drained so logging never blocks it
+        assert self.process is not None and self.process.stderr is not None
+        async for line in self.process.stderr:
+            self.lines.append(line.decode())
+
+    def logged(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    def received(self, topic: str) -> int:
+        """How many PUBLISH packets on `topic` the process has read off its socket."""
+        return sum("Received PUBLISH" in line and topic in line for line in self.lines)
+
+    async def signal(self, number: int) -> int:
+        """Send a signal and wait for the process to end; return its exit code."""
+        assert self.process is not None
+        self.process.send_signal(number)
+        code = await asyncio.wait_for(self.process.wait(), 30)
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, 10)
+        return code
+
+    async def end(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+async def _publish_many(topic: str, payloads: list[bytes]) -> None:
+    host, _, port = MQTT_URL.removeprefix("mqtt://").partition(":")
+    async with aiomqtt.Client(host, int(port or 1883)) as client:
+        for payload in payloads:
+            await client.publish(topic, payload, qos=1)
+
+
 async def test_sigterm_flushes_what_was_received(
     settings: Settings,
     engine: AsyncEngine,
@@ -213,59 +282,126 @@ async def test_sigterm_flushes_what_was_received(
 ) -> None:
     uid = unique_uid()
     device_id = (await add_device(sessions, uid)).device.id
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "REDIS_PREFIX": settings.redis_prefix,
-        "MQTT_URL": MQTT_URL,
-        "MQTT_CLIENT_ID": settings.mqtt_client_id,
-        "INGEST_FLUSH_MS": "60000",  # nothing is flushed on a timer during this test
-        "INGEST_BATCH_SIZE": "100000",
-        "LOG_LEVEL": "DEBUG",  # the MQTT client logs each PUBLISH it has read off the socket
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "processor",
-        cwd=ROOT,
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
+    topic = f"devices/{uid}/telemetry"
+    process = ProcessorProcess(
+        settings,
+        INGEST_FLUSH_MS="60000",  # nothing is flushed on a timer during this test
+        INGEST_BATCH_SIZE="100000",
     )
-    assert process.stderr is not None
-    lines: list[str] = []
-
-    async def read_log() -> None:  # keep the pipe drained so logging never blocks the process
-        assert process.stderr is not None
-        async for line in process.stderr:
-            lines.append(line.decode())
-
-    reader = asyncio.create_task(read_log())
     try:
-        await eventually(lambda: any("connected to MQTT broker" in x for x in lines), timeout=20)
-        host, _, port = MQTT_URL.removeprefix("mqtt://").partition(":")
-        async with aiomqtt.Client(host, int(port or 1883)) as client:
-            for i in range(50):
-                await client.publish(f"devices/{uid}/telemetry", f'{{"co2": {600 + i}}}', qos=1)
-
-        def received() -> int:
-            topic = f"devices/{uid}/telemetry"
-            return sum("Received PUBLISH" in line and topic in line for line in lines)
-
-        await eventually(lambda: received() == 50, timeout=20)
+        await process.start()
+        await _publish_many(topic, [f'{{"co2": {600 + i}}}'.encode() for i in range(50)])
+        await eventually(lambda: process.received(topic) == 50, timeout=20)
         assert await rollup_count(sessions, device_id, "co2") == 0
-        process.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(process.wait(), 30) == 0
-        await asyncio.wait_for(reader, 10)
-        output = "".join(lines)
+        assert await process.signal(signal.SIGTERM) == 0
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await process.end()
         await forget_mqtt_session(settings.mqtt_client_id)
-    assert "Traceback" not in output
-    assert "50 messages accepted" in output
+    assert "Traceback" not in process.output
+    assert "50 messages accepted" in process.output
     assert await rollup_count(sessions, device_id, "co2") == 50
+
+
+def _payloads(count: int, *, stamped: bool) -> list[bytes]:
+    """Telemetry as the contract's devices send it: stamped with the device's clock, or (a
+    device before NTP) all alike, with no time at all."""
+    now = int(time.time())
+    if stamped:
+        return [f'{{"timestamp": {now - count + i}, "co2": 600}}'.encode() for i in range(count)]
+    return [b'{"co2": 600}'] * count
+
+
+async def _all_taken(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    """Run a processor until the broker has handed it everything it kept for the session: a
+    last message of another device, published now, is stored after the rest."""
+    marker = unique_uid()
+    marker_id = (await add_device(sessions, marker)).device.id
+    async with processor_running(settings):
+        await publish(f"devices/{marker}/telemetry", b'{"co2": 1}')
+        await eventually(lambda: rollup_count(sessions, marker_id, "co2"), timeout=30)
+
+
+@pytest.mark.parametrize("stamped", [True, False], ids=["device-time", "no-time"])
+async def test_a_killed_processor_loses_nothing_it_had_not_written(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    stamped: bool,
+) -> None:
+    """QoS 1 messages were acknowledged when received: a processor killed while PostgreSQL
+    held its batch back lost all it had received. Now the broker keeps them until written."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    topic = f"devices/{uid}/telemetry"
+    process = ProcessorProcess(settings)
+    try:
+        await process.start()
+        async with engine.connect() as holder:  # the batch's contact update waits for this lock
+            await holder.execute(
+                text("SELECT 1 FROM devices WHERE id = :id FOR UPDATE"), {"id": device_id}
+            )
+            await _publish_many(topic, _payloads(100, stamped=stamped))
+            await eventually(lambda: process.received(topic) == 100, timeout=20)
+            await eventually(lambda: _waiting_for_a_lock(engine), timeout=20)
+            await process.signal(signal.SIGKILL)
+            await holder.rollback()
+        assert await rollup_count(sessions, device_id, "co2") == 0
+        await _all_taken(sessions, settings)
+    finally:
+        await process.end()
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert await rollup_count(sessions, device_id, "co2") == 100
+
+
+@pytest.mark.parametrize("stamped", [True, False], ids=["device-time", "no-time"])
+async def test_a_batch_written_but_not_acknowledged_is_not_counted_twice(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    private_redis: tuple[LocalServer, int],
+    stamped: bool,
+) -> None:
+    """Killed after PostgreSQL committed a batch and before the broker had its acknowledgement
+    (Redis held the batch's live write back): the broker sends the batch again to the next
+    start, and nothing of it is counted twice."""
+    server, port = private_redis
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    topic = f"devices/{uid}/telemetry"
+    process = ProcessorProcess(
+        settings,
+        REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        INGEST_BATCH_SIZE="100",  # the 100 messages are one batch: it is written when full
+        INGEST_FLUSH_MS="60000",
+    )
+    try:
+        await process.start()
+        assert server.process is not None
+        server.process.send_signal(signal.SIGSTOP)  # Redis stops answering
+        try:
+            await _publish_many(topic, _payloads(100, stamped=stamped))
+            await eventually(lambda: _stored(sessions, device_id, 100), timeout=20)
+            await process.signal(signal.SIGKILL)  # written, never acknowledged
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+        await _all_taken(sessions, settings)
+    finally:
+        await process.end()
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert await rollup_count(sessions, device_id, "co2") == 100
+
+
+async def _waiting_for_a_lock(engine: AsyncEngine) -> bool:
+    async with engine.connect() as conn:
+        waiting = await conn.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query ILIKE '%UPDATE devices AS d SET%'"
+            )
+        )
+    return bool(waiting)
 
 
 async def test_live_state_comes_back_from_postgres_after_redis_lost_it(
@@ -296,8 +432,8 @@ async def test_a_stop_while_messages_keep_coming_loses_none(
 ) -> None:
     """The SIGTERM path waited for an empty receive queue, which never came under load; it
     gave up after 10 s and dropped what it had received (15,469 readings in one run). It
-    disconnects first, hands over what it had (the batch being written is finished, not
-    cancelled), and the broker keeps the rest for the next start: nothing published is lost."""
+    stops taking messages, writes and acknowledges what it took, then disconnects; the broker
+    keeps the rest for the next start: nothing published is lost or counted twice."""
     uid = unique_uid()
     device_id = (await add_device(sessions, uid)).device.id
     published = 0
@@ -327,9 +463,9 @@ async def test_a_stop_while_messages_keep_coming_loses_none(
     assert stats.accepted > 0
     async with processor_running(settings):  # the broker kept what came after the stop
         await eventually(lambda: _stored(sessions, device_id, published), timeout=30)
-    # None lost. One in flight at the disconnect may come again (at least once; readings are
-    # not idempotent against redelivery yet, issue 19).
-    assert published <= await rollup_count(sessions, device_id, "co2") <= published + 1
+    # None lost, none twice: what the first had taken was written and acknowledged before it
+    # disconnected; what it had not taken, the broker sent to the second.
+    assert await rollup_count(sessions, device_id, "co2") == published
     await forget_mqtt_session(settings.mqtt_client_id)
 
 

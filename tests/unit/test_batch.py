@@ -19,7 +19,7 @@ def test_rollups_match_the_raw_readings() -> None:
         value = rng.uniform(400, 2000)
         batch.add_telemetry(1, Telemetry("a", at, {"co2": value}))
         raw.setdefault(int(at // 60) * 60, []).append((at, value))
-    deltas = {d.minute.timestamp(): d for d in batch.rollup_deltas()}
+    deltas = {d.minute.timestamp(): d for d in batch.counted().rollup_deltas()}
     assert set(deltas) == set(raw)
     for minute, points in raw.items():
         delta = deltas[minute]
@@ -37,7 +37,7 @@ def test_late_reading_does_not_replace_the_latest_value() -> None:
     batch.add_telemetry(1, Telemetry("a", T0 + 5, {"co2": 500}))
     (update,) = batch.live_updates({})
     assert update.values == {"co2": 900}
-    (delta,) = batch.rollup_deltas()
+    (delta,) = batch.counted().rollup_deltas()
     assert (delta.last, delta.min, delta.count) == (900, 500, 2)
 
 

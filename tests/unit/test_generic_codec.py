@@ -30,6 +30,7 @@ def test_contract_example_is_accepted_with_units_and_meta() -> None:
         ip="10.0.0.7",
         uptime=3600.0,
         received_at=NOW,
+        device_time=True,  # the device's own clock stamped it
     )
 
 
