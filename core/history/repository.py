@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.history.models import HourRollup, JobMark, MinuteRollup, MqttReceipt, ReadingKey
+from core.history.models import HourRollup, JobMark, MinuteRollup, MqttReceipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +132,12 @@ ON CONFLICT (client_id, packet_id) DO UPDATE SET key = excluded.key
 """)
 
 
+_PRUNE_KEYS = text(
+    "DELETE FROM reading_keys WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM reading_keys WHERE seen_at < :before LIMIT :limit))"
+)
+
+
 class ReadingKeyRepository:
     """Which readings stamped by their device were counted already (`reading_keys`)."""
 
@@ -150,9 +156,9 @@ class ReadingKeyRepository:
         )
         return {(int(device_id), int(key)) for device_id, key in rows.all()}
 
-    async def prune(self, before: datetime) -> int:
-        """Forget the keys recorded before `before`; return how many."""
-        result = await self._session.execute(delete(ReadingKey).where(ReadingKey.seen_at < before))
+    async def prune(self, before: datetime, limit: int = 20_000) -> int:
+        """Forget up to `limit` keys recorded before `before`; return how many."""
+        result = await self._session.execute(_PRUNE_KEYS, {"before": before, "limit": limit})
         return int(getattr(result, "rowcount", 0) or 0)
 
 

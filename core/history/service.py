@@ -10,6 +10,8 @@
   `…interval_export_energy` summed per day in the platform's timezone (`TZ`), for the days
   the recompute window touches; kept as long as the device.
 - Retention never deletes minutes the hours have not been computed from.
+- The identities of readings stamped by their device (`reading_keys`, which keep a message
+  sent again from being counted twice) are kept `READING_KEY_KEEP` (a day).
 
 Every step is an upsert of values computed from scratch, so running it twice changes nothing;
 a transaction-scoped advisory lock lets one instance work while the others skip the run.
@@ -24,10 +26,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.history.repository import HistoryRepository, Point
+from core.history.repository import HistoryRepository, Point, ReadingKeyRepository
 
 MINUTE_KEEP: Final = timedelta(days=7)
 HOUR_KEEP: Final = timedelta(days=730)
+# How long the identity of a reading stamped by its device is kept: a message the broker sends
+# again (a processor that was down) is recognised if it comes within this.
+READING_KEY_KEEP: Final = timedelta(days=1)
 RECOMPUTE: Final = timedelta(hours=3)
 CATCH_UP: Final = timedelta(hours=48)  # the most minutes one run compacts (after downtime)
 MINUTES_UP_TO: Final = timedelta(hours=48)  # longer ranges are read from the hours
@@ -87,6 +92,13 @@ async def compact(
                 if gone == 0:
                     break
             report.deleted[table] = total
+        keys, total = ReadingKeyRepository(session), 0
+        for _ in range(MAX_DELETE_BATCHES):
+            gone = await keys.prune(now - READING_KEY_KEEP)
+            total += gone
+            if gone == 0:
+                break
+        report.deleted["reading_keys"] = total
     return report
 
 

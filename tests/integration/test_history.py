@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.history.models import DailyEnergy, HourRollup, MinuteRollup
-from core.history.repository import RollupRepository
+from core.history.models import DailyEnergy, HourRollup, MinuteRollup, ReadingKey
+from core.history.repository import ReadingKeyRepository, RollupRepository
 from core.history.service import compact, series, totals
 from drivers.readings import Telemetry
 from processor.ingest.batch import Batch
@@ -118,6 +118,21 @@ async def test_retention_keeps_7_days_of_minutes_and_2_years_of_hours(
         hours_left = await session.scalar(select(func.count()).select_from(HourRollup))
         minutes_left = await session.scalar(select(func.count()).select_from(MinuteRollup))
     assert (hours_left, minutes_left) == (5, 2)
+
+
+async def test_the_identities_of_readings_are_kept_a_day(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A day of keys says which readings were counted; older ones go with the history job."""
+    async with sessions() as session, session.begin():
+        repo = ReadingKeyRepository(session)
+        assert await repo.claim([(1, 10), (1, 11)], NOW - timedelta(hours=25)) == {(1, 10), (1, 11)}
+        assert await repo.claim([(1, 11), (1, 12)], NOW - timedelta(hours=1)) == {(1, 12)}
+    report = await compact(sessions, NOW, "UTC")
+    async with sessions() as session:
+        kept = set((await session.execute(select(ReadingKey.device_id, ReadingKey.key))).all())
+    assert report.deleted["reading_keys"] == 2
+    assert kept == {(1, 12)}
 
 
 async def test_ranges_are_read_at_the_right_resolution_and_energy_is_summed_per_day(
