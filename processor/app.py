@@ -27,6 +27,7 @@ from core.redis_client import make_redis
 from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
+from core.transient import is_transient
 from drivers.generic.topics import SUBSCRIPTIONS
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
@@ -332,6 +333,9 @@ async def _retry_forever(call: Callable[[], Awaitable[None]], what: str) -> None
         with attempt:
             try:
                 await call()
-            except Exception:
-                log.warning("%s failed; retrying", what, exc_info=True)
+            except Exception as err:
+                if is_transient(err):  # expected while a server restarts: no stack needed
+                    log.warning("%s failed (%s); retrying", what, err)
+                else:
+                    log.warning("%s failed; retrying", what, exc_info=True)
                 raise
