@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -151,6 +152,9 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--publishers", type=int, default=2)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--profile", metavar="FILE", help="record the processor with py-spy (raw stacks) to FILE"
+    )
     args = parser.parse_args()
 
     await ensure_database(DB_URL)
@@ -187,6 +191,11 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     redis = Redis.from_url(REDIS_URL)
     keys = RedisKeys(prefix)
     try:
+        profiler = None
+        if args.profile:  # py-spy samples the processor while it ingests at full speed
+            argv = ["py-spy", "record", "--pid", str(processor.pid), "--format", "raw"]
+            argv += ["--output", args.profile, "--rate", "200", "--nonblocking"]
+            profiler = subprocess.Popen(argv, stdout=subprocess.DEVNULL)  # noqa: S603
         # 1. Sustained rate: publish as fast as the publishers can, time until all are stored.
         start_at = await asyncio.to_thread(
             run_publishers, uids, args.messages, args.publishers, 0, 0
@@ -199,6 +208,9 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
                 raise SystemExit(f"only {done:,} of {total:,} messages stored after 5 minutes")
             await asyncio.sleep(0.05)
         stored = time.time()
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(30)
         live = await redis.hgetall(keys.live(ids[0]))
         assert live, "live state missing in Redis"
         rate = total / (stored - start_at)

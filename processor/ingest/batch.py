@@ -91,6 +91,11 @@ class Batch:
         if change.online and (state.seen_at is None or change.at > state.seen_at):
             state.seen_at = change.at
 
+    @property
+    def readings(self) -> int:
+        """How many telemetry readings the batch holds."""
+        return len(self._readings)
+
     def counted(self, skip: set[int] | frozenset[int] = frozenset()) -> Counted:
         """The readings to count (all but the indices in `skip`, already counted before)."""
         return Counted([r for i, r in enumerate(self._readings) if i not in skip])
@@ -149,6 +154,7 @@ class Counted:
 
     def __init__(self, readings: list[tuple[int, Telemetry]]) -> None:
         self._readings = readings
+        self._points: list[RawPoint] | None = None
 
     def __len__(self) -> int:
         return len(self._readings)
@@ -156,7 +162,9 @@ class Counted:
     @property
     def points(self) -> list[RawPoint]:
         """One raw point per reading, for the time series export and the alert rules."""
-        return [RawPoint(d, r.uid, r.at, r.metrics) for d, r in self._readings]
+        if self._points is None:
+            self._points = [RawPoint(d, r.uid, r.at, r.metrics) for d, r in self._readings]
+        return self._points
 
     def rollup_deltas(self) -> list[RollupDelta]:
         """The aggregates per device, metric and minute, in key order (a fixed lock order)."""

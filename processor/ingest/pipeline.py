@@ -252,7 +252,7 @@ class IngestPipeline:
             writes, recorded = result
             self._directory.note_online({c.device_id: c.online for c in writes.contacts})
             if counted is not None:
-                self.stats.repeated += len(batch.counted()) - len(counted)
+                self.stats.repeated += batch.readings - len(counted)
                 if self._influx is not None:
                     self._influx.offer(to_line(p, types[p.device_id]) for p in counted.points)
             if writes.plan is not None and self._alerts is not None:
