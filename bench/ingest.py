@@ -26,6 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
+import asyncpg
 import orjson
 import paho.mqtt.client as mqtt
 import psutil
@@ -57,8 +58,11 @@ MQTT_HOST = "127.0.0.1"
 MQTT_PORT = 0  # set in main() from start_broker()
 
 
-def publish_worker(uids: list[str], count: int, rate: float, start_at: float, seq0: int) -> None:
-    """Publish `count` messages round-robin over `uids` at `rate`/s (0: as fast as possible)."""
+def publish_worker(
+    uids: list[str], count: int, rate: float, start_at: float, seq0: int, seed: bool
+) -> None:
+    """Publish `count` messages round-robin over `uids` at `rate`/s (0: as fast as possible);
+    `seed`: in the seed devices' format (with `device_uid`, temperature and humidity)."""
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-{uuid.uuid4().hex[:8]}")
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
@@ -76,7 +80,10 @@ def publish_worker(uids: list[str], count: int, rate: float, start_at: float, se
                 time.sleep(0.0005)
         uid = uids[i % len(uids)]
         # The timestamp is the send time: the live-state event carries it back as `at`.
-        body = orjson.dumps({"co2": 400 + (i % 1000), "timestamp": time.time()})
+        reading: dict[str, object] = {"co2": 400 + (i % 1000), "timestamp": time.time()}
+        if seed:
+            reading.update(device_uid=uid, temperature=21.5, humidity=40)
+        body = orjson.dumps(reading)
         info = client.publish(f"devices/{uid}/telemetry", body, qos=1)
     if info is not None:
         info.wait_for_publish(120)
@@ -84,14 +91,16 @@ def publish_worker(uids: list[str], count: int, rate: float, start_at: float, se
     client.disconnect()
 
 
-def run_publishers(uids: list[str], total: int, workers: int, rate: float, seq0: int) -> float:
+def run_publishers(
+    uids: list[str], total: int, workers: int, rate: float, seq0: int, seed: bool = False
+) -> float:
     """Publish `total` messages from `workers` processes; return when the last one is acked."""
     start_at = time.time() + 1.0
     share = total // workers
     procs = [
         multiprocessing.Process(
             target=publish_worker,
-            args=(uids[w::workers], share, rate / workers, start_at, seq0 + w * share),
+            args=(uids[w::workers], share, rate / workers, start_at, seq0 + w * share, seed),
         )
         for w in range(workers)
     ]
@@ -146,16 +155,49 @@ async def measure_latency(redis: Redis, keys: RedisKeys, stop: asyncio.Event) ->
     return latencies
 
 
+async def measure_sink(uids: list[str], args: argparse.Namespace, prefix: str, seed: bool) -> float:
+    """Run `bench/sink.py` on the same broker and publish the same load; return its rate."""
+    argv = [sys.executable, str(ROOT / "bench" / "sink.py"), processor_url(MQTT_PORT), DB_URL]
+    sink = subprocess.Popen([*argv, REDIS_URL, prefix])  # noqa: S603
+    conn = await asyncpg.connect(DB_URL.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await asyncio.sleep(2)  # connected and subscribed
+        await conn.execute("DELETE FROM bench_sink WHERE device = ANY($1::text[])", uids)
+        start_at = await asyncio.to_thread(
+            run_publishers, uids, args.messages, args.publishers, 0, 20_000_000, seed
+        )
+        total = args.messages // args.publishers * args.publishers
+        deadline = time.time() + 300
+        query = "SELECT coalesce(sum(count), 0) FROM bench_sink WHERE metric = 'co2'"
+        query += " AND device = ANY($1::text[])"
+        while (done := await conn.fetchval(query, uids)) < total:
+            if time.time() > deadline:
+                raise SystemExit(f"the sink stored only {done:,} of {total:,}")
+            await asyncio.sleep(0.05)
+        rate = float(total / (time.time() - start_at))
+        await conn.execute("DELETE FROM bench_sink WHERE device = ANY($1::text[])", uids)
+        return rate
+    finally:
+        await conn.close()
+        sink.terminate()
+        sink.wait(30)
+
+
 async def main() -> None:  # noqa: PLR0915 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--publishers", type=int, default=2)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--payload", choices=("plain", "seed"), default="plain")
+    parser.add_argument(
+        "--no-sink", action="store_true", help="skip the minimal sink measured for comparison"
+    )
     parser.add_argument(
         "--profile", metavar="FILE", help="record the processor with py-spy (raw stacks) to FILE"
     )
     args = parser.parse_args()
+    seed = args.payload == "seed"
 
     await ensure_database(DB_URL)
     await asyncio.to_thread(migrate, Settings(_env_file=None, database_url=DB_URL))
@@ -198,7 +240,7 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
             profiler = subprocess.Popen(argv, stdout=subprocess.DEVNULL)  # noqa: S603
         # 1. Sustained rate: publish as fast as the publishers can, time until all are stored.
         start_at = await asyncio.to_thread(
-            run_publishers, uids, args.messages, args.publishers, 0, 0
+            run_publishers, uids, args.messages, args.publishers, 0, 0, seed
         )
         published = time.time()
         total = args.messages // args.publishers * args.publishers
@@ -227,7 +269,9 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
         stop = asyncio.Event()
         collector = asyncio.create_task(measure_latency(redis, keys, stop))
         await asyncio.sleep(0.5)
-        await asyncio.to_thread(run_publishers, uids, count, args.publishers, half, 10_000_000)
+        await asyncio.to_thread(
+            run_publishers, uids, count, args.publishers, half, 10_000_000, seed
+        )
         await asyncio.sleep(1.0)
         stop.set()
         latencies = sorted(await collector)
@@ -239,6 +283,12 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
                 f"p99 {p99:.1f} ms ({len(latencies):,} samples)"
             )
         print(f"processor peak RSS: {watcher.peak / 1024 / 1024:.1f} MiB")
+        if not args.no_sink:  # 3. the minimal sink, same broker, same load, processor stopped
+            processor.terminate()
+            processor.wait(60)
+            sink_rate = await measure_sink(uids, args, prefix, seed)
+            ratio = rate / sink_rate
+            print(f"minimal sink: {sink_rate:,.0f} messages/s; Dozor to the sink {ratio:.2f}")
     finally:
         processor.terminate()
         processor.wait(30)
