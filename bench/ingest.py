@@ -149,9 +149,10 @@ async def measure_latency(redis: Redis, keys: RedisKeys, stop: asyncio.Event) ->
             message = await pubsub.get_message(timeout=0.1)
             if message is None:
                 continue
-            event = orjson.loads(message["data"])
-            if event.get("at"):
-                latencies.append(time.time() - event["at"])
+            now = time.time()
+            for event in orjson.loads(message["data"]).get("events", []):
+                if event.get("at"):
+                    latencies.append(now - event["at"])
     return latencies
 
 

@@ -32,7 +32,7 @@ from core import clock
 from core.cancellation import being_cancelled
 from core.devices.overview import DeviceOverview, DeviceView
 from core.errors import AccessDenied
-from core.live.store import decode_event
+from core.live.store import decode_events
 from core.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
@@ -148,8 +148,7 @@ class LiveViews:
         while not stop.is_set():
             message = await pubsub.get_message(timeout=TICK_SECONDS)
             if message is not None:
-                event = decode_event(message["data"])
-                if event is not None:
+                for event in decode_events(message["data"]):
                     self._mark_dirty(event.device_id)
                     await self._tell_listeners(event.device_id)
             await self._tick()

@@ -53,15 +53,20 @@ class LiveUpdate:
         return fields
 
 
-def encode_event(update: LiveUpdate) -> bytes:
-    """Encode an update for the events channel."""
+def encode_events(updates: Iterable[LiveUpdate]) -> bytes:
+    """Encode a batch's updates as one events-channel message."""
     return orjson.dumps(
         {
-            "device_id": update.device_id,
-            "uid": update.uid,
-            "values": update.values,
-            "at": update.at,
-            "online": update.online,
+            "events": [
+                {
+                    "device_id": update.device_id,
+                    "uid": update.uid,
+                    "values": update.values,
+                    "at": update.at,
+                    "online": update.online,
+                }
+                for update in updates
+            ]
         }
     )
 
@@ -74,15 +79,23 @@ class LiveEvent:
     uid: str
 
 
-def decode_event(raw: bytes | str) -> LiveEvent | None:
-    """Decode an events-channel message; None when it is not one of ours."""
+def decode_events(raw: bytes | str) -> list[LiveEvent]:
+    """Decode an events-channel message: one device's event (an announcement) or a batch's
+    (`{"events": [...]}`); what is not ours is left out."""
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return None
-    if not isinstance(body, dict) or not isinstance(body.get("device_id"), int):
-        return None
-    return LiveEvent(body["device_id"], str(body.get("uid", "")))
+        return []
+    if not isinstance(body, dict):
+        return []
+    items = body.get("events") if "events" in body else [body]
+    if not isinstance(items, list):
+        return []
+    return [
+        LiveEvent(item["device_id"], str(item.get("uid", "")))
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("device_id"), int)
+    ]
 
 
 class LiveStateStore:
@@ -93,7 +106,8 @@ class LiveStateStore:
         self._keys = keys
 
     async def write(self, updates: Iterable[LiveUpdate], *, announce: bool = True) -> None:
-        """Write updates and announce them, in one round trip."""
+        """Write updates and announce them (one message for all), in one round trip."""
+        updates = list(updates)
         pipe = self._redis.pipeline(transaction=False)
         for update in updates:
             key = self._keys.live(update.device_id)
@@ -102,8 +116,8 @@ class LiveStateStore:
                 fields["status_since"] = repr(update.at)
             if fields:
                 pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
-            if announce:
-                pipe.publish(self._keys.events_channel, encode_event(update))
+        if announce and updates:
+            pipe.publish(self._keys.events_channel, encode_events(updates))
         await pipe.execute()
 
     async def announce(self, device_id: int, uid: str = "") -> None:

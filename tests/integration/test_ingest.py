@@ -49,12 +49,16 @@ async def test_telemetry_lands_in_live_state_postgres_and_rollups(
     assert row.is_online and row.last_seen_at is not None and row.online_changed_at is not None
     assert (row.firmware_version, row.last_ip) == ("2.0.1", "10.1.2.3")
 
-    async def announced() -> dict[str, object] | None:
+    async def announced() -> dict[str, object] | None:  # one message per batch, its devices
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)
-        return orjson.loads(message["data"]) if message else None
+        events = orjson.loads(message["data"])["events"] if message else []
+        return next((e for e in events if e["uid"] == uid), None)
 
     event = await eventually(announced)
-    assert event["uid"] == uid and event["device_id"] == device.id
+    assert event["device_id"] == device.id and event["values"] == {
+        "co2": 1000.0,
+        "temperature": 21.5,
+    }
     await pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
