@@ -1,7 +1,7 @@
 """Ingest benchmark: simulated devices publish through the real broker into one processor.
 
 Prints the sustained rate written through to PostgreSQL and Redis, the publish → live-state
-latency (p50/p99) at half that rate, and the processor's peak RSS.
+latency (p50/p99) at half that rate (or `--latency-rate`), and the processor's peak RSS.
 
     .venv/bin/python bench/ingest.py [--devices 200] [--messages 100000] [--publishers 2]
 
@@ -190,6 +190,9 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--publishers", type=int, default=2)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--latency-rate", type=float, default=0.0, help="msg/s of the latency phase (0: half)"
+    )
     parser.add_argument("--payload", choices=("plain", "seed"), default="plain")
     parser.add_argument(
         "--no-sink", action="store_true", help="skip the minimal sink measured for comparison"
@@ -264,8 +267,8 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
             f"{publish_rate:,.0f} msg/s)"
         )
 
-        # 2. Latency at half that rate.
-        half = rate / 2
+        # 2. Latency at half that rate (or at the rate asked for).
+        half = args.latency_rate or rate / 2
         count = int(half * args.latency_seconds)
         stop = asyncio.Event()
         collector = asyncio.create_task(measure_latency(redis, keys, stop))
