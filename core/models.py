@@ -1,7 +1,7 @@
 """Every table, imported once so that `Base.metadata` is complete (alembic, tests)."""
 
 from core.access.models import Membership
-from core.alerts.models import AlertEpisode
+from core.alerts.models import AlertEpisode, AlertWatch
 from core.audit.models import AuditEntry
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
@@ -20,6 +20,7 @@ from core.users.models import User
 
 __all__ = [
     "AlertEpisode",
+    "AlertWatch",
     "AuditEntry",
     "Base",
     "DailyEnergy",

@@ -1,7 +1,9 @@
 """The alert engine: runs the rules over each batch and records what opens and closes.
 
-State (which episodes are open) is loaded from PostgreSQL at start, so a restart during an
-open episode sends nothing new; the database's one-open-episode index has the last word.
+State is loaded from PostgreSQL at start: which episodes are open, so a restart during an
+open episode sends nothing new (the database's one-open-episode index has the last word), and
+which thresholds are waiting out their minimum duration (`alert_watches`, written with each
+batch), so a restart inside a "for 10 min" window still opens the episode on time.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
-from core.alerts.repository import EpisodeRepository
+from core.alerts.repository import EpisodeRepository, Watch, WatchRepository
 from core.alerts.rules import (
     Kind,
     Severity,
@@ -64,6 +66,22 @@ class Plan:
 
     changes: list[Change] = field(default_factory=list)
     states: dict[_Key, WatchState] = field(default_factory=dict)
+    started: dict[_Key, tuple[float, float]] = field(default_factory=dict)  # since, value
+    ended: set[_Key] = field(default_factory=set)  # no longer waiting out a duration
+
+    @property
+    def writes(self) -> bool:
+        """Whether the plan has anything to record."""
+        return bool(self.changes or self.started or self.ended)
+
+    def note(self, key: _Key, before: WatchState, after: WatchState, value: float) -> None:
+        """Keep track of thresholds that start or stop waiting out their duration."""
+        if after.pending_since is not None and before.pending_since is None:
+            self.started[key] = (after.pending_since, value)
+            self.ended.discard(key)
+        elif after.pending_since is None and before.pending_since is not None:
+            self.started.pop(key, None)
+            self.ended.add(key)
 
 
 class AlertEngine:
@@ -88,14 +106,19 @@ class AlertEngine:
         # and whether alerts are on (devices that report on change send no more readings
         # while the value holds, so the timer decides when the duration is over)
         self._waiting: dict[_Key, tuple[Threshold, float, bool]] = {}
+        self._restored: dict[_Key, float] = {}  # waiting before a restart; value, rule unknown
 
     async def load(self) -> None:
-        """Learn which episodes are open (after a restart)."""
+        """Learn which episodes are open and which thresholds wait (after a restart)."""
         async with self._sessions() as session:
             for episode in await EpisodeRepository(session).open_episodes():
                 self._states[(episode.device_id, Kind(episode.kind), episode.metric)] = WatchState(
                     open=True
                 )
+            for watch in await WatchRepository(session).all():
+                key = (watch.device_id, Kind(watch.kind), watch.metric)
+                self._states[key] = WatchState(pending_since=watch.since.timestamp())
+                self._restored[key] = watch.value
 
     def forget_rules(self, device_id: int) -> None:
         """Re-read a device's alert settings at its next reading (they were just changed)."""
@@ -189,11 +212,14 @@ class AlertEngine:
         self, plan: Plan, device_id: int, rule: Threshold, value: float, at: float, enabled: bool
     ) -> None:
         key = (device_id, rule.kind, rule.metric)
-        state, transition = step(rule, self._state(plan, key), value, at)
+        before = self._state(plan, key)
+        state, transition = step(rule, before, value, at)
         if transition == "open" and not enabled:
             state = WatchState()  # alerts switched off: watch, but open nothing
             transition = None
         plan.states[key] = state
+        plan.note(key, before, state, value)
+        self._restored.pop(key, None)
         if state.pending_since is not None:
             self._waiting[key] = (rule, value, enabled)
         else:
@@ -226,6 +252,8 @@ class AlertEngine:
 
     async def fire_due(self) -> int:
         """Run `plan_due` now and record what it opens; return how many episodes opened."""
+        if self._restored:
+            await self._adopt_restored()
         plan = self.plan_due(clock.now().timestamp())
         if not plan.changes:
             return 0
@@ -233,6 +261,19 @@ class AlertEngine:
             recorded = await self.write(session, plan)
         await self.settle(plan, recorded)
         return len(plan.changes)
+
+    async def _adopt_restored(self) -> None:
+        """Give the thresholds that waited before a restart their rules, so the timer opens
+        their episodes on time."""
+        await self.refresh_rules({key[0] for key in self._restored})
+        for key, value in list(self._restored.items()):
+            rules = self._rules.get(key[0])
+            rule = next(
+                (r for r in rules.thresholds if (r.kind, r.metric) == key[1:]), None
+            ) if rules else None  # fmt: skip
+            if rule is not None and rules is not None:
+                self._waiting[key] = (rule, value, rules.enabled)
+            del self._restored[key]
 
     def plan_offline(self, plan: Plan, device_id: int, at: float) -> None:
         """Open a device_offline episode unless one is open or alerts are off."""
@@ -254,8 +295,15 @@ class AlertEngine:
             )
 
     async def write(self, session: AsyncSession, plan: Plan) -> list[Recorded]:
-        """Record the plan's changes in the caller's transaction."""
-        return await record_changes(session, plan.changes)
+        """Record the plan's changes and waiting thresholds in the caller's transaction."""
+        if plan.started or plan.ended:
+            started = [
+                Watch(key[0], key[1].value, key[2], clock.from_timestamp(since), value)
+                for key, (since, value) in plan.started.items()
+            ]
+            ended = [(key[0], key[1].value, key[2]) for key in plan.ended]
+            await WatchRepository(session).apply(started, ended)
+        return await record_changes(session, plan.changes) if plan.changes else []
 
     async def settle(self, plan: Plan, recorded: Sequence[Recorded]) -> None:
         """After the transaction committed: adopt the states, wake the bots if anyone is told."""

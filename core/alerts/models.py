@@ -1,4 +1,4 @@
-"""The alert_episodes table."""
+"""The alert_episodes table, and the thresholds waiting out their minimum duration."""
 
 from __future__ import annotations
 
@@ -43,3 +43,19 @@ class AlertEpisode(Base):
     acknowledged_at: Mapped[datetime | None]
     # what else the opening knew: a panel alarm's zones (`{"zones": [3, 5]}`)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+
+
+class AlertWatch(Base):
+    """A threshold passed and waiting out its rule's minimum duration ("for 10 min"): since
+    when, and the value that passed it. Kept in PostgreSQL so that a processor restarted in
+    the window opens the episode on time, not a whole duration after the next reading."""
+
+    __tablename__ = "alert_watches"
+
+    device_id: Mapped[int] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pending_since: Mapped[datetime]
+    value: Mapped[float]

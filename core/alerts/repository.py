@@ -1,18 +1,77 @@
-"""All SQL for alert episodes."""
+"""All SQL for alert episodes and the thresholds waiting out their minimum duration."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
-from core.alerts.models import AlertEpisode
+from core.alerts.models import AlertEpisode, AlertWatch
 from core.devices.models import Device
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """A threshold waiting out its minimum duration: since when, with which value."""
+
+    device_id: int
+    kind: str
+    metric: str
+    since: datetime
+    value: float
+
+
+_START_WATCHES = text("""
+INSERT INTO alert_watches AS w (device_id, kind, metric, pending_since, value)
+SELECT v.* FROM unnest(CAST(:ids AS integer[]), CAST(:kinds AS text[]),
+                       CAST(:metrics AS text[]), CAST(:since AS timestamptz[]),
+                       CAST(:values AS float8[])) AS v(device_id, kind, metric, since, value)
+-- a device removed since its reading arrived has nothing to wait for
+JOIN devices AS d ON d.id = v.device_id
+ON CONFLICT (device_id, kind, metric) DO UPDATE
+SET pending_since = excluded.pending_since, value = excluded.value
+""")
+
+
+class WatchRepository:
+    """Thresholds passed and waiting out their rule's minimum duration (`alert_watches`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all(self) -> list[Watch]:
+        """Every threshold waiting now."""
+        rows = (await self._session.scalars(select(AlertWatch))).all()
+        return [Watch(r.device_id, r.kind, r.metric, r.pending_since, r.value) for r in rows]
+
+    async def apply(self, started: Sequence[Watch], ended: Sequence[tuple[int, str, str]]) -> None:
+        """Record thresholds that started waiting and forget those that no longer wait (in
+        key order: a fixed lock order)."""
+        if ended:
+            keys = sorted(ended)
+            await self._session.execute(
+                delete(AlertWatch).where(
+                    tuple_(AlertWatch.device_id, AlertWatch.kind, AlertWatch.metric).in_(keys)
+                )
+            )
+        if started:
+            rows = sorted(started, key=lambda w: (w.device_id, w.kind, w.metric))
+            await self._session.execute(
+                _START_WATCHES,
+                {
+                    "ids": [w.device_id for w in rows],
+                    "kinds": [w.kind for w in rows],
+                    "metrics": [w.metric for w in rows],
+                    "since": [w.since for w in rows],
+                    "values": [w.value for w in rows],
+                },
+            )
 
 
 class EpisodeRepository:

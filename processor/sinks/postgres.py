@@ -71,7 +71,7 @@ class PostgresSink:
             reports = await devices.apply_config_versions(writes.config_versions)
             await RollupRepository(session).add_deltas(writes.deltas)
             plan = writes.plan
-            if self._alerts is not None and plan is not None and plan.changes:
+            if self._alerts is not None and plan is not None and plan.writes:
                 recorded = await self._alerts.write(session, plan)
         if reports.refused and self.on_config_refused is not None:
             self.on_config_refused(reports.refused)

@@ -15,15 +15,16 @@ from pathlib import Path
 import aiomqtt
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.alerts.models import AlertEpisode, AlertWatch
 from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from processor.app import ProcessorOptions, run_processor
 from tests.conftest import MQTT_URL, eventually, forget_mqtt_session, publish, unique_uid
-from tests.integration.helpers import add_device, processor_running, rollup_count
+from tests.integration.helpers import add_device, processor_running, rollup_count, set_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -471,3 +472,42 @@ async def test_a_stop_while_messages_keep_coming_loses_none(
 
 async def _stored(sessions: async_sessionmaker[AsyncSession], device_id: int, count: int) -> bool:
     return await rollup_count(sessions, device_id, "co2") >= count
+
+
+async def test_a_restart_inside_a_for_duration_window_still_opens_the_alert_on_time(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    """A "CO₂ above 1000 for 3 s" rule: the reading that passed the limit was the last one
+    (the device then went quiet, or reports only on change). The waiting started in one
+    processor's memory and was lost with a restart: no alert, ever. It is kept in PostgreSQL
+    now, and the next processor opens the episode once the 3 s are over."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    await set_config(sessions, device_id, thresholds={"co2": {"high": 1000, "min_duration": 3}})
+    async with processor_running(settings):
+        await publish(f"devices/{uid}/telemetry", b'{"co2": 1500}')
+        await eventually(lambda: _waiting(sessions, device_id), timeout=10)
+    assert await _episodes(sessions, device_id) == []  # stopped inside the 3 s
+    async with processor_running(settings):
+        assert await eventually(lambda: _episodes(sessions, device_id), timeout=10) == [
+            ("threshold_high", "co2", 1500.0)
+        ]
+    assert not await _waiting(sessions, device_id)  # done waiting
+    assert await rollup_count(sessions, device_id, "co2") == 1  # no other reading came
+
+
+async def _waiting(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    async with sessions() as session:
+        query = select(AlertWatch).where(AlertWatch.device_id == device_id)
+        return bool((await session.scalars(query)).all())
+
+
+async def _episodes(
+    sessions: async_sessionmaker[AsyncSession], device_id: int
+) -> list[tuple[str, str, float | None]]:
+    async with sessions() as session:
+        query = select(AlertEpisode).where(AlertEpisode.device_id == device_id)
+        return [(e.kind, e.metric, e.value) for e in await session.scalars(query)]
