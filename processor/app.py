@@ -50,6 +50,7 @@ from processor.jobs.live_rebuild import LiveRebuild
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
+from processor.lease import ProcessorLease
 from processor.mqtt.dispatch import Dispatch
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
@@ -323,8 +324,34 @@ async def run_processor(
     ready: asyncio.Event | None = None,
     options: ProcessorOptions | None = None,
 ) -> IngestStats:
-    """Build a processor and run it until `stop` is set; return what its ingest counted."""
-    return await build_processor(settings, options).run(stop, ready)
+    """Run a processor until `stop` is set — once this instance holds the ingest lease (one
+    active instance per MQTT session; the others stand by) — and return what its ingest
+    counted. A lease lost (PostgreSQL restarted) stops the processor; it then asks again."""
+    lease = ProcessorLease(settings.database_url, settings.mqtt_client_id)
+    stats = IngestStats()
+    while await lease.acquire(stop):
+        lost, until = asyncio.Event(), asyncio.Event()
+        watcher = asyncio.create_task(lease.watch(lost))
+        relay = asyncio.create_task(_either(stop, lost, until))
+        try:
+            stats = await build_processor(settings, options).run(until, ready)
+        finally:
+            await cancel_and_wait([watcher, relay])
+            await lease.release()
+        if not lost.is_set():
+            break
+    return stats
+
+
+async def _either(first: asyncio.Event, second: asyncio.Event, then: asyncio.Event) -> None:
+    """Set `then` once `first` or `second` is set."""
+    waits = [asyncio.create_task(first.wait()), asyncio.create_task(second.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    then.set()
 
 
 async def _retry_forever(call: Callable[[], Awaitable[None]], what: str) -> None:

@@ -23,6 +23,7 @@ from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from processor.app import ProcessorOptions, run_processor
+from processor.ingest.pipeline import IngestStats
 from tests.conftest import MQTT_URL, eventually, forget_mqtt_session, publish, unique_uid
 from tests.integration.helpers import add_device, processor_running, rollup_count, set_config
 
@@ -511,3 +512,41 @@ async def _episodes(
     async with sessions() as session:
         query = select(AlertEpisode).where(AlertEpisode.device_id == device_id)
         return [(e.kind, e.metric, e.value) for e in await session.scalars(query)]
+
+
+async def test_a_second_instance_stands_by_and_takes_over_when_the_first_dies(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    """Two instances on one MQTT session threw each other off the broker. Now one ingests,
+    the other stands by; when the first is killed, the second takes over the session: what
+    was published meanwhile arrives, nothing twice."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    topic = f"devices/{uid}/telemetry"
+    first = ProcessorProcess(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    second: asyncio.Task[IngestStats] | None = None
+    try:
+        await first.start()
+        second = asyncio.create_task(run_processor(settings, stop, ready))
+        await _publish_many(topic, _payloads(50, stamped=True))
+        await eventually(lambda: _stored(sessions, device_id, 50), timeout=20)
+        assert not ready.is_set()  # standing by: the first holds the session
+        await first.signal(signal.SIGKILL)
+        await _publish_many(topic, _payloads(50, stamped=False))  # while nobody ingests
+        await asyncio.wait_for(ready.wait(), 20)  # the second took over
+        await eventually(lambda: _stored(sessions, device_id, 100), timeout=20)
+        marker = unique_uid()  # published last: once it is stored, all before it was taken
+        marker_id = (await add_device(sessions, marker)).device.id
+        await publish(f"devices/{marker}/telemetry", b'{"co2": 1}')
+        await eventually(lambda: rollup_count(sessions, marker_id, "co2"), timeout=20)
+    finally:
+        await first.end()
+        stop.set()
+        if second is not None:
+            await asyncio.wait_for(second, 30)
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert await rollup_count(sessions, device_id, "co2") == 100

@@ -1,0 +1,97 @@
+"""One active processor per ingest session; the others stand by and take over.
+
+Every instance of a deployment subscribes with the same MQTT session (`MQTT_CLIENT_ID`), so
+that what the broker kept for it, and what it sends again after a crash, goes to whichever
+instance is active — and the packet ids it resends are the ones `mqtt_receipts` knows. Two
+clients with one id would throw each other off the broker, so only the holder of this lease
+runs: a PostgreSQL advisory lock on `MQTT_CLIENT_ID`, held on a connection of its own. When
+the holder dies its connection closes and the lock is free at once; a standby asks every
+second. A holder whose connection fails (PostgreSQL restarted) stops and asks again.
+
+PostgreSQL is the judge because nothing is ingested without it anyway. A holder that is
+frozen (not dead) keeps its connection and the lock; the others wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+# What a lost or refused connection raises.
+_LOST = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+ASK_SECONDS = 1.0  # a standby asks for the lock this often
+CHECK_SECONDS = 2.0  # the holder checks its connection this often
+
+
+def _dsn(database_url: str) -> str:
+    """The form asyncpg takes of a SQLAlchemy URL."""
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+class ProcessorLease:
+    """The lock that makes one instance the active one for an MQTT session."""
+
+    def __init__(self, database_url: str, session: str) -> None:
+        self._dsn = _dsn(database_url)
+        self._name = f"dozor:processor:{session}"
+        self._session = session
+        self._conn: asyncpg.Connection | None = None
+
+    async def acquire(self, stop: asyncio.Event) -> bool:
+        """Wait until this instance holds the lease; False when `stop` came first."""
+        told = False
+        while not stop.is_set():
+            try:
+                if await self._try():
+                    if told:
+                        log.info("took over the ingest of %s", self._session)
+                    return True
+                if not told:
+                    log.info("standing by: another processor ingests %s", self._session)
+                    told = True
+            except _LOST as err:  # PostgreSQL unreachable or restarting: ask again
+                await self._drop()
+                log.warning("cannot ask for the ingest lease (%s); asking again", err)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), ASK_SECONDS)
+        return False
+
+    async def _try(self) -> bool:
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self._dsn, timeout=10)
+        got = await self._conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self._name)
+        return bool(got)
+
+    async def watch(self, lost: asyncio.Event) -> None:
+        """Check the holder's connection until it fails, then set `lost`."""
+        while True:
+            await asyncio.sleep(CHECK_SECONDS)
+            conn = self._conn
+            try:
+                if conn is not None:
+                    await asyncio.wait_for(conn.fetchval("SELECT 1"), CHECK_SECONDS * 2)
+            except _LOST as err:  # the connection failed: the lock went with it
+                log.warning("lost the ingest lease of %s (%s)", self._session, err)
+                await self._drop()
+                lost.set()
+                return
+            if conn is None:  # released meanwhile
+                lost.set()
+                return
+
+    async def release(self) -> None:
+        """Give the lease up (closing the connection frees the lock)."""
+        await self._drop()
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), 5)
+            if not conn.is_closed():
+                conn.terminate()
