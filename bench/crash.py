@@ -15,7 +15,8 @@ excess are told apart per device.
 
 `--no-timestamp` sends readings without a time of their own (a device before NTP): they are
 recognised by their packet id when the broker sends them again. `--instances N` runs N
-processors sharing the subscription; each kill takes one of them.
+processors as a deployment does (one MQTT session: one ingests, the others stand by); each
+kill takes one of them at random, active or not.
 """
 
 from __future__ import annotations
@@ -320,10 +321,10 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     async with sessions() as session:
         ids = list((await session.scalars(select(Device.id).where(Device.uid.in_(uids)))).all())
 
-    client_ids = [f"dozor-crash-{n}" for n in range(args.instances)]
-    broker = Broker(workdir, client_ids)
+    client_id = "dozor-crash"  # every instance of a deployment shares the session
+    broker = Broker(workdir, [client_id])
     processors = []
-    for n, client_id in enumerate(client_ids):
+    for n in range(args.instances):
         env = dict(
             os.environ,
             DATABASE_URL=postgres.url,
