@@ -19,28 +19,37 @@ import contextlib
 import logging
 
 import asyncpg
+import sqlalchemy.exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 
 # What a lost or refused connection raises.
-_LOST = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+_LOST = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    sqlalchemy.exc.DBAPIError,
+    sqlalchemy.exc.InterfaceError,
+)
 ASK_SECONDS = 1.0  # a standby asks for the lock this often
 CHECK_SECONDS = 2.0  # the holder checks its connection this often
-
-
-def _dsn(database_url: str) -> str:
-    """The form asyncpg takes of a SQLAlchemy URL."""
-    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 class ProcessorLease:
     """The lock that makes one instance the active one for an MQTT session."""
 
     def __init__(self, database_url: str, session: str) -> None:
-        self._dsn = _dsn(database_url)
+        # The same URL as everything else (its TLS and other options), one connection.
+        self._engine = create_async_engine(
+            database_url, poolclass=NullPool, connect_args={"timeout": 10}
+        )
         self._name = f"dozor:processor:{session}"
         self._session = session
-        self._conn: asyncpg.Connection | None = None
+        self._conn: AsyncConnection | None = None
 
     async def acquire(self, stop: asyncio.Event) -> bool:
         """Wait until this instance holds the lease; False when `stop` came first."""
@@ -62,9 +71,12 @@ class ProcessorLease:
         return False
 
     async def _try(self) -> bool:
-        if self._conn is None or self._conn.is_closed():
-            self._conn = await asyncpg.connect(self._dsn, timeout=10)
-        got = await self._conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", self._name)
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = await self._engine.connect()
+        got = await self._conn.scalar(
+            text("SELECT pg_try_advisory_lock(hashtext(:name))"), {"name": self._name}
+        )
+        await self._conn.commit()  # a session lock: it outlives the transaction
         return bool(got)
 
     async def watch(self, lost: asyncio.Event) -> None:
@@ -74,7 +86,8 @@ class ProcessorLease:
             conn = self._conn
             try:
                 if conn is not None:
-                    await asyncio.wait_for(conn.fetchval("SELECT 1"), CHECK_SECONDS * 2)
+                    await asyncio.wait_for(conn.scalar(text("SELECT 1")), CHECK_SECONDS * 2)
+                    await conn.commit()
             except _LOST as err:  # the connection failed: the lock went with it
                 log.warning("lost the ingest lease of %s (%s)", self._session, err)
                 await self._drop()
@@ -87,11 +100,10 @@ class ProcessorLease:
     async def release(self) -> None:
         """Give the lease up (closing the connection frees the lock)."""
         await self._drop()
+        await self._engine.dispose()
 
     async def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), 5)
-            if not conn.is_closed():
-                conn.terminate()
+            with contextlib.suppress(*_LOST):
+                await asyncio.wait_for(conn.invalidate(), 5)  # closed, never given back
