@@ -202,3 +202,11 @@ def test_neither_the_processor_nor_grafana_holds_the_influx_admin_token(
     )
     token = datasource["datasources"][0]["secureJsonData"]["token"]
     assert token == "$__file{/influx-tokens/grafana.token}"
+
+
+def test_the_processor_can_be_scaled_to_standbys_on_one_session(compose: dict[str, Any]) -> None:
+    """`--scale processor=3`: replicas need no fixed name or port, and share one MQTT session
+    (one client id for all; the ingest lease picks the active one)."""
+    processor = compose["services"]["processor"]
+    assert "container_name" not in processor and "ports" not in processor
+    assert "MQTT_CLIENT_ID" not in processor["environment"]  # the default, for every replica
