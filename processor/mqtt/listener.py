@@ -52,15 +52,6 @@ class Incoming:
     ack: Callable[[], None]
 
 
-def _no_ack() -> None:
-    return None
-
-
-def incoming(topic: str, payload: bytes) -> Incoming:
-    """A message that needs no acknowledgement (made here, not received)."""
-    return Incoming(topic, payload, retained=False, duplicate=False, packet_id=0, ack=_no_ack)
-
-
 class _Closed:
     """Put in the inbox to end the reader at a message boundary."""
 
