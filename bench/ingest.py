@@ -184,7 +184,7 @@ async def measure_sink(uids: list[str], args: argparse.Namespace, prefix: str, s
         sink.wait(30)
 
 
-async def main() -> None:  # noqa: PLR0915 - a linear script
+async def main() -> None:  # noqa: C901, PLR0915 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--messages", type=int, default=100_000)
@@ -194,6 +194,9 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
         "--latency-rate", type=float, default=0.0, help="msg/s of the latency phase (0: half)"
     )
     parser.add_argument("--payload", choices=("plain", "seed"), default="plain")
+    parser.add_argument(
+        "--instances", type=int, default=1, help="processors of one deployment (one session)"
+    )
     parser.add_argument(
         "--no-sink", action="store_true", help="skip the minimal sink measured for comparison"
     )
@@ -234,6 +237,15 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     watcher = RssWatcher(processor.pid)
     watcher.start()
     await asyncio.sleep(2)  # let it connect and subscribe
+    # More instances of the deployment: one MQTT session, so these stand by (processor/lease.py).
+    standbys = [
+        subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env)
+        for _ in range(args.instances - 1)
+    ]
+    if standbys:
+        await asyncio.sleep(3)  # started (their imports are not the standing by)
+    instances = [psutil.Process(p.pid) for p in (processor, *standbys)]
+    cpu_before = [sum(p.cpu_times()[:2]) for p in instances]
     redis = Redis.from_url(REDIS_URL)
     keys = RedisKeys(prefix)
     try:
@@ -254,6 +266,9 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
                 raise SystemExit(f"only {done:,} of {total:,} messages stored after 5 minutes")
             await asyncio.sleep(0.05)
         stored = time.time()
+        cpu = [
+            sum(p.cpu_times()[:2]) - before for p, before in zip(instances, cpu_before, strict=True)
+        ]
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(30)
@@ -266,6 +281,8 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
             f"({total:,} messages from {args.devices} devices; publishers reached "
             f"{publish_rate:,.0f} msg/s)"
         )
+        busy = ", ".join(f"{100 * c / (stored - start_at):.0f}%" for c in cpu)
+        print(f"CPU of one core per instance during it ({len(instances)} instances): {busy}")
 
         # 2. Latency at half that rate (or at the rate asked for).
         half = args.latency_rate or rate / 2
@@ -294,8 +311,10 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
             ratio = rate / sink_rate
             print(f"minimal sink: {sink_rate:,.0f} messages/s; Dozor to the sink {ratio:.2f}")
     finally:
-        processor.terminate()
-        processor.wait(30)
+        for process in (processor, *standbys):
+            process.terminate()
+        for process in (processor, *standbys):
+            process.wait(30)
         async for key in redis.scan_iter(match=f"{prefix}:*"):
             await redis.delete(key)
         await redis.aclose()

@@ -329,17 +329,20 @@ async def run_processor(
     counted. A lease lost (PostgreSQL restarted) stops the processor; it then asks again."""
     lease = ProcessorLease(settings.database_url, settings.mqtt_client_id)
     stats = IngestStats()
-    while await lease.acquire(stop):
-        lost, until = asyncio.Event(), asyncio.Event()
-        watcher = asyncio.create_task(lease.watch(lost))
-        relay = asyncio.create_task(_either(stop, lost, until))
-        try:
-            stats = await build_processor(settings, options).run(until, ready)
-        finally:
-            await cancel_and_wait([watcher, relay])
-            await lease.release()
-        if not lost.is_set():
-            break
+    try:
+        while await lease.acquire(stop):
+            lost, until = asyncio.Event(), asyncio.Event()
+            watcher = asyncio.create_task(lease.watch(lost))
+            relay = asyncio.create_task(_either(stop, lost, until))
+            try:
+                stats = await build_processor(settings, options).run(until, ready)
+            finally:
+                await cancel_and_wait([watcher, relay])
+                await lease.release()
+            if not lost.is_set():
+                break
+    finally:
+        await lease.release()  # a standby asked to stop holds its connection still
     return stats
 
 
