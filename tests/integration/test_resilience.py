@@ -550,3 +550,54 @@ async def test_a_second_instance_stands_by_and_takes_over_when_the_first_dies(
             await asyncio.wait_for(second, 30)
         await forget_mqtt_session(settings.mqtt_client_id)
     assert await rollup_count(sessions, device_id, "co2") == 100
+
+
+async def test_an_instance_whose_lease_connection_dies_stops_and_takes_it_again(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    """The lock that makes an instance the active one lives on a connection of its own; when
+    that connection goes (PostgreSQL restarted, or an administrator ended it) the instance
+    stops cleanly and asks again — here nobody else wants it, so it takes it back and goes on,
+    having lost and doubled nothing."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    topic = f"devices/{uid}/telemetry"
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_processor(settings, stop, ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        await _publish_many(topic, _payloads(20, stamped=True))
+        await eventually(lambda: _stored(sessions, device_id, 20), timeout=15)
+        first = await eventually(lambda: _lease_holder(engine, settings), timeout=5)
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        ready.clear()
+
+        async def taken_again() -> int | None:
+            holder = await _lease_holder(engine, settings)
+            return holder if holder not in (None, first) and ready.is_set() else None
+
+        await eventually(taken_again, timeout=20)
+        await _publish_many(topic, _payloads(20, stamped=False))
+        await eventually(lambda: _stored(sessions, device_id, 40), timeout=15)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert await rollup_count(sessions, device_id, "co2") == 40
+
+
+async def _lease_holder(engine: AsyncEngine, settings: Settings) -> int | None:
+    """The backend that holds the ingest lock of the test's MQTT session."""
+    async with engine.connect() as conn:
+        pid = await conn.scalar(
+            text(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND objid::text::bigint = (hashtext(:name)::bigint & 4294967295)"
+            ),
+            {"name": f"dozor:processor:{settings.mqtt_client_id}"},
+        )
+    return int(pid) if pid is not None else None
