@@ -104,6 +104,7 @@ class IngestPipeline:
         self.stats = IngestStats()
         self._outages: set[str] = set()
         self._writing: asyncio.Future[None] | None = None  # the batch `run` is writing
+        self._flushing = asyncio.Lock()  # FIFO: flushes keep their order
         self._gave_up = False  # a transient failure outlasted the retries (while stopping)
 
     async def submit_offline(self, uid: str) -> None:
@@ -180,10 +181,12 @@ class IngestPipeline:
             await asyncio.shield(self._writing)
 
     async def flush(self) -> None:
-        """Write everything pending now (after a write still under way, if any)."""
-        writing = self._writing
-        if writing is not None and not writing.done() and writing is not asyncio.current_task():
-            await asyncio.wait([writing])
+        """Write everything pending now, after a write still under way (one at a time, so
+        batches are written and acknowledged in the order their messages came)."""
+        async with self._flushing:
+            await self._flush()
+
+    async def _flush(self) -> None:
         self._full.clear()
         pending, self._pending = self._pending, []
         acks, self._acks = self._acks, []

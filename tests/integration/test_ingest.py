@@ -42,6 +42,11 @@ async def test_telemetry_lands_in_live_state_postgres_and_rollups(
         return await rollup_count(sessions, device.id, "co2") == 3
 
     await eventually(all_three)
+
+    async def latest() -> bool:  # Redis is written beside PostgreSQL, not after it
+        return (await LiveStateStore(redis, keys).read(device.id)).values.get("co2") == 1000.0
+
+    await eventually(latest)
     live = await LiveStateStore(redis, keys).read(device.id)
     assert live.values == {"co2": 1000.0, "temperature": 21.5}
     assert live.online is True
