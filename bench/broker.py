@@ -53,19 +53,12 @@ def devices_url(port: int) -> str:
     return f"mqtt://{DEVICES_USER}:{DEVICES_PASSWORD}@{HOST}:{port}"
 
 
-def start_broker(
-    workdir: Path, client_id: str, *others: str
-) -> tuple[subprocess.Popen[bytes], int]:
-    """Run Mosquitto on a free loopback port for a processor called `client_id` (and more
-    instances of it called `others`, on the same account); return the process and the port."""
+def start_broker(workdir: Path, client_id: str) -> tuple[subprocess.Popen[bytes], int]:
+    """Run Mosquitto on a free loopback port for a processor called `client_id`; return the
+    process and the port."""
     port = free_port()
-    every = [service_rights(name) for name in (client_id, *others)]
-    rights = dynsec.Rights(
-        tuple(dict.fromkeys(t for r in every for t in r.publish)),
-        tuple(dict.fromkeys(t for r in every for t in r.subscribe)),
-    )
     accounts = [
-        dynsec.Account(PROCESSOR_USER, PROCESSOR_PASSWORD, rights),
+        dynsec.Account(PROCESSOR_USER, PROCESSOR_PASSWORD, service_rights(client_id)),
         dynsec.Account(DEVICES_USER, DEVICES_PASSWORD, _DEVICES),
     ]
     (workdir / "data").mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from bench.broker import (  # noqa: E402
     DEVICES_PASSWORD,
     DEVICES_USER,
+    free_port,
     processor_url,
     start_broker,
 )
@@ -61,13 +62,6 @@ from core.settings import Settings  # noqa: E402
 HOST = "127.0.0.1"
 SETTLED_SECONDS = 5.0  # all stored and nothing more for this long: done
 GIVE_UP_SECONDS = 20.0  # nothing more for this long: done, whatever is missing
-
-
-def free_port() -> int:
-    """Return a free loopback port."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(port: int, seconds: float = 30.0) -> None:
@@ -149,10 +143,10 @@ class RedisServer:
 class Broker:
     """The production Mosquitto (persistence on), stopped cleanly and started again."""
 
-    def __init__(self, workdir: Path, client_ids: list[str]) -> None:
+    def __init__(self, workdir: Path, client_id: str) -> None:
         self.workdir = workdir / "broker"
         self.workdir.mkdir()
-        self.process, self.port = start_broker(self.workdir, *client_ids)
+        self.process, self.port = start_broker(self.workdir, client_id)
         self.argv = self.process.args
 
     def restart(self) -> None:
@@ -322,7 +316,7 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
         ids = list((await session.scalars(select(Device.id).where(Device.uid.in_(uids)))).all())
 
     client_id = "dozor-crash"  # every instance of a deployment shares the session
-    broker = Broker(workdir, [client_id])
+    broker = Broker(workdir, client_id)
     processors = []
     for n in range(args.instances):
         env = dict(

@@ -111,7 +111,7 @@ class Batch:
                 firmware_version=state.firmware_version,
                 ip=state.ip,
             )
-            for device_id, state in sorted(self._devices.items())
+            for device_id, state in self._devices.items()
         ]
 
     def live_updates(self, was_online: dict[int, bool]) -> list[LiveUpdate]:
@@ -167,23 +167,12 @@ class Counted:
         return self._points
 
     def rollup_deltas(self) -> list[RollupDelta]:
-        """The aggregates per device, metric and minute, in key order (a fixed lock order)."""
+        """The aggregates per device, metric and minute (the repository orders its writes)."""
         rollups: dict[tuple[int, str, int], _Agg] = {}
         for device_id, reading in self._readings:
-            minute, at = int(reading.at // 60) * 60, reading.at
+            minute = int(reading.at // 60) * 60
             for metric, value in reading.metrics.items():
-                agg = rollups.get((device_id, metric, minute))
-                if agg is None:
-                    rollups[(device_id, metric, minute)] = _Agg(1, value, value, value, value, at)
-                    continue
-                agg.count += 1
-                agg.min, agg.max, agg.sum = (
-                    min(agg.min, value),
-                    max(agg.max, value),
-                    agg.sum + value,
-                )
-                if at >= agg.last_at:
-                    agg.last, agg.last_at = value, at
+                _fold(rollups, (device_id, metric, minute), value, reading.at)
         return [
             RollupDelta(
                 device_id=device_id,
@@ -196,8 +185,21 @@ class Counted:
                 last=agg.last,
                 last_at=clock.from_timestamp(agg.last_at),
             )
-            for (device_id, metric, minute), agg in sorted(rollups.items())
+            for (device_id, metric, minute), agg in rollups.items()
         ]
+
+
+def _fold(
+    rollups: dict[tuple[int, str, int], _Agg], key: tuple[int, str, int], value: float, at: float
+) -> None:
+    agg = rollups.get(key)
+    if agg is None:
+        rollups[key] = _Agg(1, value, value, value, value, at)
+        return
+    agg.count += 1
+    agg.min, agg.max, agg.sum = min(agg.min, value), max(agg.max, value), agg.sum + value
+    if at >= agg.last_at:
+        agg.last, agg.last_at = value, at
 
 
 def _dt(ts: float | None) -> datetime | None:

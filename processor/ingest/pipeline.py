@@ -103,8 +103,8 @@ class IngestPipeline:
         self._room.set()
         self.stats = IngestStats()
         self._outages: set[str] = set()
-        self._writing: asyncio.Future[None] | None = None  # the batch `run` is writing
         self._flushing = asyncio.Lock()  # FIFO: flushes keep their order
+        self._writing: asyncio.Future[None] | None = None  # the flush `run` started last
         self._gave_up = False  # a transient failure outlasted the retries (while stopping)
 
     async def submit_offline(self, uid: str) -> None:
@@ -172,12 +172,12 @@ class IngestPipeline:
         """Flush every `flush_interval` seconds, or sooner when a batch is full, until cancelled.
 
         A batch being written when this is cancelled (the processor stopping) is written to
-        the end all the same: its messages were taken from the pending list and acknowledged
-        to the broker, so cancelling the write would lose them. `flush` waits for it."""
+        the end all the same: its messages were taken from the pending list, and a write cut
+        halfway would leave them unacknowledged for nothing. The next `flush` waits for it."""
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._full.wait(), self._flush_interval)
-            self._writing = asyncio.ensure_future(self.flush())
+            self._writing = asyncio.ensure_future(self.flush())  # kept: outlives a cancel
             await asyncio.shield(self._writing)
 
     async def flush(self) -> None:
