@@ -58,7 +58,7 @@ def start_broker(workdir: Path, client_id: str) -> tuple[subprocess.Popen[bytes]
     process and the port."""
     port = free_port()
     accounts = [
-        dynsec.Account(PROCESSOR_USER, PROCESSOR_PASSWORD, service_rights(client_id)),
+        dynsec.Account(PROCESSOR_USER, PROCESSOR_PASSWORD, service_rights()),
         dynsec.Account(DEVICES_USER, DEVICES_PASSWORD, _DEVICES),
     ]
     (workdir / "data").mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,7 @@ def cmd_broker_init(args: argparse.Namespace) -> None:
         dynsec.Account(
             unquote(parts.username or ""),
             unquote(parts.password or ""),
-            service_rights(settings.mqtt_client_id),
+            service_rights(),
         ),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)

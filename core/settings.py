@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     redis_prefix: str = "dozor"
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     mqtt_client_id: str = "dozor-processor"
+    # Ingest slots: that many processor instances share the device topics through MQTT 5
+    # shared subscriptions, each in a session of its own (docs/deployment.md).
+    processor_slots: int = Field(default=1, ge=1, le=64)
     # Broker accounts: with an admin password, Dozor creates, rotates and deletes each MQTT
     # device's own account (Mosquitto's dynamic security plugin; see docs/security.md).
     mqtt_admin_username: str = "dozor-admin"

@@ -41,11 +41,11 @@ def device_rights(kind: DeviceKind, uid: str) -> dynsec.Rights | None:
     return None if acl is None else dynsec.Rights(*acl(uid))
 
 
-def service_rights(client_id: str) -> dynsec.Rights:
+def service_rights() -> dynsec.Rights:
     """What the processor's account may do: read every device's reports, write their
-    config and commands, and Shelly RPC requests (answers come on its own topics)."""
+    config and commands, and Shelly RPC requests (answers come on its instances' topics)."""
     own_publish, own_subscribe = own_topics.service_acl()
-    shelly_publish, shelly_subscribe = shelly_topics.service_acl(client_id)
+    shelly_publish, shelly_subscribe = shelly_topics.service_acl()
     return dynsec.Rights((*own_publish, *shelly_publish), (*own_subscribe, *shelly_subscribe))
 
 

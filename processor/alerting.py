@@ -1,9 +1,12 @@
 """The alert engine: runs the rules over each batch and records what opens and closes.
 
-State is loaded from PostgreSQL at start: which episodes are open, so a restart during an
-open episode sends nothing new (the database's one-open-episode index has the last word), and
-which thresholds are waiting out their minimum duration (`alert_watches`, written with each
-batch), so a restart inside a "for 10 min" window still opens the episode on time.
+Where each rule of a device stands lives in PostgreSQL: its open episodes, and the thresholds
+waiting out their minimum duration (`alert_watches`, written with each batch). A batch locks
+its devices' rows (in id order) and reads that state in its own transaction before the rules
+run, so several processor instances sharing the ingest see one state, and a restart inside a
+"for 10 min" window still opens the episode on time. The rules see one device's readings in
+the order of their time: a reading older than the newest one they saw (`devices.rules_at` —
+it reached another instance first, or late) is stored and counted, but not evaluated.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -68,6 +72,7 @@ class Plan:
     states: dict[_Key, WatchState] = field(default_factory=dict)
     started: dict[_Key, tuple[float, float]] = field(default_factory=dict)  # since, value
     ended: set[_Key] = field(default_factory=set)  # no longer waiting out a duration
+    seen: dict[int, float] = field(default_factory=dict)  # newest reading evaluated, by device
 
     @property
     def writes(self) -> bool:
@@ -102,11 +107,6 @@ class AlertEngine:
         self._links: dict[int, list[RelayLink]] = {}  # relay or meter id → its links
         self._links_at = -recheck_seconds
         self._last: dict[tuple[int, str], float] = {}  # latest relay outputs and phase powers
-        # a threshold passed and waiting out its minimum duration: the rule, the last value
-        # and whether alerts are on (devices that report on change send no more readings
-        # while the value holds, so the timer decides when the duration is over)
-        self._waiting: dict[_Key, tuple[Threshold, float, bool]] = {}
-        self._restored: dict[_Key, float] = {}  # waiting before a restart; value, rule unknown
 
     async def load(self) -> None:
         """Learn which episodes are open and which thresholds wait (after a restart)."""
@@ -118,7 +118,28 @@ class AlertEngine:
             for watch in await WatchRepository(session).all():
                 key = (watch.device_id, Kind(watch.kind), watch.metric)
                 self._states[key] = WatchState(pending_since=watch.since.timestamp())
-                self._restored[key] = watch.value
+
+    async def sync(self, session: AsyncSession, device_ids: Iterable[int]) -> dict[int, float]:
+        """In the caller's transaction: lock these devices (and the relays linked to them) in
+        id order, read where their rules stand — what another instance may have changed —
+        and return the time of the newest reading their rules saw, by device."""
+        ids = set(device_ids)
+        for device_id in list(ids):
+            ids.update(link.relay_id for link in self._links.get(device_id, ()))
+        if not ids:
+            return {}
+        marks = await DeviceRepository(session).lock_for_rules(ids)
+        opened = await EpisodeRepository(session).open_keys(ids)
+        waiting = await WatchRepository(session).of(ids)
+        states = {key: state for key, state in self._states.items() if key[0] not in ids}
+        for device_id, kind, metric in opened:
+            states[(device_id, Kind(kind), metric)] = WatchState(open=True)
+        for watch in waiting:
+            key = (watch.device_id, Kind(watch.kind), watch.metric)
+            if key not in states:
+                states[key] = WatchState(pending_since=watch.since.timestamp())
+        self._states = states
+        return {device_id: at.timestamp() for device_id, at in marks.items() if at is not None}
 
     def forget_rules(self, device_id: int) -> None:
         """Re-read a device's alert settings at its next reading (they were just changed)."""
@@ -183,11 +204,19 @@ class AlertEngine:
             self._apply(plan, link.relay_id, link.rule, value, point.at, True)
 
     def plan(
-        self, points: Sequence[RawPoint], statuses: Iterable[tuple[int, bool | None, float]]
+        self,
+        points: Sequence[RawPoint],
+        statuses: Iterable[tuple[int, bool | None, float]],
+        seen: dict[int, float] | None = None,
     ) -> Plan:
-        """Run the rules over a batch's readings (in arrival order) and status changes."""
+        """Run the rules over a batch's readings (in the order of their time) and status
+        changes; `seen`: the time of the newest reading the rules saw before, by device."""
         plan = Plan()
-        for point in points:
+        newest = dict(seen or {})
+        for point in sorted(points, key=attrgetter("at")):
+            if point.at < newest.get(point.device_id, point.at):
+                continue  # older than what the rules saw already: stored, not evaluated
+            newest[point.device_id] = plan.seen[point.device_id] = point.at
             if self._links:
                 self._watch_relays(plan, point)
             rules = self._rules.get(point.device_id)
@@ -219,11 +248,6 @@ class AlertEngine:
             transition = None
         plan.states[key] = state
         plan.note(key, before, state, value)
-        self._restored.pop(key, None)
-        if state.pending_since is not None:
-            self._waiting[key] = (rule, value, enabled)
-        else:
-            self._waiting.pop(key, None)
         if transition is not None:
             plan.changes.append(
                 Change(
@@ -238,42 +262,51 @@ class AlertEngine:
                 )
             )
 
-    def plan_due(self, now: float) -> Plan:
-        """Open the episodes whose value has stayed past its limit for the rule's minimum
-        duration without a new reading (a device that reports only on change)."""
-        plan = Plan()
-        for key, (rule, value, enabled) in list(self._waiting.items()):
-            state = self._states.get(key)
-            if state is None or state.open or state.pending_since is None:
-                continue
-            if now - state.pending_since >= rule.min_duration:
-                self._apply(plan, key[0], rule, value, now, enabled)
-        return plan
-
     async def fire_due(self) -> int:
-        """Run `plan_due` now and record what it opens; return how many episodes opened."""
-        if self._restored:
-            await self._adopt_restored()
-        plan = self.plan_due(clock.now().timestamp())
-        if not plan.changes:
+        """Open the episodes whose value has stayed past its limit for the rule's minimum
+        duration without a new reading (devices that report only on change send nothing
+        while the value holds, so the timer decides); return how many opened. The waiting
+        thresholds are read from PostgreSQL: any instance may have started them."""
+        async with self._sessions() as session:
+            waiting = await WatchRepository(session).all()
+        if not waiting:
             return 0
+        await self.refresh_rules({watch.device_id for watch in waiting})
+        now = clock.now().timestamp()
+        due = self._due(waiting, now)
+        if not due:
+            return 0
+        plan = Plan()
         async with self._sessions() as session, session.begin():
+            await self.sync(session, {key[0] for key in due})
+            for key, (rule, value, enabled) in due.items():
+                state = self._states.get(key)
+                if state is None or state.open or state.pending_since is None:
+                    continue  # another instance settled it meanwhile
+                if now - state.pending_since >= rule.min_duration:
+                    self._apply(plan, key[0], rule, value, now, enabled)
             recorded = await self.write(session, plan)
         await self.settle(plan, recorded)
         return len(plan.changes)
 
-    async def _adopt_restored(self) -> None:
-        """Give the thresholds that waited before a restart their rules, so the timer opens
-        their episodes on time."""
-        await self.refresh_rules({key[0] for key in self._restored})
-        for key, value in list(self._restored.items()):
-            rules = self._rules.get(key[0])
-            rule = next(
-                (r for r in rules.thresholds if (r.kind, r.metric) == key[1:]), None
-            ) if rules else None  # fmt: skip
-            if rule is not None and rules is not None:
-                self._waiting[key] = (rule, value, rules.enabled)
-            del self._restored[key]
+    def _due(
+        self, waiting: Iterable[Watch], now: float
+    ) -> dict[_Key, tuple[Threshold, float, bool]]:
+        """The waiting thresholds whose minimum duration is over: rule, value, alerts on."""
+        due: dict[_Key, tuple[Threshold, float, bool]] = {}
+        for watch in waiting:
+            rules = self._rules.get(watch.device_id)
+            if rules is None:
+                continue
+            for rule in rules.thresholds:
+                same = (rule.kind.value, rule.metric) == (watch.kind, watch.metric)
+                if same and now - watch.since.timestamp() >= rule.min_duration:
+                    due[(watch.device_id, rule.kind, rule.metric)] = (
+                        rule,
+                        watch.value,
+                        rules.enabled,
+                    )
+        return due
 
     def plan_offline(self, plan: Plan, device_id: int, at: float) -> None:
         """Open a device_offline episode unless one is open or alerts are off."""

@@ -28,7 +28,7 @@ from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.transient import is_transient
-from drivers.generic.topics import SUBSCRIPTIONS
+from drivers.generic.topics import EVENTS_FILTER, STATUS_FILTER, SUBSCRIPTIONS, TELEMETRY_FILTER
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
@@ -50,7 +50,7 @@ from processor.jobs.live_rebuild import LiveRebuild
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
-from processor.lease import ProcessorLease
+from processor.lease import ProcessorLease, slot_client_id
 from processor.mqtt.dispatch import Dispatch
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
@@ -163,9 +163,33 @@ class Processor:
         await self.engine.dispose()
 
 
-def build_processor(settings: Settings, options: ProcessorOptions | None = None) -> Processor:
-    """Wire every service of the processor from settings; nothing connects until `run`."""
+def subscriptions_of(settings: Settings, slot: int) -> tuple[str, ...]:
+    """What the instance holding ingest slot `slot` subscribes to.
+
+    With one slot, everything, unshared. With several, telemetry is shared among the slots
+    (`$share/<MQTT_CLIENT_ID>/…`: the broker gives each message to one of them); slot 1 alone
+    takes what is retained or must be read in order by one instance — device status and the
+    Shelly topics (a Shelly's status is merged from its notifications, its energy counters
+    are kept frame by frame); every slot hears every device's command results (the instance
+    that sent a command answers for it) and the answers to its own Shelly RPC."""
+    src = slot_client_id(settings.mqtt_client_id, slot)
+    answers = shelly_topics.answer_filter(src)
+    if settings.processor_slots == 1:
+        return (*SUBSCRIPTIONS, *shelly_topics.device_filters(), answers)
+    shared = f"$share/{settings.mqtt_client_id}/{TELEMETRY_FILTER}"
+    if slot != 1:
+        return (shared, EVENTS_FILTER, answers)
+    return (shared, STATUS_FILTER, EVENTS_FILTER, *shelly_topics.device_filters(), answers)
+
+
+def build_processor(
+    settings: Settings, options: ProcessorOptions | None = None, slot: int = 1
+) -> Processor:
+    """Wire every service of the processor from settings for ingest slot `slot`; nothing
+    connects until `run`."""
     options = options or ProcessorOptions()
+    home = slot == 1  # the slot that also takes the status and Shelly topics
+    client_id = slot_client_id(settings.mqtt_client_id, slot)
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     redis = make_redis(settings.redis_url)
@@ -184,7 +208,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     quarantine = Quarantine(redis, keys)
     postgres = PostgresSink(
         sessions,
-        settings.mqtt_client_id,
+        client_id,
         alerts,
         on_config_applied=live.announce_quietly,
         on_config_refused=quarantine.refuse_config_versions,
@@ -201,14 +225,14 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     )
     address = BrokerAddress.from_url(settings.mqtt_url, settings.mqtt_ca_file)
     broker = BrokerLink()
-    # Shelly devices answer RPC on `<src>/rpc`; the client id is unique per instance already.
-    subscriptions = (*SUBSCRIPTIONS, *shelly_topics.subscriptions(settings.mqtt_client_id))
-    publisher = Publisher(address, f"{settings.mqtt_client_id}-pub-{uuid.uuid4().hex[:6]}")
+    # Shelly devices answer RPC on `<src>/<device>/rpc`; a slot's client id is unique.
+    subscriptions = subscriptions_of(settings, slot)
+    publisher = Publisher(address, f"{client_id}-pub-{uuid.uuid4().hex[:6]}")
     shelly_codec = ShellyCodec()  # one per processor: it merges each device's status
     # Energy counters survive restarts (kept once the frame that moved them is written).
     counters = CounterKeeper(shelly_codec, redis, keys, pipeline.after_write)
     shelly = ShellySupport(
-        settings.mqtt_client_id,
+        client_id,
         sessions,
         pipeline,
         shelly_codec,
@@ -218,11 +242,12 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         broker=broker,
         poll_seconds=settings.shelly_poll_seconds,
         counters=counters,
+        hears_status=home,
     )
     leases = PanelLeases(
         redis,
         keys,
-        f"{settings.mqtt_client_id}-{uuid.uuid4().hex[:8]}",
+        f"{client_id}-{uuid.uuid4().hex[:8]}",
         settings.satel_lease_seconds,
     )
     panels = PanelSupervisor(
@@ -263,7 +288,7 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     def listener(stop: asyncio.Event, ready: asyncio.Event | None) -> Coroutine[Any, Any, None]:
         return listen(
             address,
-            settings.mqtt_client_id,
+            client_id,
             subscriptions,
             dispatch.submit,
             stop,
@@ -276,9 +301,10 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
         lambda _: pipeline.run(),
         lambda _: publisher.run(),
         executor.run,
-        shelly.run,
         panels.run,
     ]
+    if home:  # the HTTP fallback polls the Shelly devices whose MQTT went silent
+        runners.append(shelly.run)
     scheduler = AsyncIOScheduler(timezone="UTC")
 
     def every(seconds: float, job: Callable[[], Awaitable[object]], **extra: Any) -> None:
@@ -286,23 +312,11 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
 
     if influx is not None:
         runners.append(lambda _: influx.run())
-        stats = PlatformStats(
-            sessions, influx, settings.mqtt_client_id, pipeline.stats, quarantine.counts
-        )
+        stats = PlatformStats(sessions, influx, client_id, pipeline.stats, quarantine.counts)
         every(options.platform_stats_seconds, stats.run)
-    every(settings.offline_sweep_seconds, SilenceSweep(sessions, alerts, live, directory).run)
-    every(options.pending_check_seconds, alerts.fire_due)  # "for N s" rules between readings
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
+    _schedule_jobs(every, settings, options, sessions, alerts, live, directory, bus, wake)
     every(options.live_rebuild_seconds, rebuild.run)
-    reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
-    every(reminders.check_seconds, reminders.run)
-    every(settings.digest_check_seconds, DigestJob(sessions, settings.tz, wake).run)
-    every(options.config_resend_seconds, ConfigResend(sessions, bus).run)
-    every(
-        options.history_seconds,
-        HistoryJob(sessions, settings.tz).run,
-        next_run_time=clock.now() + timedelta(seconds=options.history_first_run_seconds),
-    )
     return Processor(
         options,
         engine,
@@ -318,16 +332,41 @@ def build_processor(settings: Settings, options: ProcessorOptions | None = None)
     )
 
 
+def _schedule_jobs(  # noqa: PLR0913, PLR0917 - what the jobs work with
+    every: Callable[..., None],
+    settings: Settings,
+    options: ProcessorOptions,
+    sessions: async_sessionmaker[AsyncSession],
+    alerts: AlertEngine,
+    live: LiveStateStore,
+    directory: DeviceDirectory,
+    bus: CommandBus,
+    wake: OutboxWakeup,
+) -> None:
+    """Schedule the periodic jobs; each tolerates other instances running it too."""
+    every(settings.offline_sweep_seconds, SilenceSweep(sessions, alerts, live, directory).run)
+    every(options.pending_check_seconds, alerts.fire_due)  # "for N s" rules between readings
+    reminders = ReminderJob(sessions, timedelta(seconds=settings.alert_reminder_seconds), wake)
+    every(reminders.check_seconds, reminders.run)
+    every(settings.digest_check_seconds, DigestJob(sessions, settings.tz, wake).run)
+    every(options.config_resend_seconds, ConfigResend(sessions, bus).run)
+    every(
+        options.history_seconds,
+        HistoryJob(sessions, settings.tz).run,
+        next_run_time=clock.now() + timedelta(seconds=options.history_first_run_seconds),
+    )
+
+
 async def run_processor(
     settings: Settings,
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
     options: ProcessorOptions | None = None,
 ) -> IngestStats:
-    """Run a processor until `stop` is set — once this instance holds the ingest lease (one
-    active instance per MQTT session; the others stand by) — and return what its ingest
+    """Run a processor until `stop` is set — once this instance holds an ingest slot's lease
+    (one active instance per slot; the others stand by) — and return what its ingest
     counted. A lease lost (PostgreSQL restarted) stops the processor; it then asks again."""
-    lease = ProcessorLease(settings.database_url, settings.mqtt_client_id)
+    lease = ProcessorLease(settings.database_url, settings.mqtt_client_id, settings.processor_slots)
     stats = IngestStats()
     try:
         while await lease.acquire(stop):
@@ -335,7 +374,8 @@ async def run_processor(
             watcher = asyncio.create_task(lease.watch(lost))
             relay = asyncio.create_task(_either(stop, lost, until))
             try:
-                stats = await build_processor(settings, options).run(until, ready)
+                log.info("ingest slot %d of %d", lease.slot, settings.processor_slots)
+                stats = await build_processor(settings, options, lease.slot).run(until, ready)
             finally:
                 await cancel_and_wait([watcher, relay])
                 await lease.release()

@@ -1,12 +1,14 @@
-"""One active processor per ingest session; the others stand by and take over.
+"""One active processor per ingest slot; the others stand by and take over.
 
-Every instance of a deployment subscribes with the same MQTT session (`MQTT_CLIENT_ID`), so
-that what the broker kept for it, and what it sends again after a crash, goes to whichever
-instance is active — and the packet ids it resends are the ones `mqtt_receipts` knows. Two
-clients with one id would throw each other off the broker, so only the holder of this lease
-runs: a PostgreSQL advisory lock on `MQTT_CLIENT_ID`, held on a connection of its own. When
-the holder dies its connection closes and the lock is free at once; a standby asks every
-second. A holder whose connection fails (PostgreSQL restarted) stops and asks again.
+A deployment has `PROCESSOR_SLOTS` ingest slots (1 unless configured), each an MQTT session
+of its own: slot 1 is `MQTT_CLIENT_ID`, slot k is `MQTT_CLIENT_ID-k`. What the broker kept
+for a session, and what it sends again after a crash, goes to whichever instance holds its
+slot — and the packet ids it resends are the ones `mqtt_receipts` knows. Two clients with
+one id would throw each other off the broker, so an instance runs only while it holds a
+slot's lease: a PostgreSQL advisory lock on the slot's client id, held on a connection of
+its own. It takes the lowest free slot; when every slot is taken it stands by. When a holder
+dies its connection closes and the lock is free at once; a standby asks every second. A
+holder whose connection fails (PostgreSQL restarted) stops and asks again.
 
 PostgreSQL is the judge because nothing is ingested without it anyway. A holder that is
 frozen (not dead) keeps its connection and the lock; the others wait for it.
@@ -40,28 +42,34 @@ CHECK_SECONDS = 2.0  # the holder checks its connection this often
 
 
 class ProcessorLease:
-    """The lock that makes one instance the active one for an MQTT session."""
+    """The lock that makes one instance the active one for an ingest slot."""
 
-    def __init__(self, database_url: str, session: str) -> None:
+    def __init__(self, database_url: str, client_id: str, slots: int = 1) -> None:
         # The same URL as everything else (its TLS and other options), one connection.
         self._engine = create_async_engine(
             database_url, poolclass=NullPool, connect_args={"timeout": 10}
         )
-        self._name = f"dozor:processor:{session}"
-        self._session = session
+        self._client_id = client_id
+        self._slots = slots
+        self.slot = 0  # the slot held (1…slots), 0 while none
         self._conn: AsyncConnection | None = None
 
+    @property
+    def session(self) -> str:
+        """The MQTT client id of the slot held."""
+        return slot_client_id(self._client_id, self.slot or 1)
+
     async def acquire(self, stop: asyncio.Event) -> bool:
-        """Wait until this instance holds the lease; False when `stop` came first."""
+        """Wait until this instance holds a slot; False when `stop` came first."""
         told = False
         while not stop.is_set():
             try:
                 if await self._try():
                     if told:
-                        log.info("took over the ingest of %s", self._session)
+                        log.info("took over the ingest of %s", self.session)
                     return True
                 if not told:
-                    log.info("standing by: another processor ingests %s", self._session)
+                    log.info("standing by: every ingest slot of %s is taken", self._client_id)
                     told = True
             except _LOST as err:  # PostgreSQL unreachable or restarting: ask again
                 await self._drop()
@@ -73,11 +81,16 @@ class ProcessorLease:
     async def _try(self) -> bool:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = await self._engine.connect()
-        got = await self._conn.scalar(
-            text("SELECT pg_try_advisory_lock(hashtext(:name))"), {"name": self._name}
-        )
-        await self._conn.commit()  # a session lock: it outlives the transaction
-        return bool(got)
+        for slot in range(1, self._slots + 1):
+            name = f"dozor:processor:{slot_client_id(self._client_id, slot)}"
+            got = await self._conn.scalar(
+                text("SELECT pg_try_advisory_lock(hashtext(:name))"), {"name": name}
+            )
+            await self._conn.commit()  # a session lock: it outlives the transaction
+            if got:
+                self.slot = slot
+                return True
+        return False
 
     async def watch(self, lost: asyncio.Event) -> None:
         """Check the holder's connection until it fails, then set `lost`."""
@@ -89,7 +102,7 @@ class ProcessorLease:
                     await asyncio.wait_for(conn.scalar(text("SELECT 1")), CHECK_SECONDS * 2)
                     await conn.commit()
             except _LOST as err:  # the connection failed: the lock went with it
-                log.warning("lost the ingest lease of %s (%s)", self._session, err)
+                log.warning("lost the ingest lease of %s (%s)", self.session, err)
                 await self._drop()
                 lost.set()
                 return
@@ -103,7 +116,12 @@ class ProcessorLease:
         await self._engine.dispose()
 
     async def _drop(self) -> None:
-        conn, self._conn = self._conn, None
+        conn, self._conn, self.slot = self._conn, None, 0
         if conn is not None:
             with contextlib.suppress(*_LOST):
                 await asyncio.wait_for(conn.invalidate(), 5)  # closed, never given back
+
+
+def slot_client_id(client_id: str, slot: int) -> str:
+    """The MQTT client id of ingest slot `slot` (slot 1 is `client_id` itself)."""
+    return client_id if slot == 1 else f"{client_id}-{slot}"

@@ -50,6 +50,12 @@ class WatchRepository:
         rows = (await self._session.scalars(select(AlertWatch))).all()
         return [Watch(r.device_id, r.kind, r.metric, r.pending_since, r.value) for r in rows]
 
+    async def of(self, device_ids: Iterable[int]) -> list[Watch]:
+        """The thresholds of these devices waiting now."""
+        query = select(AlertWatch).where(AlertWatch.device_id.in_(list(device_ids)))
+        rows = (await self._session.scalars(query)).all()
+        return [Watch(r.device_id, r.kind, r.metric, r.pending_since, r.value) for r in rows]
+
     async def apply(self, started: Sequence[Watch], ended: Sequence[tuple[int, str, str]]) -> None:
         """Record thresholds that started waiting and forget those that no longer wait (in
         key order: a fixed lock order)."""
@@ -84,6 +90,13 @@ class EpisodeRepository:
         """Return every episode that is still open."""
         query = select(AlertEpisode).where(AlertEpisode.closed_at.is_(None))
         return (await self._session.scalars(query)).all()
+
+    async def open_keys(self, device_ids: Iterable[int]) -> list[tuple[int, str, str]]:
+        """(device id, kind, metric) of the open episodes of these devices."""
+        query = select(AlertEpisode.device_id, AlertEpisode.kind, AlertEpisode.metric).where(
+            AlertEpisode.closed_at.is_(None), AlertEpisode.device_id.in_(list(device_ids))
+        )
+        return [(d, kind, metric) for d, kind, metric in (await self._session.execute(query)).all()]
 
     async def open(
         self,

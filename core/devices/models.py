@@ -38,6 +38,9 @@ class Device(Base):
     last_seen_at: Mapped[datetime | None]
     is_online: Mapped[bool] = mapped_column(default=False)
     online_changed_at: Mapped[datetime | None]
+    # The time of the newest reading the alert rules have seen (older ones, delivered late
+    # to another processor instance, are stored but not evaluated).
+    rules_at: Mapped[datetime | None]
     claim_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     claim_code_expires_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -72,10 +72,12 @@ UPDATE devices AS d SET
                              THEN v.changed_at ELSE d.online_changed_at END,
     is_online = COALESCE(v.online, d.is_online),
     firmware_version = COALESCE(v.firmware_version, d.firmware_version),
-    last_ip = COALESCE(v.ip, d.last_ip)
+    last_ip = COALESCE(v.ip, d.last_ip),
+    rules_at = GREATEST(d.rules_at, v.rules_at)
 FROM unnest(CAST(:ids AS integer[]), CAST(:seen AS timestamptz[]), CAST(:online AS boolean[]),
-            CAST(:changed AS timestamptz[]), CAST(:fw AS text[]), CAST(:ip AS text[]))
-     AS v(id, seen_at, online, changed_at, firmware_version, ip)
+            CAST(:changed AS timestamptz[]), CAST(:fw AS text[]), CAST(:ip AS text[]),
+            CAST(:rules_at AS timestamptz[]))
+     AS v(id, seen_at, online, changed_at, firmware_version, ip, rules_at)
 WHERE d.id = v.id
 """)
 
@@ -148,8 +150,12 @@ class DeviceRepository:
         await self._session.flush()  # staged rows that name the device are written first
         await self._session.execute(delete(Device).where(Device.id == device_id))
 
-    async def apply_contacts(self, rows: Sequence[ContactRow]) -> None:
-        """Write last seen, online flag, firmware and ip of many devices in one statement."""
+    async def apply_contacts(
+        self, rows: Sequence[ContactRow], rules_at: Mapping[int, datetime] | None = None
+    ) -> None:
+        """Write last seen, online flag, firmware and ip of many devices in one statement, and
+        the time of the newest reading the alert rules saw (`rules_at`, by device id)."""
+        rules_at = rules_at or {}
         ordered = sorted(rows, key=lambda row: row.device_id)  # same lock order everywhere
         await self._session.execute(
             _APPLY_CONTACTS,
@@ -160,8 +166,21 @@ class DeviceRepository:
                 "changed": [r.changed_at for r in ordered],
                 "fw": [r.firmware_version for r in ordered],
                 "ip": [r.ip for r in ordered],
+                "rules_at": [rules_at.get(r.device_id) for r in ordered],
             },
         )
+
+    async def lock_for_rules(self, device_ids: Iterable[int]) -> dict[int, datetime | None]:
+        """Lock these devices' rows (in id order, the order every writer takes) until the
+        transaction ends; return the time of the newest reading their rules saw."""
+        query = (
+            select(Device.id, Device.rules_at)
+            .where(Device.id.in_(sorted(set(device_ids))))
+            .order_by(Device.id)
+            .with_for_update()
+        )
+        rows = (await self._session.execute(query)).all()
+        return {row[0]: row[1] for row in rows}
 
     async def config(self, device_id: int, *, for_update: bool = False) -> DeviceConfig | None:
         """Return a device's config row (locked for a change when `for_update`)."""

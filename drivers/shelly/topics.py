@@ -15,7 +15,17 @@ COMPONENT_PATTERN: Final = re.compile(r"[a-z0-9]+(?::[0-9]{1,3})?")
 def subscriptions(src: str) -> tuple[str, ...]:
     """Filters a processor instance subscribes to; `src` is its own RPC source name (the
     answers of device `X` come on `<src>/X/rpc`)."""
-    return ("+/online", "+/events/rpc", "+/status/+", f"{src}/+/rpc")
+    return (*device_filters(), answer_filter(src))
+
+
+def device_filters() -> tuple[str, ...]:
+    """The filters of what Shelly devices publish on their own."""
+    return ("+/online", "+/events/rpc", "+/status/+")
+
+
+def answer_filter(src: str) -> str:
+    """The filter of the answers to the RPC requests of `src`."""
+    return f"{src}/+/rpc"
 
 
 def device_acl(prefix: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -27,9 +37,10 @@ def device_acl(prefix: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     )
 
 
-def service_acl(src: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What a processor instance called `src` may (publish, subscribe to) of Shelly topics."""
-    return ("+/rpc",), subscriptions(src)
+def service_acl() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the processor's account may (publish, subscribe to) of Shelly topics: RPC to
+    every device, and the answers to any of its instances (each is a source of its own)."""
+    return ("+/rpc",), (*device_filters(), answer_filter("+"))
 
 
 def rpc_topic(prefix: str) -> str:

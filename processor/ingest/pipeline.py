@@ -236,17 +236,21 @@ class IngestPipeline:
         ok = await self._refresh_rules(batch)
         counted: Counted | None = None
 
-        def compose(fresh: set[tuple[int, int]], resent: set[int]) -> Writes:
+        def compose(
+            fresh: set[tuple[int, int]], resent: set[int], seen: dict[int, float]
+        ) -> Writes:
             nonlocal counted
             counted = batch.counted(known_by.repeated(fresh, resent))
             plan = None
             if ok and self._alerts is not None:
-                plan = self._alerts.plan(counted.points, batch.statuses())
+                plan = self._alerts.plan(counted.points, batch.statuses(), seen)
             return Writes(batch.contacts(), counted.rollup_deltas(), plan, batch.config_versions())
 
         (pg_ok, result), (redis_ok, _) = await asyncio.gather(
             self._retry(
-                lambda: self._postgres.write(known_by.keys(), known_by.receipts(), compose),
+                lambda: self._postgres.write(
+                    batch.device_ids(), known_by.keys(), known_by.receipts(), compose
+                ),
                 "PostgreSQL",
             ),
             self._retry(lambda: self._live.write(updates), "Redis"),

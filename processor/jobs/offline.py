@@ -54,6 +54,7 @@ class SilenceSweep:
         silent = silent[:MAX_PER_RUN]
         plan = Plan()
         async with self._sessions() as session, session.begin():
+            await self._alerts.sync(session, silent)  # locked; what other instances recorded
             # Another instance may have flipped some already.
             flipped = await DeviceRepository(session).mark_offline(silent, now)
             for device_id in flipped:

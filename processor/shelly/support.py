@@ -45,6 +45,7 @@ class ShellySupport:
         broker: BrokerLink,
         poll_seconds: float,
         counters: CounterKeeper,
+        hears_status: bool = True,
     ) -> None:
         self._pipeline = pipeline
         self._codec = shelly_codec
@@ -72,6 +73,7 @@ class ShellySupport:
             self.fallback,
             post_result,
             on_status=self._status,
+            hears_status=hears_status,
         )
 
     async def _status(self, uid: str, status: Any) -> None:

@@ -47,6 +47,9 @@ class RelaySwitcher:
     fallback: HttpFallback
     post_result: Callable[[CommandResult], Awaitable[None]]
     on_status: Callable[[str, dict[str, Any]], Awaitable[None]]  # uid, components → ingest
+    # Whether the devices' status notifications reach this instance (one ingest slot takes
+    # them); where they do not, a press is confirmed by asking the device.
+    hears_status: bool = True
     _answers: dict[int, asyncio.Future[RpcResponse]] = field(default_factory=dict)
     _waiters: dict[tuple[str, int], list[_Waiter]] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -125,11 +128,14 @@ class RelaySwitcher:
         if response.error is not None:
             return self._refused(entry, f"{response.error.message} ({response.error.code})")
         was_on = (response.result or {}).get("was_on")
-        if was_on is waiter.on and not waiter.confirmed.done():
-            # Nothing changes, so no NotifyStatus comes: ask the device for its state.
+        if (was_on is waiter.on or not self.hears_status) and not waiter.confirmed.done():
+            # Nothing changes, so no NotifyStatus comes (or it goes to another instance): ask
+            # the device for its state.
             state = await self._ask_mqtt(entry.uid, channel)
             if state is not None and state.get("output") is waiter.on:
                 return self._done(entry)
+            if not self.hears_status:
+                return None  # unconfirmed: the bot says so
         await waiter.confirmed
         return self._done(entry)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -51,23 +51,30 @@ class PostgresSink:
 
     async def write(
         self,
+        device_ids: Iterable[int],
         keys: Sequence[tuple[int, int]],
         receipts: Sequence[tuple[int, int, bool]],
-        compose: Callable[[set[tuple[int, int]], set[int]], Writes],
+        compose: Callable[[set[tuple[int, int]], set[int], dict[int, float]], Writes],
     ) -> tuple[Writes, list[Recorded]]:
-        """In one transaction: record the keys (device id, key) of readings stamped by their
-        device and the receipts (packet id, message key, resent) of the others; `compose` what
-        to write from the keys that were new and the resent packets that were counted before;
-        apply its contacts, rollup deltas, applied config versions and alert changes (with
-        their outbox rows). A batch sent again after a crash counts nothing twice."""
+        """In one transaction: lock the batch's devices and read where their alert rules
+        stand; record the keys (device id, key) of readings stamped by their device and the
+        receipts (packet id, message key, resent) of the others; `compose` what to write from
+        the keys that were new, the resent packets that were counted before and the time of
+        the newest reading each device's rules saw; apply its contacts, rollup deltas,
+        applied config versions and alert changes (with their outbox rows). A batch sent
+        again after a crash counts nothing twice."""
         recorded: list[Recorded] = []
         async with self._sessions() as session, session.begin():
+            seen = await self._alerts.sync(session, device_ids) if self._alerts else {}
             fresh = await ReadingKeyRepository(session).claim(keys, clock.now())
             resent = await MqttReceiptRepository(session).record(self._client_id, receipts)
-            writes = compose(fresh, resent)
+            writes = compose(fresh, resent, seen)
             devices = DeviceRepository(session)
             if writes.contacts:
-                await devices.apply_contacts(writes.contacts)
+                rules_at = writes.plan.seen if writes.plan is not None else {}
+                await devices.apply_contacts(
+                    writes.contacts, {d: clock.from_timestamp(t) for d, t in rules_at.items()}
+                )
             reports = await devices.apply_config_versions(writes.config_versions)
             await RollupRepository(session).add_deltas(writes.deltas)
             plan = writes.plan

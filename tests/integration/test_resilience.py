@@ -398,7 +398,7 @@ async def _waiting_for_a_lock(engine: AsyncEngine) -> bool:
         waiting = await conn.scalar(
             text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND query ILIKE '%UPDATE devices AS d SET%'"
+                " AND wait_event_type = 'Lock' AND query ILIKE '%FROM devices%FOR UPDATE%'"
             )
         )
     return bool(waiting)
