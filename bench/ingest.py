@@ -184,7 +184,7 @@ async def measure_sink(uids: list[str], args: argparse.Namespace, prefix: str, s
         sink.wait(30)
 
 
-async def main() -> None:  # noqa: C901, PLR0915 - a linear script
+async def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--messages", type=int, default=100_000)
@@ -194,8 +194,9 @@ async def main() -> None:  # noqa: C901, PLR0915 - a linear script
         "--latency-rate", type=float, default=0.0, help="msg/s of the latency phase (0: half)"
     )
     parser.add_argument("--payload", choices=("plain", "seed"), default="plain")
+    parser.add_argument("--instances", type=int, default=1, help="processors of one deployment")
     parser.add_argument(
-        "--instances", type=int, default=1, help="processors of one deployment (one session)"
+        "--slots", type=int, default=0, help="ingest slots they share (0: one per instance)"
     )
     parser.add_argument(
         "--no-sink", action="store_true", help="skip the minimal sink measured for comparison"
@@ -230,6 +231,7 @@ async def main() -> None:  # noqa: C901, PLR0915 - a linear script
         REDIS_PREFIX=prefix,
         MQTT_URL=processor_url(MQTT_PORT),  # the processor on its own account
         MQTT_CLIENT_ID=client_id,
+        PROCESSOR_SLOTS=str(args.slots or args.instances),
         LOG_LEVEL="ERROR",
     )
     env.pop("INFLUX_URL", None)
@@ -237,7 +239,8 @@ async def main() -> None:  # noqa: C901, PLR0915 - a linear script
     watcher = RssWatcher(processor.pid)
     watcher.start()
     await asyncio.sleep(2)  # let it connect and subscribe
-    # More instances of the deployment: one MQTT session, so these stand by (processor/lease.py).
+    # More instances of the deployment: each takes a free ingest slot, or stands by once every
+    # slot is taken (processor/lease.py).
     standbys = [
         subprocess.Popen([sys.executable, "-m", "processor"], cwd=ROOT, env=env)
         for _ in range(args.instances - 1)
@@ -304,9 +307,11 @@ async def main() -> None:  # noqa: C901, PLR0915 - a linear script
                 f"p99 {p99:.1f} ms ({len(latencies):,} samples)"
             )
         print(f"processor peak RSS: {watcher.peak / 1024 / 1024:.1f} MiB")
-        if not args.no_sink:  # 3. the minimal sink, same broker, same load, processor stopped
-            processor.terminate()
-            processor.wait(60)
+        if not args.no_sink:  # 3. the minimal sink, same broker, same load, processors stopped
+            for process in (processor, *standbys):
+                process.terminate()
+            for process in (processor, *standbys):
+                process.wait(60)
             sink_rate = await measure_sink(uids, args, prefix, seed)
             ratio = rate / sink_rate
             print(f"minimal sink: {sink_rate:,.0f} messages/s; Dozor to the sink {ratio:.2f}")

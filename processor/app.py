@@ -28,7 +28,13 @@ from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.transient import is_transient
-from drivers.generic.topics import EVENTS_FILTER, STATUS_FILTER, SUBSCRIPTIONS, TELEMETRY_FILTER
+from drivers.generic.topics import (
+    EVENTS_FILTER,
+    STATUS_FILTER,
+    SUBSCRIPTIONS,
+    TELEMETRY_FILTER,
+    shared,
+)
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
@@ -176,10 +182,16 @@ def subscriptions_of(settings: Settings, slot: int) -> tuple[str, ...]:
     answers = shelly_topics.answer_filter(src)
     if settings.processor_slots == 1:
         return (*SUBSCRIPTIONS, *shelly_topics.device_filters(), answers)
-    shared = f"$share/{settings.mqtt_client_id}/{TELEMETRY_FILTER}"
+    shared_telemetry = shared(TELEMETRY_FILTER, settings.mqtt_client_id)
     if slot != 1:
-        return (shared, EVENTS_FILTER, answers)
-    return (shared, STATUS_FILTER, EVENTS_FILTER, *shelly_topics.device_filters(), answers)
+        return (shared_telemetry, EVENTS_FILTER, answers)
+    return (
+        shared_telemetry,
+        STATUS_FILTER,
+        EVENTS_FILTER,
+        *shelly_topics.device_filters(),
+        answers,
+    )
 
 
 def build_processor(

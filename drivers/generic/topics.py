@@ -42,11 +42,18 @@ def device_acl(uid: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def service_acl() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What the processor's account may (publish, subscribe to) of our firmware's topics."""
+    """What the processor's account may (publish, subscribe to) of our firmware's topics —
+    the telemetry also as a shared subscription (Mosquitto checks its `$share/<group>/…`
+    name as it is written)."""
     return (
         ("devices/+/config", "devices/+/commands", "devices/+/ota"),
-        (*SUBSCRIPTIONS, "devices/+/ota/status"),
+        (*SUBSCRIPTIONS, shared(TELEMETRY_FILTER, "+"), "devices/+/ota/status"),
     )
+
+
+def shared(topic_filter: str, group: str) -> str:
+    """The shared subscription of `group` to `topic_filter` (MQTT 5)."""
+    return f"$share/{group}/{topic_filter}"
 
 
 def is_valid_uid(uid: str) -> bool:

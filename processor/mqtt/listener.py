@@ -23,6 +23,7 @@ import aiomqtt
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,18 @@ def make_client(
     )
 
 
+def _check_granted(subscriptions: Sequence[str], granted: Sequence[object]) -> None:
+    """Say loudly which subscriptions the broker refused (its ACL does not allow them):
+    nothing on those topics would ever arrive."""
+    for topic, code in zip(subscriptions, granted, strict=False):
+        value = code.value if isinstance(code, ReasonCode) else code
+        if isinstance(value, int) and value >= _REFUSED:
+            log.error("the broker refused the subscription to %s (%s)", topic, code)
+
+
+_REFUSED = 0x80  # SUBACK reason codes from 0x80 on are failures
+
+
 def make_subscriber(address: BrokerAddress, client_id: str, inbox: list[_Inbox]) -> aiomqtt.Client:
     """Build the ingest subscription's client: MQTT 5, the session kept while we are away,
     our Receive Maximum, manual acknowledgement, paho's messages into a new inbox (appended to
@@ -192,7 +205,8 @@ async def listen(
         inbox: list[_Inbox] = []
         try:
             async with make_subscriber(address, client_id, inbox) as client:
-                await client.subscribe([(topic, 1) for topic in subscriptions])
+                granted = await client.subscribe([(topic, 1) for topic in subscriptions])
+                _check_granted(subscriptions, granted)
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
                 lost, backoff, link.up = False, 1.0, True
                 link.connections += 1

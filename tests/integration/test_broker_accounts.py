@@ -204,15 +204,17 @@ async def test_tls_works_with_the_generated_ca_and_fails_without(
         )
 
 
+@pytest.mark.parametrize("slots", [1, 2], ids=["one-slot", "shared"])
 async def test_the_processor_and_the_simulator_work_with_their_accounts(
-    broker: SecureBroker, sessions: async_sessionmaker[AsyncSession]
+    broker: SecureBroker, sessions: async_sessionmaker[AsyncSession], slots: int
 ) -> None:
     """The simulator logs in as its device (password on standard input, over TLS with the
-    generated CA); the processor, with its own account, stores what it sends."""
+    generated CA); the processor, with its own account, stores what it sends — also through
+    a shared subscription (the broker checks the `$share/…` name against the account)."""
     uid = unique_uid("co2_")
     password = added(broker, uid)
     device_id = (await device_row_by_uid(sessions, uid)).id
-    async with processor_running(broker.settings):
+    async with processor_running(broker.settings.model_copy(update={"processor_slots": slots})):
         simulator = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "cli.main", "simulate", "--uid", uid, "--interval", "0.2",
             "--count", "3", "--broker", f"mqtts://localhost:{broker.tls_port}",
