@@ -1,7 +1,7 @@
 """Crash benchmark: nothing lost, nothing counted twice while everything around is killed.
 
     .venv/bin/python bench/crash.py [--messages 60000] [--devices 200] [--rate 2000]
-                                    [--kills 3] [--no-timestamp] [--instances 1]
+                                    [--kills 3] [--no-timestamp] [--instances 1] [--slots 1]
 
 Seed-format telemetry (`device_uid`, `timestamp`, readings) at QoS 1 from `--devices` devices
 at `--rate` msg/s into private servers of its own: a PostgreSQL cluster (initdb, on a free
@@ -15,8 +15,9 @@ excess are told apart per device.
 
 `--no-timestamp` sends readings without a time of their own (a device before NTP): they are
 recognised by their packet id when the broker sends them again. `--instances N` runs N
-processors as a deployment does (one MQTT session: one ingests, the others stand by); each
-kill takes one of them at random, active or not.
+processors as a deployment does, sharing `--slots K` ingest slots (K MQTT sessions, the
+telemetry dealt out among them; instances beyond K stand by); each kill takes one of them at
+random, active or not, and the one started again takes whichever slot is free.
 """
 
 from __future__ import annotations
@@ -293,6 +294,8 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     parser.add_argument("--rate", type=float, default=2000.0)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--slots", type=int, default=1)
+    parser.add_argument("--keep-broker", action="store_true", help="do not restart the broker")
     parser.add_argument("--no-timestamp", action="store_true")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
@@ -315,7 +318,7 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     async with sessions() as session:
         ids = list((await session.scalars(select(Device.id).where(Device.uid.in_(uids)))).all())
 
-    client_id = "dozor-crash"  # every instance of a deployment shares the session
+    client_id = "dozor-crash"  # the deployment's sessions: dozor-crash, dozor-crash-2, …
     broker = Broker(workdir, client_id)
     processors = []
     for n in range(args.instances):
@@ -325,6 +328,7 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
             REDIS_URL=redis.url,
             MQTT_URL=processor_url(broker.port),
             MQTT_CLIENT_ID=client_id,
+            PROCESSOR_SLOTS=str(args.slots),
             LOG_LEVEL="WARNING",
         )
         env.pop("INFLUX_URL", None)
@@ -334,7 +338,7 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     await asyncio.sleep(3)  # connected and subscribed: the broker keeps everything from now
 
     events = [("kill", i) for i in range(args.kills)]
-    events += [("postgres", 0), ("redis", 0), ("broker", 0)]
+    events += [("postgres", 0), ("redis", 0)] + ([] if args.keep_broker else [("broker", 0)])
     moments = sorted(rng.uniform(0.1, 0.9) * duration for _ in events)
     rng.shuffle(events)
     plan = list(zip(moments, events, strict=True))
@@ -354,7 +358,8 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
     twice = sum(max(0, got.get(d, 0) - expected) for d in ids)
     print(
         f"readings stored: {sum(got.values()):,} of {total:,}; lost {lost:,}; "
-        f"counted twice {twice:,} ({args.instances} instance(s), {args.kills} kills, "
+        f"counted twice {twice:,} ({args.instances} instance(s), {args.slots} slot(s), "
+        f"{args.kills} kills, "
         f"{'no device time' if args.no_timestamp else 'device time'})"
     )
     for processor in processors:

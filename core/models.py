@@ -8,6 +8,7 @@ from core.devices.models import Device, DeviceConfig, DeviceType
 from core.history.models import (
     DailyEnergy,
     HourRollup,
+    IngestSlot,
     JobMark,
     MinuteRollup,
     MqttReceipt,
@@ -28,6 +29,7 @@ __all__ = [
     "DeviceConfig",
     "DeviceType",
     "HourRollup",
+    "IngestSlot",
     "Invite",
     "JobMark",
     "Membership",

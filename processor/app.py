@@ -56,6 +56,7 @@ from processor.jobs.live_rebuild import LiveRebuild
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
+from processor.jobs.slots import RETIRE_CHECK_SECONDS, IngestSlots
 from processor.lease import ProcessorLease, slot_client_id
 from processor.mqtt.dispatch import Dispatch
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
@@ -104,6 +105,7 @@ class ProcessorOptions:
     panel_temperature_seconds: float = 60.0  # ATD-100 temperatures of SATEL panels
     pending_check_seconds: float = 1.0  # rules with a minimum duration, between readings
     live_rebuild_seconds: float = LIVE_REBUILD_SECONDS  # is the live state in Redis whole?
+    slot_retire_seconds: float = RETIRE_CHECK_SECONDS  # slots no longer configured, ended
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -124,6 +126,7 @@ class Processor:
     runners: list[Runner]
     scheduler: AsyncIOScheduler
     rebuild: LiveRebuild
+    slot_taken: Callable[[], Awaitable[None]]
 
     async def run(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> IngestStats:
         """Run until `stop` is set, then flush what was received and close everything.
@@ -133,6 +136,7 @@ class Processor:
         """
         try:
             await _retry_forever(self.alerts.load, "loading open alert episodes")
+            await _retry_forever(self.slot_taken, "recording the ingest slot")
             try:  # once before the jobs: a job still running at a quick stop dies noisily
                 await self.rebuild.run()
             except Exception:  # the job tries again every few seconds
@@ -192,6 +196,14 @@ def subscriptions_of(settings: Settings, slot: int) -> tuple[str, ...]:
         *shelly_topics.device_filters(),
         answers,
     )
+
+
+def _other_telemetry(settings: Settings) -> str:
+    """The telemetry filter of the other configuration (one slot, or several), which a
+    session may still hold from before a change of `PROCESSOR_SLOTS`."""
+    if settings.processor_slots == 1:
+        return shared(TELEMETRY_FILTER, settings.mqtt_client_id)
+    return TELEMETRY_FILTER
 
 
 def build_processor(
@@ -307,6 +319,7 @@ def build_processor(
             ready,
             broker,
             drain=drain,
+            dropped=(_other_telemetry(settings),),
         )
 
     runners: list[Runner] = [
@@ -320,12 +333,15 @@ def build_processor(
     scheduler = AsyncIOScheduler(timezone="UTC")
 
     def every(seconds: float, job: Callable[[], Awaitable[object]], **extra: Any) -> None:
-        scheduler.add_job(job, "interval", seconds=seconds, **_ONE_AT_A_TIME, **extra)
+        scheduler.add_job(_quietly(job), "interval", seconds=seconds, **_ONE_AT_A_TIME, **extra)
 
     if influx is not None:
         runners.append(lambda _: influx.run())
         stats = PlatformStats(sessions, influx, client_id, pipeline.stats, quarantine.counts)
         every(options.platform_stats_seconds, stats.run)
+    slots = IngestSlots(settings, sessions, address, dispatch.submit, drain)
+    if home:
+        every(options.slot_retire_seconds, slots.retire_extra, next_run_time=clock.now())
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
     _schedule_jobs(every, settings, options, sessions, alerts, live, directory, bus, wake)
     every(options.live_rebuild_seconds, rebuild.run)
@@ -341,6 +357,7 @@ def build_processor(
         runners,
         scheduler,
         rebuild,
+        lambda: slots.taken(slot),
     )
 
 
@@ -396,6 +413,25 @@ async def run_processor(
     finally:
         await lease.release()  # a standby asked to stop holds its connection still
     return stats
+
+
+def _quietly(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+    """`job`, with a transient failure (a server restarting) logged in one line: it runs
+    again at its next time anyway. Anything else reaches the scheduler, which logs it whole."""
+    name = getattr(job, "__qualname__", repr(job))
+
+    async def run() -> object:
+        try:
+            return await job()
+        except Exception as err:
+            if not is_transient(err):
+                raise
+            reason = (str(err) or type(err).__name__).splitlines()[0]
+            log.warning("%s failed (%s); it runs again at its next time", name, reason)
+            return None
+
+    run.__qualname__ = name
+    return run
 
 
 async def _either(first: asyncio.Event, second: asyncio.Event, then: asyncio.Event) -> None:

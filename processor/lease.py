@@ -78,10 +78,19 @@ class ProcessorLease:
                 await asyncio.wait_for(stop.wait(), ASK_SECONDS)
         return False
 
-    async def _try(self) -> bool:
+    async def take(self, slot: int) -> bool:
+        """Take slot `slot` now if it is free (to end its session); False when held."""
+        try:
+            return await self._try((slot,))
+        except _LOST as err:
+            await self._drop()
+            log.warning("cannot ask for ingest slot %d (%s)", slot, err)
+            return False
+
+    async def _try(self, slots: tuple[int, ...] = ()) -> bool:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = await self._engine.connect()
-        for slot in range(1, self._slots + 1):
+        for slot in slots or range(1, self._slots + 1):
             name = f"dozor:processor:{slot_client_id(self._client_id, slot)}"
             got = await self._conn.scalar(
                 text("SELECT pg_try_advisory_lock(hashtext(:name))"), {"name": name}

@@ -86,6 +86,19 @@ class ReadingKey(Base):
     seen_at: Mapped[datetime]
 
 
+class IngestSlot(Base):
+    """An ingest slot's MQTT session that the broker keeps (processor/lease.py): known so
+    that a slot no longer configured is ended, not left holding its share of the telemetry
+    (the broker goes on dealing messages to a shared subscription whose client is away)."""
+
+    __tablename__ = "ingest_slots"
+
+    client_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    deployment: Mapped[str] = mapped_column(String(128))  # MQTT_CLIENT_ID
+    slot: Mapped[int]
+    taken_at: Mapped[datetime]
+
+
 class MqttReceipt(Base):
     """Which message the ingest committed under each packet id of its MQTT session.
 

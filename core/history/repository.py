@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
-from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.history.models import HourRollup, JobMark, MinuteRollup, MqttReceipt
+from core.history.models import HourRollup, IngestSlot, JobMark, MinuteRollup, MqttReceipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +188,37 @@ class MqttReceiptRepository:
             {"client": client_id, "packets": sorted(last), "keys": [last[p] for p in sorted(last)]},
         )
         return {packet for packet, key, again in receipts if again and before.get(packet) == key}
+
+
+class IngestSlotRepository:
+    """The ingest slots whose MQTT sessions the broker keeps (`ingest_slots`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def taken(self, deployment: str, slot: int, client_id: str, at: datetime) -> None:
+        """Record that slot `slot` of `deployment` (session `client_id`) was taken `at`."""
+        query = insert(IngestSlot).values(
+            client_id=client_id, deployment=deployment, slot=slot, taken_at=at
+        )
+        await self._session.execute(
+            query.on_conflict_do_update(
+                index_elements=[IngestSlot.client_id], set_={"taken_at": query.excluded.taken_at}
+            )
+        )
+
+    async def beyond(self, deployment: str, slots: int) -> list[tuple[int, str]]:
+        """The slots of `deployment` numbered above `slots`: (slot, client id)."""
+        rows = await self._session.execute(
+            select(IngestSlot.slot, IngestSlot.client_id)
+            .where(IngestSlot.deployment == deployment, IngestSlot.slot > slots)
+            .order_by(IngestSlot.slot)
+        )
+        return [(int(slot), str(client_id)) for slot, client_id in rows.all()]
+
+    async def forget(self, client_id: str) -> None:
+        """Forget a slot whose session was ended."""
+        await self._session.execute(delete(IngestSlot).where(IngestSlot.client_id == client_id))
 
 
 # -- hours, days, retention ---------------------------------------------------------------------

@@ -63,8 +63,11 @@ _CLOSED: Any = _Closed()
 class _Inbox(asyncio.Queue[Any]):
     """paho's received messages, in order; QoS 1 ones always fit (the window bounds them)."""
 
+    received = 0  # how many came
+
     def offer(self, _client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
         """The on_message callback of paho: keep the message for the reader."""
+        self.received += 1
         if message.qos == 0 and self.qsize() >= MAX_QOS0_WAITING:
             log.warning("too many QoS 0 messages waiting; dropped one on %s", message.topic)
             return
@@ -145,14 +148,20 @@ def _check_granted(subscriptions: Sequence[str], granted: Sequence[object]) -> N
 _REFUSED = 0x80  # SUBACK reason codes from 0x80 on are failures
 
 
-def make_subscriber(address: BrokerAddress, client_id: str, inbox: list[_Inbox]) -> aiomqtt.Client:
-    """Build the ingest subscription's client: MQTT 5, the session kept while we are away,
-    our Receive Maximum, manual acknowledgement, paho's messages into a new inbox (appended to
-    `inbox`; aiomqtt's message iterator reads it, so a lost connection still ends the read)."""
+def make_subscriber(
+    address: BrokerAddress,
+    client_id: str,
+    inbox: list[_Inbox],
+    expiry: int = SESSION_EXPIRY_SECONDS,
+) -> aiomqtt.Client:
+    """Build the ingest subscription's client: MQTT 5, the session kept while we are away
+    (for `expiry` seconds; 0 ends it with the connection), our Receive Maximum, manual
+    acknowledgement, paho's messages into a new inbox (appended to `inbox`; aiomqtt's message
+    iterator reads it, so a lost connection still ends the read)."""
     box = _Inbox()
     inbox.append(box)
     properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-    properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
+    properties.SessionExpiryInterval = expiry
     properties.ReceiveMaximum = RECEIVE_MAXIMUM
     client = aiomqtt.Client(
         hostname=address.host,
@@ -174,7 +183,7 @@ def make_subscriber(address: BrokerAddress, client_id: str, inbox: list[_Inbox])
     return client
 
 
-async def listen(
+async def listen(  # noqa: PLR0913 - the subscription and what it hands over to
     address: BrokerAddress,
     client_id: str,
     subscriptions: Sequence[str],
@@ -183,8 +192,12 @@ async def listen(
     ready: asyncio.Event | None = None,
     link: BrokerLink | None = None,
     drain: Callable[[], Awaitable[None]] | None = None,
+    *,
+    dropped: Sequence[str] = (),
 ) -> None:
     """Deliver every message to `on_message` until `stop`; reconnect with capped backoff.
+    `dropped`: filters the session may hold from an earlier configuration, unsubscribed
+    once `subscriptions` are in place.
 
     Nothing is acknowledged here: each `Incoming` carries its `ack`, which the taker calls
     once what the message carried is committed (in the order the messages came). The broker
@@ -207,6 +220,8 @@ async def listen(
             async with make_subscriber(address, client_id, inbox) as client:
                 granted = await client.subscribe([(topic, 1) for topic in subscriptions])
                 _check_granted(subscriptions, granted)
+                if dropped:
+                    await client.unsubscribe(list(dropped))
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
                 lost, backoff, link.up = False, 1.0, True
                 link.connections += 1
@@ -227,6 +242,35 @@ async def listen(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
+
+
+async def retire(
+    address: BrokerAddress,
+    client_id: str,
+    shared_filters: Sequence[str],
+    on_message: Callable[[Incoming], Awaitable[None]],
+    drain: Callable[[], Awaitable[None]],
+    quiet_seconds: float = 1.0,
+) -> int:
+    """End the session `client_id` (an ingest slot no longer configured) without losing
+    what it holds: take it up, leave its shared subscriptions (the broker deals their new
+    messages to the other members), hand on what it kept until nothing has come for
+    `quiet_seconds`, have it written and acknowledged (`drain`), and disconnect, which ends
+    the session. Return how many messages it held."""
+    inbox: list[_Inbox] = []
+    async with make_subscriber(address, client_id, inbox, expiry=0) as client:
+        box = inbox[0]
+        await client.unsubscribe(list(shared_filters))
+        reader = asyncio.create_task(_read(client, box, on_message))
+        seen = -1
+        while box.received != seen and not reader.done():
+            seen = box.received
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(reader), quiet_seconds)
+        box.close()
+        handed = await reader
+        await drain()
+    return handed
 
 
 async def _read(

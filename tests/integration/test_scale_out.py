@@ -12,14 +12,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
+from core.history.repository import IngestSlotRepository
 from core.settings import Settings
 from drivers.generic import codec
 from drivers.readings import Telemetry
-from processor.app import Processor, build_processor, run_processor
+from processor.app import Processor, ProcessorOptions, build_processor, run_processor
 from processor.ingest.pipeline import IngestStats
 from tests.conftest import eventually, forget_mqtt_session, publish, unique_uid
 from tests.emulators.shelly import ShellyEmulator
-from tests.integration.helpers import add_device, rollup_count, set_config
+from tests.integration.helpers import add_device, processor_running, rollup_count, set_config
 from tests.integration.test_shelly import control, owned, shelly_uid
 
 
@@ -221,3 +222,48 @@ async def test_an_instance_in_a_second_slot_stores_nothing_twice_after_a_restart
             )
             == 0
         )
+
+
+async def test_a_slot_no_longer_configured_is_ended_and_what_it_held_is_stored(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Down from two slots to one: the broker had dealt half of what came while nobody ran
+    to slot 2's session, and would go on dealing it half of everything. The instance in slot
+    1 takes over slot 2's session, stores what it held, and ends it."""
+    shared = settings.model_copy(update={"processor_slots": 2})
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    stop = asyncio.Event()
+    runs = [await _run(shared, stop) for _ in range(2)]
+    for _, ready in runs:
+        await asyncio.wait_for(ready.wait(), 15)
+    stop.set()
+    for task, _ in runs:
+        await asyncio.wait_for(task, 30)
+    now = int(time.time())
+    for i in range(10):  # nobody runs: each session keeps its share
+        await publish(
+            f"devices/{uid}/telemetry", f'{{"timestamp": {now - 30 + i}, "co2": 700}}'.encode()
+        )
+    alone = settings.model_copy(update={"processor_slots": 1})
+    options = ProcessorOptions(slot_retire_seconds=0.2)
+    try:
+        async with processor_running(alone, options=options):
+            await eventually(lambda: _at_least(sessions, device_id, 10), timeout=20)
+            for i in range(10):  # all of it reaches the one slot left
+                await publish(
+                    f"devices/{uid}/telemetry",
+                    f'{{"timestamp": {now - 10 + i}, "co2": 700}}'.encode(),
+                )
+            await eventually(lambda: _at_least(sessions, device_id, 20), timeout=20)
+            await eventually(lambda: _no_slots_beyond(sessions, settings, 1), timeout=20)
+    finally:
+        await forget_mqtt_session(f"{settings.mqtt_client_id}-2")
+    assert await rollup_count(sessions, device_id, "co2") == 20
+
+
+async def _no_slots_beyond(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, slots: int
+) -> bool:
+    async with sessions() as session:
+        return await IngestSlotRepository(session).beyond(settings.mqtt_client_id, slots) == []
