@@ -54,7 +54,7 @@ def minutes(device_id: int, start: datetime, count: int) -> list[RollupDelta]:
     """One reading a minute with a daily wave."""
     out = []
     for m in range(count):
-        at = start + timedelta(minutes=m)
+        at = (start + timedelta(minutes=m)).timestamp()
         value = 600 + 300 * ((m % 1440) / 1440)
         out.append(RollupDelta(device_id, METRIC, at, 1, value, value, value, value, at))
     return out

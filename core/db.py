@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, make_url
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    SQLColumnExpression,
+    any_,
+    literal,
+    make_url,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -57,3 +68,9 @@ async def ensure_database(url: str) -> bool:
         return True
     finally:
         await connection.close()
+
+
+def any_id(column: SQLColumnExpression[int], ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column = ANY(:ids)`: one array parameter, however many ids (an IN list renders a
+    parameter per id, which costs more than the query on a batch of a thousand devices)."""
+    return column == any_(literal(list(ids), ARRAY(Integer)))

@@ -139,7 +139,7 @@ class AlertEngine:
             if key not in states:
                 states[key] = WatchState(pending_since=watch.since.timestamp())
         self._states = states
-        return {device_id: at.timestamp() for device_id, at in marks.items() if at is not None}
+        return marks
 
     def forget_rules(self, device_id: int) -> None:
         """Re-read a device's alert settings at its next reading (they were just changed)."""

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
 from core.alerts.models import AlertEpisode, AlertWatch
+from core.db import any_id
 from core.devices.models import Device
 
 
@@ -52,7 +53,7 @@ class WatchRepository:
 
     async def of(self, device_ids: Iterable[int]) -> list[Watch]:
         """The thresholds of these devices waiting now."""
-        query = select(AlertWatch).where(AlertWatch.device_id.in_(list(device_ids)))
+        query = select(AlertWatch).where(any_id(AlertWatch.device_id, device_ids))
         rows = (await self._session.scalars(query)).all()
         return [Watch(r.device_id, r.kind, r.metric, r.pending_since, r.value) for r in rows]
 
@@ -94,7 +95,7 @@ class EpisodeRepository:
     async def open_keys(self, device_ids: Iterable[int]) -> list[tuple[int, str, str]]:
         """(device id, kind, metric) of the open episodes of these devices."""
         query = select(AlertEpisode.device_id, AlertEpisode.kind, AlertEpisode.metric).where(
-            AlertEpisode.closed_at.is_(None), AlertEpisode.device_id.in_(list(device_ids))
+            AlertEpisode.closed_at.is_(None), any_id(AlertEpisode.device_id, device_ids)
         )
         return [(d, kind, metric) for d, kind, metric in (await self._session.execute(query)).all()]
 

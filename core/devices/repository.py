@@ -82,6 +82,12 @@ WHERE d.id = v.id
 """)
 
 
+_LOCK_FOR_RULES = text("""
+SELECT id, extract(epoch FROM rules_at) FROM devices
+WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR UPDATE
+""")
+
+
 class DeviceRepository:
     """Queries and writes of devices and their types."""
 
@@ -170,17 +176,12 @@ class DeviceRepository:
             },
         )
 
-    async def lock_for_rules(self, device_ids: Iterable[int]) -> dict[int, datetime | None]:
+    async def lock_for_rules(self, device_ids: Iterable[int]) -> dict[int, float]:
         """Lock these devices' rows (in id order, the order every writer takes) until the
-        transaction ends; return the time of the newest reading their rules saw."""
-        query = (
-            select(Device.id, Device.rules_at)
-            .where(Device.id.in_(sorted(set(device_ids))))
-            .order_by(Device.id)
-            .with_for_update()
-        )
-        rows = (await self._session.execute(query)).all()
-        return {row[0]: row[1] for row in rows}
+        transaction ends; return the time (Unix seconds) of the newest reading their rules
+        saw, of those that have one."""
+        rows = await self._session.execute(_LOCK_FOR_RULES, {"ids": sorted(set(device_ids))})
+        return {int(device_id): float(at) for device_id, at in rows.all() if at is not None}
 
     async def config(self, device_id: int, *, for_update: bool = False) -> DeviceConfig | None:
         """Return a device's config row (locked for a change when `for_update`)."""

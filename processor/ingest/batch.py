@@ -175,15 +175,15 @@ class Counted:
                 _fold(rollups, (device_id, metric, minute), value, reading.at)
         return [
             RollupDelta(
-                device_id=device_id,
-                metric=metric,
-                minute=clock.from_timestamp(minute),
-                count=agg.count,
-                min=agg.min,
-                max=agg.max,
-                sum=agg.sum,
-                last=agg.last,
-                last_at=clock.from_timestamp(agg.last_at),
+                device_id,
+                metric,
+                minute,
+                agg.count,
+                agg.min,
+                agg.max,
+                agg.sum,
+                agg.last,
+                agg.last_at,
             )
             for (device_id, metric, minute), agg in rollups.items()
         ]

@@ -19,7 +19,7 @@ def test_rollups_match_the_raw_readings() -> None:
         value = rng.uniform(400, 2000)
         batch.add_telemetry(1, Telemetry("a", at, {"co2": value}))
         raw.setdefault(int(at // 60) * 60, []).append((at, value))
-    deltas = {d.minute.timestamp(): d for d in batch.counted().rollup_deltas()}
+    deltas = {d.minute: d for d in batch.counted().rollup_deltas()}
     assert set(deltas) == set(raw)
     for minute, points in raw.items():
         delta = deltas[minute]
