@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     ingest_batch_size: int = Field(default=1000, ge=1, le=100_000)
-    ingest_flush_ms: int = Field(default=100, ge=1, le=60_000)
+    ingest_flush_ms: int = Field(default=50, ge=1, le=60_000)
     offline_sweep_seconds: float = Field(default=15.0, gt=0, le=3600)
     alert_reminder_seconds: float = Field(default=600.0, gt=0, le=86_400)
     digest_check_seconds: float = Field(default=60.0, gt=0, le=3600)

@@ -6,7 +6,8 @@ its devices' rows (in id order) and reads that state in its own transaction befo
 run, so several processor instances sharing the ingest see one state, and a restart inside a
 "for 10 min" window still opens the episode on time. The rules see one device's readings in
 the order of their time: a reading older than the newest one they saw (`devices.rules_at` —
-it reached another instance first, or late) is stored and counted, but not evaluated.
+it reached another instance first, or late) is stored and counted, and may open an episode
+of a limit it passed, but never closes one nor moves a minimum duration.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ class AlertEngine:
         newest = dict(seen or {})
         for point in sorted(points, key=attrgetter("at")):
             if point.at < newest.get(point.device_id, point.at):
-                continue  # older than what the rules saw already: stored, not evaluated
+                self._late(plan, point)
+                continue
             newest[point.device_id] = plan.seen[point.device_id] = point.at
             if self._links:
                 self._watch_relays(plan, point)
@@ -233,6 +235,24 @@ class AlertEngine:
             elif online is False:
                 self.plan_offline(plan, device_id, at)
         return plan
+
+    def _late(self, plan: Plan, point: RawPoint) -> None:
+        """A reading older than one the rules saw already (it came late, or to another
+        instance first): it may tell of a limit passed that nobody was told of — an episode
+        opens at its time, and the newer readings close it — but it never closes an episode
+        or starts or ends a minimum duration: the newer readings decide where a rule stands."""
+        rules = self._rules.get(point.device_id)
+        if rules is None or not rules.enabled:
+            return
+        for rule in rules.thresholds:
+            value = point.metrics.get(rule.metric)
+            if value is None or rule.min_duration > 0:
+                continue
+            before = self._state(plan, (point.device_id, rule.kind, rule.metric))
+            if before.open or before.pending_since is not None:
+                continue
+            if step(rule, before, value, point.at)[1] == "open":
+                self._apply(plan, point.device_id, rule, value, point.at, True)
 
     def _state(self, plan: Plan, key: _Key) -> WatchState:
         return plan.states.get(key) or self._states.get(key) or WatchState()
@@ -359,8 +379,3 @@ class AlertEngine:
         for key, state in plan.states.items():
             if not state.open and state.pending_since is None:
                 self._states.pop(key, None)
-
-    def silent_after(self, device_id: int) -> float | None:
-        """Seconds of silence after which a device counts as offline (None: unknown)."""
-        rules = self._rules.get(device_id)
-        return rules.report_interval * OFFLINE_AFTER_INTERVALS if rules else None

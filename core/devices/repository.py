@@ -88,6 +88,24 @@ WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR UPDATE
 """)
 
 
+_SILENT = text("""
+SELECT d.id, d.uid, d.last_seen_at
+FROM devices AS d
+LEFT JOIN device_configs AS c ON c.device_id = d.id
+LEFT JOIN unnest(CAST(:types AS text[]), CAST(:intervals AS float8[])) AS k(type_code, seconds)
+       ON k.type_code = d.type_code
+WHERE d.is_online AND d.last_seen_at IS NOT NULL AND d.type_code <> ALL(CAST(:unswept AS text[]))
+  AND d.last_seen_at < CAST(:now AS timestamptz)
+                       - make_interval(secs => CAST(:times AS float8) * CASE
+        WHEN jsonb_typeof(c.config -> 'report_interval') = 'number'
+             AND (c.config ->> 'report_interval')::float8 > 0
+        THEN (c.config ->> 'report_interval')::float8
+        ELSE COALESCE(k.seconds, CAST(:fallback AS float8)) END)
+ORDER BY d.last_seen_at, d.id
+LIMIT :limit
+""")
+
+
 class DeviceRepository:
     """Queries and writes of devices and their types."""
 
@@ -292,18 +310,32 @@ class DeviceRepository:
         rows = (await self._session.execute(query)).all()
         return [(i, uid, code, online) for i, uid, code, online in rows]
 
-    async def online_with_contact(
-        self, except_types: Sequence[str] = ()
+    async def silent(
+        self,
+        now: datetime,
+        times: int,
+        intervals: Mapping[str, float],
+        fallback: float,
+        unswept: Sequence[str],
+        limit: int,
     ) -> list[tuple[int, str, datetime]]:
-        """Every online device that has been seen, but those of `except_types`: (id, uid,
-        last seen)."""
-        query = select(Device.id, Device.uid, Device.last_seen_at).where(
-            Device.is_online,
-            Device.last_seen_at.is_not(None),
-            Device.type_code.not_in(list(except_types)),
+        """Online devices not heard for `times` × their report interval — their config's
+        (`report_interval`, when a positive number) or else their kind's (`intervals` by type
+        code, `fallback` for a code not there) — but those of the `unswept` types: (id, uid,
+        last seen), the longest silent first, at most `limit`."""
+        rows = await self._session.execute(
+            _SILENT,
+            {
+                "now": now,
+                "times": times,
+                "types": list(intervals),
+                "intervals": [float(v) for v in intervals.values()],
+                "fallback": float(fallback),
+                "unswept": list(unswept),
+                "limit": limit,
+            },
         )
-        rows = (await self._session.execute(query)).all()
-        return [(i, uid, seen) for i, uid, seen in rows if seen is not None]
+        return [(int(i), str(uid), seen) for i, uid, seen in rows.all()]
 
     async def mark_offline(self, device_ids: Sequence[int], at: datetime) -> list[int]:
         """Mark those of `device_ids` still online offline since `at`; return which."""

@@ -4,15 +4,14 @@ kinds whose connection worker reports liveness, `DeviceKind.swept`)."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
-from core.devices.kinds import unswept
+from core.devices.kinds import all_kinds, kind_of, unswept
 from core.devices.repository import DeviceRepository
 from core.live.store import LiveStateStore, LiveUpdate
-from processor.alerting import AlertEngine, Plan
+from processor.alerting import OFFLINE_AFTER_INTERVALS, AlertEngine, Plan
 from processor.ingest.directory import DeviceDirectory
 
 log = logging.getLogger(__name__)
@@ -37,21 +36,23 @@ class SilenceSweep:
     async def run(self) -> int:
         """Run once; return how many devices went offline."""
         now = clock.now()
+        intervals = {kind.code: float(kind.report_interval) for kind in all_kinds()}
         async with self._sessions() as session:
-            # A connected panel is never silent: its worker reports its connection.
-            rows = await DeviceRepository(session).online_with_contact(unswept())
-        await self._alerts.refresh_rules(row[0] for row in rows)
-        silent = [
-            device_id
-            for device_id, _, seen in rows
-            if (limit := self._alerts.silent_after(device_id)) is not None
-            and now - seen > timedelta(seconds=limit)
-        ]
-        if not silent:
+            # Many devices falling silent at once (a broker or network outage) are taken a
+            # slice per run, so one sweep never holds up ingest for long. A connected panel
+            # is never silent: its worker reports its connection.
+            rows = await DeviceRepository(session).silent(
+                now,
+                OFFLINE_AFTER_INTERVALS,
+                intervals,
+                float(kind_of("").report_interval),  # a type code the registry lacks
+                unswept(),
+                MAX_PER_RUN,
+            )
+        if not rows:
             return 0
-        # Many devices falling silent at once (a broker or network outage) are taken a slice
-        # per run, so one sweep never holds up ingest for long.
-        silent = silent[:MAX_PER_RUN]
+        silent = [device_id for device_id, _, _ in rows]
+        await self._alerts.refresh_rules(silent)  # whether their alerts are on
         plan = Plan()
         async with self._sessions() as session, session.begin():
             await self._alerts.sync(session, silent)  # locked; what other instances recorded

@@ -218,12 +218,13 @@ async def listen(  # noqa: PLR0913 - the subscription and what it hands over to
         inbox: list[_Inbox] = []
         try:
             async with make_subscriber(address, client_id, inbox) as client:
+                link.up = True  # connected: the Shelly fallback need not poll
                 granted = await client.subscribe([(topic, 1) for topic in subscriptions])
                 _check_granted(subscriptions, granted)
                 if dropped:
                     await client.unsubscribe(list(dropped))
                 log.info("connected to MQTT broker %s:%s", address.host, address.port)
-                lost, backoff, link.up = False, 1.0, True
+                lost, backoff = False, 1.0
                 link.connections += 1
                 if ready is not None:
                     ready.set()

@@ -165,9 +165,12 @@ async def test_last_will_and_silence_open_offline_episodes(
     online = await emulator.wait_for_message(OWNER, "back online")
     assert "away for" in online.plain
 
-    # Silence: a 0.3 s report interval, so 0.9 s without telemetry means offline.
-    await set_config(sessions, device_id, report_interval=0.3)
+    # Silence: a 0.3 s report interval, so 0.9 s without telemetry means offline (set once
+    # the last reading is in: the sweep reads the interval afresh, and a device silent for
+    # longer already would go offline before that reading, and come back with it).
     await publish(f"devices/{uid}/telemetry", b'{"co2": 520}')
+    await eventually(lambda: _stored(sessions, device_id, 3))
+    await set_config(sessions, device_id, report_interval=0.3)
     await emulator.wait_for_message(OWNER, "went offline", timeout=20)
     async with sessions() as session:
         kinds = (await session.scalars(select(AlertEpisode.kind))).all()

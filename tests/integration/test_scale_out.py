@@ -87,7 +87,8 @@ async def test_a_late_reading_does_not_take_the_rules_back_in_time(
     two_instances: tuple[Processor, Processor], sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     """A reading that reached its instance after a newer one was evaluated (elsewhere, or by
-    the same instance) is stored, but the rules stay where the newer one left them."""
+    the same instance) is stored, but it does not close what the newer one opened; a late
+    one past the limit still tells of it."""
     first, second = two_instances
     uid = unique_uid()
     device_id = (await add_device(sessions, uid)).device.id
@@ -101,6 +102,10 @@ async def test_a_late_reading_does_not_take_the_rules_back_in_time(
     assert await rollup_count(sessions, device_id, "co2") == 3  # each stored all the same
     await _report(second, uid, now + 20, 600)
     assert await _episodes(sessions, device_id) == [False]
+    await _report(first, uid, now + 15, 1600)  # late, and past the limit: an episode opens
+    assert await _episodes(sessions, device_id) == [False, True]
+    await _report(second, uid, now + 30, 600)  # and the next reading closes it
+    assert await _episodes(sessions, device_id) == [False, False]
 
 
 async def _run(
