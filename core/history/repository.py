@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.history.models import HourRollup, IngestSlot, JobMark, MinuteRollup, MqttReceipt
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: thousands are made per batch, and a frozen one is slow
 class RollupDelta:
     """Aggregate of one batch for one device, metric and minute (times in Unix seconds:
     ingest makes thousands a second, and PostgreSQL converts them faster than Python)."""

@@ -13,16 +13,6 @@ from drivers.readings import StatusChange, Telemetry
 
 
 @dataclass(slots=True)
-class _Agg:
-    count: int
-    min: float
-    max: float
-    sum: float
-    last: float
-    last_at: float
-
-
-@dataclass(slots=True)
 class _DeviceState:
     uid: str
     values: dict[str, tuple[float, float]] = field(default_factory=dict)  # metric → (value, at)
@@ -168,38 +158,25 @@ class Counted:
 
     def rollup_deltas(self) -> list[RollupDelta]:
         """The aggregates per device, metric and minute (the repository orders its writes)."""
-        rollups: dict[tuple[int, str, int], _Agg] = {}
+        # [count, min, max, sum, last, last_at] per (device, metric, minute): the hot path
+        rollups: dict[tuple[int, str, float], list[float]] = {}
         for device_id, reading in self._readings:
-            minute = int(reading.at // 60) * 60
+            at = reading.at
+            minute = float(int(at // 60) * 60)
             for metric, value in reading.metrics.items():
-                _fold(rollups, (device_id, metric, minute), value, reading.at)
+                key = (device_id, metric, minute)
+                agg = rollups.get(key)
+                if agg is None:
+                    rollups[key] = [1, value, value, value, value, at]
+                    continue
+                agg[0] += 1
+                agg[1], agg[2], agg[3] = min(agg[1], value), max(agg[2], value), agg[3] + value
+                if at >= agg[5]:
+                    agg[4], agg[5] = value, at
         return [
-            RollupDelta(
-                device_id,
-                metric,
-                minute,
-                agg.count,
-                agg.min,
-                agg.max,
-                agg.sum,
-                agg.last,
-                agg.last_at,
-            )
-            for (device_id, metric, minute), agg in rollups.items()
+            RollupDelta(device_id, metric, minute, int(a[0]), a[1], a[2], a[3], a[4], a[5])
+            for (device_id, metric, minute), a in rollups.items()
         ]
-
-
-def _fold(
-    rollups: dict[tuple[int, str, int], _Agg], key: tuple[int, str, int], value: float, at: float
-) -> None:
-    agg = rollups.get(key)
-    if agg is None:
-        rollups[key] = _Agg(1, value, value, value, value, at)
-        return
-    agg.count += 1
-    agg.min, agg.max, agg.sum = min(agg.min, value), max(agg.max, value), agg.sum + value
-    if at >= agg.last_at:
-        agg.last, agg.last_at = value, at
 
 
 def _dt(ts: float | None) -> datetime | None:
