@@ -41,13 +41,14 @@ class LiveUpdate:
     online_changed: bool = False
 
     def to_fields(self) -> dict[str, str]:
-        """Return the hash fields this update sets."""
+        """Return the hash fields this update sets: `m:<metric>` = "<value> <time>" (one
+        field a metric: the live write packs every field of every device of a batch)."""
         fields: dict[str, str] = {}
+        at = repr(self.at)
         for metric, value in self.values.items():
-            fields[f"v:{metric}"] = repr(value)
-            fields[f"t:{metric}"] = repr(self.at)
+            fields[f"m:{metric}"] = f"{value!r} {at}"
         if self.values and self.at is not None:
-            fields["last_seen"] = repr(self.at)
+            fields["last_seen"] = at
         if self.online is not None:
             fields["online"] = "1" if self.online else "0"
         return fields
@@ -167,9 +168,13 @@ class LiveStateStore:
 
 def _parse(device_id: int, fields: dict[bytes, bytes]) -> LiveState:
     state = LiveState(device_id)
+    fresh: dict[str, tuple[float, float | None]] = {}  # `m:` fields: value and time
     for raw_key, raw_value in fields.items():
         key, value = raw_key.decode(), raw_value.decode()
-        if key.startswith("v:"):
+        if key.startswith("m:"):
+            number, _, stamp = value.partition(" ")
+            fresh[key[2:]] = (float(number), float(stamp) if stamp not in ("", "None") else None)
+        elif key.startswith("v:"):  # the two-field form written before (still read)
             state.values[key[2:]] = float(value)
         elif key.startswith("t:"):
             state.times[key[2:]] = float(value)
@@ -179,4 +184,10 @@ def _parse(device_id: int, fields: dict[bytes, bytes]) -> LiveState:
             state.status_since = float(value)
         elif key == "last_seen":
             state.last_seen = float(value)
+    for metric, (latest, when) in fresh.items():  # newer than a two-field one of its metric
+        state.values[metric] = latest
+        if when is None:
+            state.times.pop(metric, None)
+        else:
+            state.times[metric] = when
     return state
