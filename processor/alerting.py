@@ -5,9 +5,11 @@ waiting out their minimum duration (`alert_watches`, written with each batch). A
 its devices' rows (in id order) and reads that state in its own transaction before the rules
 run, so several processor instances sharing the ingest see one state, and a restart inside a
 "for 10 min" window still opens the episode on time. The rules see one device's readings in
-the order of their time: a reading older than the newest one they saw (`devices.rules_at` —
-it reached another instance first, or late) is stored and counted, and may open an episode
-of a limit it passed, but never closes one nor moves a minimum duration.
+the order of the device's clock: a reading stamped by the device older than the newest such
+one they saw (`devices.rules_at` — it reached another instance first, or late) is stored and
+counted, and may open an episode of a limit it passed, but never closes one nor moves a
+minimum duration. Readings stamped by the server (no clock of the device's, an HTTP poll)
+are taken as they come.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -210,15 +211,17 @@ class AlertEngine:
         statuses: Iterable[tuple[int, bool | None, float]],
         seen: dict[int, float] | None = None,
     ) -> Plan:
-        """Run the rules over a batch's readings (in the order of their time) and status
-        changes; `seen`: the time of the newest reading the rules saw before, by device."""
+        """Run the rules over a batch's readings (in arrival order) and status changes;
+        `seen`: the time of the newest reading stamped by its device that the rules saw
+        before, by device. Only such readings are compared: a device's clock and ours may
+        differ, and one stamped by us (an HTTP poll, a device before NTP) is as new as its
+        arrival."""
         plan = Plan()
         newest = dict(seen or {})
-        for point in sorted(points, key=attrgetter("at")):
-            if point.at < newest.get(point.device_id, point.at):
+        for point in points:
+            if not self._in_order(plan, point, newest):
                 self._late(plan, point)
                 continue
-            newest[point.device_id] = plan.seen[point.device_id] = point.at
             if self._links:
                 self._watch_relays(plan, point)
             rules = self._rules.get(point.device_id)
@@ -235,6 +238,17 @@ class AlertEngine:
             elif online is False:
                 self.plan_offline(plan, device_id, at)
         return plan
+
+    @staticmethod
+    def _in_order(plan: Plan, point: RawPoint, newest: dict[int, float]) -> bool:
+        """Whether a reading is no older, by its device's clock, than the newest one the
+        rules saw (noting it as the newest when it is)."""
+        if not point.device_time:
+            return True
+        if point.at < newest.get(point.device_id, point.at):
+            return False
+        newest[point.device_id] = plan.seen[point.device_id] = point.at
+        return True
 
     def _late(self, plan: Plan, point: RawPoint) -> None:
         """A reading older than one the rules saw already (it came late, or to another

@@ -32,6 +32,7 @@ class RawPoint:
     uid: str
     at: float
     metrics: dict[str, float]
+    device_time: bool = False  # `at` is the device's clock (else the server's)
 
 
 class Batch:
@@ -153,7 +154,9 @@ class Counted:
     def points(self) -> list[RawPoint]:
         """One raw point per reading, for the time series export and the alert rules."""
         if self._points is None:
-            self._points = [RawPoint(d, r.uid, r.at, r.metrics) for d, r in self._readings]
+            self._points = [
+                RawPoint(d, r.uid, r.at, r.metrics, r.device_time) for d, r in self._readings
+            ]
         return self._points
 
     def rollup_deltas(self) -> list[RollupDelta]:
