@@ -341,7 +341,7 @@ def build_processor(
         every(options.platform_stats_seconds, stats.run)
     slots = IngestSlots(settings, sessions, address, dispatch.submit, drain)
     if home:
-        every(options.slot_retire_seconds, slots.retire_extra, next_run_time=clock.now())
+        every(options.slot_retire_seconds, slots.retire_extra)
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
     _schedule_jobs(every, settings, options, sessions, alerts, live, directory, bus, wake)
     every(options.live_rebuild_seconds, rebuild.run)

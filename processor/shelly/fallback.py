@@ -109,6 +109,11 @@ class HttpFallback:
             log.info("%s: MQTT is back; HTTP polling stops", uid)
         return False
 
+    def said_offline(self, uid: str) -> bool:
+        """Whether the device's MQTT last said it is offline (its Last Will)."""
+        link = self._links.get(uid)
+        return link is not None and link.said_offline
+
     def mqtt_usable(self, uid: str) -> bool:
         """Say whether a command to `uid` should go over MQTT (else over HTTP, if it can)."""
         if uid not in self.targets:

@@ -76,13 +76,17 @@ class ShellySupport:
             hears_status=hears_status,
         )
 
-    async def _status(self, uid: str, status: Any) -> None:
-        """A Shelly's status read over HTTP (a poll, or the state after a switch)."""
+    async def _status(self, uid: str, status: Any, *, asked_over_mqtt: bool = False) -> None:
+        """A Shelly's status read over HTTP (a poll, or the state after a switch), or asked
+        over MQTT (then dropped when the device's Last Will came meanwhile: the answer is
+        older than its "offline", and would bring it back online)."""
         topic = f"{uid}/http/Shelly.GetStatus"  # only for the quarantine's record
         now = clock.now().timestamp()
         items = await self._counters.decode(
             uid, lambda: self._codec.decode_snapshot(uid, status, now)
         )
+        if asked_over_mqtt and self.fallback.said_offline(uid):
+            return
         for item in items:
             if isinstance(item, Telemetry):
                 self.observe(item)
@@ -133,7 +137,7 @@ class ShellySupport:
                 )
             self._doubted.discard(uid)  # any answer is a sign of life
             if isinstance(answer.result, dict):
-                await self._status(uid, answer.result)
+                await self._status(uid, answer.result, asked_over_mqtt=True)
             info = await self.switcher.ask(uid, "Shelly.GetDeviceInfo", STATUS_SECONDS)
             version = (info.result or {}).get("ver") if info is not None else None
             if isinstance(version, str) and version:
