@@ -53,9 +53,9 @@ def devices_url(port: int) -> str:
     return f"mqtt://{DEVICES_USER}:{DEVICES_PASSWORD}@{HOST}:{port}"
 
 
-def start_broker(workdir: Path, client_id: str) -> tuple[subprocess.Popen[bytes], int]:
-    """Run Mosquitto on a free loopback port for a processor called `client_id`; return the
-    process and the port."""
+def start_broker(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Run Mosquitto on a free loopback port (the processor's account may run any number of
+    ingest slots); return the process and the port."""
     port = free_port()
     accounts = [
         dynsec.Account(PROCESSOR_USER, PROCESSOR_PASSWORD, service_rights()),

@@ -144,10 +144,10 @@ class RedisServer:
 class Broker:
     """The production Mosquitto (persistence on), stopped cleanly and started again."""
 
-    def __init__(self, workdir: Path, client_id: str) -> None:
+    def __init__(self, workdir: Path) -> None:
         self.workdir = workdir / "broker"
         self.workdir.mkdir()
-        self.process, self.port = start_broker(self.workdir, client_id)
+        self.process, self.port = start_broker(self.workdir)
         self.argv = self.process.args
 
     def restart(self) -> None:
@@ -319,7 +319,7 @@ async def main() -> None:  # noqa: PLR0915 - a linear script
         ids = list((await session.scalars(select(Device.id).where(Device.uid.in_(uids)))).all())
 
     client_id = "dozor-crash"  # the deployment's sessions: dozor-crash, dozor-crash-2, …
-    broker = Broker(workdir, client_id)
+    broker = Broker(workdir)
     processors = []
     for n in range(args.instances):
         env = dict(

@@ -223,7 +223,7 @@ async def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a linear script
     global MQTT_PORT
     prefix = f"dozorbench:{run}"
     client_id = f"dozor-bench-{run}"
-    broker, MQTT_PORT = start_broker(workdir, client_id)
+    broker, MQTT_PORT = start_broker(workdir)
     env = dict(
         os.environ,
         DATABASE_URL=DB_URL,

@@ -84,7 +84,7 @@ async def bench_stack(devices_like: str, *, pool_size: int = 5) -> AsyncIterator
     engine = make_engine(DB_URL, pool_size=pool_size)
     sessions = make_session_factory(engine)
     run = uuid.uuid4().hex[:6]
-    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")), f"dozor-bench-{run}")
+    broker, port = start_broker(Path(tempfile.mkdtemp(prefix="dozor-bench-")))
     emulator = TelegramEmulator()
     await emulator.start()
     try:

@@ -41,7 +41,6 @@ from processor.ingest.batch import RawPoint
 log = logging.getLogger(__name__)
 
 RULES_RECHECK_SECONDS = 10.0
-OFFLINE_AFTER_INTERVALS = 3
 _Key = tuple[int, Kind, str]
 
 

@@ -12,12 +12,6 @@ PREFIX_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 COMPONENT_PATTERN: Final = re.compile(r"[a-z0-9]+(?::[0-9]{1,3})?")
 
 
-def subscriptions(src: str) -> tuple[str, ...]:
-    """Filters a processor instance subscribes to; `src` is its own RPC source name (the
-    answers of device `X` come on `<src>/X/rpc`)."""
-    return (*device_filters(), answer_filter(src))
-
-
 def device_filters() -> tuple[str, ...]:
     """The filters of what Shelly devices publish on their own."""
     return ("+/online", "+/events/rpc", "+/status/+")

@@ -11,11 +11,12 @@ from core import clock
 from core.devices.kinds import all_kinds, kind_of, unswept
 from core.devices.repository import DeviceRepository
 from core.live.store import LiveStateStore, LiveUpdate
-from processor.alerting import OFFLINE_AFTER_INTERVALS, AlertEngine, Plan
+from processor.alerting import AlertEngine, Plan
 from processor.ingest.directory import DeviceDirectory
 
 log = logging.getLogger(__name__)
 MAX_PER_RUN = 200
+OFFLINE_AFTER_INTERVALS = 3  # silent this many report intervals: offline
 
 
 class SilenceSweep:
