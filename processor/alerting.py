@@ -15,7 +15,7 @@ are taken as they come.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,7 +34,7 @@ from core.alerts.rules import (
 from core.alerts.service import Change, Recorded, record_changes
 from core.devices.config_rules import report_interval
 from core.devices.kinds import kind_of, kinds_with_channels
-from core.devices.repository import DeviceRepository
+from core.devices.repository import DeviceRepository, Standing
 from core.devices.shelly import ShellyProfile, off_power_metric, output_metric, phase_power_metric
 from processor.ingest.batch import RawPoint
 
@@ -120,10 +120,10 @@ class AlertEngine:
                 key = (watch.device_id, Kind(watch.kind), watch.metric)
                 self._states[key] = WatchState(pending_since=watch.since.timestamp())
 
-    async def sync(self, session: AsyncSession, device_ids: Iterable[int]) -> dict[int, float]:
+    async def sync(self, session: AsyncSession, device_ids: Iterable[int]) -> dict[int, Standing]:
         """In the caller's transaction: lock these devices (and the relays linked to them) in
         id order, read where their rules stand — what another instance may have changed —
-        and return the time of the newest reading their rules saw, by device."""
+        and return where each device stands (its rules' newest reading, its online flag)."""
         ids = set(device_ids)
         for device_id in list(ids):
             ids.update(link.relay_id for link in self._links.get(device_id, ()))
@@ -208,35 +208,47 @@ class AlertEngine:
         self,
         points: Sequence[RawPoint],
         statuses: Iterable[tuple[int, bool | None, float]],
-        seen: dict[int, float] | None = None,
+        standing: Mapping[int, Standing] | None = None,
+        stale: set[int] | frozenset[int] = frozenset(),
     ) -> Plan:
         """Run the rules over a batch's readings (in arrival order) and status changes;
-        `seen`: the time of the newest reading stamped by its device that the rules saw
-        before, by device. Only such readings are compared: a device's clock and ours may
-        differ, and one stamped by us (an HTTP poll, a device before NTP) is as new as its
-        arrival."""
+        `standing`: where each device stood before, with the time of the newest reading
+        stamped by the device that its rules saw. Only such readings are compared: a
+        device's clock and ours may differ, and one stamped by us (an HTTP poll, a device
+        before NTP) is as new as its arrival. The readings of `stale` devices were heard
+        before the device went offline: they do not bring it back."""
         plan = Plan()
-        newest = dict(seen or {})
+        newest = {
+            device_id: now.rules_at
+            for device_id, now in (standing or {}).items()
+            if now.rules_at is not None
+        }
         for point in points:
             if not self._in_order(plan, point, newest):
                 self._late(plan, point)
                 continue
-            if self._links:
-                self._watch_relays(plan, point)
-            rules = self._rules.get(point.device_id)
-            if rules is None:
-                continue
-            self._close_offline(plan, point.device_id, point.at)
-            for rule in rules.thresholds:
-                value = point.metrics.get(rule.metric)
-                if value is not None:
-                    self._apply(plan, point.device_id, rule, value, point.at, rules.enabled)
+            self._evaluate(plan, point, brings_back=point.device_id not in stale)
         for device_id, online, at in statuses:
             if online is True:
                 self._close_offline(plan, device_id, at)
             elif online is False:
                 self.plan_offline(plan, device_id, at)
         return plan
+
+    def _evaluate(self, plan: Plan, point: RawPoint, *, brings_back: bool) -> None:
+        """Run the rules over a reading that is in order (`brings_back`: it closes the
+        device's offline episode)."""
+        if self._links:
+            self._watch_relays(plan, point)
+        rules = self._rules.get(point.device_id)
+        if rules is None:
+            return
+        if brings_back:
+            self._close_offline(plan, point.device_id, point.at)
+        for rule in rules.thresholds:
+            value = point.metrics.get(rule.metric)
+            if value is not None:
+                self._apply(plan, point.device_id, rule, value, point.at, rules.enabled)
 
     @staticmethod
     def _in_order(plan: Plan, point: RawPoint, newest: dict[int, float]) -> bool:

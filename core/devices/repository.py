@@ -28,6 +28,25 @@ class ContactRow:
     ip: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a device stands, read under its row lock (Unix seconds)."""
+
+    rules_at: float | None  # the newest reading stamped by the device its alert rules saw
+    online: bool
+    online_since: float | None  # when the online flag last changed (by the server's clock)
+
+    def refuses(self, online: bool | None, at: float) -> bool:
+        """Whether a change of the online flag to `online`, known at `at`, is older than the
+        change that set the flag (so it does not apply)."""
+        return (
+            online is not None
+            and online != self.online
+            and self.online_since is not None
+            and at < self.online_since
+        )
+
+
 # A version higher than the server ever sent is not taken (a device, or whoever speaks for it,
 # claiming 2147483647 would make every later change look applied): it is returned as refused.
 _APPLY_CONFIG_VERSIONS = text("""
@@ -65,12 +84,18 @@ class ConfigReports:
     refused: list[RefusedVersion] = field(default_factory=list)
 
 
+# An online flag changes only when what set it is newer than the change before (by the server's
+# clock): a reading heard before a device's Last Will, written late by another instance, does
+# not bring the device back.
 _APPLY_CONTACTS = text("""
 UPDATE devices AS d SET
     last_seen_at = GREATEST(d.last_seen_at, v.seen_at),
-    online_changed_at = CASE WHEN v.online IS NOT NULL AND v.online IS DISTINCT FROM d.is_online
+    online_changed_at = CASE WHEN v.online IS DISTINCT FROM d.is_online AND v.online IS NOT NULL
+                                  AND COALESCE(d.online_changed_at <= v.changed_at, TRUE)
                              THEN v.changed_at ELSE d.online_changed_at END,
-    is_online = COALESCE(v.online, d.is_online),
+    is_online = CASE WHEN v.online IS DISTINCT FROM d.is_online AND v.online IS NOT NULL
+                          AND COALESCE(d.online_changed_at <= v.changed_at, TRUE)
+                     THEN v.online ELSE d.is_online END,
     firmware_version = COALESCE(v.firmware_version, d.firmware_version),
     last_ip = COALESCE(v.ip, d.last_ip),
     rules_at = GREATEST(d.rules_at, v.rules_at)
@@ -83,7 +108,8 @@ WHERE d.id = v.id
 
 
 _LOCK_FOR_RULES = text("""
-SELECT id, extract(epoch FROM rules_at) FROM devices
+SELECT id, extract(epoch FROM rules_at), is_online, extract(epoch FROM online_changed_at)
+FROM devices
 WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR UPDATE
 """)
 
@@ -194,12 +220,18 @@ class DeviceRepository:
             },
         )
 
-    async def lock_for_rules(self, device_ids: Iterable[int]) -> dict[int, float]:
+    async def lock_for_rules(self, device_ids: Iterable[int]) -> dict[int, Standing]:
         """Lock these devices' rows (in id order, the order every writer takes) until the
-        transaction ends; return the time (Unix seconds) of the newest reading their rules
-        saw, of those that have one."""
+        transaction ends; return where each stands."""
         rows = await self._session.execute(_LOCK_FOR_RULES, {"ids": sorted(set(device_ids))})
-        return {int(device_id): float(at) for device_id, at in rows.all() if at is not None}
+        return {
+            int(device_id): Standing(
+                float(rules_at) if rules_at is not None else None,
+                bool(online),
+                float(since) if since is not None else None,
+            )
+            for device_id, rules_at, online, since in rows.all()
+        }
 
     async def config(self, device_id: int, *, for_update: bool = False) -> DeviceConfig | None:
         """Return a device's config row (locked for a change when `for_update`)."""

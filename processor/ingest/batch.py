@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from core import clock
-from core.devices.repository import ContactRow
+from core.devices.repository import ContactRow, Standing
 from core.history.repository import RollupDelta
 from core.live.store import LiveUpdate
 from drivers.readings import StatusChange, Telemetry
@@ -91,13 +92,23 @@ class Batch:
         """The readings to count (all but the indices in `skip`, already counted before)."""
         return Counted([r for i, r in enumerate(self._readings) if i not in skip])
 
-    def contacts(self) -> list[ContactRow]:
-        """Return one contact row per device."""
+    def stale_flips(self, standing: Mapping[int, Standing]) -> set[int]:
+        """The devices whose online flag this batch would change with news older than the
+        flag's last change (heard before a Last Will another instance wrote first)."""
+        return {
+            device_id
+            for device_id, state in self._devices.items()
+            if (now := standing.get(device_id)) is not None
+            and now.refuses(state.online, state.status_at)
+        }
+
+    def contacts(self, stale: set[int] | frozenset[int] = frozenset()) -> list[ContactRow]:
+        """Return one contact row per device (no online flag for the `stale` ones)."""
         return [
             ContactRow(
                 device_id=device_id,
                 seen_at=_dt(state.seen_at),
-                online=state.online,
+                online=None if device_id in stale else state.online,
                 changed_at=clock.from_timestamp(state.status_at),
                 firmware_version=state.firmware_version,
                 ip=state.ip,
@@ -123,6 +134,13 @@ class Batch:
             )
         return updates
 
+    def flags(self, online: Mapping[int, bool]) -> list[LiveUpdate]:
+        """Live updates that set these devices' online flags back (and nothing else)."""
+        return [
+            LiveUpdate(device_id, self._devices[device_id].uid, {}, None, online=flag)
+            for device_id, flag in online.items()
+        ]
+
     def config_versions(self) -> dict[int, int]:
         """Return the config version each device reported last in this batch."""
         return {
@@ -131,9 +149,14 @@ class Batch:
             if state.config_version is not None
         }
 
-    def statuses(self) -> list[tuple[int, bool | None, float]]:
-        """Return each device's final online flag in this batch and when it was set."""
-        return [(d, s.online, s.status_at) for d, s in self._devices.items()]
+    def statuses(
+        self, stale: set[int] | frozenset[int] = frozenset()
+    ) -> list[tuple[int, bool | None, float]]:
+        """Return each device's final online flag in this batch and when it was set (none
+        for the `stale` ones)."""
+        return [
+            (d, None if d in stale else s.online, s.status_at) for d, s in self._devices.items()
+        ]
 
     def device_ids(self) -> list[int]:
         """Return the devices this batch touches."""

@@ -25,6 +25,7 @@ from typing import TypeVar
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from core import clock
+from core.devices.repository import Standing
 from core.live.store import LiveStateStore
 from core.transient import is_transient
 from drivers.readings import Rejected, StatusChange, Telemetry
@@ -235,16 +236,22 @@ class IngestPipeline:
         updates = batch.live_updates(self._directory.online_flags())
         ok = await self._refresh_rules(batch)
         counted: Counted | None = None
+        stale: dict[int, bool] = {}  # device → its flag, where the batch's news came too late
 
         def compose(
-            fresh: set[tuple[int, int]], resent: set[int], seen: dict[int, float]
+            fresh: set[tuple[int, int]], resent: set[int], standing: dict[int, Standing]
         ) -> Writes:
-            nonlocal counted
+            nonlocal counted, stale
             counted = batch.counted(known_by.repeated(fresh, resent))
+            stale = {d: standing[d].online for d in batch.stale_flips(standing)}
             plan = None
             if ok and self._alerts is not None:
-                plan = self._alerts.plan(counted.points, batch.statuses(), seen)
-            return Writes(batch.contacts(), counted.rollup_deltas(), plan, batch.config_versions())
+                plan = self._alerts.plan(
+                    counted.points, batch.statuses(set(stale)), standing, set(stale)
+                )
+            return Writes(
+                batch.contacts(set(stale)), counted.rollup_deltas(), plan, batch.config_versions()
+            )
 
         (pg_ok, result), (redis_ok, _) = await asyncio.gather(
             self._retry(
@@ -257,6 +264,8 @@ class IngestPipeline:
         )
         if pg_ok and result is not None:
             writes, recorded = result
+            if stale and redis_ok:  # the live write went ahead with the flags refused
+                await self._retry(lambda: self._live.write(batch.flags(stale)), "Redis")
             self._directory.note_online({c.device_id: c.online for c in writes.contacts})
             if counted is not None:
                 self.stats.repeated += batch.readings - len(counted)

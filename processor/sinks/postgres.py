@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
 from core.alerts.service import Recorded
-from core.devices.repository import ContactRow, DeviceRepository, RefusedVersion
+from core.devices.repository import ContactRow, DeviceRepository, RefusedVersion, Standing
 from core.history.repository import (
     MqttReceiptRepository,
     ReadingKeyRepository,
@@ -54,21 +54,21 @@ class PostgresSink:
         device_ids: Iterable[int],
         keys: Sequence[tuple[int, int]],
         receipts: Sequence[tuple[int, int, bool]],
-        compose: Callable[[set[tuple[int, int]], set[int], dict[int, float]], Writes],
+        compose: Callable[[set[tuple[int, int]], set[int], dict[int, Standing]], Writes],
     ) -> tuple[Writes, list[Recorded]]:
         """In one transaction: lock the batch's devices and read where their alert rules
         stand; record the keys (device id, key) of readings stamped by their device and the
         receipts (packet id, message key, resent) of the others; `compose` what to write from
-        the keys that were new, the resent packets that were counted before and the time of
-        the newest reading each device's rules saw; apply its contacts, rollup deltas,
-        applied config versions and alert changes (with their outbox rows). A batch sent
-        again after a crash counts nothing twice."""
+        the keys that were new, the resent packets that were counted before and where each
+        device stands (its online flag, the newest reading its rules saw); apply its
+        contacts, rollup deltas, applied config versions and alert changes (with their
+        outbox rows). A batch sent again after a crash counts nothing twice."""
         recorded: list[Recorded] = []
         async with self._sessions() as session, session.begin():
-            seen = await self._alerts.sync(session, device_ids) if self._alerts else {}
+            standing = await self._alerts.sync(session, device_ids) if self._alerts else {}
             fresh = await ReadingKeyRepository(session).claim(keys, clock.now())
             resent = await MqttReceiptRepository(session).record(self._client_id, receipts)
-            writes = compose(fresh, resent, seen)
+            writes = compose(fresh, resent, standing)
             devices = DeviceRepository(session)
             if writes.contacts:
                 rules_at = writes.plan.seen if writes.plan is not None else {}

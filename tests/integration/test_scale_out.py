@@ -12,7 +12,9 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
+from core.devices.models import Device
 from core.history.repository import IngestSlotRepository
+from core.redis_keys import RedisKeys
 from core.settings import Settings
 from drivers.generic import codec
 from drivers.readings import Telemetry
@@ -260,3 +262,55 @@ async def _no_slots_beyond(
 ) -> bool:
     async with sessions() as session:
         return await IngestSlotRepository(session).beyond(settings.mqtt_client_id, slots) == []
+
+
+async def test_a_reading_heard_before_the_last_will_does_not_bring_the_device_back(
+    two_instances: tuple[Processor, Processor],
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    """One instance had a device's last reading still to write when the other wrote its
+    Last Will: the device stays offline — in PostgreSQL, in the live view and in its alert —
+    and its owner is not told it came back."""
+    first, second = two_instances
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    heard = time.time() - 50
+    topic = f"devices/{uid}/telemetry"
+    first.pipeline.accept(topic, b'{"co2": 700}', codec.decode(topic, b'{"co2": 700}', heard - 10))
+    await first.pipeline.flush()  # online
+    payload = b'{"co2": 710}'
+    late = codec.decode(topic, payload, heard)  # heard, not yet written
+    assert isinstance(late, Telemetry)
+    second.pipeline.accept(topic, payload, late)
+    will = codec.decode(f"devices/{uid}/status", b"offline", heard + 5)
+    first.pipeline.accept(f"devices/{uid}/status", b"offline", will)
+    await first.pipeline.flush()
+    assert await _offline_episodes(sessions, device_id) == [True]
+    await second.pipeline.flush()
+    async with sessions() as session:
+        device = await session.get(Device, device_id)
+        assert device is not None
+        assert device.is_online is False
+        assert device.last_seen_at is not None
+        assert device.last_seen_at.timestamp() == pytest.approx(heard)  # still what it was
+    assert await _offline_episodes(sessions, device_id) == [True]
+    live = await second.redis.hget(RedisKeys(settings.redis_prefix).live(device_id), "online")
+    assert live == b"0"
+    assert await rollup_count(sessions, device_id, "co2") == 2  # the reading is kept
+    # A reading heard after the Last Will does bring it back.
+    await _report(second, uid, heard + 6, 720)
+    assert await _offline_episodes(sessions, device_id) == [False]
+
+
+async def _offline_episodes(
+    sessions: async_sessionmaker[AsyncSession], device_id: int
+) -> list[bool]:
+    """The device's offline episodes, oldest first: True while open."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(AlertEpisode)
+            .where(AlertEpisode.device_id == device_id, AlertEpisode.kind == "device_offline")
+            .order_by(AlertEpisode.id)
+        )
+        return [row.closed_at is None for row in rows]
