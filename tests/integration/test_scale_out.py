@@ -17,7 +17,7 @@ from core.history.repository import IngestSlotRepository
 from core.redis_keys import RedisKeys
 from core.settings import Settings
 from drivers.generic import codec
-from drivers.readings import Telemetry
+from drivers.readings import StatusChange, Telemetry
 from processor.app import Processor, ProcessorOptions, build_processor, run_processor
 from processor.ingest.pipeline import IngestStats
 from tests.conftest import eventually, forget_mqtt_session, publish, unique_uid
@@ -277,13 +277,16 @@ async def test_a_reading_heard_before_the_last_will_does_not_bring_the_device_ba
     device_id = (await add_device(sessions, uid)).device.id
     heard = time.time() - 50
     topic = f"devices/{uid}/telemetry"
-    first.pipeline.accept(topic, b'{"co2": 700}', codec.decode(topic, b'{"co2": 700}', heard - 10))
+    online = codec.decode(topic, b'{"co2": 700}', heard - 10)
+    assert isinstance(online, Telemetry)
+    first.pipeline.accept(topic, b'{"co2": 700}', online)
     await first.pipeline.flush()  # online
     payload = b'{"co2": 710}'
     late = codec.decode(topic, payload, heard)  # heard, not yet written
     assert isinstance(late, Telemetry)
     second.pipeline.accept(topic, payload, late)
     will = codec.decode(f"devices/{uid}/status", b"offline", heard + 5)
+    assert isinstance(will, StatusChange)
     first.pipeline.accept(f"devices/{uid}/status", b"offline", will)
     await first.pipeline.flush()
     assert await _offline_episodes(sessions, device_id) == [True]
