@@ -1,4 +1,8 @@
-"""A simulated sensor: LWT `offline`, `online` on connect, drifting telemetry, obeys its config."""
+"""A simulated sensor: LWT `offline`, `online` on connect, drifting telemetry, obeys its config.
+
+What goes over MQTT — the telemetry payload, how a config is applied, how commands are
+answered — is the firmware's own module (`device_firmware/esp32/dozor/protocol.py`), so the
+simulator and the board cannot drift apart; this adds the drifting values and aiomqtt."""
 
 from __future__ import annotations
 
@@ -14,11 +18,11 @@ from urllib.parse import unquote, urlsplit
 
 import aiomqtt
 
+from device_firmware.esp32.dozor import protocol
+
 log = logging.getLogger(__name__)
 
 FIRMWARE_VERSION = "2.0.1-sim"
-MIN_INTERVAL = 0.1  # seconds; fast enough for tests and benchmarks
-MAX_INTERVAL = 86_400
 # Per device type and metric: start value, largest drift per step, lowest, highest.
 PROFILES: dict[str, dict[str, tuple[float, float, float, float]]] = {
     "co2": {
@@ -39,8 +43,8 @@ PROFILES: dict[str, dict[str, tuple[float, float, float, float]]] = {
 
 
 def _topic(uid: str, kind: str) -> str:
-    # Kept apart from drivers/: the simulator follows the published contract, not our server code.
-    return f"devices/{uid}/{kind}"
+    # Not drivers/: the simulator follows the published contract, as the firmware does.
+    return protocol.topic(uid, kind)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class SimulatedDevice:
     pinned: dict[str, float] = field(default_factory=dict)  # readings held at these values
 
     def __post_init__(self) -> None:
+        self._state = protocol.DeviceState(self.uid, FIRMWARE_VERSION, self.interval)
         self._rng = random.Random(self.seed)
         profile = PROFILES.get(self.device_type, PROFILES["co2"])
         self.values = {metric: start for metric, (start, *_) in profile.items()}
@@ -81,36 +86,22 @@ class SimulatedDevice:
 
     def telemetry(self) -> dict[str, object]:
         """Build one telemetry payload as the firmware sends it."""
-        payload: dict[str, object] = {"timestamp": int(time.time()), **self.step()}
-        payload.update(
-            firmware_version=FIRMWARE_VERSION,
-            ip="127.0.0.1",
-            uptime=int(time.monotonic() - self._started),
+        body: dict[str, object] = json.loads(
+            self._state.telemetry(
+                self.step(),
+                int(time.time()),
+                int(time.monotonic() - self._started),
+                "127.0.0.1",
+            )
         )
-        if self.config_version is not None:
-            payload["config_version"] = self.config_version
-        return payload
+        return body
 
     def apply_config(self, raw: bytes) -> bool:
         """Apply a retained config message; return whether anything changed."""
-        try:
-            config = json.loads(raw)
-        except ValueError:
-            log.warning("%s: ignoring malformed config", self.uid)
-            return False
-        if not isinstance(config, dict):
-            return False
-        interval = config.get("report_interval")
-        changed = config.get("version") != self.config_version  # report the new version at once
-        self.config = config
-        if (
-            isinstance(interval, int | float)
-            and MIN_INTERVAL <= interval <= MAX_INTERVAL
-            and interval != self.interval
-        ):
-            self.interval, changed = float(interval), True
-        if isinstance(config.get("version"), int):
-            self.config_version = config["version"]
+        changed = self._state.apply_config(raw)  # a malformed one is ignored
+        self.interval = self._state.interval
+        self.config = self._state.config
+        self.config_version = self._state.config_version
         return changed
 
     def _client(self) -> aiomqtt.Client:
@@ -168,24 +159,23 @@ class SimulatedDevice:
 
     def run_command(self, raw: bytes) -> bytes | None:
         """Carry out a command; return the answer for `events` (None when there is no id)."""
-        try:
+        with contextlib.suppress(ValueError):
             command = json.loads(raw)
-        except ValueError:
-            return None
-        if not isinstance(command, dict) or not isinstance(command.get("id"), str):
-            return None
-        self.commands.append(command)
-        name, params = command.get("command"), command.get("params") or {}
-        answer: dict[str, object] = {"id": command["id"], "ok": True}
-        if name == "restart":
-            self._started = time.monotonic()  # uptime starts again, as after a reboot
-        elif name == "calibrate":
-            reference = params.get("reference_ppm") if isinstance(params, dict) else None
-            if not isinstance(reference, int | float) or not 350 <= reference <= 1000:  # noqa: PLR2004
-                answer = {"id": command["id"], "ok": False, "error": "reference out of range"}
-        elif name != "identify":
-            answer = {"id": command["id"], "ok": False, "error": f"unknown command {name}"}
-        return json.dumps(answer).encode()
+            if isinstance(command, dict) and isinstance(command.get("id"), str):
+                self.commands.append(command)
+        return protocol.run_command(raw, self)
+
+    def restart(self) -> None:
+        """Uptime starts again, as after a reboot."""
+        self._started = time.monotonic()
+
+    def identify(self) -> None:
+        """Nothing to blink."""
+
+    def calibrate(self, reference_ppm: float) -> str | None:
+        """Accepted (the range is checked by the protocol)."""
+        log.info("%s: calibrated to %s ppm", self.uid, reference_ppm)
+        return None
 
 
 async def run_device(device: SimulatedDevice, count: int | None = None) -> None:

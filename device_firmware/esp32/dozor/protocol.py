@@ -18,7 +18,7 @@ def topic(uid: str, kind: str) -> str:
     return "devices/" + uid + "/" + kind
 
 
-def topics(uid: str) -> dict:
+def topics(uid: str) -> dict[str, str]:
     """The topics a device uses, by their role."""
     return {
         "status": topic(uid, "status"),
@@ -31,15 +31,11 @@ def topics(uid: str) -> dict:
     }
 
 
-def _loads(raw: bytes):
+def _loads(raw: bytes) -> object:
     try:
         return json.loads(raw)
     except (ValueError, TypeError):  # MicroPython raises ValueError, CPython a subclass of it
         return None
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class DeviceState:
@@ -49,18 +45,18 @@ class DeviceState:
         self.uid = uid
         self.firmware_version = firmware_version
         self.interval = float(interval)
-        self.config: dict = {}
+        self.config: dict[str, object] = {}
         self.config_version: int | None = None
 
     def telemetry(
         self,
-        readings: dict,
+        readings: dict[str, float],
         now: int | None = None,
         uptime: int | None = None,
         ip: str | None = None,
     ) -> bytes:
         """One telemetry payload; `now` (Unix seconds) only once the clock is set (NTP)."""
-        body: dict = {}
+        body: dict[str, object] = {}
         if now is not None:
             body["timestamp"] = int(now)
         for metric, value in readings.items():
@@ -85,7 +81,8 @@ class DeviceState:
         self.config = config
         interval = config.get("report_interval")
         if (
-            _number(interval)
+            isinstance(interval, (int, float))
+            and not isinstance(interval, bool)
             and MIN_INTERVAL <= interval <= MAX_INTERVAL
             and float(interval) != self.interval
         ):
@@ -117,7 +114,11 @@ def run_command(raw: bytes, actions: object) -> bytes | None:
     elif name == "calibrate":
         reference = params.get("reference_ppm")
         low, high = CALIBRATION_RANGE
-        if not _number(reference) or not low <= reference <= high:
+        if (
+            not isinstance(reference, (int, float))
+            or isinstance(reference, bool)
+            or not low <= reference <= high
+        ):
             error = "reference out of range"
         else:
             error = actions.calibrate(reference)  # type: ignore[attr-defined]
@@ -142,7 +143,7 @@ class OtaOrder:
         self.sha256 = sha256
         self.size = size
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """The order as the server sent it (kept on flash across the reboot)."""
         return {"version": self.version, "url": self.url, "sha256": self.sha256, "size": self.size}
 
@@ -172,7 +173,7 @@ def ota_status(
     version: str, state: str, progress: int | None = None, error: str | None = None
 ) -> bytes:
     """An `ota/status` message."""
-    body: dict = {"version": version, "state": state}
+    body: dict[str, object] = {"version": version, "state": state}
     if progress is not None:
         body["progress"] = progress
     if error is not None:
