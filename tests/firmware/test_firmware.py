@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -18,10 +19,15 @@ from pathlib import Path
 
 import aiomqtt
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.settings import Settings
 from tests.conftest import MQTT_URL, eventually, publish, unique_uid
 from tests.firmware.harness import FIRMWARE, FlashedDevice, build_image, micropython_dir
 from tests.firmware.images import ImageServer
+from tests.integration.broker import secure_broker
+from tests.integration.helpers import processor_running, rollup_count
+from tests.integration.test_broker_accounts import added, device_row_by_uid
 
 HOST, _, PORT = MQTT_URL.removeprefix("mqtt://").partition(":")
 BROKER = {"host": HOST, "port": int(PORT or 1883)}
@@ -305,3 +311,29 @@ async def test_power_lost_mid_download_resumes_and_never_boots_half_an_image(
         await board.power_off()
         for kind in ("status", "config"):
             await publish(f"devices/{uid}/{kind}", b"", retain=True)
+
+
+async def test_logs_in_with_its_own_account_over_tls_with_the_ca(
+    tmp_path: Path, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """On the production broker (accounts, TLS with the generated CA) the board logs in as
+    itself and the processor stores what it sends; with a wrong password it gets nowhere."""
+    async with secure_broker(settings) as broker:
+        uid = unique_uid("co2_")
+        password = added(broker, uid)
+        device_id = (await device_row_by_uid(sessions, uid)).id
+        over_tls = {"host": "localhost", "port": broker.tls_port, "tls": True, "ca": "ca.pem"}
+        board = FlashedDevice(tmp_path / "good", uid, password, over_tls, interval=0.3)
+        shutil.copy(broker.ca_file, board.folder / "ca.pem")
+        intruder = FlashedDevice(tmp_path / "bad", uid, "guessed", over_tls, interval=0.3)
+        shutil.copy(broker.ca_file, intruder.folder / "ca.pem")
+        async with processor_running(broker.settings):
+            await intruder.power_on()
+            await eventually(lambda: "broker refused" in intruder.console(), timeout=20)
+            assert await rollup_count(sessions, device_id, "co2") == 0
+            await intruder.power_off()
+            await board.power_on()
+            await eventually(lambda: rollup_count(sessions, device_id, "co2"), timeout=20)
+            await board.power_off()
+        assert "connected to localhost" in board.console()
+        assert "connected to" not in intruder.console()

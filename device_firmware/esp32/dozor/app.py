@@ -67,6 +67,7 @@ class App:
         self.sensor: object = None
         self.last_out = 0
         self._ota_version = ""
+        self._raw: object = None
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -74,14 +75,16 @@ class App:
         """Connect and serve; on any network failure start again after a growing pause."""
         if self.boot is not None:
             log("after boot:", self.boot[0], self.boot[1])
+        from umqtt.simple import MQTTException  # noqa: PLC0415 - installed with mip
+
         backoff = 1
         while True:
             try:
                 self.session()
+            except MQTTException as err:  # the CONNACK's code: 4 bad password, 5 not allowed
+                log("broker refused the login:", repr(err))
             except (OSError, ValueError, IndexError) as err:  # a lost link, a broken packet
                 log("connection lost:", repr(err))
-            except Exception as err:  # noqa: BLE001 - umqtt's MQTTException (refused login)
-                log("broker refused:", repr(err))
             self._close()
             self._check_health()
             _sleep_ms(backoff * 1000)
@@ -96,6 +99,7 @@ class App:
         if not self.clock_set:
             self.clock_set = bool(self.board.sync_time())  # type: ignore[attr-defined]
         broker = self.settings["broker"]
+        tls = _Tls(broker["ca"]) if broker.get("tls") else None
         client = MQTTClient(
             self.uid,
             broker["host"],
@@ -103,12 +107,13 @@ class App:
             user=self.uid,
             password=self.settings["password"],
             keepalive=self.keepalive,
-            ssl=self._tls(broker) if broker.get("tls") else None,
+            ssl=tls,
         )
         client.set_callback(self._received)
         client.set_last_will(self.topics["status"], b"offline", retain=True, qos=1)
         self.client = client
         client.connect()
+        self._raw = tls.raw if tls is not None else client.sock  # the TCP socket under TLS
         log("connected to", broker["host"])
         self._publish(self.topics["status"], b"online", retain=True)
         for name in ("config", "commands", "ota"):
@@ -120,7 +125,7 @@ class App:
         while True:
             while client.check_msg() is not None:
                 pass
-            client.sock.settimeout(READ_TIMEOUT_S)  # check_msg left it blocking for ever
+            self._raw.settimeout(READ_TIMEOUT_S)  # check_msg left it blocking for ever
             if self._handle_inbox():
                 last_report = None  # a new config is reported at once
             if self.restart_asked:
@@ -285,14 +290,6 @@ class App:
             log("sensor read failed:", repr(err))
             return None
 
-    def _tls(self, broker: dict) -> object:
-        import ssl  # noqa: PLC0415
-
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        with open(broker["ca"], "rb") as file:
-            context.load_verify_locations(cadata=file.read())
-        return context
-
     def _close(self) -> None:
         client, self.client = self.client, None
         if client is not None:
@@ -300,6 +297,24 @@ class App:
                 client.sock.close()  # type: ignore[attr-defined]
             except (OSError, AttributeError):
                 pass
+
+
+class _Tls:
+    """TLS that checks the broker's certificate against the CA file, and keeps the TCP
+    socket under it (MicroPython's TLS socket has no timeout of its own)."""
+
+    def __init__(self, ca_file: str) -> None:
+        import ssl  # noqa: PLC0415
+
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        with open(ca_file, "rb") as file:
+            self._context.load_verify_locations(cadata=file.read())
+        self.raw: object = None
+
+    def wrap_socket(self, sock: object, server_hostname: str | None = None) -> object:
+        """What umqtt calls to secure its socket."""
+        self.raw = sock
+        return self._context.wrap_socket(sock, server_hostname=server_hostname)
 
 
 def main(board: object) -> None:
