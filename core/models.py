@@ -5,6 +5,7 @@ from core.alerts.models import AlertEpisode, AlertWatch
 from core.audit.models import AuditEntry
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
+from core.firmware.models import FirmwareBlob, FirmwareImage, FirmwareRollout, FirmwareUpdate
 from core.history.models import (
     DailyEnergy,
     HourRollup,
@@ -28,6 +29,10 @@ __all__ = [
     "Device",
     "DeviceConfig",
     "DeviceType",
+    "FirmwareBlob",
+    "FirmwareImage",
+    "FirmwareRollout",
+    "FirmwareUpdate",
     "HourRollup",
     "IngestSlot",
     "Invite",

@@ -80,6 +80,19 @@ class Settings(BaseSettings):
     satel_offline_seconds: float = Field(default=30.0, gt=0, le=3600)
     # How long a processor's hold on a panel lasts unless renewed (renewed every third of it).
     satel_lease_seconds: float = Field(default=15.0, ge=1, le=300)
+    # Firmware updates (docs/firmware.md): the processor serves images over HTTP on this
+    # address (port 0: not at all), at the URL devices are given (the address they reach,
+    # e.g. https://dozor.example.org:8380; http://127.0.0.1:<port> when unset), with TLS when
+    # a certificate and key are given.
+    ota_http_host: str = "0.0.0.0"  # noqa: S104 - devices on the network download from it
+    ota_http_port: int = Field(default=8380, ge=0, le=65535)
+    ota_public_url: str | None = None
+    ota_tls_cert: str | None = None
+    ota_tls_key: str | None = None
+    # How long an update may stay in one state without news from the device, and how long
+    # after `done` a device that goes silent or raises an alert halts the rollout.
+    ota_step_timeout_seconds: float = Field(default=600.0, gt=0, le=86400)
+    ota_watch_seconds: float = Field(default=600.0, ge=0, le=86400)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

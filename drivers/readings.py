@@ -59,4 +59,15 @@ class Rejected:
     detail: str = ""
 
 
-Decoded = Telemetry | StatusChange | CommandAck | Rejected
+@dataclass(frozen=True, slots=True)
+class OtaReport:
+    """Where a device is with an update (`devices/{uid}/ota/status`)."""
+
+    uid: str
+    version: str
+    state: str  # downloading | verifying | rebooting | done | failed | rolled_back
+    progress: int | None = None
+    error: str | None = None
+
+
+Decoded = Telemetry | StatusChange | CommandAck | OtaReport | Rejected

@@ -30,6 +30,7 @@ from core.settings import Settings
 from core.transient import is_transient
 from drivers.generic.topics import (
     EVENTS_FILTER,
+    OTA_STATUS_FILTER,
     STATUS_FILTER,
     SUBSCRIPTIONS,
     TELEMETRY_FILTER,
@@ -56,11 +57,14 @@ from processor.jobs.live_rebuild import LiveRebuild
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
+from processor.jobs.rollouts import ROLLOUT_STEP_SECONDS, RolloutJob, step_options
 from processor.jobs.slots import RETIRE_CHECK_SECONDS, IngestSlots
 from processor.lease import ProcessorLease, slot_client_id
 from processor.mqtt.dispatch import Dispatch
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
+from processor.ota.reports import UpdateReports
+from processor.ota.server import ImageServer, tls_context
 from processor.satel.supervisor import PanelSupervisor
 from processor.satel.worker import PanelContext
 from processor.shelly.counters import CounterKeeper
@@ -106,6 +110,7 @@ class ProcessorOptions:
     pending_check_seconds: float = 1.0  # rules with a minimum duration, between readings
     live_rebuild_seconds: float = LIVE_REBUILD_SECONDS  # is the live state in Redis whole?
     slot_retire_seconds: float = RETIRE_CHECK_SECONDS  # slots no longer configured, ended
+    rollout_step_seconds: float = ROLLOUT_STEP_SECONDS  # firmware rollouts move on
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -178,10 +183,11 @@ def subscriptions_of(settings: Settings, slot: int) -> tuple[str, ...]:
 
     With one slot, everything, unshared. With several, telemetry is shared among the slots
     (`$share/<MQTT_CLIENT_ID>/…`: the broker gives each message to one of them); slot 1 alone
-    takes what is retained or must be read in order by one instance — device status and the
-    Shelly topics (a Shelly's status is merged from its notifications, its energy counters
-    are kept frame by frame); every slot hears every device's command results (the instance
-    that sent a command answers for it) and the answers to its own Shelly RPC."""
+    takes what is retained or must be read in order by one instance — device status, update
+    reports and the Shelly topics (a Shelly's status is merged from its notifications, its
+    energy counters are kept frame by frame); every slot hears every device's command
+    results (the instance that sent a command answers for it) and the answers to its own
+    Shelly RPC."""
     src = slot_client_id(settings.mqtt_client_id, slot)
     answers = shelly_topics.answer_filter(src)
     if settings.processor_slots == 1:
@@ -193,6 +199,7 @@ def subscriptions_of(settings: Settings, slot: int) -> tuple[str, ...]:
         shared_telemetry,
         STATUS_FILTER,
         EVENTS_FILTER,
+        OTA_STATUS_FILTER,
         *shelly_topics.device_filters(),
         answers,
     )
@@ -206,7 +213,7 @@ def _other_telemetry(settings: Settings) -> str:
     return TELEMETRY_FILTER
 
 
-def build_processor(
+def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
     settings: Settings, options: ProcessorOptions | None = None, slot: int = 1
 ) -> Processor:
     """Wire every service of the processor from settings for ingest slot `slot`; nothing
@@ -302,7 +309,10 @@ def build_processor(
         claim_idle_ms=options.command_claim_idle_ms,
         accounts=BrokerAccounts(settings) if settings.broker_accounts else None,
     )
-    dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack, counters)
+    reports = UpdateReports(sessions)  # what devices say of their updates, written at once
+    dispatch = Dispatch(
+        pipeline, shelly_codec, shelly, executor.record_ack, counters, reports.record
+    )
 
     async def drain() -> None:
         """Stopping: write (and acknowledge) what was taken; retry no longer than allowed."""
@@ -330,6 +340,7 @@ def build_processor(
     ]
     if home:  # the HTTP fallback polls the Shelly devices whose MQTT went silent
         runners.append(shelly.run)
+
     scheduler = AsyncIOScheduler(timezone="UTC")
 
     def every(seconds: float, job: Callable[[], Awaitable[object]], **extra: Any) -> None:
@@ -344,6 +355,7 @@ def build_processor(
         every(options.slot_retire_seconds, slots.retire_extra)
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
     _schedule_jobs(every, settings, options, sessions, alerts, live, directory, bus, wake)
+    _firmware_updates(every, runners, settings, options, sessions, publisher)
     every(options.live_rebuild_seconds, rebuild.run)
     return Processor(
         options,
@@ -413,6 +425,46 @@ async def run_processor(
     finally:
         await lease.release()  # a standby asked to stop holds its connection still
     return stats
+
+
+def _firmware_updates(
+    every: Callable[..., None],
+    runners: list[Runner],
+    settings: Settings,
+    options: ProcessorOptions,
+    sessions: async_sessionmaker[AsyncSession],
+    publisher: Publisher,
+) -> None:
+    """Serve firmware images (unless the port is 0) and step the rollouts."""
+    if settings.ota_http_port:
+        images = ImageServer(
+            sessions,
+            settings.ota_http_host,
+            settings.ota_http_port,
+            tls_context(settings.ota_tls_cert, settings.ota_tls_key),
+        )
+        runners.append(lambda stop: _serve_images(images, stop))
+    rollouts = RolloutJob(
+        sessions,
+        publisher.publish,
+        step_options(
+            settings.ota_public_url,
+            settings.ota_http_port,
+            settings.ota_step_timeout_seconds,
+            settings.ota_watch_seconds,
+        ),
+    )
+    every(options.rollout_step_seconds, rollouts.run)
+
+
+async def _serve_images(images: ImageServer, stop: asyncio.Event) -> None:
+    """Serve firmware images until `stop` (not at all when the port is taken)."""
+    if not await images.start():
+        return
+    try:
+        await stop.wait()
+    finally:
+        await images.stop()
 
 
 def _quietly(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:

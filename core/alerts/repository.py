@@ -87,6 +87,17 @@ class EpisodeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def opened_since(self, device_ids: Sequence[int], since: datetime) -> set[int]:
+        """Which of these devices opened an episode after `since`."""
+        if not device_ids:
+            return set()
+        rows = await self._session.scalars(
+            select(AlertEpisode.device_id)
+            .where(any_id(AlertEpisode.device_id, device_ids), AlertEpisode.opened_at > since)
+            .distinct()
+        )
+        return set(rows.all())
+
     async def open_episodes(self) -> Sequence[AlertEpisode]:
         """Return every episode that is still open."""
         query = select(AlertEpisode).where(AlertEpisode.closed_at.is_(None))

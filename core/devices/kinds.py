@@ -59,6 +59,8 @@ class DeviceKind:
     # Whether the silence sweep declares it offline when it goes quiet. False when a worker
     # holding its connection says whether it is online (a SATEL panel: connected is alive).
     swept: bool = True
+    # Whether it takes firmware images over `devices/{uid}/ota` (our firmware's OTA).
+    ota: bool = False
 
     def command(self, name: str) -> DeviceCommand | None:
         """Return the kind's command called `name`, or None."""
@@ -81,11 +83,23 @@ KINDS: Final[dict[str, DeviceKind]] = {
             "co2",
             30,
             (*_OWN, CALIBRATE),
+            ota=True,
         ),
-        DeviceKind("temp", "Thermometer", Card.SENSOR, Executor.FIRMWARE, "temperature", 60, _OWN),
-        DeviceKind("dust", "Dust sensor", Card.SENSOR, Executor.FIRMWARE, "pm25", 60, _OWN),
         DeviceKind(
-            "multi", "Multisensor", Card.SENSOR, Executor.FIRMWARE, "co2", 30, (*_OWN, CALIBRATE)
+            "temp", "Thermometer", Card.SENSOR, Executor.FIRMWARE, "temperature", 60, _OWN, ota=True
+        ),
+        DeviceKind(
+            "dust", "Dust sensor", Card.SENSOR, Executor.FIRMWARE, "pm25", 60, _OWN, ota=True
+        ),
+        DeviceKind(
+            "multi",
+            "Multisensor",
+            Card.SENSOR,
+            Executor.FIRMWARE,
+            "co2",
+            30,
+            (*_OWN, CALIBRATE),
+            ota=True,
         ),
         # Shelly devices notify on change, not on a schedule: a Pro 3 may stay silent for
         # days, so its offline detection rests on the `<id>/online` Last Will.

@@ -10,7 +10,7 @@ import orjson
 
 from drivers.generic import limits
 from drivers.generic.topics import parse_topic
-from drivers.readings import CommandAck, Decoded, Rejected, StatusChange, Telemetry
+from drivers.readings import CommandAck, Decoded, OtaReport, Rejected, StatusChange, Telemetry
 
 _METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _TEXT_FIELDS: Final = ("firmware_version", "ip")
@@ -31,7 +31,27 @@ def decode(topic: str, payload: bytes, now: float) -> Decoded | None:
         return decode_telemetry(uid, payload, now)
     if kind == "status":
         return decode_status(uid, payload, now)
-    return decode_event(uid, payload) if kind == "events" else None
+    return _DECODERS[kind](uid, payload) if kind in _DECODERS else None
+
+
+_OTA_STATES: Final = ("downloading", "verifying", "rebooting", "done", "failed", "rolled_back")
+_PERCENT: Final = 100
+
+
+def decode_ota_status(uid: str, payload: bytes) -> Decoded:
+    """Decode `{"version": …, "state": …, "progress": 40, "error": …}`."""
+    try:
+        body = orjson.loads(payload)
+    except orjson.JSONDecodeError as err:
+        return Rejected(uid, "malformed_json", str(err)[:100])
+    if not isinstance(body, dict):
+        return Rejected(uid, "not_an_object", type(body).__name__)
+    version, state, progress = _text(body.get("version")), body.get("state"), body.get("progress")
+    if state not in _OTA_STATES or version is None:
+        return Rejected(uid, "bad_ota_status", str(body)[:100])
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= _PERCENT:
+        progress = None
+    return OtaReport(uid, version, state, progress, _text(body.get("error")))
 
 
 def decode_event(uid: str, payload: bytes) -> Decoded | None:
@@ -48,6 +68,9 @@ def decode_event(uid: str, payload: bytes) -> Decoded | None:
     if not isinstance(command_id, str) or not command_id or not isinstance(ok, bool):
         return Rejected(uid, "bad_command_result", str(body)[:100])
     return CommandAck(uid, command_id[:64], ok, _text(body.get("error")))
+
+
+_DECODERS: Final = {"events": decode_event, "ota/status": decode_ota_status}
 
 
 def decode_status(uid: str, payload: bytes, now: float) -> Decoded:

@@ -10,7 +10,8 @@ Kind = Literal["telemetry", "status", "config", "commands", "events", "ota", "ot
 TELEMETRY_FILTER: Final = "devices/+/telemetry"
 STATUS_FILTER: Final = "devices/+/status"
 EVENTS_FILTER: Final = "devices/+/events"
-SUBSCRIPTIONS: Final = (TELEMETRY_FILTER, STATUS_FILTER, EVENTS_FILTER)
+OTA_STATUS_FILTER: Final = "devices/+/ota/status"
+SUBSCRIPTIONS: Final = (TELEMETRY_FILTER, STATUS_FILTER, EVENTS_FILTER, OTA_STATUS_FILTER)
 
 # A uid is what a device calls itself; it becomes part of topics, Redis keys and messages.
 UID_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
@@ -47,7 +48,7 @@ def service_acl() -> tuple[tuple[str, ...], tuple[str, ...]]:
     name as it is written)."""
     return (
         ("devices/+/config", "devices/+/commands", "devices/+/ota"),
-        (*SUBSCRIPTIONS, shared(TELEMETRY_FILTER, "+"), "devices/+/ota/status"),
+        (*SUBSCRIPTIONS, shared(TELEMETRY_FILTER, "+")),
     )
 
 

@@ -3,7 +3,8 @@
 A topic is parsed once here. Our firmware's topics (`devices/…`) go through the generic
 codec; anything else is a Shelly prefix and goes through the Shelly codec (answers to our own
 RPC requests go to the relay switcher). Command results skip the batch (someone waits for
-them); everything else is accepted into the ingest pipeline's next batch.
+them), and so do update reports (written at once: a rollout waits for them); everything
+else is accepted into the ingest pipeline's next batch.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Protocol
 
 from core import clock
 from drivers.generic import codec
-from drivers.readings import CommandAck, Decoded, StatusChange, Telemetry
+from drivers.readings import CommandAck, Decoded, OtaReport, StatusChange, Telemetry
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.ingest.pipeline import IngestPipeline
@@ -47,12 +48,14 @@ class Dispatch:
         shelly: ShellyHooks | None = None,
         on_ack: Callable[[CommandAck], Awaitable[None]] | None = None,
         counters: CounterKeeper | None = None,
+        on_ota: Callable[[OtaReport], Awaitable[None]] | None = None,
     ) -> None:
         self._pipeline = pipeline
         self._shelly_codec = shelly_codec
         self._counters = counters
         self._shelly = shelly
         self._on_ack = on_ack
+        self._on_ota = on_ota
 
     async def submit(self, message: Incoming) -> None:
         """Decode one message and pass it on; waits only when the sinks fall behind. The
@@ -68,6 +71,9 @@ class Dispatch:
             if isinstance(item, CommandAck):
                 if self._on_ack is not None:
                     await self._on_ack(item)
+            elif isinstance(item, OtaReport):
+                if self._on_ota is not None:
+                    await self._on_ota(item)
             else:
                 self._pipeline.accept(
                     topic,

@@ -13,7 +13,7 @@ from core import clock
 from core.cancellation import cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
 from core.secrets import SecretBox
-from drivers.readings import CommandAck, StatusChange, Telemetry
+from drivers.readings import Rejected, StatusChange, Telemetry
 from drivers.shelly.codec import ShellyCodec
 from drivers.shelly.http import ShellyHttp
 from drivers.shelly.rpc import RpcSession
@@ -90,7 +90,7 @@ class ShellySupport:
         for item in items:
             if isinstance(item, Telemetry):
                 self.observe(item)
-            if not isinstance(item, CommandAck):
+            if isinstance(item, Telemetry | StatusChange | Rejected):
                 self._pipeline.accept(topic, b"", item)
         await self._pipeline.wait_for_room()
 

@@ -1,0 +1,1 @@
+"""Firmware images, rollouts to fleets of devices and the update of each device (OTA)."""

@@ -1,0 +1,176 @@
+"""All SQL for firmware_images, firmware_blobs, firmware_rollouts and firmware_updates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.devices.models import Device
+from core.firmware.models import FirmwareBlob, FirmwareImage, FirmwareRollout, FirmwareUpdate
+
+UNDER_WAY = ("sent", "downloading", "verifying", "rebooting")  # the device is at it
+OPEN = ("queued", *UNDER_WAY)  # not finished
+FAILED = ("failed", "rolled_back", "timed_out")
+LIVE_ROLLOUTS = ("running", "paused")
+
+_RANGE = text(
+    "SELECT substring(data FROM CAST(:start AS integer) + 1 FOR CAST(:length AS integer)) "
+    "FROM firmware_blobs WHERE image_id = :image"
+)
+
+
+class ImageRepository:
+    """Firmware images and their bytes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, image: FirmwareImage, data: bytes) -> FirmwareImage:
+        """Store an image and its bytes."""
+        self._session.add(image)
+        await self._session.flush()
+        self._session.add(FirmwareBlob(image_id=image.id, data=data))
+        await self._session.flush()
+        return image
+
+    async def get(self, image_id: int) -> FirmwareImage | None:
+        """An image by id."""
+        return await self._session.get(FirmwareImage, image_id)
+
+    async def find(self, kind: str, version: str) -> FirmwareImage | None:
+        """An image by kind and version."""
+        return await self._session.scalar(
+            select(FirmwareImage).where(
+                FirmwareImage.kind == kind, FirmwareImage.version == version
+            )
+        )
+
+    async def listed(self, kind: str | None = None) -> Sequence[FirmwareImage]:
+        """Images, newest first (of one kind when given)."""
+        query = select(FirmwareImage).order_by(FirmwareImage.created_at.desc(), FirmwareImage.id)
+        if kind is not None:
+            query = query.where(FirmwareImage.kind == kind)
+        return (await self._session.scalars(query)).all()
+
+    async def read(self, image_id: int, start: int, length: int) -> bytes:
+        """`length` bytes of an image from `start` (fewer at its end)."""
+        data = await self._session.scalar(
+            _RANGE, {"image": image_id, "start": start, "length": length}
+        )
+        return bytes(data or b"")
+
+    async def in_use(self, image_id: int) -> bool:
+        """Whether a rollout that is running or paused uses the image."""
+        found = await self._session.scalar(
+            select(func.count())
+            .select_from(FirmwareRollout)
+            .where(FirmwareRollout.image_id == image_id, FirmwareRollout.state.in_(LIVE_ROLLOUTS))
+        )
+        return bool(found)
+
+    async def delete(self, image_id: int) -> None:
+        """Remove an image and its bytes (finished rollouts keep its kind and version)."""
+        await self._session.execute(delete(FirmwareImage).where(FirmwareImage.id == image_id))
+
+
+class RolloutRepository:
+    """Rollouts."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, rollout: FirmwareRollout) -> None:
+        """Stage a new rollout."""
+        self._session.add(rollout)
+
+    async def get(self, rollout_id: int, *, for_update: bool = False) -> FirmwareRollout | None:
+        """A rollout (locked for a change when `for_update`)."""
+        query = select(FirmwareRollout).where(FirmwareRollout.id == rollout_id)
+        if for_update:
+            query = query.with_for_update()
+        return await self._session.scalar(query)
+
+    async def running(self) -> Sequence[FirmwareRollout]:
+        """Rollouts that go on, oldest first, locked for this transaction."""
+        return (
+            await self._session.scalars(
+                select(FirmwareRollout)
+                .where(FirmwareRollout.state == "running")
+                .order_by(FirmwareRollout.id)
+                .with_for_update()
+            )
+        ).all()
+
+    async def recent(self, limit: int = 10) -> Sequence[FirmwareRollout]:
+        """The newest rollouts."""
+        return (
+            await self._session.scalars(
+                select(FirmwareRollout).order_by(FirmwareRollout.id.desc()).limit(limit)
+            )
+        ).all()
+
+
+class UpdateRepository:
+    """Each device's update in a rollout."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, update_row: FirmwareUpdate) -> None:
+        """Stage a device's update."""
+        self._session.add(update_row)
+
+    async def of_rollout(self, rollout_id: int) -> Sequence[tuple[FirmwareUpdate, Device]]:
+        """A rollout's updates with their devices, canary first, then by device id; locked."""
+        rows = await self._session.execute(
+            select(FirmwareUpdate, Device)
+            .join(Device, Device.id == FirmwareUpdate.device_id)
+            .where(FirmwareUpdate.rollout_id == rollout_id)
+            .order_by(FirmwareUpdate.canary.desc(), FirmwareUpdate.device_id)
+            .with_for_update(of=FirmwareUpdate)
+        )
+        return [(u, d) for u, d in rows.tuples().all()]
+
+    async def counts(self, rollout_id: int) -> dict[str, int]:
+        """How many of a rollout's updates are in each state."""
+        rows = await self._session.execute(
+            select(FirmwareUpdate.state, func.count())
+            .where(FirmwareUpdate.rollout_id == rollout_id)
+            .group_by(FirmwareUpdate.state)
+        )
+        return {state: int(n) for state, n in rows.tuples().all()}
+
+    async def by_token(self, token_hash: str) -> tuple[FirmwareUpdate, FirmwareRollout] | None:
+        """The update a download token was issued for, with its rollout."""
+        row = await self._session.execute(
+            select(FirmwareUpdate, FirmwareRollout)
+            .join(FirmwareRollout, FirmwareRollout.id == FirmwareUpdate.rollout_id)
+            .where(FirmwareUpdate.token_hash == token_hash)
+        )
+        found = row.tuples().first()
+        return (found[0], found[1]) if found is not None else None
+
+    async def current(self, device_id: int, version: str) -> FirmwareUpdate | None:
+        """The device's newest update to `version` that is not finished, locked."""
+        return await self._session.scalar(
+            select(FirmwareUpdate)
+            .join(FirmwareRollout, FirmwareRollout.id == FirmwareUpdate.rollout_id)
+            .where(
+                FirmwareUpdate.device_id == device_id,
+                FirmwareRollout.version == version,
+                FirmwareUpdate.state.in_(OPEN),
+            )
+            .order_by(FirmwareUpdate.id.desc())
+            .limit(1)
+            .with_for_update(of=FirmwareUpdate)
+        )
+
+    async def forget_token(self, update_id: int) -> None:
+        """The token of a finished update opens nothing any more."""
+        await self._session.execute(
+            update(FirmwareUpdate)
+            .where(FirmwareUpdate.id == update_id)
+            .values(token_hash=None, token_expires_at=None)
+        )

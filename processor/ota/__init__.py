@@ -1,0 +1,1 @@
+"""Firmware updates: the image server devices download from, and the rollouts' job."""

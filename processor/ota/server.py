@@ -1,0 +1,153 @@
+"""The HTTP server devices download firmware images from (aiohttp).
+
+`GET /firmware/<token>`: the image of the update the token was issued for, while the token
+lasts (`OTA`'s token lifetime) and the update is under way; `Range: bytes=a-` or `a-b` for a
+download resumed after a power loss (206 with `Content-Range`; 416 for a range past the
+end). Anything else is 404, logged with its reason, and tells nothing. The bytes are read
+from PostgreSQL a chunk at a time, each with a short session: a slow device holds no
+database connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import ssl
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core import clock
+from core.firmware.repository import UNDER_WAY, ImageRepository, UpdateRepository
+from core.firmware.service import token_hash
+
+log = logging.getLogger(__name__)
+CHUNK: Final = 64 * 1024
+_TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_RANGE: Final = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+@dataclass(slots=True)
+class ServerStats:
+    """What the server did."""
+
+    downloads: int = 0
+    refused: int = 0
+    bytes_sent: int = 0
+
+
+class ImageServer:
+    """Serves firmware images to devices with a valid token."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        host: str,
+        port: int,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._host = host
+        self._port = port
+        self._tls = tls
+        self.stats = ServerStats()
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> bool:
+        """Listen; False (logged) when the port is taken — another instance on this machine
+        serves the images then."""
+        app = web.Application()
+        app.router.add_get("/firmware/{token}", self._serve)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        try:
+            await web.TCPSite(self._runner, self._host, self._port, ssl_context=self._tls).start()
+        except OSError as err:
+            log.warning("firmware image server not started on port %d: %s", self._port, err)
+            await self.stop()
+            return False
+        log.info("firmware images served on %s:%d", self._host, self._port)
+        return True
+
+    async def stop(self) -> None:
+        """Stop listening (downloads under way are cut; devices resume them)."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _image_of(self, token: str) -> tuple[int, int] | str:
+        """The image (id, size) a token opens, or why it opens nothing."""
+        if not _TOKEN.fullmatch(token):
+            return "malformed token"
+        async with self._sessions() as session:
+            found = await UpdateRepository(session).by_token(token_hash(token))
+            if found is None:
+                return "unknown token"
+            update, rollout = found
+            expires = update.token_expires_at
+            if expires is None or expires <= clock.now():
+                return "expired token"
+            if update.state not in UNDER_WAY or rollout.image_id is None:
+                return f"update {update.state}"
+            image = await ImageRepository(session).get(rollout.image_id)
+            if image is None:
+                return "image removed"
+            return image.id, image.size
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        image = await self._image_of(request.match_info["token"])
+        if isinstance(image, str):
+            self.stats.refused += 1
+            log.info("firmware download refused (%s) from %s", image, request.remote)
+            return web.Response(status=404, text="not found")
+        image_id, size = image
+        span = byte_range(request.headers.get("Range"), size)
+        if span is None:
+            return web.Response(status=416, headers={"Content-Range": f"bytes */{size}"})
+        start, end = span
+        partial = (start, end) != (0, size - 1) or "Range" in request.headers
+        response = web.StreamResponse(status=206 if partial else 200)
+        response.content_type = "application/octet-stream"
+        response.content_length = end - start + 1
+        response.headers["Accept-Ranges"] = "bytes"
+        if partial:
+            response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        await response.prepare(request)
+        self.stats.downloads += 1
+        offset = start
+        while offset <= end:
+            async with self._sessions() as session:
+                chunk = await ImageRepository(session).read(
+                    image_id, offset, min(CHUNK, end - offset + 1)
+                )
+            if not chunk:
+                break
+            await response.write(chunk)
+            offset += len(chunk)
+            self.stats.bytes_sent += len(chunk)
+        await response.write_eof()
+        return response
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The first and last byte a `Range` header asks for (all without one); None when it
+    cannot be served."""
+    if not header:
+        return 0, size - 1
+    matched = _RANGE.fullmatch(header.strip())
+    if matched is None or int(matched.group(1)) >= size:
+        return None
+    start = int(matched.group(1))
+    end = min(size - 1, int(matched.group(2))) if matched.group(2) else size - 1
+    return (start, end) if end >= start else None
+
+
+def tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    """The server's TLS, when a certificate and its key are configured."""
+    if not cert or not key:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
