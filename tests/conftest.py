@@ -39,7 +39,7 @@ REDIS_URL = os.environ.get("DOZOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MQTT_URL = os.environ.get("DOZOR_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
 TABLES = (
     "users, devices, memberships, device_configs, rollups_minute, audit_log, alert_episodes,"
-    " outbox, invites, job_marks"
+    " outbox, invites, job_marks, firmware_images, firmware_rollouts"
 )
 
 

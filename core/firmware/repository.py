@@ -131,7 +131,7 @@ class UpdateRepository:
             .order_by(FirmwareUpdate.canary.desc(), FirmwareUpdate.device_id)
             .with_for_update(of=FirmwareUpdate)
         )
-        return [(u, d) for u, d in rows.tuples().all()]
+        return [(u, d) for u, d in rows.all()]
 
     async def counts(self, rollout_id: int) -> dict[str, int]:
         """How many of a rollout's updates are in each state."""
@@ -140,7 +140,7 @@ class UpdateRepository:
             .where(FirmwareUpdate.rollout_id == rollout_id)
             .group_by(FirmwareUpdate.state)
         )
-        return {state: int(n) for state, n in rows.tuples().all()}
+        return {state: int(n) for state, n in rows.all()}
 
     async def by_token(self, token_hash: str) -> tuple[FirmwareUpdate, FirmwareRollout] | None:
         """The update a download token was issued for, with its rollout."""
@@ -149,7 +149,7 @@ class UpdateRepository:
             .join(FirmwareRollout, FirmwareRollout.id == FirmwareUpdate.rollout_id)
             .where(FirmwareUpdate.token_hash == token_hash)
         )
-        found = row.tuples().first()
+        found = row.first()
         return (found[0], found[1]) if found is not None else None
 
     async def current(self, device_id: int, version: str) -> FirmwareUpdate | None:

@@ -45,6 +45,9 @@ from core.firmware.repository import (
 VERSION: Final = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}")
 MAX_IMAGE_BYTES: Final = 16 * 1024 * 1024  # an ESP32 app partition is at most a few MiB
 MAX_ATTEMPTS: Final = 3  # an order never answered is sent this many times in all
+# A failure the device reports with this reason (its download was cut: the network, or the
+# image server restarting) is not final: the update is sent again, up to MAX_ATTEMPTS.
+INTERRUPTED: Final = "download interrupted"
 REBOOT_GRACE: Final = timedelta(seconds=10)  # a reading from before the reboot may still come
 _RANK: Final = {s: i for i, s in enumerate(("queued", *UNDER_WAY, "done"))}
 
@@ -210,13 +213,18 @@ async def record_report(
     session: AsyncSession, device_id: int, report: Report, now: datetime
 ) -> FirmwareUpdate | None:
     """Move the device's update to `report.version` to the state it reported; states only
-    move forward, and a finished update takes nothing more. None when it had no update to
-    that version under way (a report of an update nobody ordered is only logged)."""
+    move forward, and a finished update takes nothing more; a download that was cut is sent
+    again. None when it had no update to that version under way (a report of an update
+    nobody ordered is only logged)."""
     row = await UpdateRepository(session).current(device_id, report.version)
     if row is None:
         return None
     state = report.state
-    if state in ("failed", "rolled_back"):
+    interrupted = (report.error or "").startswith(INTERRUPTED)
+    if state == "failed" and interrupted and row.attempts < MAX_ATTEMPTS:
+        row.state, row.state_at, row.error = "queued", now, report.error  # sent again
+        row.token_hash = row.token_expires_at = None
+    elif state in ("failed", "rolled_back"):
         _finish(row, state, now, report.error or state)
     elif state in _RANK and _RANK[state] >= _RANK[row.state]:
         if state != row.state:
@@ -250,6 +258,9 @@ class StepOptions:
     step_timeout: timedelta = timedelta(minutes=10)
     watch: timedelta = timedelta(minutes=10)
     token_lifetime: timedelta = timedelta(hours=1)
+    # When the stepping began (a processor start): what devices reported while no processor
+    # ran is still on its way, so no update times out sooner than `step_timeout` after this.
+    awake_since: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -325,7 +336,10 @@ def _expire(row: FirmwareUpdate, device: Device, now: datetime, options: StepOpt
     ):
         _finish(row, "rolled_back", now, f"came back with {row.from_version}")
         return
-    if row.state not in UNDER_WAY or now - row.state_at < options.step_timeout:
+    news = row.state_at
+    if options.awake_since is not None and options.awake_since > news:
+        news = options.awake_since
+    if row.state not in UNDER_WAY or now - news < options.step_timeout:
         return
     if row.state == "sent" and row.attempts < MAX_ATTEMPTS:
         row.state, row.state_at = "queued", now  # never answered: sent again
@@ -348,24 +362,35 @@ async def _halt_reason(
     failed = [(u, d) for u, d in finished if u.state in FAILED]
     if finished and len(failed) * 100 > rollout.failure_limit * len(finished):
         return f"{len(failed)} of {len(finished)} devices failed"
+    return await _watch(session, rows, now, options)
+
+
+async def _watch(
+    session: AsyncSession,
+    rows: list[tuple[FirmwareUpdate, Device]],
+    now: datetime,
+    options: StepOptions,
+) -> str | None:
+    """Whether a device updated within `watch` went silent or raised an alert since."""
     watched = [
-        (u, d)
+        (u, u.finished_at, d)
         for u, d in rows
         if u.state == "done" and u.finished_at is not None and now - u.finished_at < options.watch
     ]
-    for row, device in watched:
-        if (
-            not device.is_online
-            and device.online_changed_at is not None
-            and (row.finished_at is not None and device.online_changed_at > row.finished_at)
+    if not watched:
+        return None
+    since = min(finished for _, finished, _ in watched if finished is not None)
+    opened = await EpisodeRepository(session).opened_since([d.id for _, _, d in watched], since)
+    for _, finished, device in watched:
+        assert finished is not None  # noqa: S101 - filtered above
+        changed = device.online_changed_at
+        kinds = opened.get(device.id, set())
+        if (not device.is_online and changed is not None and changed > finished) or (
+            "device_offline" in kinds
         ):
             return f"{device.name} went silent after the update"
-    if watched:
-        since = min(u.finished_at for u, _ in watched if u.finished_at is not None)
-        alerted = await EpisodeRepository(session).opened_since([d.id for _, d in watched], since)
-        for row, device in watched:
-            if device.id in alerted and row.finished_at is not None:
-                return f"{device.name} raised an alert after the update"
+        if kinds:
+            return f"{device.name} raised an alert after the update"
     return None
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import random
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+import aiohttp
 import aiomqtt
 
 from device_firmware.esp32.dozor import protocol
@@ -63,9 +66,16 @@ class SimulatedDevice:
     commands: list[dict[str, object]] = field(default_factory=list)  # as received
     sent: int = 0
     pinned: dict[str, float] = field(default_factory=dict)  # readings held at these values
+    firmware_version: str = FIRMWARE_VERSION
+    # How it takes a firmware update: "ok" (downloads, checks, "reboots" into it), "fail"
+    # (reports the checksum wrong), "rollback" (reboots and comes back on the old version),
+    # "silent" (never answers).
+    ota_behaviour: str = "ok"
+    ota_reports: list[dict[str, object]] = field(default_factory=list)  # as sent
 
     def __post_init__(self) -> None:
-        self._state = protocol.DeviceState(self.uid, FIRMWARE_VERSION, self.interval)
+        self._state = protocol.DeviceState(self.uid, self.firmware_version, self.interval)
+        self._updates: set[asyncio.Task[None]] = set()
         self._rng = random.Random(self.seed)
         profile = PROFILES.get(self.device_type, PROFILES["co2"])
         self.values = {metric: start for metric, (start, *_) in profile.items()}
@@ -123,7 +133,7 @@ class SimulatedDevice:
         async with self._client() as client:
             await client.publish(_topic(self.uid, "status"), b"online", qos=1, retain=True)
             await client.subscribe(
-                [(_topic(self.uid, "config"), 1), (_topic(self.uid, "commands"), 1)]
+                [(_topic(self.uid, kind), 1) for kind in ("config", "commands", "ota")]
             )
             reader = asyncio.create_task(self._read_messages(client))
             try:
@@ -132,10 +142,11 @@ class SimulatedDevice:
                 await client.publish(_topic(self.uid, "status"), b"offline", qos=1, retain=True)
             finally:
                 # Cancelled until it ends: on Python 3.11 a publish's wait_for can swallow one.
-                while not reader.done():
-                    reader.cancel()
-                    await asyncio.wait([reader], timeout=0.2)
-                await asyncio.gather(reader, return_exceptions=True)
+                for task in (reader, *self._updates):
+                    while not task.done():
+                        task.cancel()
+                        await asyncio.wait([task], timeout=0.2)
+                await asyncio.gather(reader, *self._updates, return_exceptions=True)
 
     async def _publish_loop(self, client: aiomqtt.Client, count: int | None) -> None:
         while count is None or self.sent < count:
@@ -153,9 +164,45 @@ class SimulatedDevice:
                 answer = self.run_command(bytes(message.payload))
                 if answer is not None:
                     await client.publish(_topic(self.uid, "events"), answer, qos=1)
+            elif message.topic.value.endswith("/ota"):
+                task = asyncio.create_task(self._update(client, bytes(message.payload)))
+                self._updates.add(task)
+                task.add_done_callback(self._updates.discard)
             elif self.apply_config(bytes(message.payload)):
                 log.info("%s: config version %s applied", self.uid, self.config_version)
                 self._config_changed.set()
+
+    async def _update(self, client: aiomqtt.Client, raw: bytes) -> None:
+        """Carry out an update order as the firmware does, as `ota_behaviour` says."""
+        order = protocol.parse_ota(raw)
+
+        async def report(state: str, progress: int | None = None, error: str | None = None) -> None:
+            version = order.version if isinstance(order, protocol.OtaOrder) else ""
+            body = protocol.ota_status(version, state, progress, error)
+            self.ota_reports.append(json.loads(body))
+            await client.publish(_topic(self.uid, "ota/status"), body, qos=1)
+
+        if isinstance(order, str):
+            await report("failed", error=order)
+            return
+        if self.ota_behaviour == "silent":
+            return
+        if order.version == self.firmware_version:
+            await report("done")
+            return
+        error = await _fetch(order, report, self.ota_behaviour == "fail")
+        if error is not None:
+            await report("failed", error=error)
+            return
+        await report("rebooting")
+        await asyncio.sleep(0.2)
+        self._started = time.monotonic()
+        if self.ota_behaviour == "rollback":
+            await report("rolled_back", error=f"{order.version} did not become healthy")
+            return
+        self.firmware_version = self._state.firmware_version = order.version
+        self._config_changed.set()  # report at once, with the new version
+        await report("done")
 
     def run_command(self, raw: bytes) -> bytes | None:
         """Carry out a command; return the answer for `events` (None when there is no id)."""
@@ -176,6 +223,34 @@ class SimulatedDevice:
         """Accepted (the range is checked by the protocol)."""
         log.info("%s: calibrated to %s ppm", self.uid, reference_ppm)
         return None
+
+
+async def _fetch(
+    order: protocol.OtaOrder,
+    report: Callable[..., Awaitable[None]],
+    corrupt: bool,
+) -> str | None:
+    """Download and check an image as the firmware does; the error, or None."""
+    try:
+        image = await _download(order.url)
+    except (aiohttp.ClientError, TimeoutError) as err:
+        return f"download interrupted ({err})"
+    await report("downloading", 50)
+    await report("verifying")
+    if len(image) != order.size:
+        return f"the server sent {len(image)} bytes"
+    if hashlib.sha256(image).hexdigest() != order.sha256 or corrupt:
+        return "checksum mismatch"
+    return None
+
+
+async def _download(url: str) -> bytes:
+    async with (
+        aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http,
+        http.get(url) as response,
+    ):
+        response.raise_for_status()
+        return await response.read()
 
 
 async def run_device(device: SimulatedDevice, count: int | None = None) -> None:

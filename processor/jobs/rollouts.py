@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -31,7 +32,7 @@ class RolloutJob:
     ) -> None:
         self._sessions = sessions
         self._publish = publish
-        self._options = options
+        self._options = dataclasses.replace(options, awake_since=clock.now())
         self._changed = changed
 
     async def run(self) -> StepResult | None:

@@ -110,11 +110,16 @@ async def simulator_running(
 
 @contextlib.asynccontextmanager
 async def processor_running(
-    settings: Settings, *, subscribed: bool = True, options: ProcessorOptions | None = None
+    settings: Settings,
+    *,
+    subscribed: bool = True,
+    options: ProcessorOptions | None = None,
+    forget: bool = True,
 ) -> AsyncIterator[None]:
     """Run a processor for a block of a test (for tests that prepare things while it is down);
     the block starts once it is subscribed (`subscribed=False`: at once, for a processor
-    that cannot reach the broker)."""
+    that cannot reach the broker). Its MQTT session is ended afterwards unless `forget` is
+    False (a restart: the next processor takes up what the broker kept meanwhile)."""
     from processor.app import run_processor
 
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -126,7 +131,8 @@ async def processor_running(
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
-        await forget_mqtt_session(settings.mqtt_client_id)
+        if forget:
+            await forget_mqtt_session(settings.mqtt_client_id)
 
 
 async def forget_retained(uid: str) -> None:

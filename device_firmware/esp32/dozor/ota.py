@@ -121,7 +121,7 @@ class Updater:
         hasher = hashlib.sha256()
         state = load_state()
         written = 0
-        if state.get("order") == order.to_dict():  # type: ignore[attr-defined]
+        if _same(state.get("order"), order.to_dict()):  # type: ignore[attr-defined]
             written = int(state.get("written", 0))
         buf = bytearray(block)
         for index in range(written // block):
@@ -169,6 +169,13 @@ class Updater:
             response.close()
 
 
+def _same(kept: object, order: dict) -> bool:
+    """Whether a kept order is for the same image (its URL may differ: a new token)."""
+    if not isinstance(kept, dict):
+        return False
+    return all(kept.get(key) == order[key] for key in ("version", "sha256", "size"))
+
+
 def _content_length(response: object) -> int | None:
     headers = getattr(response, "headers", None) or {}
     for name in headers:
@@ -182,9 +189,9 @@ def _fill(stream: object, view: memoryview, want: int) -> int:
     got = 0
     while got < want:
         n = stream.readinto(view[got:want])  # type: ignore[attr-defined]
-        if not n:
-            msg = "the download ended after %d more bytes" % got
-            raise Failed(msg)
+        if not n:  # cut: what was written is kept for a resume
+            msg = "the stream ended after %d more bytes" % got
+            raise OSError(msg)
         got += n
     return got
 
