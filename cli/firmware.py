@@ -173,7 +173,7 @@ async def _rollout(settings: Settings, args: argparse.Namespace, uids: list[str]
             )
         print(f"rollout {rollout.id} started: {args.kind} {args.version}")
     except NothingToUpdateError:
-        print(f"error: every {args.kind} device runs {args.version} already")
+        print(f"error: no {args.kind} device to update: none there, or all run {args.version}")
         raise SystemExit(2) from None
     finally:
         await engine.dispose()

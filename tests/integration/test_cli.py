@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import re
 import signal
@@ -10,12 +11,13 @@ import subprocess
 import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
@@ -23,6 +25,8 @@ from core.access.attempts import AttemptLimiter
 from core.devices import claim_codes
 from core.devices.models import Device, DeviceConfig
 from core.devices.service import ClaimCodeWrongError, claim
+from core.firmware.models import FirmwareBlob, FirmwareRollout
+from core.firmware.service import set_state
 from core.panels.repository import PanelCodeRepository
 from core.secrets import SecretBox
 from core.settings import Settings
@@ -332,3 +336,45 @@ async def test_with_a_pepper_claim_codes_are_stored_keyed_and_still_claimed(
     async with sessions() as session:
         claimed = await claim(session, limiter, 9402, code.group(1), pepper=SecretStr("kept-apart"))
     assert claimed.uid == uid
+
+
+async def test_firmware_images_are_added_listed_rolled_out_and_removed(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    image = tmp_path / "micropython.bin"
+    data = os.urandom(30_000)
+    image.write_bytes(data)
+    added = dozor(settings, "firmware", "add", str(image), "--kind", "co2", "--version",
+                  "2.0.2", "--notes", "Faster Wi-Fi")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert f"added co2 2.0.2: 30,000 bytes, sha256 {hashlib.sha256(data).hexdigest()}" in (
+        added.stdout
+    )
+    again = dozor(settings, "firmware", "add", str(image), "--kind", "co2", "--version", "2.0.2")
+    assert again.returncode == 2 and "co2 2.0.2 is there already" in again.stdout
+    relay = dozor(
+        settings, "firmware", "add", str(image), "--kind", "shelly_pro3", "--version", "1"
+    )
+    assert relay.returncode == 2 and "take no firmware updates" in relay.stdout
+    bad = dozor(settings, "firmware", "add", str(image), "--kind", "co2", "--version", "2 beta")
+    assert bad.returncode == 2 and "is not a version" in bad.stdout
+
+    nothing = dozor(settings, "firmware", "rollout", "co2", "2.0.2")
+    assert nothing.returncode == 2 and "no co2 device to update" in nothing.stdout
+    uid = unique_uid("co2_")
+    assert dozor(settings, "device", "add", uid, "--type", "co2").returncode == 0
+    started = dozor(settings, "firmware", "rollout", "co2", "2.0.2", "--devices", uid)
+    assert started.returncode == 0 and "rollout 1 started" in started.stdout
+    listed = dozor(settings, "firmware", "list")
+    assert "co2          2.0.2" in listed.stdout and "Faster Wi-Fi" in listed.stdout
+    assert "rollout 1: co2 2.0.2 running: 1 queued" in listed.stdout
+    busy = dozor(settings, "firmware", "remove", "co2", "2.0.2")
+    assert busy.returncode == 2 and "halt it first" in busy.stdout
+    async with sessions() as session, session.begin():
+        await set_state(session, 1, "halted", clock.now())
+    removed = dozor(settings, "firmware", "remove", "co2", "2.0.2")
+    assert removed.returncode == 0, removed.stdout
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(FirmwareBlob)) == 0
+        rollout = await session.get(FirmwareRollout, 1)
+        assert rollout is not None and rollout.image_id is None and rollout.version == "2.0.2"
