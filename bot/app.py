@@ -30,6 +30,7 @@ from bot.middlewares.in_flight import InFlightUpdates
 from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.prompts import CommandEndsPrompt
 from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
+from bot.rollout_cards import CARDS_SECONDS, RolloutCards
 from bot.routers import (
     admin,
     alerts,
@@ -39,6 +40,7 @@ from bot.routers import (
     devices,
     errors,
     fallback,
+    firmware,
     history,
     history_of_alerts,
     live,
@@ -85,6 +87,7 @@ class BotOptions:
     delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
     polling_timeout: int = 25
     command_timeout: float = 10.0  # how long a command waits for the device's answer
+    rollout_cards: float = CARDS_SECONDS  # how often rollout cards are redrawn
 
 
 @dataclass(slots=True)
@@ -204,6 +207,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         errors.build_router(),
         start.build_router(),
         admin.build_router(),
+        firmware.build_router(),
         devices.build_router(),
         device_settings.build_router(),
         control.build_router(),
@@ -271,6 +275,7 @@ async def run_bot(
     tasks = [
         asyncio.create_task(poll(dp, bot, options)),
         asyncio.create_task(services.live.run(stop)),
+        asyncio.create_task(RolloutCards(bot, services.sessions, options.rollout_cards).run(stop)),
     ]
     delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)

@@ -218,3 +218,33 @@ class HistoryView(CallbackData, prefix="h"):
     first: int = 0
     last: int = 0
     page: int = 0  # all devices: which eight of them
+
+
+class FirmwareOp(StrEnum):
+    """What a firmware button does."""
+
+    NOW = "n"  # an owner: update this device now (`device_id`, `image_id`)
+    TONIGHT = "t"  # … tonight at 03:00 in their timezone
+    SKIP = "s"  # … skip this version
+    KIND = "k"  # an admin: the kind of the image just sent (`kind` index)
+    NO_NOTES = "e"  # … no notes for it
+    IMAGES = "i"  # /firmware: images and rollouts
+    PLAN = "p"  # a rollout of `image_id` with `canary` and `pace`, to confirm
+    START = "g"  # start that rollout
+    REMOVE = "x"  # remove `image_id`
+    CARD = "c"  # the card of `rollout_id`
+    PAUSE = "z"
+    RESUME = "y"
+    HALT = "h"
+
+
+class FirmwareAction(CallbackData, prefix="fw"):
+    """A press on a firmware button; authority (owner, platform admin) is checked on press."""
+
+    op: FirmwareOp
+    device_id: int = 0
+    image_id: int = 0
+    rollout_id: int = 0
+    canary: int = 1
+    pace: int = 100
+    kind: int = 0

@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.keyboards import devices as keyboards
 from bot.render import devices as render
+from bot.render import firmware
 from bot.render import satel as satel_render
 from bot.render import shelly as shelly_render
 from bot.render.devices import RenderContext
+from core.access.policy import Action, allows
 from core.devices.kinds import Card, kind_of
 from core.devices.overview import DeviceView
 from core.devices.relays import RelayPanel
+from core.firmware import offers
 
 CardPair = tuple[str, InlineKeyboardMarkup]
 
@@ -36,8 +39,24 @@ class CardInput:
 
 
 async def _sensor(card: CardInput) -> CardPair:
-    return render.device_card(card.view, card.ctx), keyboards.device_card(
-        card.view, card.tr, zone=card.zone
+    """Readings, and for kinds that take updates, the update under way or on offer (its
+    buttons to those who may answer it)."""
+    view = card.view
+    news = await offers.news(card.session, view.device)
+    body = None
+    if news is not None:
+        body = [
+            *render.reading_lines(view, card.ctx),
+            "",
+            *firmware.news_lines(news, card.tr, card.zone),
+        ]
+    extra = (
+        firmware.offer_buttons(news, view.device.id, card.tr)
+        if allows(view.role, Action.UPDATE_FIRMWARE)
+        else []
+    )
+    return render.device_card(view, card.ctx, body), keyboards.device_card(
+        view, card.tr, extra=extra, zone=card.zone
     )
 
 

@@ -24,12 +24,20 @@ class Action(StrEnum):
     INVITE = "invite"
     MANAGE_MEMBERS = "manage_members"  # see members, change roles, revoke, transfer, remove
     READ_AUDIT = "read_audit"
+    UPDATE_FIRMWARE = "update_firmware"  # update now, tonight, or skip a version
 
 
 _ALLOWED: Final[dict[Role, frozenset[Action]]] = {
     Role.OWNER: frozenset(Action),
     Role.ADMIN: frozenset(
-        {Action.VIEW, Action.RECEIVE_ALERTS, Action.CONTROL, Action.CONFIGURE, Action.INVITE}
+        {
+            Action.VIEW,
+            Action.RECEIVE_ALERTS,
+            Action.CONTROL,
+            Action.CONFIGURE,
+            Action.INVITE,
+            Action.UPDATE_FIRMWARE,
+        }
     ),
     Role.VIEWER: frozenset({Action.VIEW, Action.RECEIVE_ALERTS}),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -103,6 +104,28 @@ class RolloutRepository:
             )
         ).all()
 
+    async def set_card(self, rollout_id: int, chat_id: int, message_id: int) -> None:
+        """Remember the message that shows the rollout (edited in place as it goes)."""
+        await self._session.execute(
+            update(FirmwareRollout)
+            .where(FirmwareRollout.id == rollout_id)
+            .values(card_chat_id=chat_id, card_message_id=message_id)
+        )
+
+    async def with_cards(self, finished_since: datetime) -> Sequence[FirmwareRollout]:
+        """Rollouts with a card that go on, or finished after `finished_since`."""
+        return (
+            await self._session.scalars(
+                select(FirmwareRollout)
+                .where(
+                    FirmwareRollout.card_message_id.is_not(None),
+                    (FirmwareRollout.state.in_(LIVE_ROLLOUTS))
+                    | (FirmwareRollout.finished_at > finished_since),
+                )
+                .order_by(FirmwareRollout.id)
+            )
+        ).all()
+
     async def recent(self, limit: int = 10) -> Sequence[FirmwareRollout]:
         """The newest rollouts."""
         return (
@@ -141,6 +164,17 @@ class UpdateRepository:
             .group_by(FirmwareUpdate.state)
         )
         return {state: int(n) for state, n in rows.all()}
+
+    async def failures(self, rollout_id: int, limit: int) -> Sequence[tuple[str, str, str]]:
+        """The newest failures of a rollout: device name, state, reason."""
+        rows = await self._session.execute(
+            select(Device.name, FirmwareUpdate.state, FirmwareUpdate.error)
+            .join(Device, Device.id == FirmwareUpdate.device_id)
+            .where(FirmwareUpdate.rollout_id == rollout_id, FirmwareUpdate.state.in_(FAILED))
+            .order_by(FirmwareUpdate.finished_at.desc())
+            .limit(limit)
+        )
+        return [(name, state, error or "") for name, state, error in rows.all()]
 
     async def by_token(self, token_hash: str) -> tuple[FirmwareUpdate, FirmwareRollout] | None:
         """The update a download token was issued for, with its rollout."""

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.alerts.repository import EpisodeRepository
+from core.audit.repository import AuditRepository
 from core.devices.kinds import kind_of
 from core.devices.models import Device, DeviceType
 from core.errors import InvalidInput, NotFound
@@ -127,7 +128,7 @@ async def remove_image(session: AsyncSession, image_id: int) -> FirmwareImage:
     return image
 
 
-async def start_rollout(
+async def start_rollout(  # noqa: PLR0913 - what a rollout is
     session: AsyncSession,
     image_id: int,
     *,
@@ -136,10 +137,12 @@ async def start_rollout(
     pace: int = 100,
     failure_limit: int = 10,
     created_by: int | None = None,
+    not_before: datetime | None = None,
     now: datetime,
 ) -> FirmwareRollout:
     """Roll an image out to every device of its kind (or to `device_ids` of them) that does
-    not run its version yet. The canary is the first `canary` of them, online ones first."""
+    not run its version yet, from `not_before` on. The canary is the first `canary` of them,
+    online ones first. Audited."""
     image = await ImageRepository(session).get(image_id)
     if image is None:
         raise NotFound
@@ -178,24 +181,49 @@ async def start_rollout(
                 from_version=device.firmware_version,
                 attempts=0,
                 state_at=now,
+                not_before=not_before,
             )
         )
     await session.flush()
+    AuditRepository(session).record(
+        "firmware.rollout",
+        actor_user_id=created_by,
+        device_id=targets[0].id if len(targets) == 1 else None,
+        after={
+            "rollout": rollout.id,
+            "kind": image.kind,
+            "version": image.version,
+            "devices": len(targets),
+            "canary": rollout.canary,
+            "pace": rollout.pace,
+        },
+    )
     return rollout
 
 
-async def set_state(session: AsyncSession, rollout_id: int, state: str, now: datetime) -> str:
-    """Pause, resume or halt a rollout; return its state after (a finished one stays)."""
+async def set_state(
+    session: AsyncSession, rollout_id: int, state: str, now: datetime, by: int | None = None
+) -> str:
+    """Pause, resume or halt a rollout; return its state after (a finished one stays).
+    Audited when it changed."""
     rollout = await RolloutRepository(session).get(rollout_id, for_update=True)
     if rollout is None:
         raise NotFound
     moves = {("running", "paused"), ("paused", "running"), ("running", "halted")}
     moves.add(("paused", "halted"))
     if (rollout.state, state) in moves:
+        before = rollout.state
         rollout.state = state
         if state == "halted":
             rollout.halt_reason = rollout.halt_reason or "halted by an admin"
             rollout.finished_at = now
+        AuditRepository(session).record(
+            f"firmware.rollout.{state}",
+            actor_user_id=by,
+            device_id=None,
+            before={"rollout": rollout.id, "state": before},
+            after={"rollout": rollout.id, "state": state},
+        )
     return rollout.state
 
 

@@ -194,6 +194,7 @@ class TelegramEmulator:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (name, bytes) users sent
 
     # ----- server -----
 
@@ -201,6 +202,7 @@ class TelegramEmulator:
         """Serve on a free loopback port; return the base URL for TELEGRAM_API_URL."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         # Closing does not wait for requests in flight (a long poll, a hanging call): a
         # test's teardown would otherwise sit through them.
         self._runner = web.AppRunner(app, shutdown_timeout=0.05)
@@ -233,6 +235,29 @@ class TelegramEmulator:
             return _error(err)
         self._changed.set()
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """A file a user sent, at the path getFile gave (what api.telegram.org/file serves)."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].removeprefix("documents/")
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id][1])
+
+    async def _api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id][1])
+        if size > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
 
     async def _faults(self, method: str, params: dict[str, Any]) -> None:
         """The failures and delays tests asked for, and Telegram's flood waits."""
@@ -505,6 +530,36 @@ class TelegramEmulator:
         """A chat that exists already (the user talked to the bot before this test)."""
         self.messages.setdefault(user.id, [])
 
+    async def send_document(
+        self, user: FakeUser, name: str, data: bytes, caption: str = ""
+    ) -> ChatMessage:
+        """Send a file to the bot as `user` (the bot fetches it with getFile)."""
+        self.messages.setdefault(user.id, [])
+        message = ChatMessage(
+            next(self._message_ids), user.id, False, caption, int(time.time()),
+            document=(name, data),
+        )  # fmt: skip
+        self.messages[user.id].append(message)
+        file_id = f"f{message.message_id}"
+        self.files[file_id] = (name, data)
+        payload: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": message.date,
+            "from": user.as_dict(),
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": name,
+                "mime_type": "application/octet-stream",
+                "file_size": len(data),
+            },
+        }
+        if caption:
+            payload["caption"] = caption
+        await self._push({"message": payload})
+        return message
+
     async def send(self, user: FakeUser, text: str) -> ChatMessage:
         """Send a message to the bot as `user`."""
         self.messages.setdefault(user.id, [])
@@ -597,6 +652,9 @@ class TelegramEmulator:
             timeout,
         )
         return reply
+
+
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # what getFile lets a bot download (Bot API)
 
 
 def _error(err: ApiError) -> web.Response:

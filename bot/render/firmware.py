@@ -1,0 +1,195 @@
+"""Texts and buttons of firmware: the card's update line, /firmware, rollout cards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import FirmwareAction, FirmwareOp
+from bot.i18n import Translator
+from core.firmware.models import FirmwareImage, FirmwareRollout
+from core.firmware.offers import FirmwareNews
+
+STATES = (
+    "queued", "sent", "downloading", "verifying", "rebooting", "done", "failed", "rolled_back",
+    "timed_out",
+)  # fmt: skip
+FAILURES_SHOWN = 5
+CANARIES = (0, 1, 3, 5)
+PACES = (10, 100, 1000)
+
+
+def size(n: int) -> str:
+    """A size people read: 1.4 MB, 620 KB."""
+    if n >= 1_000_000:  # noqa: PLR2004
+        return f"{n / 1_000_000:.1f} MB"
+    return f"{max(1, round(n / 1000))} KB"
+
+
+def news_lines(news: FirmwareNews | None, tr: Translator, zone: tzinfo) -> list[str]:
+    """The card's lines about firmware: an update under way, or one on offer."""
+    if news is None:
+        return []
+    version = escape(news.version)
+    if news.state is None:
+        lines = [tr("firmware-offer", version=version)]
+        if news.notes:
+            lines.append(tr("firmware-offer-notes", notes=escape(news.notes)))
+        return lines
+    if news.state == "queued" and news.not_before is not None:
+        when = f"{news.not_before.astimezone(zone):%Y-%m-%d %H:%M}"
+        return [tr("firmware-updating-tonight", version=version, time=when)]
+    if news.state == "downloading" and news.progress is not None:
+        return [tr("firmware-updating-progress", version=version, progress=news.progress)]
+    return [tr("firmware-updating", version=version, state=tr(f"firmware-state-{news.state}"))]
+
+
+def offer_buttons(
+    news: FirmwareNews | None, device_id: int, tr: Translator
+) -> list[tuple[str, FirmwareAction]]:
+    """Update now / tonight / skip, for an update on offer."""
+    if news is None or news.state is not None:
+        return []
+    ops = (("now", FirmwareOp.NOW), ("tonight", FirmwareOp.TONIGHT), ("skip", FirmwareOp.SKIP))
+    return [
+        (
+            tr(f"firmware-button-{key}"),
+            FirmwareAction(op=op, device_id=device_id, image_id=news.image_id),
+        )
+        for key, op in ops
+    ]
+
+
+def images_screen(
+    images: Sequence[FirmwareImage],
+    rollouts: Sequence[FirmwareRollout],
+    tr: Translator,
+    zone: tzinfo,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """/firmware: the images, the recent rollouts, and what can be done with them."""
+    lines = [tr("firmware-title"), ""]
+    if not images:
+        lines.append(tr("firmware-none"))
+    builder = InlineKeyboardBuilder()
+    for image in images:
+        notes = f" — {escape(image.notes)}" if image.notes else ""
+        lines.append(
+            tr(
+                "firmware-image",
+                kind=escape(image.kind),
+                version=escape(image.version),
+                size=size(image.size),
+                date=f"{image.created_at.astimezone(zone):%Y-%m-%d}",
+                notes=notes,
+            )
+        )
+        names = {"kind": image.kind, "version": image.version}
+        builder.button(
+            text=tr("firmware-button-plan", **names),
+            callback_data=FirmwareAction(op=FirmwareOp.PLAN, image_id=image.id),
+        )
+        builder.button(
+            text=tr("firmware-button-remove", **names),
+            callback_data=FirmwareAction(op=FirmwareOp.REMOVE, image_id=image.id),
+        )
+    if images:
+        lines += ["", tr("firmware-send-hint")]
+    if rollouts:
+        lines += ["", tr("firmware-rollouts")]
+    for rollout in rollouts:
+        lines.append(
+            tr(
+                "firmware-rollout-line",
+                id=rollout.id,
+                kind=escape(rollout.kind),
+                version=escape(rollout.version),
+                state=tr(f"firmware-rollout-{rollout.state}"),
+            )
+        )
+        builder.button(
+            text=tr("firmware-button-card", id=rollout.id),
+            callback_data=FirmwareAction(op=FirmwareOp.CARD, rollout_id=rollout.id),
+        )
+    builder.adjust(*([2] * len(images)), 1)
+    return "\n".join(lines), builder.as_markup()
+
+
+def plan_screen(
+    image: FirmwareImage, count: int, canary: int, pace: int, limit: int, tr: Translator
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The rollout about to start, with its canary and pace to change."""
+    text = tr(
+        "firmware-plan",
+        kind=escape(image.kind),
+        version=escape(image.version),
+        count=count,
+        canary=canary,
+        pace=pace,
+        limit=limit,
+    )
+    following_canary = (
+        CANARIES[(CANARIES.index(canary) + 1) % len(CANARIES)] if canary in CANARIES else 1
+    )
+    following_pace = PACES[(PACES.index(pace) + 1) % len(PACES)] if pace in PACES else 100
+    builder = InlineKeyboardBuilder()
+    for label, data in (
+        (tr("firmware-button-canary", canary=canary),
+         FirmwareAction(op=FirmwareOp.PLAN, image_id=image.id, canary=following_canary, pace=pace)),
+        (tr("firmware-button-pace", pace=pace),
+         FirmwareAction(op=FirmwareOp.PLAN, image_id=image.id, canary=canary, pace=following_pace)),
+        (tr("firmware-button-start"),
+         FirmwareAction(op=FirmwareOp.START, image_id=image.id, canary=canary, pace=pace)),
+        (tr("prompt-cancel"), FirmwareAction(op=FirmwareOp.IMAGES)),
+    ):  # fmt: skip
+        builder.button(text=label, callback_data=data)
+    builder.adjust(2, 2)
+    return text, builder.as_markup()
+
+
+def rollout_card(
+    rollout: FirmwareRollout,
+    counts: dict[str, int],
+    failures: Sequence[tuple[str, str, str]],
+    tr: Translator,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A rollout's card: counts per state, the failures with their reasons, its buttons."""
+    lines = [
+        tr(
+            "firmware-card-title",
+            id=rollout.id,
+            kind=escape(rollout.kind),
+            version=escape(rollout.version),
+            state=tr(f"firmware-rollout-{rollout.state}"),
+        )
+    ]
+    shown = [
+        tr("firmware-card-count", state=tr(f"firmware-state-{s}"), n=counts[s])
+        for s in STATES
+        if counts.get(s)
+    ]
+    lines.append(tr("firmware-card-counts", counts=" · ".join(shown)))
+    for name, state, error in failures[:FAILURES_SHOWN]:
+        lines.append(
+            tr(
+                "firmware-card-failure",
+                name=escape(name),
+                state=tr(f"firmware-state-{state}"),
+                error=escape(error),
+            )
+        )
+    if rollout.state == "halted" and rollout.halt_reason:
+        lines.append(tr("firmware-card-halted", reason=escape(rollout.halt_reason)))
+    builder = InlineKeyboardBuilder()
+    buttons = {"running": ("pause", "halt"), "paused": ("resume", "halt")}.get(rollout.state, ())
+    ops = {"pause": FirmwareOp.PAUSE, "resume": FirmwareOp.RESUME, "halt": FirmwareOp.HALT}
+    for name in buttons:
+        builder.button(
+            text=tr(f"firmware-button-{name}"),
+            callback_data=FirmwareAction(op=ops[name], rollout_id=rollout.id),
+        )
+    builder.adjust(2)
+    return "\n".join(lines), builder.as_markup()
