@@ -81,12 +81,20 @@ async def _all_heard(sessions: async_sessionmaker[AsyncSession], ids: list[int])
 
 
 async def _rollout(
-    sessions: async_sessionmaker[AsyncSession], ids: list[int], **kwargs: int
+    sessions: async_sessionmaker[AsyncSession],
+    ids: list[int],
+    *,
+    canary: int = 1,
+    pace: int = 100,
+    failure_limit: int = 10,
 ) -> int:
     """Image 2.1.0 of co2 added, rolled out to `ids`."""
     async with sessions() as session, session.begin():
         image = await add_image(session, "co2", "2.1.0", os.urandom(50_000), notes="faster")
-        rollout = await start_rollout(session, image.id, device_ids=ids, now=clock.now(), **kwargs)
+        rollout = await start_rollout(
+            session, image.id, device_ids=ids, canary=canary, pace=pace,
+            failure_limit=failure_limit, now=clock.now(),
+        )  # fmt: skip
         return rollout.id
 
 
