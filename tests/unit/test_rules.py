@@ -55,6 +55,7 @@ ACCESS_TABLE = {
     Action.INVITE: (True, True, False),
     Action.MANAGE_MEMBERS: (True, False, False),
     Action.READ_AUDIT: (True, False, False),
+    Action.UPDATE_FIRMWARE: (True, True, False),
 }
 
 
