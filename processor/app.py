@@ -309,10 +309,8 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         claim_idle_ms=options.command_claim_idle_ms,
         accounts=BrokerAccounts(settings) if settings.broker_accounts else None,
     )
-    reports = UpdateReports(sessions)  # what devices say of their updates, written at once
-    dispatch = Dispatch(
-        pipeline, shelly_codec, shelly, executor.record_ack, counters, reports.record
-    )
+    reports = UpdateReports(sessions)  # what devices say of their updates, after each batch
+    dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack, counters, reports)
 
     async def drain() -> None:
         """Stopping: write (and acknowledge) what was taken; retry no longer than allowed."""

@@ -97,3 +97,9 @@ class FirmwareUpdate(Base):
     state_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Bumped by every change: the rollouts' step reads without locking (a device's report is
+    # never kept waiting behind it, nor the ingest behind the report), and a change made
+    # meanwhile by a report makes the step's own write fail and the step run again.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's mapping

@@ -146,13 +146,13 @@ class UpdateRepository:
         self._session.add(update_row)
 
     async def of_rollout(self, rollout_id: int) -> Sequence[tuple[FirmwareUpdate, Device]]:
-        """A rollout's updates with their devices, canary first, then by device id; locked."""
+        """A rollout's updates with their devices, canary first, then by device id (not
+        locked: a change made meanwhile fails the write, by the rows' revision)."""
         rows = await self._session.execute(
             select(FirmwareUpdate, Device)
             .join(Device, Device.id == FirmwareUpdate.device_id)
             .where(FirmwareUpdate.rollout_id == rollout_id)
             .order_by(FirmwareUpdate.canary.desc(), FirmwareUpdate.device_id)
-            .with_for_update(of=FirmwareUpdate)
         )
         return [(u, d) for u, d in rows.all()]
 
@@ -198,13 +198,4 @@ class UpdateRepository:
             )
             .order_by(FirmwareUpdate.id.desc())
             .limit(1)
-            .with_for_update(of=FirmwareUpdate)
-        )
-
-    async def forget_token(self, update_id: int) -> None:
-        """The token of a finished update opens nothing any more."""
-        await self._session.execute(
-            update(FirmwareUpdate)
-            .where(FirmwareUpdate.id == update_id)
-            .values(token_hash=None, token_expires_at=None)
         )

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from core import clock
 from core.firmware.service import StepOptions, StepResult, step
@@ -36,11 +37,16 @@ class RolloutJob:
         self._changed = changed
 
     async def run(self) -> StepResult | None:
-        """One step; None when another instance holds the job."""
-        async with self._sessions() as session, session.begin():
-            if not await HistoryRepository(session).try_lock(JOB):
-                return None
-            result = await step(session, clock.now(), self._options)
+        """One step; None when another instance holds the job, or a device's report changed
+        an update meanwhile (the step runs again at its next time, from what is there)."""
+        try:
+            async with self._sessions() as session, session.begin():
+                if not await HistoryRepository(session).try_lock(JOB):
+                    return None
+                result = await step(session, clock.now(), self._options)
+        except StaleDataError:
+            log.debug("a report changed an update during the step; stepping again next time")
+            return None
         for order in result.orders:
             await self._publish(topic(order.uid, "ota"), order.payload)
         for rollout_id, reason in result.halted.items():

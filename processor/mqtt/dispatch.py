@@ -3,8 +3,8 @@
 A topic is parsed once here. Our firmware's topics (`devices/…`) go through the generic
 codec; anything else is a Shelly prefix and goes through the Shelly codec (answers to our own
 RPC requests go to the relay switcher). Command results skip the batch (someone waits for
-them), and so do update reports (written at once: a rollout waits for them); everything
-else is accepted into the ingest pipeline's next batch.
+them); update reports are written once the batch they came with is (before its
+acknowledgements); everything else is accepted into the ingest pipeline's next batch.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.ingest.pipeline import IngestPipeline
 from processor.mqtt.listener import Incoming
+from processor.ota.reports import UpdateReports
 from processor.shelly.counters import CounterKeeper
 
 OUR_TOPICS = "devices/"  # our firmware's contract; anything else is a Shelly prefix
@@ -48,14 +49,14 @@ class Dispatch:
         shelly: ShellyHooks | None = None,
         on_ack: Callable[[CommandAck], Awaitable[None]] | None = None,
         counters: CounterKeeper | None = None,
-        on_ota: Callable[[OtaReport], Awaitable[None]] | None = None,
+        reports: UpdateReports | None = None,
     ) -> None:
         self._pipeline = pipeline
         self._shelly_codec = shelly_codec
         self._counters = counters
         self._shelly = shelly
         self._on_ack = on_ack
-        self._on_ota = on_ota
+        self._reports = reports
 
     async def submit(self, message: Incoming) -> None:
         """Decode one message and pass it on; waits only when the sinks fall behind. The
@@ -72,8 +73,8 @@ class Dispatch:
                 if self._on_ack is not None:
                     await self._on_ack(item)
             elif isinstance(item, OtaReport):
-                if self._on_ota is not None:
-                    await self._on_ota(item)
+                if self._reports is not None and self._reports.take(item):
+                    self._pipeline.after_write(self._reports.write_pending)
             else:
                 self._pipeline.accept(
                     topic,
