@@ -22,7 +22,7 @@ from core.settings import Settings
 from device_firmware.simulator.device import SimulatedDevice
 from processor.app import ProcessorOptions
 from tests.conftest import eventually, unique_uid
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, bot_running
 from tests.e2e.test_control import open_card
 from tests.emulators.telegram_api import FakeUser, TelegramEmulator
 from tests.integration.helpers import add_device, add_member, forget_retained, processor_running
@@ -243,6 +243,41 @@ async def test_update_now_from_the_card_updates_the_device(
             await emulator.press(OWNER, card, "Refresh")
             await emulator.wait_for(lambda: "Firmware 2.0.2" in card.plain)
             assert "Update" not in card.plain.replace("Firmware", "")
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await forget_retained(uid)
+
+
+async def test_a_bot_restart_mid_rollout_leaves_its_card_kept_up_to_date(
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    bot_options: BotOptions,
+) -> None:
+    """The card is redrawn from the database: a bot started after the rollout moved on
+    brings it up to date."""
+    uid = unique_uid("restart_")
+    await add_device(sessions, uid, name="Porch")
+    simulator = SimulatedDevice(
+        uid, interval=0.3, mqtt_url=settings.mqtt_url, firmware_version="2.0.1"
+    )
+    async with sessions() as session, session.begin():
+        await add_image(session, "co2", "2.0.2", os.urandom(1000))
+    async with bot_running(settings, emulator, bot_options):
+        listing = await emulator.reply_to(ADMIN, "/firmware")
+        await emulator.press(ADMIN, listing, "Roll out co2 2.0.2")
+        await emulator.wait_for(lambda: "to 1 device" in listing.plain)
+        await emulator.press(ADMIN, listing, "Start")
+        await emulator.wait_for(lambda: "waiting for the device: 1" in listing.plain)
+    # The bot is down while the device comes online and is updated.
+    running = asyncio.create_task(simulator.run())
+    try:
+        async with processor_running(settings, options=ProcessorOptions(rollout_step_seconds=0.1)):
+            await eventually(lambda: simulator.firmware_version == "2.0.2", timeout=20)
+            async with bot_running(settings, emulator, bot_options):
+                await emulator.wait_for(lambda: "✅ done" in listing.plain, timeout=20)
+                assert "done: 1" in listing.plain
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
