@@ -29,8 +29,8 @@ def decode(topic: str, payload: bytes, now: float) -> Decoded | None:
         return Rejected(uid, "too_large", f"{len(payload)} bytes")
     if kind == "telemetry":
         return decode_telemetry(uid, payload, now)
-    if kind == "status":
-        return decode_status(uid, payload, now)
+    if kind == "status":  # an empty one deletes a retained status: nothing to read
+        return decode_status(uid, payload, now) if payload else None
     return _DECODERS[kind](uid, payload) if kind in _DECODERS else None
 
 

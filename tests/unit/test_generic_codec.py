@@ -230,3 +230,9 @@ def test_telemetry_carries_the_config_version_the_device_runs() -> None:
     reading = decode("devices/co2_001/telemetry", b'{"co2": 500, "config_version": 7}', NOW)
     assert isinstance(reading, Telemetry) and reading.config_version == 7
     assert "config_version" not in reading.metrics
+
+
+def test_a_cleared_retained_status_is_not_a_rejection() -> None:
+    """An empty retained message is how a retained status is deleted (an operator or a
+    removed device): nothing to read, nothing wrong."""
+    assert decode("devices/co2_001/status", b"", NOW) is None
