@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from redis.exceptions import RedisError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from core import clock
@@ -38,6 +39,7 @@ from processor.sinks.postgres import PostgresSink, Writes
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+QUARANTINE_WAIT = 1.0  # seconds a flush waits for the quarantine's write
 
 
 @dataclass(slots=True)
@@ -194,7 +196,7 @@ class IngestPipeline:
         after, self._after = self._after, []
         self._room.set()
         written = await self._write(pending) if pending else True
-        await self._retry(self._quarantine.flush, "quarantine")
+        await self._flush_quarantine()
         if not written:  # given up while stopping: the broker sends these again
             return
         for step in after:
@@ -204,6 +206,19 @@ class IngestPipeline:
                 log.exception("a step after a batch failed")
         for ack in acks:
             ack()
+
+    async def _flush_quarantine(self) -> None:
+        """Write the rejections' counters and samples, at best: diagnostics never hold up
+        ingest. One attempt, cut after `QUARANTINE_WAIT`; what it could not write is kept for
+        the next flush (Redis away, or hung: a stopped server answers nothing)."""
+        try:
+            await asyncio.wait_for(self._quarantine.flush(), QUARANTINE_WAIT)
+        except (TimeoutError, RedisError, OSError) as err:
+            self._note_outage("quarantine", err)
+            return
+        if "quarantine" in self._outages:
+            self._outages.discard("quarantine")
+            log.info("quarantine is back")
 
     async def _write(self, pending: list[_Pending]) -> bool:
         """Write a batch; False when it was given up for a transient failure (not written,

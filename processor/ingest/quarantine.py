@@ -119,8 +119,14 @@ class Quarantine:
         for message in self._pending:
             pipe.lpush(self._keys.quarantine, _encode(message))
         pipe.ltrim(self._keys.quarantine, 0, KEEP_LATEST - 1)
+        counts, kept = self._pending_counts, self._pending
         self._pending_counts, self._pending = Counter(), []
-        await pipe.execute()
+        try:
+            await pipe.execute()
+        except BaseException:  # not written (Redis away, or the wait for it cut): kept for next
+            self._pending_counts.update(counts)
+            self._pending = (kept + self._pending)[:KEEP_PER_FLUSH]
+            raise
 
 
 def _encode(message: RejectedMessage) -> bytes:
