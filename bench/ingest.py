@@ -141,7 +141,10 @@ class RssWatcher:
         self._task = asyncio.create_task(self._watch())
 
 
-async def measure_latency(redis: Redis, keys: RedisKeys, stop: asyncio.Event) -> list[float]:
+async def measure_latency(
+    redis: Redis, keys: RedisKeys, stop: asyncio.Event, uids: set[str] | None = None
+) -> list[float]:
+    """Publish → live state latency of every reading announced (of `uids` only, if given)."""
     latencies: list[float] = []
     async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
         await pubsub.subscribe(keys.events_channel)
@@ -151,7 +154,7 @@ async def measure_latency(redis: Redis, keys: RedisKeys, stop: asyncio.Event) ->
                 continue
             now = time.time()
             for event in orjson.loads(message["data"]).get("events", []):
-                if event.get("at"):
+                if event.get("at") and (uids is None or event.get("uid") in uids):
                     latencies.append(now - event["at"])
     return latencies
 

@@ -27,7 +27,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import orjson
 import psutil
 from redis.asyncio import Redis
 from sqlalchemy import delete, func, select
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import ingest  # noqa: E402
 from bench.broker import devices_url, free_port, processor_url, start_broker  # noqa: E402
-from bench.ingest import rollup_total  # noqa: E402
+from bench.ingest import measure_latency, rollup_total  # noqa: E402
 from bench.stack import DB_URL, REDIS_URL, prepare_database, start_processor  # noqa: E402
 from core import clock  # noqa: E402
 from core.db import make_engine, make_session_factory  # noqa: E402
@@ -73,25 +72,6 @@ def simulators(uids: list[str], failing: set[str], url: str, stop: multiprocessi
     asyncio.run(main())
 
 
-async def load_latency(
-    redis: Redis, keys: RedisKeys, stop: asyncio.Event, uids: set[str]
-) -> list[float]:
-    """Publish → live state latency of the load devices' readings (the simulators' own are
-    stamped in whole seconds, and would read as up to a second late)."""
-    latencies: list[float] = []
-    async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-        await pubsub.subscribe(keys.events_channel)
-        while not stop.is_set():
-            message = await pubsub.get_message(timeout=0.1)
-            if message is None:
-                continue
-            now = time.time()
-            for event in orjson.loads(message["data"]).get("events", []):
-                if event.get("at") and event.get("uid") in uids:
-                    latencies.append(now - event["at"])
-    return latencies
-
-
 def publish_for(uids: list[str], rate: float, seconds: float) -> multiprocessing.Process:
     """Telemetry at `rate` msg/s for `seconds`, from a process of its own."""
     count = int(rate * seconds)
@@ -118,7 +98,9 @@ async def phase(  # noqa: PLR0913, PLR0917 - one measured phase
     before = await rollup_total(sessions, ids)
     cpu = sum(processor.cpu_times()[:2])
     stop = asyncio.Event()
-    collector = asyncio.create_task(load_latency(redis, keys, stop, set(uids)))
+    # The load devices' readings only: the simulators' own are stamped in whole seconds and
+    # would read as up to a second late.
+    collector = asyncio.create_task(measure_latency(redis, keys, stop, set(uids)))
     began = time.time()
     publisher = publish_for(uids, rate, seconds)
     while publisher.is_alive():

@@ -3,18 +3,19 @@ and, on a device's card, an owner's answer to an update on offer."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from datetime import tzinfo
 from html import escape
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FirmwareAction, FirmwareOp
@@ -22,11 +23,9 @@ from bot.cards import device_card
 from bot.filters.platform_admin import PlatformAdmin
 from bot.i18n import Translator
 from bot.render import firmware as render
-from bot.replies import show
+from bot.replies import edit, show
 from core import clock
-from core.audit.repository import AuditRepository
 from core.devices.kinds import all_kinds
-from core.devices.models import Device
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
 from core.errors import NotFound
@@ -41,6 +40,7 @@ from core.firmware.service import (
     remove_image,
     set_state,
     start_rollout,
+    to_update,
 )
 from core.users.models import User
 
@@ -185,12 +185,6 @@ async def _add(
             else tr("firmware-refused-other", reason=reason)
         )
         return tr("firmware-refused", reason=said), None
-    AuditRepository(session).record(
-        "firmware.image.added",
-        actor_user_id=user.id,
-        device_id=None,
-        after={"kind": kind, "version": version, "size": image.size, "sha256": image.sha256},
-    )
     await session.commit()
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -209,14 +203,7 @@ async def plan(
     image = await ImageRepository(session).get(callback_data.image_id)
     if image is None:
         raise NotFound
-    count = await session.scalar(
-        select(func.count())
-        .select_from(Device)
-        .where(
-            Device.type_code == image.kind,
-            Device.firmware_version.is_distinct_from(image.version),
-        )
-    )
+    count = len(await to_update(session, image))
     if not count:
         await show(
             query, tr("firmware-nothing", kind=image.kind, version=escape(image.version)), None
@@ -246,8 +233,12 @@ async def start(
             created_by=user.id,
             now=clock.now(),
         )
-    except NothingToUpdateError:
-        await show(query, tr("error-stale"), None)
+    except NothingToUpdateError as err:
+        names = err.args_for_text
+        text = tr(
+            "firmware-nothing", kind=str(names["kind"]), version=escape(str(names["version"]))
+        )
+        await show(query, text, None)
         return
     await session.commit()
     await _show_card(query, session, rollout.id, tr)
@@ -302,7 +293,7 @@ async def remove(
 ) -> None:
     """Remove an image no rollout uses."""
     try:
-        image = await remove_image(session, callback_data.image_id)
+        image = await remove_image(session, callback_data.image_id, user.id)
     except ImageInUseError as err:
         names = err.args_for_text
         await show(
@@ -311,12 +302,6 @@ async def remove(
             None,
         )
         return
-    AuditRepository(session).record(
-        "firmware.image.removed",
-        actor_user_id=user.id,
-        device_id=None,
-        before={"kind": image.kind, "version": image.version},
-    )
     await session.commit()
     text, markup = await _images(session, tr, zone)
     said = tr("firmware-removed", kind=escape(image.kind), version=escape(image.version))
@@ -338,13 +323,22 @@ async def owner_answer(
         callback_data.op, "skip"
     )  # type: ignore[assignment]
     now = clock.now()
-    device = await offers.answer(
+    answered = await offers.answer(
         session, user.id, callback_data.device_id, callback_data.image_id, when, now, zone
     )
     await session.commit()
-    view = await overview.device(session, user.id, device.id)
+    view = await overview.device(session, user.id, answered.device.id)
     text, markup = await device_card(session, view, panel, tr, zone)
-    await show(query, text, markup)
+    await edit(query, text, markup)
+    version = answered.version  # a toast is plain text
+    if when == "skip":
+        said = tr("firmware-skipped", version=version)
+    elif answered.at is not None:
+        said = tr("firmware-scheduled", version=version, time=f"{answered.at:%Y-%m-%d %H:%M}")
+    else:
+        said = tr("firmware-started", version=version)
+    with contextlib.suppress(TelegramBadRequest):  # the press may be too old to answer
+        await query.answer(said)
 
 
 def build_router() -> Router:

@@ -186,6 +186,15 @@ class DeviceRepository:
         """Return every device, by uid."""
         return (await self._session.scalars(select(Device).order_by(Device.uid))).all()
 
+    async def of_kind(
+        self, type_code: str, device_ids: Sequence[int] | None = None
+    ) -> Sequence[Device]:
+        """The devices of a kind (only `device_ids` of them, when given), by id."""
+        query = select(Device).where(Device.type_code == type_code).order_by(Device.id)
+        if device_ids is not None:
+            query = query.where(Device.id.in_(device_ids))
+        return (await self._session.scalars(query)).all()
+
     async def ids_by_uid(self, uids: Sequence[str]) -> dict[str, int]:
         """Map the known ones of `uids` to device ids."""
         query = select(Device.uid, Device.id).where(Device.uid.in_(uids))

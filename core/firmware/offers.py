@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Literal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.policy import Action
@@ -16,8 +15,7 @@ from core.audit.repository import AuditRepository
 from core.devices.kinds import kind_of
 from core.devices.models import Device
 from core.errors import StaleAction
-from core.firmware.models import FirmwareImage, FirmwareRollout, FirmwareUpdate
-from core.firmware.repository import OPEN
+from core.firmware.repository import ImageRepository, UpdateRepository
 from core.firmware.service import start_rollout
 
 SKIPPED = "firmware_skipped"  # the device attribute holding the version its owner skipped
@@ -42,21 +40,9 @@ async def news(session: AsyncSession, device: Device) -> FirmwareNews | None:
     not run and its owner did not skip; None for kinds without updates."""
     if not kind_of(device.type_code).ota:
         return None
-    row = (
-        await session.execute(
-            select(FirmwareUpdate, FirmwareRollout)
-            .join(FirmwareRollout, FirmwareRollout.id == FirmwareUpdate.rollout_id)
-            .where(
-                FirmwareUpdate.device_id == device.id,
-                FirmwareUpdate.state.in_(OPEN),
-                FirmwareRollout.state.in_(("running", "paused")),
-            )
-            .order_by(FirmwareUpdate.id.desc())
-            .limit(1)
-        )
-    ).first()
-    if row is not None:
-        update, rollout = row
+    found = await UpdateRepository(session).under_way(device.id)
+    if found is not None:
+        update, rollout = found
         return FirmwareNews(
             rollout.image_id or 0,
             rollout.version,
@@ -65,17 +51,22 @@ async def news(session: AsyncSession, device: Device) -> FirmwareNews | None:
             update.progress,
             update.not_before,
         )
-    image = await session.scalar(
-        select(FirmwareImage)
-        .where(FirmwareImage.kind == device.type_code)
-        .order_by(FirmwareImage.created_at.desc(), FirmwareImage.id.desc())
-        .limit(1)
-    )
+    image = await ImageRepository(session).newest(device.type_code)
     if image is None or image.version == device.firmware_version:
         return None
     if (device.attributes or {}).get(SKIPPED) == image.version:
         return None
     return FirmwareNews(image.id, image.version, image.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What an answer did: the device, the version, and when the update goes (None: now,
+    or skipped)."""
+
+    device: Device
+    version: str
+    at: datetime | None = None
 
 
 def tonight(now: datetime, zone: tzinfo) -> datetime:
@@ -93,7 +84,7 @@ async def answer(
     when: When,
     now: datetime,
     zone: tzinfo,
-) -> Device:
+) -> Answered:
     """An owner's (or admin's) answer to an offered update: a rollout of this one device now
     or tonight, or the version skipped. Refused when the offer is no longer the card's."""
     grant = await require(session, user_id, device_id, Action.UPDATE_FIRMWARE)
@@ -109,7 +100,8 @@ async def answer(
             device_id=device.id,
             after={"version": offered.version},
         )
-        return device
+        return Answered(device, offered.version)
+    at = tonight(now, zone) if when == "tonight" else None
     await start_rollout(
         session,
         image_id,
@@ -118,7 +110,7 @@ async def answer(
         pace=1,
         failure_limit=100,  # one device: its own failure is its own
         created_by=user_id,
-        not_before=tonight(now, zone) if when == "tonight" else None,
+        not_before=at,
         now=now,
     )
-    return device
+    return Answered(device, offered.version, at)

@@ -48,6 +48,15 @@ class ImageRepository:
             )
         )
 
+    async def newest(self, kind: str) -> FirmwareImage | None:
+        """The image of a kind added last."""
+        return await self._session.scalar(
+            select(FirmwareImage)
+            .where(FirmwareImage.kind == kind)
+            .order_by(FirmwareImage.created_at.desc(), FirmwareImage.id.desc())
+            .limit(1)
+        )
+
     async def listed(self, kind: str | None = None) -> Sequence[FirmwareImage]:
         """Images, newest first (of one kind when given)."""
         query = select(FirmwareImage).order_by(FirmwareImage.created_at.desc(), FirmwareImage.id)
@@ -182,6 +191,22 @@ class UpdateRepository:
             select(FirmwareUpdate, FirmwareRollout)
             .join(FirmwareRollout, FirmwareRollout.id == FirmwareUpdate.rollout_id)
             .where(FirmwareUpdate.token_hash == token_hash)
+        )
+        found = row.first()
+        return (found[0], found[1]) if found is not None else None
+
+    async def under_way(self, device_id: int) -> tuple[FirmwareUpdate, FirmwareRollout] | None:
+        """The device's newest unfinished update in a running or paused rollout."""
+        row = await self._session.execute(
+            select(FirmwareUpdate, FirmwareRollout)
+            .join(FirmwareRollout, FirmwareRollout.id == FirmwareUpdate.rollout_id)
+            .where(
+                FirmwareUpdate.device_id == device_id,
+                FirmwareUpdate.state.in_(OPEN),
+                FirmwareRollout.state.in_(LIVE_ROLLOUTS),
+            )
+            .order_by(FirmwareUpdate.id.desc())
+            .limit(1)
         )
         found = row.first()
         return (found[0], found[1]) if found is not None else None

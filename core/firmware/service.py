@@ -25,13 +25,13 @@ from datetime import datetime, timedelta
 from typing import Final
 
 import orjson
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.alerts.repository import EpisodeRepository
 from core.audit.repository import AuditRepository
 from core.devices.kinds import kind_of
 from core.devices.models import Device, DeviceType
+from core.devices.repository import DeviceRepository
 from core.errors import InvalidInput, NotFound
 from core.firmware.models import FirmwareImage, FirmwareRollout, FirmwareUpdate
 from core.firmware.repository import (
@@ -91,7 +91,7 @@ async def add_image(
     added_by: int | None = None,
 ) -> FirmwareImage:
     """Store an image of `kind` and `version`, with its size and SHA-256, in the session's
-    transaction."""
+    transaction. Audited."""
     if await session.get(DeviceType, kind) is None:
         raise ImageRefusedError(reason="unknown_kind", kind=kind)
     if not kind_of(kind).ota:
@@ -113,11 +113,28 @@ async def add_image(
         notes=notes.strip(),
         added_by=added_by,
     )
-    return await images.add(image, data)
+    await images.add(image, data)
+    AuditRepository(session).record(
+        "firmware.image.added",
+        actor_user_id=added_by,
+        device_id=None,
+        after={"kind": kind, "version": version, "size": image.size, "sha256": image.sha256},
+    )
+    return image
 
 
-async def remove_image(session: AsyncSession, image_id: int) -> FirmwareImage:
-    """Remove an image no running or paused rollout uses."""
+async def to_update(
+    session: AsyncSession, image: FirmwareImage, device_ids: Sequence[int] | None = None
+) -> list[Device]:
+    """The devices of the image's kind (of `device_ids`, when given) not running it yet."""
+    devices = await DeviceRepository(session).of_kind(image.kind, device_ids)
+    return [d for d in devices if d.firmware_version != image.version]
+
+
+async def remove_image(
+    session: AsyncSession, image_id: int, by: int | None = None
+) -> FirmwareImage:
+    """Remove an image no running or paused rollout uses. Audited."""
     images = ImageRepository(session)
     image = await images.get(image_id)
     if image is None:
@@ -125,6 +142,12 @@ async def remove_image(session: AsyncSession, image_id: int) -> FirmwareImage:
     if await images.in_use(image_id):
         raise ImageInUseError(kind=image.kind, version=image.version)
     await images.delete(image_id)
+    AuditRepository(session).record(
+        "firmware.image.removed",
+        actor_user_id=by,
+        device_id=None,
+        before={"kind": image.kind, "version": image.version},
+    )
     return image
 
 
@@ -146,12 +169,7 @@ async def start_rollout(  # noqa: PLR0913 - what a rollout is
     image = await ImageRepository(session).get(image_id)
     if image is None:
         raise NotFound
-    query = select(Device).where(Device.type_code == image.kind).order_by(Device.id)
-    if device_ids is not None:
-        query = query.where(Device.id.in_(device_ids))
-    targets = [
-        d for d in (await session.scalars(query)).all() if d.firmware_version != image.version
-    ]
+    targets = await to_update(session, image, device_ids)
     if not targets:
         raise NothingToUpdateError(kind=image.kind, version=image.version)
     rollout = FirmwareRollout(
@@ -400,22 +418,20 @@ async def _watch(
     options: StepOptions,
 ) -> str | None:
     """Whether a device updated within `watch` went silent or raised an alert since."""
-    watched = [
-        (u, u.finished_at, d)
-        for u, d in rows
-        if u.state == "done" and u.finished_at is not None and now - u.finished_at < options.watch
-    ]
+    watched: list[tuple[datetime, Device]] = []
+    for row, device in rows:
+        finished = row.finished_at
+        if row.state == "done" and finished is not None and now - finished < options.watch:
+            watched.append((finished, device))
     if not watched:
         return None
-    since = min(finished for _, finished, _ in watched if finished is not None)
-    opened = await EpisodeRepository(session).opened_since([d.id for _, _, d in watched], since)
-    for _, finished, device in watched:
-        assert finished is not None  # noqa: S101 - filtered above
-        changed = device.online_changed_at
+    since = min(finished for finished, _ in watched)
+    opened = await EpisodeRepository(session).opened_since([d.id for _, d in watched], since)
+    for finished, device in watched:
         kinds = opened.get(device.id, set())
-        if (not device.is_online and changed is not None and changed > finished) or (
-            "device_offline" in kinds
-        ):
+        changed = device.online_changed_at
+        silent = not device.is_online and changed is not None and changed > finished
+        if silent or "device_offline" in kinds:
             return f"{device.name} went silent after the update"
         if kinds:
             return f"{device.name} raised an alert after the update"

@@ -34,18 +34,26 @@ def decode(topic: str, payload: bytes, now: float) -> Decoded | None:
     return _DECODERS[kind](uid, payload) if kind in _DECODERS else None
 
 
-_OTA_STATES: Final = ("downloading", "verifying", "rebooting", "done", "failed", "rolled_back")
-_PERCENT: Final = 100
-
-
-def decode_ota_status(uid: str, payload: bytes) -> Decoded:
-    """Decode `{"version": …, "state": …, "progress": 40, "error": …}`."""
+def _object(uid: str, payload: bytes) -> dict[str, Any] | Rejected:
+    """The JSON object a payload holds, or why it holds none."""
     try:
         body = orjson.loads(payload)
     except orjson.JSONDecodeError as err:
         return Rejected(uid, "malformed_json", str(err)[:100])
     if not isinstance(body, dict):
         return Rejected(uid, "not_an_object", type(body).__name__)
+    return body
+
+
+_OTA_STATES: Final = ("downloading", "verifying", "rebooting", "done", "failed", "rolled_back")
+_PERCENT: Final = 100
+
+
+def decode_ota_status(uid: str, payload: bytes) -> Decoded:
+    """Decode `{"version": …, "state": …, "progress": 40, "error": …}`."""
+    body = _object(uid, payload)
+    if isinstance(body, Rejected):
+        return body
     version, state, progress = _text(body.get("version")), body.get("state"), body.get("progress")
     if state not in _OTA_STATES or version is None:
         return Rejected(uid, "bad_ota_status", str(body)[:100])
@@ -56,12 +64,9 @@ def decode_ota_status(uid: str, payload: bytes) -> Decoded:
 
 def decode_event(uid: str, payload: bytes) -> Decoded | None:
     """Decode a command result `{"id": …, "ok": …, "error": …}`; other events are not read yet."""
-    try:
-        body = orjson.loads(payload)
-    except orjson.JSONDecodeError as err:
-        return Rejected(uid, "malformed_json", str(err)[:100])
-    if not isinstance(body, dict):
-        return Rejected(uid, "not_an_object", type(body).__name__)
+    body = _object(uid, payload)
+    if isinstance(body, Rejected):
+        return body
     if "id" not in body:
         return None
     command_id, ok = body.get("id"), body.get("ok")
@@ -89,12 +94,9 @@ def decode_status(uid: str, payload: bytes, now: float) -> Decoded:
 
 def decode_telemetry(uid: str, payload: bytes, now: float) -> Decoded:
     """Validate a telemetry object: numbers become metrics, bad fields are dropped with a reason."""
-    try:
-        body = orjson.loads(payload)
-    except orjson.JSONDecodeError as err:
-        return Rejected(uid, "malformed_json", str(err)[:100])
-    if not isinstance(body, dict):
-        return Rejected(uid, "not_an_object", type(body).__name__)
+    body = _object(uid, payload)
+    if isinstance(body, Rejected):
+        return body
     if len(body) > limits.MAX_FIELDS:
         return Rejected(uid, "too_many_fields", str(len(body)))
     named = body.pop(_UID_FIELD, uid)

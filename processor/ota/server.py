@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 import ssl
-from dataclasses import dataclass
 from typing import Final
 
 from aiohttp import web
@@ -27,15 +26,6 @@ log = logging.getLogger(__name__)
 CHUNK: Final = 64 * 1024
 _TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _RANGE: Final = re.compile(r"bytes=(\d+)-(\d*)")
-
-
-@dataclass(slots=True)
-class ServerStats:
-    """What the server did."""
-
-    downloads: int = 0
-    refused: int = 0
-    bytes_sent: int = 0
 
 
 class ImageServer:
@@ -52,7 +42,6 @@ class ImageServer:
         self._host = host
         self._port = port
         self._tls = tls
-        self.stats = ServerStats()
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> bool:
@@ -99,7 +88,6 @@ class ImageServer:
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         image = await self._image_of(request.match_info["token"])
         if isinstance(image, str):
-            self.stats.refused += 1
             log.info("firmware download refused (%s) from %s", image, request.remote)
             return web.Response(status=404, text="not found")
         image_id, size = image
@@ -115,7 +103,6 @@ class ImageServer:
         if partial:
             response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
         await response.prepare(request)
-        self.stats.downloads += 1
         offset = start
         while offset <= end:
             async with self._sessions() as session:
@@ -126,7 +113,6 @@ class ImageServer:
                 break
             await response.write(chunk)
             offset += len(chunk)
-            self.stats.bytes_sent += len(chunk)
         await response.write_eof()
         return response
 

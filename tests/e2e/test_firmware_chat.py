@@ -184,14 +184,18 @@ async def test_an_owner_is_offered_an_update_and_skips_it_or_takes_it(
             # A viewer is told of it but cannot answer it, even with a forged button.
             forged = FirmwareAction(op=FirmwareOp.NOW, device_id=device_id, image_id=first.id)
             await emulator.press(VIEWER, card, data=forged.pack())
-            await emulator.press(OWNER, card, "Skip this version")
+            skipped = await emulator.press(OWNER, card, "Skip this version")
             await emulator.wait_for(lambda: "Update available" not in card.plain)
+            await emulator.wait_for(lambda: skipped in emulator.callback_answers)
+            assert "2.0.2 skipped" in emulator.callback_answers[skipped]["text"]
             async with sessions() as session, session.begin():
                 await add_image(session, "co2", "2.0.3", os.urandom(2000))
             await emulator.press(OWNER, card, "Refresh")
             await emulator.wait_for(lambda: "Update available: 2.0.3" in card.plain)
-            await emulator.press(OWNER, card, "Tonight")
+            tonight = await emulator.press(OWNER, card, "Tonight")
             await emulator.wait_for(lambda: "Update to 2.0.3 at" in card.plain)
+            await emulator.wait_for(lambda: tonight in emulator.callback_answers)
+            assert "set for" in emulator.callback_answers[tonight]["text"]
             assert "03:00" in card.plain
             async with sessions() as session:
                 waiting = (await session.scalars(select(FirmwareUpdate))).one()
@@ -204,7 +208,8 @@ async def test_an_owner_is_offered_an_update_and_skips_it_or_takes_it(
     async with sessions() as session:
         actions = (await session.scalars(select(AuditEntry))).all()
         rollouts = (await session.scalars(select(FirmwareRollout))).all()
-    assert [(a.action, a.actor_user_id) for a in actions if a.action.startswith("firmware")] == [
+    answers = [a for a in actions if a.action.startswith("firmware") and a.actor_user_id]
+    assert [(a.action, a.actor_user_id) for a in answers] == [
         ("firmware.skipped", OWNER.id), ("firmware.rollout", OWNER.id)
     ]  # fmt: skip
     assert [r.version for r in rollouts] == ["2.0.3"]  # the viewer's forged press did nothing
@@ -237,8 +242,10 @@ async def test_update_now_from_the_card_updates_the_device(
         async with processor_running(settings, options=ProcessorOptions(rollout_step_seconds=0.1)):
             await eventually(lambda: _runs(sessions, device_id, "2.0.1"))
             card = await open_card(emulator, "Bedroom")
-            await emulator.press(OWNER, card, "Update now")
+            started = await emulator.press(OWNER, card, "Update now")
             await emulator.wait_for(lambda: "Updating to 2.0.2" in card.plain)
+            await emulator.wait_for(lambda: started in emulator.callback_answers)
+            assert "started" in emulator.callback_answers[started]["text"]
             await eventually(lambda: _runs(sessions, device_id, "2.0.2"), timeout=20)
             await emulator.press(OWNER, card, "Refresh")
             await emulator.wait_for(lambda: "Firmware 2.0.2" in card.plain)

@@ -33,6 +33,14 @@ def load_settings(path: str = "settings.json") -> dict:
         return json.loads(file.read())
 
 
+def _drain(client: object) -> int:
+    """Take every message the broker has sent (handed to the inbox); return how many."""
+    taken = 0
+    while client.check_msg() is not None:  # type: ignore[attr-defined]
+        taken += 1
+    return taken
+
+
 def _ticks() -> int:
     return time.ticks_ms()  # type: ignore[attr-defined]  # MicroPython
 
@@ -123,8 +131,7 @@ class App:
         self._ensure_sensor()
         last_report = None
         while True:
-            while client.check_msg() is not None:
-                pass
+            _drain(client)
             self._raw.settimeout(READ_TIMEOUT_S)  # check_msg left it blocking for ever
             if self._handle_inbox():
                 last_report = None  # a new config is reported at once
@@ -296,7 +303,7 @@ class App:
             try:
                 client.sock.close()  # type: ignore[attr-defined]
             except (OSError, AttributeError):
-                pass
+                log("the socket was gone already")
 
 
 class _Tls:

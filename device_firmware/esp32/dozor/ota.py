@@ -52,7 +52,7 @@ def clear_state() -> None:
     try:
         os.remove(STATE_FILE)
     except OSError:
-        pass
+        return  # there was none
 
 
 def _hex(digest: bytes) -> str:
