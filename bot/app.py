@@ -48,6 +48,7 @@ from bot.routers import (
     panels,
     relays,
     sharing,
+    shelly_updates,
     start,
     user_settings,
 )
@@ -61,6 +62,7 @@ from core.db import make_engine, make_session_factory
 from core.devices.configuration import ConfigService
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
+from core.firmware.shelly import ShellyUpdates
 from core.history.views import HistoryService
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
@@ -103,6 +105,7 @@ class BotServices:
     sharing: SharingService
     configs: ConfigService
     control: ControlService
+    shelly_updates: ShellyUpdates
     watch: ConfigWatch
     panel: RelayPanel
     panels: PanelService
@@ -162,6 +165,7 @@ def build_services(
         ),
         configs=configs,
         control=ControlService(bus, confirmations, options.command_timeout),
+        shelly_updates=ShellyUpdates(bus, confirmations, options.command_timeout),
         watch=watch,
         panel=RelayPanel(store, panel_service),
         panels=panel_service,
@@ -189,6 +193,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         sharing=services.sharing,
         configs=services.configs,
         control=services.control,
+        shelly_updates=services.shelly_updates,
         watch=services.watch,
         panel=services.panel,
         panels=services.panels,
@@ -208,6 +213,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         start.build_router(),
         admin.build_router(),
         firmware.build_router(),
+        shelly_updates.build_router(),
         devices.build_router(),
         device_settings.build_router(),
         control.build_router(),

@@ -236,6 +236,8 @@ class FirmwareOp(StrEnum):
     PAUSE = "z"
     RESUME = "y"
     HALT = "h"
+    SHELLY_ASK = "u"  # an owner: update this Shelly to `version` from its maker — confirm
+    SHELLY_GO = "v"  # … yes (`nonce`)
 
 
 class FirmwareAction(CallbackData, prefix="fw"):
@@ -248,3 +250,5 @@ class FirmwareAction(CallbackData, prefix="fw"):
     canary: int = 1
     pace: int = 100
     kind: int = 0
+    version: str = ""
+    nonce: str = ""

@@ -9,6 +9,7 @@ from datetime import tzinfo
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import FirmwareAction
 from bot.i18n import Translator
 from bot.keyboards import devices as keyboards
 from bot.render import devices as render
@@ -21,6 +22,7 @@ from core.devices.kinds import Card, kind_of
 from core.devices.overview import DeviceView
 from core.devices.relays import RelayPanel
 from core.firmware import offers
+from core.firmware import shelly as shelly_updates
 
 CardPair = tuple[str, InlineKeyboardMarkup]
 
@@ -60,20 +62,35 @@ async def _sensor(card: CardInput) -> CardPair:
     )
 
 
+async def _own_update(card: CardInput) -> tuple[list[str], list[tuple[str, FirmwareAction]]]:
+    """A Shelly's own firmware update, under way or on offer: its lines, and its button to
+    those who may start it."""
+    news = await shelly_updates.news(card.session, card.view.device)
+    lines = firmware.shelly_lines(news, card.tr)
+    buttons = (
+        firmware.shelly_buttons(news, card.view.device.id, card.tr)
+        if allows(card.view.role, Action.UPDATE_FIRMWARE)
+        else []
+    )
+    return (["", *lines] if lines else []), buttons
+
+
 async def _relays(card: CardInput) -> CardPair:
     channels = await card.panel.channels(card.session, card.view, card.confirmed)
-    body = shelly_render.channel_lines(channels, card.tr)
+    lines, extra = await _own_update(card)
+    body = [*shelly_render.channel_lines(channels, card.tr), *lines]
     return (
         render.device_card(card.view, card.ctx, body),
-        keyboards.device_card(card.view, card.tr, channels, zone=card.zone),
+        keyboards.device_card(card.view, card.tr, channels, extra=extra, zone=card.zone),
     )
 
 
 async def _meter(card: CardInput) -> CardPair:
     figures = await card.panel.energy(card.session, card.view.device.id, card.zone, card.ctx.now)
-    body = shelly_render.meter_lines(card.view, figures, card.tr)
+    lines, extra = await _own_update(card)
+    body = [*shelly_render.meter_lines(card.view, figures, card.tr), *lines]
     return render.device_card(card.view, card.ctx, body), keyboards.device_card(
-        card.view, card.tr, zone=card.zone
+        card.view, card.tr, extra=extra, zone=card.zone
     )
 
 

@@ -32,6 +32,7 @@ class Intent(StrEnum):
     TRANSFER = "transfer"  # ownership handed over (`subject`: the new owner's user id)
     REMOVE = "remove"  # the device removed for good
     PANEL = "panel"  # an alarm panel action (`data`: the proposal)
+    FIRMWARE = "firmware"  # a device's own firmware update (`subject`: the version)
 
 
 class ConfirmationExpiredError(DomainError):

@@ -5,7 +5,13 @@ from core.alerts.models import AlertEpisode, AlertWatch
 from core.audit.models import AuditEntry
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
-from core.firmware.models import FirmwareBlob, FirmwareImage, FirmwareRollout, FirmwareUpdate
+from core.firmware.models import (
+    FirmwareBlob,
+    FirmwareImage,
+    FirmwareRollout,
+    FirmwareUpdate,
+    ShellyUpdate,
+)
 from core.history.models import (
     DailyEnergy,
     HourRollup,
@@ -45,5 +51,6 @@ __all__ = [
     "PanelEvent",
     "PanelFence",
     "ReadingKey",
+    "ShellyUpdate",
     "User",
 ]

@@ -13,6 +13,8 @@ class Telemetry:
     at: float
     metrics: dict[str, float]
     firmware_version: str | None = None
+    # A newer firmware the device says it can install ("": none; None: not said here).
+    available_firmware: str | None = None
     ip: str | None = None
     uptime: float | None = None
     config_version: int | None = None  # the config version the device runs
@@ -61,13 +63,16 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class OtaReport:
-    """Where a device is with an update (`devices/{uid}/ota/status`)."""
+    """Where a device is with an update (`devices/{uid}/ota/status`, or a Shelly's events)."""
 
     uid: str
-    version: str
+    version: str  # "" when the device does not say (a Shelly's own events)
     state: str  # downloading | verifying | rebooting | done | failed | rolled_back
     progress: int | None = None
     error: str | None = None
+    # Whose update it is: None for ours (`ota/status`), "shelly" for a Shelly installing its
+    # maker's firmware (its `sys` OTA events).
+    vendor: str | None = None
 
 
 Decoded = Telemetry | StatusChange | CommandAck | OtaReport | Rejected

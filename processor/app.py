@@ -305,11 +305,11 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         publisher,
         alerts.forget_rules,
         directory.forget,
-        shelly.press,
+        shelly.command,
         claim_idle_ms=options.command_claim_idle_ms,
         accounts=BrokerAccounts(settings) if settings.broker_accounts else None,
     )
-    reports = UpdateReports(sessions)  # what devices say of their updates, after each batch
+    reports = UpdateReports(sessions, wake)  # what devices say of their updates, after batches
     dispatch = Dispatch(pipeline, shelly_codec, shelly, executor.record_ack, counters, reports)
 
     async def drain() -> None:
@@ -353,7 +353,7 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         every(options.slot_retire_seconds, slots.retire_extra)
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
     _schedule_jobs(every, settings, options, sessions, alerts, live, directory, bus, wake)
-    _firmware_updates(every, runners, settings, options, sessions, publisher)
+    _firmware_updates(every, runners, settings, options, sessions, publisher, wake)
     every(options.live_rebuild_seconds, rebuild.run)
     return Processor(
         options,
@@ -432,8 +432,10 @@ def _firmware_updates(
     options: ProcessorOptions,
     sessions: async_sessionmaker[AsyncSession],
     publisher: Publisher,
+    wake: OutboxWakeup,
 ) -> None:
-    """Serve firmware images (unless the port is 0) and step the rollouts."""
+    """Serve firmware images (unless the port is 0), step the rollouts and settle the Shelly
+    updates."""
     if settings.ota_http_port:
         images = ImageServer(
             sessions,
@@ -451,6 +453,7 @@ def _firmware_updates(
             settings.ota_step_timeout_seconds,
             settings.ota_watch_seconds,
         ),
+        wake=wake,
     )
     every(options.rollout_step_seconds, rollouts.run)
 

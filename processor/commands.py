@@ -28,7 +28,7 @@ from core.commands.messages import CommandResult, StreamEntry, decode_entry
 from core.devices.configuration import wire_config
 from core.devices.kinds import kind_of
 from core.devices.repository import DeviceRepository
-from core.devices.shelly import SWITCH_COMMAND, RelayPress
+from core.devices.shelly import SWITCH_COMMAND, UPDATE_COMMAND, RelayPress
 from core.redis_keys import RedisKeys
 from core.transient import is_transient
 from drivers.generic.topics import topic
@@ -53,7 +53,7 @@ class CommandExecutor:
         publisher: Publisher,
         rules_changed: Callable[[int], None] | None = None,
         removed: Callable[[str], None] | None = None,
-        relays: Callable[[StreamEntry], Awaitable[None]] | None = None,
+        shelly: Callable[[StreamEntry], Awaitable[None]] | None = None,
         *,
         claim_idle_ms: int = CLAIM_IDLE_MS,
         accounts: BrokerAccounts | None = None,
@@ -69,7 +69,7 @@ class CommandExecutor:
         self._sent: dict[str, tuple[str, float]] = {}  # command id → (uid, when sent)
         self._rules_changed = rules_changed  # the alert engine re-reads thresholds
         self._removed = removed  # ingest forgets the device
-        self._relays = relays  # Shelly relay presses go to the RelaySwitcher
+        self._shelly = shelly  # Shelly relay presses and updates go to the Shelly side
 
     async def run(self, stop: asyncio.Event) -> None:
         """Process the stream until `stop` (or cancelled); survive Redis restarts.
@@ -189,6 +189,9 @@ class CommandExecutor:
         if entry.command == SWITCH_COMMAND:
             await self._switch(entry)
             return
+        if entry.command == UPDATE_COMMAND:
+            await self._to_shelly(entry)
+            return
         body = {
             "id": entry.command_id,
             "command": entry.command,
@@ -199,10 +202,16 @@ class CommandExecutor:
         await self._publisher.publish(topic(entry.uid, "commands"), orjson.dumps(body))
 
     async def _switch(self, entry: StreamEntry) -> None:
-        if self._relays is None or RelayPress.of(entry.params) is None:
+        if RelayPress.of(entry.params) is None:
             log.warning("dropping a malformed relay press for %s: %s", entry.uid, entry.params)
             return
-        await self._relays(entry)
+        await self._to_shelly(entry)
+
+    async def _to_shelly(self, entry: StreamEntry) -> None:
+        if self._shelly is None:
+            log.warning("no Shelly support here; dropping %s for %s", entry.command, entry.uid)
+            return
+        await self._shelly(entry)
 
     def _remember(self, command_id: str, uid: str) -> None:
         now = clock.monotonic()

@@ -13,6 +13,7 @@ from bot.callbacks import FirmwareAction, FirmwareOp
 from bot.i18n import Translator
 from core.firmware.models import FirmwareImage, FirmwareRollout
 from core.firmware.offers import FirmwareNews
+from core.firmware.shelly import ShellyNews
 
 STATES = (
     "queued", "sent", "downloading", "verifying", "rebooting", "done", "failed", "rolled_back",
@@ -62,6 +63,31 @@ def offer_buttons(
         )
         for key, op in ops
     ]
+
+
+def shelly_lines(news: ShellyNews | None, tr: Translator) -> list[str]:
+    """A Shelly card's lines about its own firmware: an update under way, or one on offer."""
+    if news is None:
+        return []
+    version = escape(news.version)
+    if news.state is None:
+        lines = [tr("shelly-offer", version=version)]
+        if news.failure:
+            lines.append(tr("shelly-last-failed", reason=escape(news.failure)))
+        return lines
+    if news.state == "downloading" and news.progress is not None:
+        return [tr("shelly-updating-progress", version=version, progress=news.progress)]
+    return [tr("shelly-updating", version=version, state=tr(f"firmware-state-{news.state}"))]
+
+
+def shelly_buttons(
+    news: ShellyNews | None, device_id: int, tr: Translator
+) -> list[tuple[str, FirmwareAction]]:
+    """Update, for a firmware the Shelly offers."""
+    if news is None or news.state is not None:
+        return []
+    data = FirmwareAction(op=FirmwareOp.SHELLY_ASK, device_id=device_id, version=news.version)
+    return [(tr("shelly-button-update", version=news.version), data)]
 
 
 def images_screen(

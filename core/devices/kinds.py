@@ -61,6 +61,9 @@ class DeviceKind:
     swept: bool = True
     # Whether it takes firmware images over `devices/{uid}/ota` (our firmware's OTA).
     ota: bool = False
+    # Whether it finds newer firmware itself and installs it when told (a Shelly: its
+    # `sys.available_updates`, `Shelly.Update` on the stable channel).
+    self_update: bool = False
 
     def command(self, name: str) -> DeviceCommand | None:
         """Return the kind's command called `name`, or None."""
@@ -113,6 +116,7 @@ KINDS: Final[dict[str, DeviceKind]] = {
             alertable=re.compile(r"switch[0-9]_temperature"),
             channels=3,
             settings_on_server=True,
+            self_update=True,
         ),
         DeviceKind(
             "shelly_pro3em",
@@ -126,6 +130,7 @@ KINDS: Final[dict[str, DeviceKind]] = {
                 r"total_act_power|total_current|n_current|[abc]_(voltage|current|act_power)"
             ),
             settings_on_server=True,
+            self_update=True,
         ),
         # A panel's online state is the worker's (it holds the connection), not the sweep's.
         DeviceKind(

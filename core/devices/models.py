@@ -34,6 +34,8 @@ class Device(Base):
     name: Mapped[str] = mapped_column(String(64))
     location: Mapped[str | None] = mapped_column(String(64))
     firmware_version: Mapped[str | None] = mapped_column(String(32))
+    # A newer firmware the device itself says it can install (a Shelly's stable channel).
+    available_firmware: Mapped[str | None] = mapped_column(String(32))
     last_ip: Mapped[str | None] = mapped_column(String(64))
     last_seen_at: Mapped[datetime | None]
     is_online: Mapped[bool] = mapped_column(default=False)

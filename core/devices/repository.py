@@ -25,6 +25,7 @@ class ContactRow:
     online: bool | None
     changed_at: datetime
     firmware_version: str | None = None
+    available_firmware: str | None = None  # "": none any more; None: not said
     ip: str | None = None
 
 
@@ -97,12 +98,13 @@ UPDATE devices AS d SET
                           AND COALESCE(d.online_changed_at <= v.changed_at, TRUE)
                      THEN v.online ELSE d.is_online END,
     firmware_version = COALESCE(v.firmware_version, d.firmware_version),
+    available_firmware = NULLIF(COALESCE(v.available_firmware, d.available_firmware), ''),
     last_ip = COALESCE(v.ip, d.last_ip),
     rules_at = GREATEST(d.rules_at, v.rules_at)
 FROM unnest(CAST(:ids AS integer[]), CAST(:seen AS timestamptz[]), CAST(:online AS boolean[]),
-            CAST(:changed AS timestamptz[]), CAST(:fw AS text[]), CAST(:ip AS text[]),
-            CAST(:rules_at AS timestamptz[]))
-     AS v(id, seen_at, online, changed_at, firmware_version, ip, rules_at)
+            CAST(:changed AS timestamptz[]), CAST(:fw AS text[]), CAST(:offered AS text[]),
+            CAST(:ip AS text[]), CAST(:rules_at AS timestamptz[]))
+     AS v(id, seen_at, online, changed_at, firmware_version, available_firmware, ip, rules_at)
 WHERE d.id = v.id
 """)
 
@@ -212,8 +214,9 @@ class DeviceRepository:
     async def apply_contacts(
         self, rows: Sequence[ContactRow], rules_at: Mapping[int, datetime] | None = None
     ) -> None:
-        """Write last seen, online flag, firmware and ip of many devices in one statement, and
-        the time of the newest reading the alert rules saw (`rules_at`, by device id)."""
+        """Write last seen, online flag, firmware (run and offered) and ip of many devices in
+        one statement, and the time of the newest reading the alert rules saw (`rules_at`,
+        by device id)."""
         rules_at = rules_at or {}
         ordered = sorted(rows, key=lambda row: row.device_id)  # same lock order everywhere
         await self._session.execute(
@@ -224,6 +227,7 @@ class DeviceRepository:
                 "online": [r.online for r in ordered],
                 "changed": [r.changed_at for r in ordered],
                 "fw": [r.firmware_version for r in ordered],
+                "offered": [r.available_firmware for r in ordered],
                 "ip": [r.ip for r in ordered],
                 "rules_at": [rules_at.get(r.device_id) for r in ordered],
             },

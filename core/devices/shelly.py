@@ -18,6 +18,8 @@ from core.errors import InvalidInput
 
 PHASES: Final = ("a", "b", "c")
 SWITCH_COMMAND: Final = "switch"  # the command name of a relay press on the stream
+UPDATE_COMMAND: Final = "shelly_update"  # … of a firmware update from the maker's channel
+UPDATE_STAGE: Final = "stable"  # the channel Dozor installs from (never beta)
 NAME_LIMIT: Final = 32
 _LINK: Final = re.compile(r"^\s*([0-9])\s*=\s*([A-Za-z0-9][A-Za-z0-9_.:-]{0,63})\s*:\s*([abc])\s*$")
 

@@ -1,4 +1,5 @@
-"""Firmware images (and their bytes), rollouts, and each device's update in a rollout.
+"""Firmware images (and their bytes), rollouts, each device's update in a rollout, and the
+updates Shelly devices install from their maker's stable channel.
 
 The bytes of an image live in PostgreSQL (`firmware_blobs`, a `bytea` stored uncompressed
 out of line, so that a range of it is read without the rest): every processor instance on
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, func
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
@@ -103,3 +104,31 @@ class FirmwareUpdate(Base):
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's mapping
+
+
+class ShellyUpdate(Base):
+    """An update a Shelly was told to install from its maker (`Shelly.Update`, stable)."""
+
+    __tablename__ = "shelly_updates"
+    __table_args__ = (
+        Index("ix_shelly_updates_device", "device_id"),
+        Index(
+            "uq_shelly_updates_under_way",
+            "device_id",
+            unique=True,
+            postgresql_where=text("finished_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(32))  # what the device offered
+    from_version: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # sent | downloading | rebooting | done |
+    # failed | timed_out
+    progress: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    started_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    state_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None]

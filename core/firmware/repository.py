@@ -1,4 +1,5 @@
-"""All SQL for firmware_images, firmware_blobs, firmware_rollouts and firmware_updates."""
+"""All SQL for firmware_images, firmware_blobs, firmware_rollouts, firmware_updates and
+shelly_updates."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.devices.models import Device
-from core.firmware.models import FirmwareBlob, FirmwareImage, FirmwareRollout, FirmwareUpdate
+from core.firmware.models import (
+    FirmwareBlob,
+    FirmwareImage,
+    FirmwareRollout,
+    FirmwareUpdate,
+    ShellyUpdate,
+)
 
 UNDER_WAY = ("sent", "downloading", "verifying", "rebooting")  # the device is at it
 OPEN = ("queued", *UNDER_WAY)  # not finished
@@ -224,3 +231,43 @@ class UpdateRepository:
             .order_by(FirmwareUpdate.id.desc())
             .limit(1)
         )
+
+
+class ShellyUpdateRepository:
+    """The updates Shelly devices were told to install from their maker's channel."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, row: ShellyUpdate) -> None:
+        """Stage a new update."""
+        self._session.add(row)
+
+    async def latest(self, device_id: int) -> ShellyUpdate | None:
+        """The device's newest update, finished or not."""
+        return await self._session.scalar(
+            select(ShellyUpdate)
+            .where(ShellyUpdate.device_id == device_id)
+            .order_by(ShellyUpdate.id.desc())
+            .limit(1)
+        )
+
+    async def current(self, device_id: int) -> ShellyUpdate | None:
+        """The device's update under way, locked for this transaction."""
+        return await self._session.scalar(
+            select(ShellyUpdate)
+            .where(ShellyUpdate.device_id == device_id, ShellyUpdate.finished_at.is_(None))
+            .with_for_update()
+        )
+
+    async def under_way(self) -> Sequence[tuple[ShellyUpdate, Device]]:
+        """Every update not finished, with its device, locked for this transaction (a few:
+        each was started by a person)."""
+        rows = await self._session.execute(
+            select(ShellyUpdate, Device)
+            .join(Device, Device.id == ShellyUpdate.device_id)
+            .where(ShellyUpdate.finished_at.is_(None))
+            .order_by(ShellyUpdate.id)
+            .with_for_update(of=ShellyUpdate, skip_locked=True)
+        )
+        return [(update, device) for update, device in rows]

@@ -22,13 +22,14 @@ back as `Rejected` with a reason and are counted in `rejected`.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import orjson
 
-from drivers.readings import Decoded, Rejected, StatusChange, Telemetry
+from drivers.readings import Decoded, OtaReport, Rejected, StatusChange, Telemetry
 from drivers.shelly.topics import parse_topic
 
 MAX_PAYLOAD_BYTES: Final = 64 * 1024  # a NotifyFullStatus of a Pro 3EM is a few kB
@@ -40,6 +41,8 @@ EM1_FIELDS: Final = ("voltage", "current", "act_power", "aprt_power", "pf", "fre
 # A total is wrong when it is off the sum of its phases by more than this (W) and this share.
 MISMATCH_WATTS: Final = 5.0
 MISMATCH_SHARE: Final = 0.02
+# A firmware version as Shelly writes them ("1.4.4", "1.5.0-beta1"); anything else is not one.
+VERSION: Final = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}")
 DEVICE: Final = "device"  # a time from the device's own clock
 SERVER: Final = "server"  # the time we received it (the device gave none we could trust)
 
@@ -137,7 +140,8 @@ class ShellyCodec:
         if method == "NotifyFullStatus":
             return self._components(prefix, changed, stamp, now, replace=True)
         if method == "NotifyEvent":
-            return []  # button presses and the like: nothing to store yet
+            # The firmware update's progress; button presses and the like: nothing to store.
+            return _ota_reports(prefix, params.get("events"))
         return [self._reject(prefix, "unknown_method", str(method)[:50])]
 
     def _components(
@@ -168,6 +172,9 @@ class ShellyCodec:
         dropped: list[tuple[str, str]] = []
         for name in touched:
             metrics.update(self._metrics_of(device, name, dropped))
+        offered = available_update(device.components["sys"]) if "sys" in touched else None
+        if offered is not None and not metrics:  # a fact about the device, no readings
+            return [Telemetry(prefix, at, {}, available_firmware=offered, received_at=now)]
         if not metrics:
             if dropped:
                 return [self._reject(prefix, dropped[0][0], dropped[0][1])]
@@ -176,7 +183,13 @@ class ShellyCodec:
         for reason, _ in dropped:
             self.rejected[reason] += 1
         reading = Telemetry(
-            prefix, at, metrics, dropped=tuple(dropped), received_at=now, device_time=kind == DEVICE
+            prefix,
+            at,
+            metrics,
+            available_firmware=offered,
+            dropped=tuple(dropped),
+            received_at=now,
+            device_time=kind == DEVICE,
         )
         return [reading]
 
@@ -211,6 +224,46 @@ class ShellyCodec:
                 result[f"{meter}interval_{direction}_energy"] = round(value - previous, 3)
             device.counters[name] = value  # a smaller value is a reset: a new baseline
         return result
+
+
+def available_update(system: dict[str, Any]) -> str | None:
+    """The stable firmware a device's `sys` status offers ("" for none); None when the status
+    does not say (`available_updates` is refreshed by the device every 24 hours)."""
+    updates = system.get("available_updates")
+    if not isinstance(updates, dict):
+        return None
+    stable = updates.get("stable")
+    version = stable.get("version") if isinstance(stable, dict) else None
+    return version if isinstance(version, str) and VERSION.fullmatch(version) else ""
+
+
+# A Shelly's OTA events (component `sys`) → the states of our update reports.
+_OTA_EVENTS: Final = {
+    "ota_begin": "downloading",
+    "ota_progress": "downloading",
+    "ota_success": "rebooting",
+    "ota_error": "failed",
+}
+
+
+def _ota_reports(prefix: str, events: Any) -> list[Decoded]:
+    reports: list[Decoded] = []
+    for event in events if isinstance(events, list) else []:
+        if not isinstance(event, dict) or event.get("component", "sys") != "sys":
+            continue
+        state = _OTA_EVENTS.get(str(event.get("event")))
+        if state is None:
+            continue
+        percent = _number(event.get("progress_percent"))
+        progress = max(0, min(100, int(percent))) if percent is not None else None
+        if event.get("event") == "ota_begin":
+            progress = 0
+        error = None
+        if state == "failed":
+            said = event.get("msg") or event.get("message") or event.get("reason")
+            error = str(said)[:200] if said else "the device reported an update error"
+        reports.append(OtaReport(prefix, "", state, progress, error, vendor="shelly"))
+    return reports
 
 
 def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

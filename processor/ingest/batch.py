@@ -21,6 +21,7 @@ class _DeviceState:
     online: bool | None = None
     status_at: float = 0.0
     firmware_version: str | None = None
+    available_firmware: str | None = None  # "": none (any more)
     ip: str | None = None
     config_version: int | None = None
 
@@ -69,6 +70,8 @@ class Batch:
                 state.seen_at = heard
             state.online, state.status_at = True, max(state.status_at, heard)
         state.firmware_version = reading.firmware_version or state.firmware_version
+        if reading.available_firmware is not None:
+            state.available_firmware = reading.available_firmware
         state.ip = reading.ip or state.ip
         if reading.config_version is not None:
             state.config_version = reading.config_version
@@ -111,6 +114,7 @@ class Batch:
                 online=None if device_id in stale else state.online,
                 changed_at=clock.from_timestamp(state.status_at),
                 firmware_version=state.firmware_version,
+                available_firmware=state.available_firmware,
                 ip=state.ip,
             )
             for device_id, state in self._devices.items()

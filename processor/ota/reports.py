@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import clock
 from core.devices.repository import DeviceRepository
+from core.firmware import shelly as shelly_updates
 from core.firmware.service import Report, record_report
+from core.firmware.shelly import ShellyReport
 from core.transient import is_transient
 from drivers.readings import OtaReport
 
@@ -26,8 +30,13 @@ ATTEMPTS = 5
 class UpdateReports:
     """Moves each device's update on as the device reports it."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        wake: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self._wake = wake  # the bots deliver what a finished Shelly update told its starter
         self._pending: list[OtaReport] = []
 
     def take(self, report: OtaReport) -> bool:
@@ -44,7 +53,7 @@ class UpdateReports:
             return
         for attempt in range(ATTEMPTS):
             try:
-                await self._write(pending)
+                told = await self._write(pending)
             except StaleDataError:
                 continue
             except Exception as err:
@@ -52,17 +61,25 @@ class UpdateReports:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
                 continue
+            if told and self._wake is not None:
+                await self._wake()
             return
         log.warning("%d update reports not written: their updates kept changing", len(pending))
 
-    async def _write(self, reports: list[OtaReport]) -> None:
+    async def _write(self, reports: list[OtaReport]) -> bool:
+        """Write the reports; True when one finished a Shelly update (its starter is told)."""
         now = clock.now()
+        told = False
         async with self._sessions() as session, session.begin():
-            ids = await DeviceRepository(session).ids_by_uid(sorted({r.uid for r in reports}))
+            devices = DeviceRepository(session)
+            ids = await devices.ids_by_uid(sorted({r.uid for r in reports}))
             for report in reports:
                 device_id = ids.get(report.uid)
                 if device_id is None:
                     log.info("update report of unknown device %s ignored", report.uid)
+                    continue
+                if report.vendor == "shelly":
+                    told |= await _shelly_report(session, device_id, report, now)
                     continue
                 row = await record_report(
                     session,
@@ -76,3 +93,21 @@ class UpdateReports:
                 elif report.state in ("failed", "rolled_back"):
                     log.warning("%s: update to %s %s (%s)", report.uid, report.version,
                                 report.state, report.error)  # fmt: skip
+        return told
+
+
+async def _shelly_report(
+    session: AsyncSession, device_id: int, report: OtaReport, now: datetime
+) -> bool:
+    """A Shelly's OTA event; True when it ended the update (failed)."""
+    device = await DeviceRepository(session).get(device_id)
+    if device is None:
+        return False
+    said = ShellyReport(report.state, report.progress, report.error)
+    row = await shelly_updates.record(session, device, said, now)
+    if row is None:
+        log.info("%s reports %s of an update Dozor did not start", report.uid, report.state)
+        return False
+    if row.state == "failed":
+        log.warning("%s: firmware update to %s failed (%s)", report.uid, row.version, row.error)
+    return row.finished_at is not None

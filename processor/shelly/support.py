@@ -1,4 +1,5 @@
-"""The Shelly side of a processor: relay presses, RPC answers and the HTTP fallback, wired."""
+"""The Shelly side of a processor: relay presses, firmware updates, RPC answers and the HTTP
+fallback, wired."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import clock
 from core.cancellation import cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
+from core.devices.shelly import UPDATE_COMMAND, UPDATE_STAGE
 from core.secrets import SecretBox
 from drivers.readings import Rejected, StatusChange, Telemetry
 from drivers.shelly.codec import ShellyCodec
-from drivers.shelly.http import ShellyHttp
+from drivers.shelly.http import DeviceRefused, HttpUnavailable, ShellyHttp
 from drivers.shelly.rpc import RpcSession
 from processor.ingest.pipeline import IngestPipeline
 from processor.mqtt.listener import BrokerLink
@@ -48,6 +50,7 @@ class ShellySupport:
         hears_status: bool = True,
     ) -> None:
         self._pipeline = pipeline
+        self._post_result = post_result
         self._codec = shelly_codec
         self._counters = counters
         self._broker = broker
@@ -102,9 +105,10 @@ class ShellySupport:
     def heard(self, uid: str, online: bool | None, *, retained: bool = False) -> bool:
         """An MQTT message of a Shelly; True when the online state it says is not taken.
 
-        The first one from a device (in each connection of ours to the broker) asks for its
-        whole status: its full status on connect is not retained, so a device connected before
-        this processor, or while we were away, would otherwise stay unknown until it changes.
+        The first one from a device (in each connection of ours to the broker), and each live
+        `online true` (the device connected again), asks for its whole status and firmware:
+        its full status on connect is not retained, so a device connected before this
+        processor, or while we were away, would otherwise stay unknown until it changes.
 
         A retained `online true` is only what the device said when it last connected: a Gen2's
         Last Will may not be retained, so a device that died while nobody listened leaves its
@@ -115,7 +119,11 @@ class ShellySupport:
             self._doubted.add(uid)
         else:
             self._doubted.discard(uid)  # it spoke (or said it is offline)
-        if online is not False and (doubted or self._asked.get(uid) != self._broker.connections):
+        # A live `online true` is a new connection of the device: it may have restarted into
+        # another firmware (an update), so it is asked again.
+        connected = online is True and not retained
+        asked = self._asked.get(uid) == self._broker.connections
+        if online is not False and (doubted or connected or not asked):
             self._asked[uid] = self._broker.connections
             task = asyncio.create_task(self._ask_status(uid))
             self._asking.add(task)
@@ -162,9 +170,44 @@ class ShellySupport:
         """A Shelly status reached ingest."""
         self.switcher.observe(reading.uid, reading.metrics)
 
-    async def press(self, entry: StreamEntry) -> None:
-        """A relay press from the command stream."""
+    async def command(self, entry: StreamEntry) -> None:
+        """A relay press or a firmware update from the command stream."""
+        if entry.command == UPDATE_COMMAND:
+            task = asyncio.create_task(self._update(entry))
+            self._asking.add(task)
+            task.add_done_callback(self._asking.discard)
+            return
         await self.switcher.start(entry)
+
+    async def _update(self, entry: StreamEntry) -> None:
+        """Ask the device to install its maker's stable firmware (`Shelly.Update`), over MQTT
+        or, when MQTT does not reach it, HTTP; tell the waiting bot whether it took the
+        request. How far it gets comes in its OTA events."""
+        params = {"stage": str(entry.params.get("stage") or UPDATE_STAGE)}
+        seconds = max(1.0, entry.deadline - clock.now().timestamp()) if entry.deadline else 10.0
+        error: str | None = None
+        try:
+            target = self.fallback.targets.get(entry.uid)
+            if self.fallback.mqtt_usable(entry.uid) or target is None:
+                answer = await self.switcher.ask(entry.uid, "Shelly.Update", seconds, params)
+                if answer is None:
+                    log.info("%s: no answer to Shelly.Update", entry.uid)
+                    return
+                if answer.error is not None:
+                    error = f"{answer.error.message} ({answer.error.code})"
+            else:
+                await self.http.call(target.host, "Shelly.Update", params, target.password)
+        except DeviceRefused as err:
+            error = f"{err.error.message} ({err.error.code})"
+        except HttpUnavailable as err:
+            log.warning("%s: Shelly.Update over HTTP failed (%s)", entry.uid, err)
+            return
+        if error is not None:
+            log.info("%s refused its firmware update: %s", entry.uid, error)
+        else:
+            log.info("%s is updating its firmware (%s)", entry.uid, params["stage"])
+        now = clock.now().timestamp()
+        await self._post_result(CommandResult(entry.command_id, error is None, error, now))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll what needs polling until `stop`."""

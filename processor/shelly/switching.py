@@ -139,10 +139,12 @@ class RelaySwitcher:
         await waiter.confirmed
         return self._done(entry)
 
-    async def ask(self, uid: str, method: str, seconds: float) -> RpcResponse | None:
-        """A parameterless RPC over MQTT (`Shelly.GetStatus`, `Shelly.GetDeviceInfo`); None
-        without an answer in time."""
-        request_id, frame = self.rpc.request(uid, method, {})
+    async def ask(
+        self, uid: str, method: str, seconds: float, params: dict[str, Any] | None = None
+    ) -> RpcResponse | None:
+        """An RPC over MQTT (`Shelly.GetStatus`, `Shelly.GetDeviceInfo`, `Shelly.Update`);
+        None without an answer in time."""
+        request_id, frame = self.rpc.request(uid, method, params or {})
         answer = self._expect(request_id)
         await self.publisher.publish(rpc_topic(uid), frame)
         try:

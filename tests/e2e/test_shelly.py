@@ -10,8 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotOptions
+from bot.callbacks import FirmwareAction, FirmwareOp
 from core.audit.models import AuditEntry
+from core.devices.models import Device
 from core.devices.service import provision
+from core.firmware.models import ShellyUpdate
 from core.settings import Settings
 from tests.conftest import RunningProcessor, eventually
 from tests.e2e.conftest import RunningBot
@@ -252,3 +255,101 @@ async def test_shelly_alerts_total_power_voltage_band_and_a_relay_off_that_draws
     relays_card = await open_card(emulator, OWNER, "Boiler room")
     await emulator.press(OWNER, relays_card, "Pump: switch on")
     await emulator.wait_for_message(OWNER, "Pump: no power drawn while off any more", timeout=15)
+
+
+async def _device(sessions: async_sessionmaker[AsyncSession], device_id: int) -> Device | None:
+    async with sessions() as session:
+        return await session.get(Device, device_id)
+
+
+async def _offers(sessions: async_sessionmaker[AsyncSession], device_id: int, version: str) -> bool:
+    device = await _device(sessions, device_id)  # offered, and its own version known
+    known = device is not None and device.firmware_version is not None
+    return known and device is not None and device.available_firmware == version
+
+
+async def test_an_owner_updates_a_shelly_from_its_card_and_the_device_says_how_it_went(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    relays: ShellyEmulator,
+) -> None:
+    relays.available = "1.5.0"
+    relays_id = await add_shelly(sessions, relays, "Boiler room")
+    await add_member(sessions, VIEWER.id, relays_id, "viewer", name="Vera")
+    await relays.start_mqtt()
+    await eventually(lambda: _offers(sessions, relays_id, "1.5.0"))
+
+    # A viewer reads about it but may not start it, not even with a forged press.
+    viewer_card = await open_card(emulator, VIEWER, "Boiler room")
+    assert "Firmware 1.5.0 is available from Shelly" in viewer_card.plain
+    assert not [b for b in viewer_card.buttons() if "Update to" in b["text"]]
+    forged = FirmwareAction(op=FirmwareOp.SHELLY_ASK, device_id=relays_id, version="1.5.0")
+    await emulator.press(VIEWER, viewer_card, data=forged.pack())
+    await emulator.wait_for(lambda: emulator.calls("answerCallbackQuery"))
+    assert not [c for c in relays.calls if c[1] == "Shelly.Update"]
+
+    card = await open_card(emulator, OWNER, "Boiler room")
+    assert "Firmware 1.5.0 is available from Shelly" in card.plain
+    assert "Firmware 1.4.4" in card.plain
+    await emulator.press(OWNER, card, "Update to 1.5.0")
+    await emulator.wait_for(lambda: "Update Boiler room from 1.4.4 to 1.5.0?" in card.plain)
+    assert not [c for c in relays.calls if c[1] == "Shelly.Update"]  # nothing before the yes
+    await emulator.press(OWNER, card, "Yes, update")
+    await emulator.wait_for(lambda: "took the update to 1.5.0" in card.plain)
+    assert ("mqtt", "Shelly.Update", {"stage": "stable"}) in relays.calls
+
+    # The device downloads, restarts into 1.5.0; its own status says so, and the owner is told.
+    done = await emulator.wait_for_message(OWNER, "now runs firmware 1.5.0", timeout=20)
+    assert "Boiler room" in done.plain
+    async with sessions() as session:
+        row = (await session.scalars(select(ShellyUpdate))).one()
+        audit = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "firmware.shelly_update")
+            )
+        ).one()
+    assert (row.state, row.from_version, row.version, row.progress) == (
+        "done",
+        "1.4.4",
+        "1.5.0",
+        100,
+    )
+    assert audit.actor_user_id == OWNER.id and audit.after is not None
+    assert audit.after["stage"] == "stable"
+    device = await _device(sessions, relays_id)
+    assert device is not None and device.firmware_version == "1.5.0"
+    assert device.available_firmware is None
+    card = await open_card(emulator, OWNER, "Boiler room")
+    assert "Firmware 1.5.0\nYour role" in card.plain and "available from Shelly" not in card.plain
+    assert not [b for b in card.buttons() if "Update to" in b["text"]]
+    # A second "yes" (an old button) starts nothing more.
+    again = FirmwareAction(op=FirmwareOp.SHELLY_GO, device_id=relays_id, version="1.5.0")
+    await emulator.press(OWNER, card, data=again.pack())
+    await emulator.wait_for(lambda: len(emulator.calls("answerCallbackQuery")) >= 5)
+    assert len([c for c in relays.calls if c[1] == "Shelly.Update"]) == 1
+
+
+async def test_a_shelly_update_that_fails_is_said_and_offered_again(
+    processor: RunningProcessor,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    meter: ShellyEmulator,
+) -> None:
+    meter.available, meter.update_outcome = "1.5.0", "error"
+    meter_id = await add_shelly(sessions, meter, "Main meter")
+    await meter.start_mqtt()
+    await eventually(lambda: _offers(sessions, meter_id, "1.5.0"))
+    card = await open_card(emulator, OWNER, "Main meter")
+    await emulator.press(OWNER, card, "Update to 1.5.0")
+    await emulator.wait_for(lambda: "Update Main meter from 1.4.4 to 1.5.0?" in card.plain)
+    await emulator.press(OWNER, card, "Yes, update")
+    failed = await emulator.wait_for_message(OWNER, "did not update to 1.5.0")
+    assert "Image verification failed" in failed.plain
+    assert meter.firmware == "1.4.4"
+    card = await open_card(emulator, OWNER, "Main meter")
+    assert "Firmware 1.5.0 is available from Shelly" in card.plain
+    assert "The last attempt failed: Image verification failed" in card.plain
+    assert card.button("Update to 1.5.0")

@@ -8,6 +8,12 @@ requests from `<id>/rpc` on `<src>/rpc`, and the same methods over HTTP (`POST /
 `GET /rpc/<method>`), behind digest authentication (SHA-256, user `admin`, realm = device id)
 when it has a password. Faults for tests: `answers=False` (takes requests, says nothing),
 `relays_stuck` (answers `Switch.Set` but the relay does not move).
+
+Firmware: `sys.available_updates` offers `available` (the stable channel); `Shelly.Update`
+with `stage` "stable" installs it as the Gen2 documentation describes — `sys` OTA events
+(`ota_begin`, `ota_progress` with `progress_percent`, `ota_success` or `ota_error`), then a
+restart (the Last Will, a new connection) into the new version. `update_outcome` makes it
+fail ("error"), stall after `ota_begin` ("stall") or come back on the old version ("same").
 """
 
 from __future__ import annotations
@@ -118,6 +124,8 @@ class ShellyEmulator:
     answers: bool = True
     lose_answers: bool = False  # carry requests out, but their answers never arrive
     firmware: str = "1.4.4"  # `ver` of Shelly.GetDeviceInfo
+    available: str | None = None  # the stable firmware `sys.available_updates` offers
+    update_outcome: Literal["ok", "error", "stall", "same"] = "ok"
     relays_stuck: bool = False
     quiet: bool = False  # connected, but publishes no notifications (MQTT silent)
     will_retained: bool = False  # a recorded Gen2 CONNECT has the Last Will's retain false
@@ -130,6 +138,7 @@ class ShellyEmulator:
     _runner: web.AppRunner | None = None
     _nonces: set[str] = field(default_factory=set)
     _clock: float = 0.0
+    _updating: asyncio.Task[None] | None = None
 
     def __post_init__(self) -> None:
         if not self.components:
@@ -145,9 +154,19 @@ class ShellyEmulator:
         """What `Shelly.GetStatus` answers."""
         return {
             **copy.deepcopy(self.components),
-            "sys": {"unixtime": int(time.time()), "uptime": 100},
+            "sys": self.system(),
             "mqtt": {"connected": self._connected.is_set()},
         }
+
+    def system(self) -> dict[str, Any]:
+        """The `sys` component's status (protocols/shelly.md: available_updates)."""
+        updates = {"stable": {"version": self.available}} if self.available else {}
+        return {"unixtime": int(time.time()), "uptime": 100, "available_updates": updates}
+
+    async def offer(self, version: str | None) -> None:
+        """The device's daily check found `version` on the stable channel (None: nothing)."""
+        self.available = version
+        await self.notify({"sys": {"available_updates": self.system()["available_updates"]}})
 
     def output(self, channel: int) -> bool:
         """The relay state of a Pro 3 channel."""
@@ -205,12 +224,49 @@ class ShellyEmulator:
             }
         if method in {"Switch.Set", "Switch.Toggle", "Switch.GetStatus"}:
             return await self._switch_rpc(method, params, via)
+        if method == "Shelly.Update":
+            return self._update(params)
         if method in {"EM.GetStatus", "EMData.GetStatus"}:
             name = "em:0" if method == "EM.GetStatus" else "emdata:0"
             if name not in self.components or params.get("id", 0) != 0:
                 raise RpcFailure(-105, f"Argument 'id', value {params.get('id')} not found!")
             return copy.deepcopy(self.components[name])
         raise RpcFailure(404, f"No handler for {method}")
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        stage = params.get("stage", "stable")
+        if stage != "stable" or not self.available:
+            raise RpcFailure(-114, f"No {stage} update available")
+        if self._updating is not None and not self._updating.done():
+            raise RpcFailure(-108, "Update already in progress")
+        self._updating = asyncio.create_task(self._install(self.available))
+        return {}
+
+    async def _install(self, version: str) -> None:
+        """Download (events with progress), then restart into `version`."""
+        await asyncio.sleep(0.05)  # after the answer, as the device does
+        await self.notify_event("ota_begin")
+        if self.update_outcome == "stall":
+            return
+        for percent in (25, 50, 75, 100):
+            await self.notify_event("ota_progress", progress_percent=percent)
+        if self.update_outcome == "error":
+            await self.notify_event("ota_error", msg="Image verification failed")
+            return
+        await self.notify_event("ota_success")
+        await self.stop_mqtt()  # the restart: the broker publishes its Last Will
+        if self.update_outcome == "ok":
+            self.firmware, self.available = version, None
+        await self.start_mqtt()
+
+    async def notify_event(self, event: str, **fields: Any) -> None:
+        """Publish a NotifyEvent of the `sys` component when connected."""
+        client = self._client
+        if client is not None and self._connected.is_set():
+            at = self.now()
+            body = {"component": "sys", "id": -1, "event": event, "ts": at, **fields}
+            frame = notification(self.device_id, "NotifyEvent", {"ts": at, "events": [body]})
+            await client.publish(f"{self.device_id}/events/rpc", frame, qos=1)
 
     async def _switch_rpc(self, method: str, params: dict[str, Any], via: str) -> dict[str, Any]:
         channel = params.get("id")
@@ -280,7 +336,7 @@ class ShellyEmulator:
         async with client:
             await client.subscribe(f"{self.device_id}/rpc", qos=1)
             await client.publish(topic, b"true", qos=1, retain=True)
-            full = {"ts": self.now(), **copy.deepcopy(self.components)}
+            full = {"ts": self.now(), **copy.deepcopy(self.components), "sys": self.system()}
             frame = notification(self.device_id, "NotifyFullStatus", full)
             await client.publish(f"{self.device_id}/events/rpc", frame, qos=1)
             self._client = client
@@ -415,6 +471,8 @@ class ShellyEmulator:
         """Stop both sides and leave no retained message behind (where it may still log in:
         a device whose account was deleted, or whose broker is gone, leaves nothing to clear
         that anyone else would see)."""
+        if self._updating is not None:
+            await cancel_and_wait(self._updating)
         with contextlib.suppress(aiomqtt.MqttError):
             if self._mqtt_task is not None:
                 await self.stop_mqtt(lost=False)

@@ -353,3 +353,44 @@ def test_a_device_time_is_never_compared_with_a_server_time() -> None:
     assert isinstance(reading, Telemetry) and reading.metrics["switch0_output"] == 0.0
     again = codec.decode("shellypro3-1/events/rpc", json.dumps(late_clock).encode(), now + 6)
     assert again == []  # the same device time twice is still one reading
+
+
+def test_the_firmware_a_device_offers_comes_from_its_sys_status() -> None:
+    codec = ShellyCodec()
+    offered = {"stable": {"version": "1.5.0"}, "beta": {"version": "1.6.0-beta1"}}
+    system = {"unixtime": int(NOW), "uptime": 10, "available_updates": offered}
+    full = one(codec.decode(f"{PRO3}/events/rpc", frame("NotifyFullStatus", ts=NOW, sys=system,
+                                                      **{"switch:0": SWITCH0}), NOW))  # fmt: skip
+    assert full.available_firmware == "1.5.0"  # the stable channel, never beta
+    assert full.metrics["switch0_output"] == 0.0
+    # A status that does not name its updates says nothing of them.
+    said = codec.decode(f"{PRO3}/status/sys", b'{"uptime": 11}', NOW + 1)
+    assert said == [StatusChange(PRO3, NOW + 1, True)]  # only that it is alive
+    # Nothing newer (after the update): "" — and a version that is not one is nothing.
+    empty = {"unixtime": int(NOW) + 5, "available_updates": {}}
+    none = one(codec.decode_snapshot(PRO3, {"sys": empty}, NOW + 5))
+    assert none.available_firmware == ""
+    forged = {"unixtime": int(NOW) + 6, "available_updates": {"stable": {"version": "1:<b>"}}}
+    assert one(codec.decode_snapshot(PRO3, {"sys": forged}, NOW + 6)).available_firmware == ""
+
+
+def test_a_shelly_s_ota_events_are_update_reports() -> None:
+    codec = ShellyCodec()
+
+    def events(*bodies: dict[str, Any]) -> list[Any]:
+        return codec.decode(f"{PRO3}/events/rpc", frame("NotifyEvent", ts=NOW, events=bodies), NOW)
+
+    begin, progress = events(
+        {"component": "sys", "event": "ota_begin", "ts": NOW},
+        {"component": "sys", "event": "ota_progress", "progress_percent": 40, "ts": NOW},
+    )
+    assert (begin.vendor, begin.state, begin.progress) == ("shelly", "downloading", 0)
+    assert (progress.state, progress.progress, progress.version) == ("downloading", 40, "")
+    (success,) = events({"component": "sys", "event": "ota_success"})
+    assert success.state == "rebooting"
+    (error,) = events({"component": "sys", "event": "ota_error", "msg": "Bad image"})
+    assert (error.state, error.error) == ("failed", "Bad image")
+    # A button press, another component's event, or junk: nothing.
+    assert events({"component": "input:0", "event": "single_push"}) == []
+    assert events({"component": "switch:0", "event": "ota_progress"}) == []
+    assert codec.decode(f"{PRO3}/events/rpc", frame("NotifyEvent", ts=NOW, events="x"), NOW) == []

@@ -67,3 +67,18 @@ firmware-rollout-done = ✅ done
 firmware-button-pause = ⏸ Pause
 firmware-button-resume = ▶️ Resume
 firmware-button-halt = ⏹ Halt
+# A Shelly updating itself from its maker's stable channel.
+shelly-offer = ⬆️ Firmware <b>{ $version }</b> is available from Shelly.
+shelly-last-failed = The last attempt failed: { $reason }
+shelly-updating = ⬆️ Updating to { $version }: { $state }
+shelly-updating-progress = ⬆️ Updating to { $version }: downloading, { $progress } %
+shelly-button-update = ⬆️ Update to { $version }
+shelly-confirm = ⬆️ Update <b>{ $name }</b> from { $from } to <b>{ $version }</b>?
+    The device downloads the firmware from Shelly and restarts when it is done: for a minute or so it neither reports nor takes commands.
+shelly-button-yes = ✅ Yes, update
+shelly-asking = ⏳ Asking the device to install { $version }…
+shelly-started = ⬆️ { $name } took the update to { $version }: it downloads it from Shelly now.
+shelly-no-answer = ⏳ { $name } has not answered yet: it may be offline. The card shows what it says; if nothing comes, the update times out and you can try again.
+shelly-refused = ⚠️ { $name } refused the update: { $reason }
+notice-shelly-update-done = ✅ <b>{ $name }</b> now runs firmware { $version }.
+notice-shelly-update-failed = ⚠️ <b>{ $name }</b> did not update to { $version }: { $reason }
