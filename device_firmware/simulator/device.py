@@ -153,9 +153,13 @@ class SimulatedDevice:
             body = json.dumps(self.telemetry()).encode()
             await client.publish(_topic(self.uid, "telemetry"), body, qos=1)
             self.sent += 1
-            # A new config cuts the wait short so a shorter interval applies at once.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._config_changed.wait(), self.interval)
+            # A new config cuts the wait short so a shorter interval applies at once. Not
+            # `wait_for`: on Python 3.11 it loses a cancel that meets the event being set.
+            changed = asyncio.ensure_future(self._config_changed.wait())
+            try:
+                await asyncio.wait([changed], timeout=self.interval)
+            finally:
+                changed.cancel()
             self._config_changed.clear()
 
     async def _read_messages(self, client: aiomqtt.Client) -> None:
