@@ -41,6 +41,9 @@ from processor.ingest.batch import RawPoint
 log = logging.getLogger(__name__)
 
 RULES_RECHECK_SECONDS = 10.0
+# How long a device that went offline during a firmware update may take to come back before
+# its offline episode opens (a Shelly restarts in under a minute, an ESP32 in seconds).
+UPDATE_GRACE_SECONDS = 300.0
 _Key = tuple[int, Kind, str]
 
 
@@ -99,10 +102,12 @@ class AlertEngine:
         wake: Callable[[], Awaitable[None]] | None = None,
         *,
         recheck_seconds: float = RULES_RECHECK_SECONDS,
+        update_grace_seconds: float = UPDATE_GRACE_SECONDS,
     ) -> None:
         self._sessions = sessions
         self._wake = wake
         self._recheck = recheck_seconds
+        self._update_grace = update_grace_seconds
         self._states: dict[_Key, WatchState] = {}
         self._rules: dict[int, DeviceRules] = {}
         self._links: dict[int, list[RelayLink]] = {}  # relay or meter id → its links
@@ -231,9 +236,24 @@ class AlertEngine:
         for device_id, online, at in statuses:
             if online is True:
                 self._close_offline(plan, device_id, at)
+            elif online is False and standing is not None and _updating(standing, device_id):
+                self._hold_offline(plan, device_id, at)
             elif online is False:
                 self.plan_offline(plan, device_id, at)
         return plan
+
+    def _hold_offline(self, plan: Plan, device_id: int, at: float) -> None:
+        """A device at a firmware update went offline: it is restarting, most likely. Its
+        offline episode waits `update_grace` (an `alert_watches` row, so any instance and a
+        restart keep the time), and nobody hears of a restart it comes back from."""
+        key = (device_id, Kind.OFFLINE, "")
+        before = self._state(plan, key)
+        if before.open or before.pending_since is not None:
+            return
+        after = WatchState(pending_since=at)
+        plan.states[key] = after
+        plan.note(key, before, after, 0.0)
+        log.info("device %s went offline during a firmware update; waiting for it", device_id)
 
     def _evaluate(self, plan: Plan, point: RawPoint, *, brings_back: bool) -> None:
         """Run the rules over a reading that is in order (`brings_back`: it closes the
@@ -319,17 +339,25 @@ class AlertEngine:
         await self.refresh_rules({watch.device_id for watch in waiting})
         now = clock.now().timestamp()
         due = self._due(waiting, now)
-        if not due:
+        gone = {  # went offline during an update and did not come back within the grace
+            watch.device_id
+            for watch in waiting
+            if watch.kind == Kind.OFFLINE.value
+            and now - watch.since.timestamp() >= self._update_grace
+        }
+        if not due and not gone:
             return 0
         plan = Plan()
         async with self._sessions() as session, session.begin():
-            await self.sync(session, {key[0] for key in due})
+            await self.sync(session, {key[0] for key in due} | gone)
             for key, (rule, value, enabled) in due.items():
                 state = self._states.get(key)
                 if state is None or state.open or state.pending_since is None:
                     continue  # another instance settled it meanwhile
                 if now - state.pending_since >= rule.min_duration:
                     self._apply(plan, key[0], rule, value, now, enabled)
+            for device_id in gone:
+                self._offline_after_update(plan, device_id)
             recorded = await self.write(session, plan)
         await self.settle(plan, recorded)
         return len(plan.changes)
@@ -353,6 +381,18 @@ class AlertEngine:
                     )
         return due
 
+    def _offline_after_update(self, plan: Plan, device_id: int) -> None:
+        """The grace of a device that went offline during an update is over: its offline
+        episode opens, at the time it went offline."""
+        key = (device_id, Kind.OFFLINE, "")
+        state = self._states.get(key)
+        if state is None or state.open or state.pending_since is None:
+            return  # it came back, or another instance settled it meanwhile
+        plan.states[key] = WatchState()
+        plan.note(key, state, WatchState(), 0.0)
+        log.info("device %s did not come back from its update's restart", device_id)
+        self.plan_offline(plan, device_id, state.pending_since)
+
     def plan_offline(self, plan: Plan, device_id: int, at: float) -> None:
         """Open a device_offline episode unless one is open or alerts are off."""
         key = (device_id, Kind.OFFLINE, "")
@@ -366,11 +406,15 @@ class AlertEngine:
 
     def _close_offline(self, plan: Plan, device_id: int, at: float) -> None:
         key = (device_id, Kind.OFFLINE, "")
-        if self._state(plan, key).open:
+        before = self._state(plan, key)
+        if before.open:
             plan.states[key] = WatchState()
             plan.changes.append(
                 Change(device_id, Kind.OFFLINE, "", False, Severity.INFO, None, None, at)
             )
+        elif before.pending_since is not None:  # back from an update's restart: nothing to say
+            plan.states[key] = WatchState()
+            plan.note(key, before, WatchState(), 0.0)
 
     async def write(self, session: AsyncSession, plan: Plan) -> list[Recorded]:
         """Record the plan's changes and waiting thresholds in the caller's transaction."""
@@ -404,3 +448,8 @@ class AlertEngine:
         for key, state in plan.states.items():
             if not state.open and state.pending_since is None:
                 self._states.pop(key, None)
+
+
+def _updating(standing: Mapping[int, Standing], device_id: int) -> bool:
+    found = standing.get(device_id)
+    return found is not None and found.updating

@@ -39,7 +39,7 @@ from drivers.generic.topics import (
 from drivers.shelly import topics as shelly_topics
 from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
-from processor.alerting import RULES_RECHECK_SECONDS, AlertEngine
+from processor.alerting import RULES_RECHECK_SECONDS, UPDATE_GRACE_SECONDS, AlertEngine
 from processor.commands import CLAIM_IDLE_MS, CommandExecutor
 from processor.ingest.directory import (
     KNOWN_RECHECK_SECONDS,
@@ -111,6 +111,7 @@ class ProcessorOptions:
     live_rebuild_seconds: float = LIVE_REBUILD_SECONDS  # is the live state in Redis whole?
     slot_retire_seconds: float = RETIRE_CHECK_SECONDS  # slots no longer configured, ended
     rollout_step_seconds: float = ROLLOUT_STEP_SECONDS  # firmware rollouts move on
+    update_grace_seconds: float = UPDATE_GRACE_SECONDS  # offline during an update, then told
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -229,7 +230,12 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
     bus = CommandBus(redis, keys)
     secrets = SecretBox(settings.secret_keys)
     influx = _influx_exporter(settings, sessions, wake)
-    alerts = AlertEngine(sessions, wake, recheck_seconds=options.rules_recheck_seconds)
+    alerts = AlertEngine(
+        sessions,
+        wake,
+        recheck_seconds=options.rules_recheck_seconds,
+        update_grace_seconds=options.update_grace_seconds,
+    )
     directory = DeviceDirectory(
         sessions,
         unknown_recheck_seconds=options.unknown_recheck_seconds,

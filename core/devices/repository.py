@@ -36,6 +36,7 @@ class Standing:
     rules_at: float | None  # the newest reading stamped by the device its alert rules saw
     online: bool
     online_since: float | None  # when the online flag last changed (by the server's clock)
+    updating: bool = False  # at a firmware update: it may restart any moment
 
     def refuses(self, online: bool | None, at: float) -> bool:
         """Whether a change of the online flag to `online`, known at `at`, is older than the
@@ -109,10 +110,17 @@ WHERE d.id = v.id
 """)
 
 
+# `updating`: the device is at a firmware update (ours or its maker's) and may restart any
+# moment; its going offline is then given time before anyone is told.
 _LOCK_FOR_RULES = text("""
-SELECT id, extract(epoch FROM rules_at), is_online, extract(epoch FROM online_changed_at)
-FROM devices
-WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR UPDATE
+SELECT d.id, extract(epoch FROM d.rules_at), d.is_online, extract(epoch FROM d.online_changed_at),
+       EXISTS (SELECT 1 FROM firmware_updates AS u
+               WHERE u.device_id = d.id
+                 AND u.state IN ('sent', 'downloading', 'verifying', 'rebooting'))
+       OR EXISTS (SELECT 1 FROM shelly_updates AS s
+                  WHERE s.device_id = d.id AND s.finished_at IS NULL) AS updating
+FROM devices AS d
+WHERE d.id = ANY(CAST(:ids AS integer[])) ORDER BY d.id FOR UPDATE OF d
 """)
 
 
@@ -242,8 +250,9 @@ class DeviceRepository:
                 float(rules_at) if rules_at is not None else None,
                 bool(online),
                 float(since) if since is not None else None,
+                bool(updating),
             )
-            for device_id, rules_at, online, since in rows.all()
+            for device_id, rules_at, online, since, updating in rows.all()
         }
 
     async def config(self, device_id: int, *, for_update: bool = False) -> DeviceConfig | None:

@@ -11,16 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import BotOptions
 from bot.callbacks import FirmwareAction, FirmwareOp
+from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
 from core.devices.models import Device
 from core.devices.service import provision
 from core.firmware.models import ShellyUpdate
 from core.settings import Settings
+from processor.app import ProcessorOptions
 from tests.conftest import RunningProcessor, eventually
 from tests.e2e.conftest import RunningBot
 from tests.emulators.shelly import ShellyEmulator, monophase_status
 from tests.emulators.telegram_api import ChatMessage, FakeUser, TelegramEmulator
-from tests.integration.helpers import add_member, rollup_count, set_config
+from tests.integration.helpers import add_member, processor_running, rollup_count, set_config
 
 OWNER = FakeUser(5101, "Olga")
 VIEWER = FakeUser(5102, "Vera")
@@ -275,7 +277,7 @@ async def test_an_owner_updates_a_shelly_from_its_card_and_the_device_says_how_i
     sessions: async_sessionmaker[AsyncSession],
     relays: ShellyEmulator,
 ) -> None:
-    relays.available = "1.5.0"
+    relays.available, relays.restart_seconds = "1.5.0", 1.0
     relays_id = await add_shelly(sessions, relays, "Boiler room")
     await add_member(sessions, VIEWER.id, relays_id, "viewer", name="Vera")
     await relays.start_mqtt()
@@ -303,6 +305,14 @@ async def test_an_owner_updates_a_shelly_from_its_card_and_the_device_says_how_i
     # The device downloads, restarts into 1.5.0; its own status says so, and the owner is told.
     done = await emulator.wait_for_message(OWNER, "now runs firmware 1.5.0", timeout=20)
     assert "Boiler room" in done.plain
+    # Its restart was part of the update: no offline episode, nobody told it went offline.
+    async with sessions() as session:
+        episodes = (
+            await session.scalars(select(AlertEpisode).where(AlertEpisode.device_id == relays_id))
+        ).all()
+    assert episodes == []
+    told = [m.plain for user in (OWNER, VIEWER) for m in emulator.bot_messages(user.id)]
+    assert not [t for t in told if "offline" in t], told
     async with sessions() as session:
         row = (await session.scalars(select(ShellyUpdate))).one()
         audit = (
@@ -353,3 +363,43 @@ async def test_a_shelly_update_that_fails_is_said_and_offered_again(
     assert "Firmware 1.5.0 is available from Shelly" in card.plain
     assert "The last attempt failed: Image verification failed" in card.plain
     assert card.button("Update to 1.5.0")
+
+
+async def test_a_shelly_that_does_not_come_back_from_its_update_raises_the_offline_alert(
+    settings: Settings,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    relays: ShellyEmulator,
+) -> None:
+    relays.available, relays.update_outcome = "1.5.0", "gone"
+    relays_id = await add_shelly(sessions, relays, "Boiler room")
+    options = ProcessorOptions(update_grace_seconds=2.0, rollout_step_seconds=0.2)
+    async with processor_running(settings, options=options):
+        await relays.start_mqtt()
+        await eventually(lambda: _offers(sessions, relays_id, "1.5.0"))
+        card = await open_card(emulator, OWNER, "Boiler room")
+        await emulator.press(OWNER, card, "Update to 1.5.0")
+        await emulator.wait_for(lambda: "Update Boiler room from" in card.plain)
+        await emulator.press(OWNER, card, "Yes, update")
+        await eventually(lambda: _is_offline(sessions, relays_id))
+        assert not [m for m in emulator.bot_messages(OWNER.id) if "offline" in m.plain]
+        # Past the grace, the owner hears of it once — from when it went offline.
+        alert = await emulator.wait_for_message(OWNER, "went offline", timeout=15)
+        assert "Boiler room" in alert.plain
+        async with sessions() as session:
+            episode = (
+                await session.scalars(
+                    select(AlertEpisode).where(
+                        AlertEpisode.device_id == relays_id, AlertEpisode.kind == "device_offline"
+                    )
+                )
+            ).one()
+            device = await session.get(Device, relays_id)
+        assert device is not None and device.online_changed_at is not None
+        assert abs((episode.opened_at - device.online_changed_at).total_seconds()) < 1
+
+
+async def _is_offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
+    device = await _device(sessions, device_id)
+    return device is not None and not device.is_online

@@ -13,7 +13,8 @@ Firmware: `sys.available_updates` offers `available` (the stable channel); `Shel
 with `stage` "stable" installs it as the Gen2 documentation describes — `sys` OTA events
 (`ota_begin`, `ota_progress` with `progress_percent`, `ota_success` or `ota_error`), then a
 restart (the Last Will, a new connection) into the new version. `update_outcome` makes it
-fail ("error"), stall after `ota_begin` ("stall") or come back on the old version ("same").
+fail ("error"), stall after `ota_begin` ("stall"), come back on the old version ("same") or
+never come back ("gone").
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ class ShellyEmulator:
     lose_answers: bool = False  # carry requests out, but their answers never arrive
     firmware: str = "1.4.4"  # `ver` of Shelly.GetDeviceInfo
     available: str | None = None  # the stable firmware `sys.available_updates` offers
-    update_outcome: Literal["ok", "error", "stall", "same"] = "ok"
+    update_outcome: Literal["ok", "error", "stall", "same", "gone"] = "ok"
+    restart_seconds: float = 0.0  # how long an update's restart keeps it away
     relays_stuck: bool = False
     quiet: bool = False  # connected, but publishes no notifications (MQTT silent)
     will_retained: bool = False  # a recorded Gen2 CONNECT has the Last Will's retain false
@@ -255,6 +257,9 @@ class ShellyEmulator:
             return
         await self.notify_event("ota_success")
         await self.stop_mqtt()  # the restart: the broker publishes its Last Will
+        if self.update_outcome == "gone":
+            return  # bricked: it never comes back
+        await asyncio.sleep(self.restart_seconds)
         if self.update_outcome == "ok":
             self.firmware, self.available = version, None
         await self.start_mqtt()
