@@ -236,6 +236,9 @@ class FirmwareOp(StrEnum):
     PAUSE = "z"
     RESUME = "y"
     HALT = "h"
+    CHOOSE = "o"  # an admin: choose the devices of `image_id`'s rollout (`page`)
+    TOGGLE = "w"  # … take `device_id` in or out
+    ALL = "a"  # … no choice: every device of the kind
     SHELLY_ASK = "u"  # an owner: update this Shelly to `version` from its maker — confirm
     SHELLY_GO = "v"  # … yes (`nonce`)
 
@@ -252,3 +255,4 @@ class FirmwareAction(CallbackData, prefix="fw"):
     kind: int = 0
     version: str = ""
     nonce: str = ""
+    page: int = 0

@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import FirmwareAction, FirmwareOp
 from bot.i18n import Translator
+from core.devices.models import Device
 from core.firmware.models import FirmwareImage, FirmwareRollout
 from core.firmware.offers import FirmwareNews
 from core.firmware.shelly import ShellyNews
@@ -22,6 +23,8 @@ STATES = (
 FAILURES_SHOWN = 5
 CANARIES = (0, 1, 3, 5)
 PACES = (10, 100, 1000)
+CHOOSER_PAGE = 8  # devices per page of the picker
+CHOSEN_SHOWN = 10  # names of chosen devices the plan lists
 
 
 def size(n: int) -> str:
@@ -145,9 +148,16 @@ def images_screen(
 
 
 def plan_screen(
-    image: FirmwareImage, count: int, canary: int, pace: int, limit: int, tr: Translator
+    image: FirmwareImage,
+    count: int,
+    canary: int,
+    pace: int,
+    limit: int,
+    tr: Translator,
+    chosen: Sequence[Device] = (),
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The rollout about to start, with its canary and pace to change."""
+    """The rollout about to start, with its canary, pace and devices to change (`chosen`:
+    the devices picked, none for every device of the kind)."""
     text = tr(
         "firmware-plan",
         kind=escape(image.kind),
@@ -157,6 +167,10 @@ def plan_screen(
         pace=pace,
         limit=limit,
     )
+    if chosen:
+        names = ", ".join(escape(d.name) for d in chosen[:CHOSEN_SHOWN])
+        more = len(chosen) - CHOSEN_SHOWN
+        text += "\n" + tr("firmware-plan-chosen", names=names, more=max(0, more))
     following_canary = (
         CANARIES[(CANARIES.index(canary) + 1) % len(CANARIES)] if canary in CANARIES else 1
     )
@@ -167,12 +181,64 @@ def plan_screen(
          FirmwareAction(op=FirmwareOp.PLAN, image_id=image.id, canary=following_canary, pace=pace)),
         (tr("firmware-button-pace", pace=pace),
          FirmwareAction(op=FirmwareOp.PLAN, image_id=image.id, canary=canary, pace=following_pace)),
+        (tr("firmware-button-choose"),
+         FirmwareAction(op=FirmwareOp.CHOOSE, image_id=image.id, canary=canary, pace=pace)),
         (tr("firmware-button-start"),
          FirmwareAction(op=FirmwareOp.START, image_id=image.id, canary=canary, pace=pace)),
         (tr("prompt-cancel"), FirmwareAction(op=FirmwareOp.IMAGES)),
     ):  # fmt: skip
         builder.button(text=label, callback_data=data)
-    builder.adjust(2, 2)
+    builder.adjust(2, 1, 2)
+    return text, builder.as_markup()
+
+
+def chooser(
+    image: FirmwareImage,
+    candidates: Sequence[Device],
+    chosen: set[int],
+    page: int,
+    canary: int,
+    pace: int,
+    tr: Translator,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The devices that do not run the image yet, a page at a time, each taken in or out by
+    a press; then back to the plan."""
+    pages = max(1, -(-len(candidates) // CHOOSER_PAGE))
+    page = min(max(0, page), pages - 1)
+    shown = candidates[page * CHOOSER_PAGE : (page + 1) * CHOOSER_PAGE]
+    text = tr(
+        "firmware-choose",
+        kind=escape(image.kind),
+        version=escape(image.version),
+        chosen=len(chosen),
+        count=len(candidates),
+    )
+    base = {"image_id": image.id, "canary": canary, "pace": pace}
+    builder = InlineKeyboardBuilder()
+    for device in shown:
+        mark = "☑️" if device.id in chosen else "⬜"
+        online = "" if device.is_online else " 📴"
+        builder.button(
+            text=f"{mark} {device.name} · {device.uid}{online}",
+            callback_data=FirmwareAction(
+                op=FirmwareOp.TOGGLE, device_id=device.id, page=page, **base
+            ),
+        )
+    paging = []
+    if page > 0:
+        paging.append(("◀️", FirmwareAction(op=FirmwareOp.CHOOSE, page=page - 1, **base)))
+    if page < pages - 1:
+        paging.append(("▶️", FirmwareAction(op=FirmwareOp.CHOOSE, page=page + 1, **base)))
+    for label, data in paging:
+        builder.button(text=label, callback_data=data)
+    builder.button(
+        text=tr("firmware-button-chosen", chosen=len(chosen)),
+        callback_data=FirmwareAction(op=FirmwareOp.PLAN, **base),
+    )
+    builder.button(
+        text=tr("firmware-button-all"), callback_data=FirmwareAction(op=FirmwareOp.ALL, **base)
+    )
+    builder.adjust(*([1] * len(shown)), *([len(paging)] if paging else []), 2)
     return text, builder.as_markup()
 
 

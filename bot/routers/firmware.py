@@ -47,6 +47,7 @@ from core.users.models import User
 log = logging.getLogger(__name__)
 MAX_FETCH_BYTES = 20 * 1024 * 1024  # what getFile lets a bot download
 FAILURE_LIMIT = 10  # percent, for rollouts started from the chat
+CHOICE_IMAGE, CHOICE = "rollout_image", "rollout_devices"  # an admin's picked devices (FSM)
 
 
 class Upload(StatesGroup):
@@ -196,23 +197,81 @@ async def _add(
     return text, builder.as_markup()
 
 
+async def _chosen(state: FSMContext, image_id: int) -> set[int]:
+    """The devices an admin picked for a rollout of `image_id` (none: every device)."""
+    data = await state.get_data()
+    if data.get(CHOICE_IMAGE) != image_id:
+        return set()
+    return {int(d) for d in data.get(CHOICE, [])}
+
+
+async def _choose(state: FSMContext, image_id: int, chosen: set[int]) -> None:
+    await state.update_data({CHOICE_IMAGE: image_id, CHOICE: sorted(chosen)})
+
+
 async def plan(
-    query: CallbackQuery, callback_data: FirmwareAction, session: AsyncSession, tr: Translator
+    query: CallbackQuery,
+    callback_data: FirmwareAction,
+    session: AsyncSession,
+    state: FSMContext,
+    tr: Translator,
 ) -> None:
-    """The rollout of an image, to confirm (its canary and pace changed by pressing)."""
+    """The rollout of an image, to confirm (its canary, pace and devices changed by
+    pressing)."""
     image = await ImageRepository(session).get(callback_data.image_id)
     if image is None:
         raise NotFound
-    count = len(await to_update(session, image))
-    if not count:
+    chosen = await _chosen(state, image.id)
+    targets = await to_update(session, image, sorted(chosen) if chosen else None)
+    if not targets:
         await show(
             query, tr("firmware-nothing", kind=image.kind, version=escape(image.version)), None
         )
         return
     text, markup = render.plan_screen(
-        image, int(count), callback_data.canary, callback_data.pace, FAILURE_LIMIT, tr
+        image,
+        len(targets),
+        callback_data.canary,
+        callback_data.pace,
+        FAILURE_LIMIT,
+        tr,
+        targets if chosen else (),
     )
     await show(query, text, markup)
+
+
+async def choose(
+    query: CallbackQuery,
+    callback_data: FirmwareAction,
+    session: AsyncSession,
+    state: FSMContext,
+    tr: Translator,
+) -> None:
+    """The devices to choose from (a page), or one taken in or out first."""
+    image = await ImageRepository(session).get(callback_data.image_id)
+    if image is None:
+        raise NotFound
+    candidates = sorted(await to_update(session, image), key=lambda d: (d.name.lower(), d.id))
+    chosen = await _chosen(state, image.id) & {d.id for d in candidates}
+    if callback_data.op == FirmwareOp.TOGGLE:
+        chosen ^= {callback_data.device_id} & {d.id for d in candidates}
+        await _choose(state, image.id, chosen)
+    text, markup = render.chooser(
+        image, candidates, chosen, callback_data.page, callback_data.canary, callback_data.pace, tr
+    )
+    await show(query, text, markup)
+
+
+async def choose_all(
+    query: CallbackQuery,
+    callback_data: FirmwareAction,
+    session: AsyncSession,
+    state: FSMContext,
+    tr: Translator,
+) -> None:
+    """No choice: every device of the kind; back to the plan."""
+    await _choose(state, callback_data.image_id, set())
+    await plan(query, callback_data, session, state, tr)
 
 
 async def start(
@@ -220,13 +279,17 @@ async def start(
     callback_data: FirmwareAction,
     session: AsyncSession,
     user: User,
+    state: FSMContext,
     tr: Translator,
 ) -> None:
-    """Start the rollout; this message becomes its card."""
+    """Start the rollout (to the chosen devices, when some were); this message becomes its
+    card."""
+    chosen = await _chosen(state, callback_data.image_id)
     try:
         rollout = await start_rollout(
             session,
             callback_data.image_id,
+            device_ids=sorted(chosen) if chosen else None,
             canary=callback_data.canary,
             pace=callback_data.pace,
             failure_limit=FAILURE_LIMIT,
@@ -241,6 +304,7 @@ async def start(
         await show(query, text, None)
         return
     await session.commit()
+    await _choose(state, 0, set())
     await _show_card(query, session, rollout.id, tr)
 
 
@@ -355,6 +419,10 @@ def build_router() -> Router:
     router.callback_query.register(no_notes, on(F.op == FirmwareOp.NO_NOTES), Upload.notes, admin)
     router.callback_query.register(plan, on(F.op == FirmwareOp.PLAN), admin)
     router.callback_query.register(start, on(F.op == FirmwareOp.START), admin)
+    router.callback_query.register(
+        choose, on(F.op.in_({FirmwareOp.CHOOSE, FirmwareOp.TOGGLE})), admin
+    )
+    router.callback_query.register(choose_all, on(F.op == FirmwareOp.ALL), admin)
     router.callback_query.register(open_card, on(F.op == FirmwareOp.CARD), admin)
     router.callback_query.register(
         change_rollout, on(F.op.in_({FirmwareOp.PAUSE, FirmwareOp.RESUME, FirmwareOp.HALT})), admin

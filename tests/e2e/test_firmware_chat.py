@@ -289,3 +289,41 @@ async def test_a_bot_restart_mid_rollout_leaves_its_card_kept_up_to_date(
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await forget_retained(uid)
+
+
+async def test_an_admin_rolls_out_to_chosen_devices_only(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    ids = {}
+    for name in ("Attic", "Bedroom", "Cellar"):
+        ids[name] = (await add_device(sessions, unique_uid("pick_"), name=name)).device.id
+    async with sessions() as session, session.begin():
+        image = await add_image(session, "co2", "2.0.3", os.urandom(20_000))
+    listing = await emulator.reply_to(ADMIN, "/firmware")
+    await emulator.press(ADMIN, listing, "Roll out co2 2.0.3")
+    await emulator.wait_for(lambda: "to 3 devices" in listing.plain)
+    await emulator.press(ADMIN, listing, "Choose devices")
+    await emulator.wait_for(lambda: "0 of 3 chosen" in listing.plain)
+    await emulator.press(ADMIN, listing, "Bedroom")
+    await emulator.wait_for(lambda: "1 of 3 chosen" in listing.plain)
+    await emulator.press(ADMIN, listing, "Cellar")
+    await emulator.wait_for(lambda: "2 of 3 chosen" in listing.plain)
+    await emulator.press(ADMIN, listing, "Cellar")  # out again
+    await emulator.wait_for(lambda: "1 of 3 chosen" in listing.plain)
+    assert "☑️ Bedroom" in listing.button("Bedroom")["text"]
+    assert "⬜ Cellar" in listing.button("Cellar")["text"]
+    # Someone else's press on a picker button changes nothing.
+    forged = FirmwareAction(op=FirmwareOp.TOGGLE, image_id=image.id, device_id=ids["Attic"])
+    await emulator.press(OWNER, listing, data=forged.pack())
+    await emulator.press(ADMIN, listing, "Done (1 chosen)")
+    await emulator.wait_for(lambda: "to 1 device" in listing.plain)
+    assert "Only the chosen devices: Bedroom" in listing.plain
+    await emulator.press(ADMIN, listing, "Start")
+    await emulator.wait_for(lambda: "Rollout #" in listing.plain)
+    async with sessions() as session:
+        updates = (await session.scalars(select(FirmwareUpdate))).all()
+    assert [u.device_id for u in updates] == [ids["Bedroom"]]
+    # The next plan starts from every device again.
+    listing = await emulator.reply_to(ADMIN, "/firmware")
+    await emulator.press(ADMIN, listing, "Roll out co2 2.0.3")
+    await emulator.wait_for(lambda: "to 3 devices" in listing.plain)

@@ -82,3 +82,15 @@ shelly-no-answer = ⏳ { $name } has not answered yet: it may be offline. The ca
 shelly-refused = ⚠️ { $name } refused the update: { $reason }
 notice-shelly-update-done = ✅ <b>{ $name }</b> now runs firmware { $version }.
 notice-shelly-update-failed = ⚠️ <b>{ $name }</b> did not update to { $version }: { $reason }
+firmware-button-choose = 🎯 Choose devices
+firmware-plan-chosen = 🎯 Only the chosen devices: { $names }{ $more ->
+        [0] {""}
+       *[other] {" "}and { $more } more
+    }
+firmware-choose = 🎯 <b>Which devices get { $kind } { $version }?</b>
+    { $chosen } of { $count } chosen. Press a device to take it in or out.
+firmware-button-chosen = ✅ Done ({ $chosen ->
+        [0] none chosen: all
+       *[other] { $chosen } chosen
+    })
+firmware-button-all = Every device
