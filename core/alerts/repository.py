@@ -87,20 +87,6 @@ class EpisodeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def opened_since(self, device_ids: Sequence[int], since: datetime) -> dict[int, set[str]]:
-        """The kinds of episode each of these devices opened after `since`."""
-        if not device_ids:
-            return {}
-        rows = await self._session.execute(
-            select(AlertEpisode.device_id, AlertEpisode.kind)
-            .where(any_id(AlertEpisode.device_id, device_ids), AlertEpisode.opened_at > since)
-            .distinct()
-        )
-        opened: dict[int, set[str]] = {}
-        for device_id, kind in rows.all():
-            opened.setdefault(device_id, set()).add(kind)
-        return opened
-
     async def open_episodes(self) -> Sequence[AlertEpisode]:
         """Return every episode that is still open."""
         query = select(AlertEpisode).where(AlertEpisode.closed_at.is_(None))

@@ -4,6 +4,7 @@ shelly_updates."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, text, update
@@ -27,6 +28,43 @@ _RANGE = text(
     "SELECT substring(data FROM CAST(:start AS integer) + 1 FOR CAST(:length AS integer)) "
     "FROM firmware_blobs WHERE image_id = :image"
 )
+
+
+_TALLY = text("""
+SELECT count(*) FILTER (WHERE state IN ('done', 'failed', 'rolled_back', 'timed_out')),
+       count(*) FILTER (WHERE state IN ('failed', 'rolled_back', 'timed_out')),
+       count(*) FILTER (WHERE state IN ('queued', 'sent', 'downloading', 'verifying', 'rebooting')),
+       count(*) FILTER (WHERE NOT canary AND sent_at IS NOT NULL)
+FROM firmware_updates
+WHERE rollout_id = :rollout AND id <> ALL(CAST(:held AS integer[]))
+""")
+
+# The first device updated after :since that went offline, or opened an alert, after its own
+# update was done (offline first: an offline episode is an alert too).
+_UNWELL = text("""
+SELECT d.name,
+       (NOT d.is_online AND d.online_changed_at > u.finished_at)
+       OR EXISTS (SELECT 1 FROM alert_episodes AS e
+                  WHERE e.device_id = d.id AND e.opened_at > u.finished_at
+                    AND e.kind = 'device_offline') AS silent
+FROM firmware_updates AS u JOIN devices AS d ON d.id = u.device_id
+WHERE u.rollout_id = :rollout AND u.state = 'done' AND u.finished_at > :since
+  AND ((NOT d.is_online AND d.online_changed_at > u.finished_at)
+       OR EXISTS (SELECT 1 FROM alert_episodes AS e
+                  WHERE e.device_id = d.id AND e.opened_at > u.finished_at))
+ORDER BY u.finished_at, d.id
+LIMIT 1
+""")
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts over some of a rollout's updates."""
+
+    finished: int  # done or failed
+    failed: int  # failed, rolled back, timed out
+    open: int  # waiting or under way
+    waves_sent: int  # not canaries, sent at least once
 
 
 class ImageRepository:
@@ -161,16 +199,53 @@ class UpdateRepository:
         """Stage a device's update."""
         self._session.add(update_row)
 
-    async def of_rollout(self, rollout_id: int) -> Sequence[tuple[FirmwareUpdate, Device]]:
-        """A rollout's updates with their devices, canary first, then by device id (not
-        locked: a change made meanwhile fails the write, by the rows' revision)."""
-        rows = await self._session.execute(
+    async def working_set(
+        self, rollout_id: int, *, queued: int, now: datetime
+    ) -> list[tuple[FirmwareUpdate, Device]]:
+        """What a step of a rollout works on, with the devices: its canaries, the updates
+        under way, and the first `queued` updates waiting that may go now (the device
+        online, the update due), canaries first, then by device id. The rest — finished, or
+        waiting their turn — is counted (`tally`), not loaded: a step of a rollout of
+        thousands reads tens of rows (not locked: a change made meanwhile fails the write,
+        by the rows' revision)."""
+        base = (
             select(FirmwareUpdate, Device)
             .join(Device, Device.id == FirmwareUpdate.device_id)
             .where(FirmwareUpdate.rollout_id == rollout_id)
-            .order_by(FirmwareUpdate.canary.desc(), FirmwareUpdate.device_id)
         )
-        return [(u, d) for u, d in rows.all()]
+        working = await self._session.execute(
+            base.where(FirmwareUpdate.canary | FirmwareUpdate.state.in_(UNDER_WAY))
+        )
+        rows = [(u, d) for u, d in working.all()]
+        if queued > 0:
+            waiting = await self._session.execute(
+                base.where(
+                    FirmwareUpdate.state == "queued",
+                    ~FirmwareUpdate.canary,
+                    Device.is_online,
+                    FirmwareUpdate.not_before.is_(None) | (FirmwareUpdate.not_before <= now),
+                )
+                .order_by(FirmwareUpdate.device_id)
+                .limit(queued)
+            )
+            rows += [(u, d) for u, d in waiting.all()]
+        return sorted(rows, key=lambda row: (not row[0].canary, row[0].device_id))
+
+    async def tally(self, rollout_id: int, leaving_out: Sequence[int]) -> Tally:
+        """Counts over a rollout's updates but `leaving_out` (ids the caller holds)."""
+        row = (
+            await self._session.execute(_TALLY, {"rollout": rollout_id, "held": list(leaving_out)})
+        ).one()
+        return Tally(*(int(n or 0) for n in row))
+
+    async def unwell_after(self, rollout_id: int, since: datetime) -> tuple[str, bool] | None:
+        """A device of the rollout updated (`done`) after `since` that since its own update
+        went offline or opened an alert: its name, and whether it went silent; None when
+        every one is well."""
+        found = (
+            await self._session.execute(_UNWELL, {"rollout": rollout_id, "since": since})
+        ).first()
+        return (str(found[0]), bool(found[1])) if found is not None else None
 
     async def counts(self, rollout_id: int) -> dict[str, int]:
         """How many of a rollout's updates are in each state."""

@@ -27,7 +27,6 @@ from typing import Final
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.alerts.repository import EpisodeRepository
 from core.audit.repository import AuditRepository
 from core.devices.kinds import kind_of
 from core.devices.models import Device, DeviceType
@@ -40,6 +39,7 @@ from core.firmware.repository import (
     UNDER_WAY,
     ImageRepository,
     RolloutRepository,
+    Tally,
     UpdateRepository,
 )
 
@@ -321,16 +321,15 @@ class StepResult:
 async def step(session: AsyncSession, now: datetime, options: StepOptions) -> StepResult:
     """Move every running rollout on by one step (the caller commits, then publishes)."""
     result = StepResult()
-    updates = UpdateRepository(session)
     for rollout in await RolloutRepository(session).running():
         image = await ImageRepository(session).get(rollout.image_id or 0)
-        rows = list(await updates.of_rollout(rollout.id))
+        rows = await _working_set(session, rollout, now)
         before = [(u.state, u.progress) for u, _ in rows]
-        reason = await _advance(session, rollout, image, rows, now, options, result)
+        reason, still_open = await _advance(session, rollout, image, rows, now, options, result)
         if reason is not None:
             rollout.state, rollout.halt_reason, rollout.finished_at = "halted", reason, now
             result.halted[rollout.id] = reason
-        elif not any(u.state in OPEN for u, _ in rows):
+        elif not still_open:
             rollout.state, rollout.finished_at = "done", now
         if (
             reason is not None
@@ -341,6 +340,26 @@ async def step(session: AsyncSession, now: datetime, options: StepOptions) -> St
     return result
 
 
+async def _working_set(
+    session: AsyncSession, rollout: FirmwareRollout, now: datetime
+) -> list[tuple[FirmwareUpdate, Device]]:
+    """The canaries, the updates under way, and as many waiting ones as the pace lets go
+    now (every other update is only counted)."""
+    updates = UpdateRepository(session)
+    if rollout.waves_at is None:
+        return await updates.working_set(rollout.id, queued=0, now=now)
+    sent = (await updates.tally(rollout.id, [])).waves_sent
+    return await updates.working_set(rollout.id, queued=_allowed(rollout, now) - sent, now=now)
+
+
+def _allowed(rollout: FirmwareRollout, now: datetime) -> int:
+    """How many devices after the canary the pace lets have been sent the update by now."""
+    if rollout.waves_at is None:
+        return 0
+    minutes = (now - rollout.waves_at).total_seconds() / 60
+    return max(1, int(rollout.pace * minutes) + 1)  # the first at once, then the pace
+
+
 async def _advance(
     session: AsyncSession,
     rollout: FirmwareRollout,
@@ -349,29 +368,33 @@ async def _advance(
     now: datetime,
     options: StepOptions,
     result: StepResult,
-) -> str | None:
+) -> tuple[str | None, bool]:
     """Time out, notice rollbacks, decide whether to halt, send what is due; the reason to
-    halt, or None."""
+    halt (or None), and whether any update is still open."""
     if image is None:
-        return "the image was removed"
+        return "the image was removed", True
     for row, device in rows:
         _expire(row, device, now, options)
-    reason = await _halt_reason(session, rollout, rows, now, options)
+    others = await UpdateRepository(session).tally(rollout.id, [u.id for u, _ in rows])
+    still_open = others.open > 0 or any(u.state in OPEN for u, _ in rows)
+    reason = await _halt_reason(session, rollout, rows, others, now, options)
     if reason is not None:
-        return reason
+        return reason, still_open
     canaries = [(u, d) for u, d in rows if u.canary]
     if rollout.waves_at is None:
-        if all(u.state == "done" for u, _ in canaries):
-            rollout.waves_at = now
-        else:
+        if not all(u.state == "done" for u, _ in canaries):
             _send(canaries, len(canaries), image, now, options, result)
-            return None
+            return None, still_open
+        rollout.waves_at = now  # the canaries are through: the first wave goes now
+        held = {u.id for u, _ in rows}
+        first = await UpdateRepository(session).working_set(
+            rollout.id, queued=_allowed(rollout, now), now=now
+        )
+        rows.extend(row for row in first if row[0].id not in held)
     waves = [(u, d) for u, d in rows if not u.canary]
-    minutes = (now - rollout.waves_at).total_seconds() / 60
-    allowed = max(1, int(rollout.pace * minutes) + 1)  # the first at once, then the pace
-    sent = sum(1 for u, _ in waves if u.sent_at is not None)
-    _send(waves, allowed - sent, image, now, options, result)
-    return None
+    sent = others.waves_sent + sum(1 for u, _ in waves if u.sent_at is not None)
+    _send(waves, _allowed(rollout, now) - sent, image, now, options, result)
+    return None, still_open
 
 
 def _expire(row: FirmwareUpdate, device: Device, now: datetime, options: StepOptions) -> None:
@@ -398,44 +421,24 @@ async def _halt_reason(
     session: AsyncSession,
     rollout: FirmwareRollout,
     rows: list[tuple[FirmwareUpdate, Device]],
+    others: Tally,
     now: datetime,
     options: StepOptions,
 ) -> str | None:
     for row, device in rows:
         if row.canary and row.state in FAILED:
             return f"the canary {device.name} {row.state.replace('_', ' ')}: {row.error}"
-    finished = [(u, d) for u, d in rows if u.state in (*FAILED, "done")]
-    failed = [(u, d) for u, d in finished if u.state in FAILED]
-    if finished and len(failed) * 100 > rollout.failure_limit * len(finished):
-        return f"{len(failed)} of {len(finished)} devices failed"
-    return await _watch(session, rows, now, options)
-
-
-async def _watch(
-    session: AsyncSession,
-    rows: list[tuple[FirmwareUpdate, Device]],
-    now: datetime,
-    options: StepOptions,
-) -> str | None:
-    """Whether a device updated within `watch` went silent or raised an alert since."""
-    watched: list[tuple[datetime, Device]] = []
-    for row, device in rows:
-        finished = row.finished_at
-        if row.state == "done" and finished is not None and now - finished < options.watch:
-            watched.append((finished, device))
-    if not watched:
+    finished = others.finished + sum(1 for u, _ in rows if u.state in (*FAILED, "done"))
+    failed = others.failed + sum(1 for u, _ in rows if u.state in FAILED)
+    if finished and failed * 100 > rollout.failure_limit * finished:
+        return f"{failed} of {finished} devices failed"
+    unwell = await UpdateRepository(session).unwell_after(rollout.id, now - options.watch)
+    if unwell is None:
         return None
-    since = min(finished for finished, _ in watched)
-    opened = await EpisodeRepository(session).opened_since([d.id for _, d in watched], since)
-    for finished, device in watched:
-        kinds = opened.get(device.id, set())
-        changed = device.online_changed_at
-        silent = not device.is_online and changed is not None and changed > finished
-        if silent or "device_offline" in kinds:
-            return f"{device.name} went silent after the update"
-        if kinds:
-            return f"{device.name} raised an alert after the update"
-    return None
+    name, silent = unwell
+    if silent:
+        return f"{name} went silent after the update"
+    return f"{name} raised an alert after the update"
 
 
 def _send(
