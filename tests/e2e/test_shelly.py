@@ -403,3 +403,37 @@ async def test_a_shelly_that_does_not_come_back_from_its_update_raises_the_offli
 async def _is_offline(sessions: async_sessionmaker[AsyncSession], device_id: int) -> bool:
     device = await _device(sessions, device_id)
     return device is not None and not device.is_online
+
+
+async def test_a_shelly_update_that_stalls_times_out_and_is_said(
+    settings: Settings,
+    bot: RunningBot,
+    emulator: TelegramEmulator,
+    sessions: async_sessionmaker[AsyncSession],
+    meter: ShellyEmulator,
+) -> None:
+    meter.available, meter.update_outcome = "1.5.0", "stall"  # ota_begin, then nothing
+    meter_id = await add_shelly(sessions, meter, "Main meter")
+    patient = settings.model_copy(update={"ota_step_timeout_seconds": 3.0})
+    async with processor_running(patient, options=ProcessorOptions(rollout_step_seconds=0.2)):
+        await meter.start_mqtt()
+        await eventually(lambda: _offers(sessions, meter_id, "1.5.0"))
+        card = await open_card(emulator, OWNER, "Main meter")
+        await emulator.press(OWNER, card, "Update to 1.5.0")
+        await emulator.wait_for(lambda: "Update Main meter from" in card.plain)
+        await emulator.press(OWNER, card, "Yes, update")
+        await emulator.wait_for(lambda: "took the update to 1.5.0" in card.plain)
+        await eventually(lambda: _update_is(sessions, "downloading"))  # its ota_begin
+        card = await open_card(emulator, OWNER, "Main meter")
+        assert "Updating to 1.5.0: downloading, 0 %" in card.plain
+        told = await emulator.wait_for_message(OWNER, "did not update to 1.5.0")
+        assert "no news while downloading" in told.plain
+    async with sessions() as session:
+        row = (await session.scalars(select(ShellyUpdate))).one()
+    assert (row.state, row.error) == ("timed_out", "no news while downloading")
+
+
+async def _update_is(sessions: async_sessionmaker[AsyncSession], state: str) -> bool:
+    async with sessions() as session:
+        row = (await session.scalars(select(ShellyUpdate))).one_or_none()
+    return row is not None and row.state == state

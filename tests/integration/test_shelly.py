@@ -16,6 +16,7 @@ from core.alerts.models import AlertEpisode
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
 from core.confirmations import Confirmations
+from core.firmware.shelly import ShellyUpdates
 from core.history.models import MinuteRollup
 from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
@@ -412,3 +413,34 @@ async def _count_at_least(
     sessions: async_sessionmaker[AsyncSession], device_id: int, metric: str, count: int
 ) -> bool:
     return await rollup_count(sessions, device_id, metric) >= count
+
+
+async def test_a_firmware_update_goes_over_http_while_the_device_has_no_mqtt(
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+    pro3: ShellyEmulator,
+) -> None:
+    pro3.available, pro3.update_outcome = "1.5.0", "stall"
+    await pro3.start_http()
+    device_id = await owned(sessions, pro3.device_id, "shelly_pro3", http_host=pro3.http_host)
+    fast = settings.model_copy(update={"shelly_poll_seconds": 0.2})
+    async with processor_running(fast):
+        await asyncio.sleep(0.3)
+        await pro3.start_mqtt()
+        await pro3.stop_mqtt(lost=True)  # Last Will: MQTT is gone, HTTP still answers
+        await eventually(lambda: http_polls(pro3) >= 1)
+
+        async def offered() -> bool:  # the HTTP poll's sys status says so
+            return (await device_row(sessions, device_id)).available_firmware == "1.5.0"
+
+        await eventually(offered)
+        keys = RedisKeys(settings.redis_prefix)
+        updates = ShellyUpdates(CommandBus(redis, keys), Confirmations(redis, keys))
+        async with sessions() as session:
+            _, nonce = await updates.ask(session, OWNER, device_id, "1.5.0")
+            prepared = await updates.prepare(session, OWNER, device_id, "1.5.0", nonce)
+            started = await updates.send(session, prepared)
+    assert started.result is not None and started.result.ok
+    assert ("http", "Shelly.Update", {"stage": "stable"}) in pro3.calls
+    assert not any(via == "mqtt" and m == "Shelly.Update" for via, m, _ in pro3.calls)
