@@ -14,6 +14,7 @@ from sqlalchemy import (
     any_,
     literal,
     make_url,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import (
@@ -43,6 +44,12 @@ class Base(DeclarativeBase):
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
     """Create an engine that checks connections before use (survives a database restart)."""
     return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5)
+
+
+async def answers(sessions: async_sessionmaker[AsyncSession]) -> bool:
+    """Whether PostgreSQL answers a query now (readiness checks)."""
+    async with sessions() as session:
+        return bool(await session.scalar(text("SELECT true")))
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

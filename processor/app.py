@@ -19,7 +19,7 @@ from tenacity import AsyncRetrying, wait_exponential
 from core import clock
 from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
-from core.db import make_engine, make_session_factory
+from core.db import answers, make_engine, make_session_factory
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.lease import PanelLeases
@@ -41,6 +41,7 @@ from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
 from processor.alerting import RULES_RECHECK_SECONDS, UPDATE_GRACE_SECONDS, AlertEngine
 from processor.commands import CLAIM_IDLE_MS, CommandExecutor
+from processor.health import Check, Health, ProcessorCounters
 from processor.ingest.directory import (
     KNOWN_RECHECK_SECONDS,
     UNKNOWN_RECHECK_SECONDS,
@@ -359,7 +360,13 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         every(options.slot_retire_seconds, slots.retire_extra)
     rebuild = LiveRebuild(sessions, redis, keys, live)  # Redis lost its live state
     _schedule_jobs(every, settings, options, sessions, alerts, live, directory, bus, wake)
-    _firmware_updates(every, runners, settings, options, sessions, publisher, wake)
+    checks: dict[str, Check] = {
+        "postgresql": lambda: answers(sessions),
+        "redis": _pinged(redis),
+        "mqtt": lambda: _up(broker),
+    }
+    health = Health(checks, ProcessorCounters(pipeline.stats, quarantine.counts, broker, influx))
+    _firmware_updates(every, runners, settings, options, sessions, publisher, wake, health)
     every(options.live_rebuild_seconds, rebuild.run)
     return Processor(
         options,
@@ -439,15 +446,17 @@ def _firmware_updates(
     sessions: async_sessionmaker[AsyncSession],
     publisher: Publisher,
     wake: OutboxWakeup,
+    health: Health,
 ) -> None:
-    """Serve firmware images (unless the port is 0), step the rollouts and settle the Shelly
-    updates."""
+    """Serve firmware images and health (unless the port is 0), step the rollouts and settle
+    the Shelly updates."""
     if settings.ota_http_port:
         images = ImageServer(
             sessions,
             settings.ota_http_host,
             settings.ota_http_port,
             tls_context(settings.ota_tls_cert, settings.ota_tls_key),
+            health,
         )
         runners.append(lambda stop: _serve_images(images, stop))
     rollouts = RolloutJob(
@@ -462,6 +471,17 @@ def _firmware_updates(
         wake=wake,
     )
     every(options.rollout_step_seconds, rollouts.run)
+
+
+async def _up(broker: BrokerLink) -> bool:
+    return broker.up
+
+
+def _pinged(redis: Redis) -> Check:
+    async def ping() -> bool:
+        return bool(await redis.ping())
+
+    return ping
 
 
 async def _serve_images(images: ImageServer, stop: asyncio.Event) -> None:

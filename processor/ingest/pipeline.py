@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -71,6 +72,7 @@ class IngestStats:
     lost: int = 0
     failed_attempts: int = 0
     repeated: int = 0  # readings sent again and not counted twice
+    flush_seconds: float = 0.0  # time spent writing batches, in all
 
 
 class IngestPipeline:
@@ -195,7 +197,9 @@ class IngestPipeline:
         acks, self._acks = self._acks, []
         after, self._after = self._after, []
         self._room.set()
+        started = time.monotonic()
         written = await self._write(pending) if pending else True
+        self.stats.flush_seconds += time.monotonic() - started
         await self._flush_quarantine()
         if not written:  # given up while stopping: the broker sends these again
             return

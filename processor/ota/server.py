@@ -1,4 +1,5 @@
-"""The HTTP server devices download firmware images from (aiohttp).
+"""The HTTP server devices download firmware images from (aiohttp); the processor's health
+endpoints are served beside them (`processor/health.py`).
 
 `GET /firmware/<token>`: the image of the update the token was issued for, while the token
 lasts (`OTA`'s token lifetime) and the update is under way; `Range: bytes=a-` or `a-b` for a
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import clock
 from core.firmware.repository import UNDER_WAY, ImageRepository, UpdateRepository
 from core.firmware.service import token_hash
+from processor.health import Health
 
 log = logging.getLogger(__name__)
 CHUNK: Final = 64 * 1024
@@ -37,11 +39,13 @@ class ImageServer:
         host: str,
         port: int,
         tls: ssl.SSLContext | None = None,
+        health: Health | None = None,
     ) -> None:
         self._sessions = sessions
         self._host = host
         self._port = port
         self._tls = tls
+        self._health = health  # /healthz, /readyz, /metrics on the same server
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> bool:
@@ -49,6 +53,8 @@ class ImageServer:
         serves the images then."""
         app = web.Application()
         app.router.add_get("/firmware/{token}", self._serve)
+        if self._health is not None:
+            self._health.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         try:

@@ -1,0 +1,120 @@
+"""The processor's health for the machines around it: `/healthz`, `/readyz`, `/metrics`.
+
+Served by the processor's HTTP server (the one devices download firmware from,
+`OTA_HTTP_HOST:OTA_HTTP_PORT`):
+- `GET /healthz` — 200 while the process answers at all (its event loop runs);
+- `GET /readyz` — 200 when PostgreSQL and Redis answer and the MQTT subscription is
+  connected, else 503; the body says which link is down (`{"postgresql": "ok", "redis":
+  "down", "mqtt": "ok"}`);
+- `GET /metrics` — the Prometheus text format (the `prometheus-client` library), read from
+  the counters the processor keeps anyway when scraped: ingest, rejections by reason, batch
+  write time, InfluxDB export, the broker link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+from processor.ingest.pipeline import IngestStats
+from processor.mqtt.listener import BrokerLink
+from processor.sinks.influx import InfluxExporter
+
+log = logging.getLogger(__name__)
+CHECK_SECONDS: Final = 2.0  # a dependency slower than this to answer is not ready
+
+Check = Callable[[], Awaitable[object]]
+
+
+@dataclass(slots=True, eq=False)  # hashable: a registry keeps its collectors in a set
+class ProcessorCounters(Collector):
+    """What `/metrics` reports, read from the processor's own counters at each scrape."""
+
+    ingest: IngestStats
+    rejected: Counter[str]
+    broker: BrokerLink
+    influx: InfluxExporter | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        """The metric families, as they stand now."""
+        stats = self.ingest
+        for name, text, value in (
+            ("dozor_ingest_accepted", "Messages written by the ingest", stats.accepted),
+            ("dozor_ingest_lost", "Messages given up (sinks down while stopping)", stats.lost),
+            ("dozor_ingest_repeated", "Readings received again and not counted twice",
+             stats.repeated),
+            ("dozor_ingest_batches", "Batches written", stats.flushes),
+            ("dozor_ingest_batch_seconds", "Time spent writing batches", stats.flush_seconds),
+        ):  # fmt: skip
+            yield CounterMetricFamily(name, text, value=value)
+        rejects = CounterMetricFamily(
+            "dozor_ingest_rejected", "Messages rejected, by reason", labels=["reason"]
+        )
+        for reason, count in sorted(self.rejected.items()):
+            rejects.add_metric([reason], count)
+        yield rejects
+        yield GaugeMetricFamily(
+            "dozor_mqtt_connected", "Whether the MQTT subscription is up", value=self.broker.up
+        )
+        yield CounterMetricFamily(
+            "dozor_mqtt_connections", "Connections to the broker", value=self.broker.connections
+        )
+        if self.influx is not None:
+            yield GaugeMetricFamily(
+                "dozor_influx_buffered", "Points waiting for InfluxDB", value=self.influx.buffered
+            )
+            yield CounterMetricFamily(
+                "dozor_influx_written", "Points written to InfluxDB", value=self.influx.written
+            )
+            yield CounterMetricFamily(
+                "dozor_influx_dropped",
+                "Points dropped from a full export buffer",
+                value=self.influx.dropped,
+            )
+
+
+class Health:
+    """The three endpoints, added to an aiohttp application."""
+
+    def __init__(self, checks: dict[str, Check], counters: ProcessorCounters) -> None:
+        self._checks = checks
+        self._registry = CollectorRegistry(auto_describe=False)
+        self._registry.register(counters)
+
+    def add_routes(self, app: web.Application) -> None:
+        """Serve `/healthz`, `/readyz` and `/metrics` from `app`."""
+        app.router.add_get("/healthz", self._alive)
+        app.router.add_get("/readyz", self._ready)
+        app.router.add_get("/metrics", self._metrics)
+
+    async def _alive(self, _: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def _ready(self, _: web.Request) -> web.Response:
+        names = list(self._checks)
+        results = await asyncio.gather(*(self._probe(name) for name in names))
+        links = dict(zip(names, results, strict=True))
+        ready = all(state == "ok" for state in links.values())
+        return web.json_response(links, status=200 if ready else 503)
+
+    async def _probe(self, name: str) -> str:
+        try:
+            answer = await asyncio.wait_for(self._checks[name](), CHECK_SECONDS)
+        except Exception as err:  # noqa: BLE001 - any failure is "down", logged with its reason
+            log.info("readiness: %s is down (%s)", name, err or type(err).__name__)
+            return "down"
+        return "ok" if answer is not False else "down"
+
+    async def _metrics(self, _: web.Request) -> web.Response:
+        body = generate_latest(self._registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
