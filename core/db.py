@@ -12,8 +12,10 @@ from sqlalchemy import (
     MetaData,
     SQLColumnExpression,
     any_,
+    delete,
     literal,
     make_url,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -44,6 +46,17 @@ class Base(DeclarativeBase):
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
     """Create an engine that checks connections before use (survives a database restart)."""
     return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5)
+
+
+async def delete_some(
+    session: AsyncSession, model: type[Base], where: ColumnElement[bool], limit: int
+) -> int:
+    """Delete at most `limit` rows of `model` matching `where` (retention deletes in batches,
+    so no one statement holds many locks for long); return how many went."""
+    key = model.__table__.c.id
+    chosen = select(key).where(where).limit(limit).scalar_subquery()
+    result = await session.execute(delete(model).where(key.in_(chosen)))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def answers(sessions: async_sessionmaker[AsyncSession]) -> bool:

@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     # after `done` a device that goes silent or raises an alert halts the rollout.
     ota_step_timeout_seconds: float = Field(default=600.0, gt=0, le=86400)
     ota_watch_seconds: float = Field(default=600.0, ge=0, le=86400)
+    # Retention (days; 0 keeps forever): the audit log, settled outbox messages, panel events,
+    # closed alert episodes, used or expired invitations.
+    retention_audit_days: int = Field(default=365, ge=0)
+    retention_outbox_days: int = Field(default=30, ge=0)
+    retention_panel_events_days: int = Field(default=180, ge=0)
+    retention_episodes_days: int = Field(default=365, ge=0)
+    retention_invites_days: int = Field(default=30, ge=0)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from core.outbox.wakeup import OutboxWakeup
 from core.panels.lease import PanelLeases
 from core.redis_client import make_redis
 from core.redis_keys import RedisKeys
+from core.retention import RetentionPolicy
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.transient import is_transient
@@ -58,6 +59,11 @@ from processor.jobs.live_rebuild import LiveRebuild
 from processor.jobs.offline import SilenceSweep
 from processor.jobs.platform import PLATFORM_STATS_SECONDS, OverflowNotice, PlatformStats
 from processor.jobs.reminders import ReminderJob
+from processor.jobs.retention import (
+    RETENTION_FIRST_RUN_SECONDS,
+    RETENTION_JOB_SECONDS,
+    RetentionJob,
+)
 from processor.jobs.rollouts import ROLLOUT_STEP_SECONDS, RolloutJob, step_options
 from processor.jobs.slots import RETIRE_CHECK_SECONDS, IngestSlots
 from processor.lease import ProcessorLease, slot_client_id
@@ -106,6 +112,8 @@ class ProcessorOptions:
     config_resend_seconds: float = CONFIG_RESEND_SECONDS
     history_seconds: float = HISTORY_JOB_SECONDS
     history_first_run_seconds: float = HISTORY_FIRST_RUN_SECONDS
+    retention_seconds: float = RETENTION_JOB_SECONDS  # old audit, outbox, events… go
+    retention_first_run_seconds: float = RETENTION_FIRST_RUN_SECONDS
     platform_stats_seconds: float = PLATFORM_STATS_SECONDS
     panel_temperature_seconds: float = 60.0  # ATD-100 temperatures of SATEL panels
     pending_check_seconds: float = 1.0  # rules with a minimum duration, between readings
@@ -406,6 +414,11 @@ def _schedule_jobs(  # noqa: PLR0913, PLR0917 - what the jobs work with
         options.history_seconds,
         HistoryJob(sessions, settings.tz).run,
         next_run_time=clock.now() + timedelta(seconds=options.history_first_run_seconds),
+    )
+    every(
+        options.retention_seconds,
+        RetentionJob(sessions, RetentionPolicy.of(settings)).run,
+        next_run_time=clock.now() + timedelta(seconds=options.retention_first_run_seconds),
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
 from core.alerts.models import AlertEpisode, AlertWatch
-from core.db import any_id
+from core.db import any_id, delete_some
 from core.devices.models import Device
 
 
@@ -86,6 +86,12 @@ class EpisodeRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` episodes closed before `before` (retention; open ones stay,
+        and the outbox rows of those that go, long since settled, go with them)."""
+        closed = AlertEpisode.closed_at < before
+        return await delete_some(self._session, AlertEpisode, closed, limit)
 
     async def open_episodes(self) -> Sequence[AlertEpisode]:
         """Return every episode that is still open."""

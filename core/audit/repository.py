@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.models import AuditEntry
+from core.db import delete_some
 
 
 class AuditRepository:
@@ -64,3 +66,7 @@ class AuditRepository:
         """How many entries a device's log has."""
         query = select(func.count()).where(AuditEntry.device_id == device_id)
         return int(await self._session.scalar(query) or 0)
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` entries written before `before` (retention)."""
+        return await delete_some(self._session, AuditEntry, AuditEntry.at < before, limit)

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
+from core.db import delete_some
 from core.outbox.models import OutboxMessage
 from core.outbox.payloads import Payload, encode
 
@@ -279,3 +280,10 @@ class OutboxRepository:
             or_(OutboxMessage.event == "opened", OutboxMessage.event.like("reminder%")),
         )
         return (await self._session.scalars(query)).all()
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` settled messages (sent, failed, dropped) written before
+        `before` (retention); pending ones stay whatever their age."""
+        settled = OutboxMessage.status.in_(("sent", "failed", "dropped"))
+        where = settled & (OutboxMessage.created_at < before)
+        return await delete_some(self._session, OutboxMessage, where, limit)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
+from core.db import delete_some
 from core.devices.models import Device
 from core.panels.models import PanelCode, PanelEvent, PanelFence
 
@@ -153,3 +154,7 @@ class PanelEventRepository:
             .order_by(PanelEvent.id)
         )
         return (await self._session.scalars(query)).all()
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` events older than `before` (retention)."""
+        return await delete_some(self._session, PanelEvent, PanelEvent.at < before, limit)

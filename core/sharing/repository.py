@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db import delete_some
 from core.sharing.models import Invite
 
 
@@ -44,3 +45,8 @@ class InviteRepository:
             .values(used_by=user_id, used_at=at)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` invitations used, or expired, before `before` (retention)."""
+        spent = (Invite.used_at < before) | (Invite.expires_at < before)
+        return await delete_some(self._session, Invite, spent, limit)
