@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -22,6 +23,7 @@ from bot.charts import ChartRenderer
 from bot.commands_menu import set_commands, set_description
 from bot.config_watch import ConfigWatch
 from bot.flood import FloodControl, FloodWaits
+from bot.health import BotHealth, TelegramCalls
 from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
@@ -58,7 +60,7 @@ from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
 from core.commands.service import ControlService
 from core.confirmations import Confirmations
-from core.db import make_engine, make_session_factory
+from core.db import answers, make_engine, make_session_factory
 from core.devices.configuration import ConfigService
 from core.devices.overview import DeviceOverview
 from core.devices.relays import RelayPanel
@@ -90,6 +92,8 @@ class BotOptions:
     polling_timeout: int = 25
     command_timeout: float = 10.0  # how long a command waits for the device's answer
     rollout_cards: float = CARDS_SECONDS  # how often rollout cards are redrawn
+    # The long poll is not alive (/readyz) when no getUpdates was answered for this long.
+    poll_stale: float = 90.0
 
 
 @dataclass(slots=True)
@@ -115,11 +119,13 @@ class BotServices:
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
 
 
-def build_bot(settings: Settings, redis: Redis) -> Bot:
+def build_bot(settings: Settings, redis: Redis, calls: TelegramCalls | None = None) -> Bot:
     """Create the Bot pointed at TELEGRAM_API_URL, sending HTML, within Telegram's flood
-    waits (kept in Redis for every instance)."""
+    waits (kept in Redis for every instance); `calls` counts what it calls."""
     assert settings.bot_token is not None  # noqa: S101 - checked by the entry points
     session = DozorSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    if calls is not None:
+        session.middleware(calls)
     session.middleware(FloodControl(FloodWaits(redis, RedisKeys(settings.redis_prefix))))
     return Bot(
         settings.bot_token.get_secret_value(),
@@ -271,9 +277,18 @@ async def run_bot(
     options = options or BotOptions()
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url)
-    bot = build_bot(settings, redis)
+    calls = TelegramCalls()
+    bot = build_bot(settings, redis, calls)
     services = build_services(settings, bot, redis, make_session_factory(engine), options)
     dp = build_dispatcher(settings, services)
+    health = BotHealth(
+        services.sessions,
+        {"postgresql": lambda: answers(services.sessions), "redis": _pinged(redis)},
+        calls,
+        poll_stale=options.poll_stale,
+    )
+    if settings.bot_http_port:
+        await health.start(settings.bot_http_host, settings.bot_http_port)
     await prepare(bot)
     notifier = OutboxNotifier(
         bot, services.sessions, redis, services.keys, settings.tz, options.delivery
@@ -298,7 +313,15 @@ async def run_bot(
             log.warning("outbox delivery did not finish in time; its rows stay pending")
         await cancel_and_wait(tasks)
         await bot.session.close()
+        await health.stop()
         services.charts.close()
         await redis.aclose()
         await engine.dispose()
         log.info("bot stopped")
+
+
+def _pinged(redis: Redis) -> Callable[[], Awaitable[bool]]:
+    async def ping() -> bool:
+        return bool(await redis.ping())
+
+    return ping

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # a certificate and key are given.
     ota_http_host: str = "0.0.0.0"  # noqa: S104 - devices on the network download from it
     ota_http_port: int = Field(default=8380, ge=0, le=65535)
+    # The bot's /healthz, /readyz, /metrics (port 0: not served).
+    bot_http_host: str = "0.0.0.0"  # noqa: S104 - in a container, for the health checks
+    bot_http_port: int = Field(default=8381, ge=0, le=65535)
     ota_public_url: str | None = None
     ota_tls_cert: str | None = None
     ota_tls_key: str | None = None

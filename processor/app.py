@@ -20,6 +20,7 @@ from core import clock
 from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
 from core.db import answers, make_engine, make_session_factory
+from core.health import Check
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.lease import PanelLeases
@@ -42,7 +43,7 @@ from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
 from processor.alerting import RULES_RECHECK_SECONDS, UPDATE_GRACE_SECONDS, AlertEngine
 from processor.commands import CLAIM_IDLE_MS, CommandExecutor
-from processor.health import Check, Health, ProcessorCounters
+from processor.health import Health, ProcessorCounters
 from processor.ingest.directory import (
     KNOWN_RECHECK_SECONDS,
     UNKNOWN_RECHECK_SECONDS,

@@ -13,12 +13,9 @@ Served by the processor's HTTP server (the one devices download firmware from,
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, generate_latest
@@ -26,14 +23,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
+from core.health import Check, probe
 from processor.ingest.pipeline import IngestStats
 from processor.mqtt.listener import BrokerLink
 from processor.sinks.influx import InfluxExporter
-
-log = logging.getLogger(__name__)
-CHECK_SECONDS: Final = 2.0  # a dependency slower than this to answer is not ready
-
-Check = Callable[[], Awaitable[object]]
 
 
 @dataclass(slots=True, eq=False)  # hashable: a registry keeps its collectors in a set
@@ -101,19 +94,9 @@ class Health:
         return web.json_response({"status": "ok"})
 
     async def _ready(self, _: web.Request) -> web.Response:
-        names = list(self._checks)
-        results = await asyncio.gather(*(self._probe(name) for name in names))
-        links = dict(zip(names, results, strict=True))
+        links = await probe(self._checks)
         ready = all(state == "ok" for state in links.values())
         return web.json_response(links, status=200 if ready else 503)
-
-    async def _probe(self, name: str) -> str:
-        try:
-            answer = await asyncio.wait_for(self._checks[name](), CHECK_SECONDS)
-        except Exception as err:  # noqa: BLE001 - any failure is "down", logged with its reason
-            log.info("readiness: %s is down (%s)", name, err or type(err).__name__)
-            return "down"
-        return "ok" if answer is not False else "down"
 
     async def _metrics(self, _: web.Request) -> web.Response:
         body = generate_latest(self._registry)

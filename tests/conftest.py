@@ -122,6 +122,7 @@ def settings(database_url: str) -> Settings:
         satel_offline_seconds=2.0,
         satel_lease_seconds=3.0,
         ota_http_port=0,  # the firmware tests that need it choose a free port
+        bot_http_port=0,  # … and the bot's health tests
     )
 
 
