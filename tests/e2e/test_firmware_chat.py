@@ -16,6 +16,7 @@ from bot.callbacks import FirmwareAction, FirmwareOp
 from bot.live import LiveOptions
 from core import clock
 from core.audit.models import AuditEntry
+from core.cancellation import cancel_and_wait
 from core.firmware.models import FirmwareImage, FirmwareRollout, FirmwareUpdate
 from core.firmware.service import add_image
 from core.settings import Settings
@@ -118,9 +119,7 @@ async def test_a_rollout_from_the_chat_with_its_card_edited_in_place(
             await emulator.wait_for(lambda: "✅ done" in listing.plain, timeout=30)
             assert "done: 3" in listing.plain and not listing.buttons()
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait(tasks)  # until they end (a publish may swallow one cancel)
         for device in devices:
             await forget_retained(device.uid)
     assert all(d.firmware_version == "2.0.2" for d in devices)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
+from core.cancellation import cancel_and_wait
 from core.devices.models import Device
 from core.firmware.models import FirmwareRollout, FirmwareUpdate
 from core.firmware.service import add_image, start_rollout
@@ -67,9 +68,8 @@ async def fleet(
     try:
         yield devices, ids
     finally:
-        for task in tasks.values():
-            task.cancel()
-        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        # Cancelled until they end: on Python 3.11 a publish's wait_for can swallow a cancel.
+        await cancel_and_wait(list(tasks.values()))
         for device in devices:
             await forget_retained(device.uid)
 
@@ -234,8 +234,7 @@ async def test_a_device_silent_soon_after_its_update_halts_the_rollout(
         await eventually(lambda: _all_heard(sessions, ids[:1]), timeout=10)
         rollout_id = await _rollout(sessions, ids, canary=1, pace=1)  # one a minute after
         await eventually(lambda: _all_on(sessions, ids[:1], "2.1.0"), timeout=20)
-        canary.cancel()  # the updated canary goes quiet
-        await asyncio.gather(canary, return_exceptions=True)
+        await cancel_and_wait(canary)  # the updated canary goes quiet
         await eventually(lambda: _rollout_is(sessions, rollout_id, "halted"), timeout=20)
     rollout, updates = await _state(sessions, rollout_id)
     assert rollout.halt_reason == "Room 0 went silent after the update"
