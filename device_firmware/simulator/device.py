@@ -249,12 +249,15 @@ async def _fetch(
 
 
 async def _download(url: str) -> bytes:
-    async with (
-        aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http,
-        http.get(url) as response,
-    ):
-        response.raise_for_status()
-        return await response.read()
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+    try:
+        async with http.get(url) as response:
+            response.raise_for_status()
+            return await response.read()
+    finally:
+        # A device being stopped is cancelled until it ends: its connection is closed all
+        # the same (a second cancel must not cut the close short and leave it open).
+        await asyncio.shield(http.close())
 
 
 async def run_device(device: SimulatedDevice, count: int | None = None) -> None:

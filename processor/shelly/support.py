@@ -11,7 +11,7 @@ from typing import Any, Final
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
-from core.cancellation import cancel_and_wait
+from core.cancellation import being_cancelled, cancel_and_wait
 from core.commands.messages import CommandResult, StreamEntry
 from core.devices.shelly import UPDATE_COMMAND, UPDATE_STAGE
 from core.secrets import SecretBox
@@ -59,6 +59,8 @@ class ShellySupport:
         # devices whose retained `online true` waits for a sign of life
         self._doubted: set[str] = set()
         self._asking: set[asyncio.Task[None]] = set()
+        self._in_flight: set[str] = set()  # devices being asked for their status now
+        self._again: set[str] = set()  # … and to ask again once that ask is over
         self.http = ShellyHttp()
         self.fallback = HttpFallback(
             sessions,
@@ -125,10 +127,19 @@ class ShellySupport:
         asked = self._asked.get(uid) == self._broker.connections
         if online is not False and (doubted or connected or not asked):
             self._asked[uid] = self._broker.connections
-            task = asyncio.create_task(self._ask_status(uid))
-            self._asking.add(task)
-            task.add_done_callback(self._asking.discard)
+            self._ask(uid)
         return True if doubted else self.fallback.heard(uid, online)
+
+    def _ask(self, uid: str) -> None:
+        """Ask a device for its status, one ask at a time: one asked for while another is
+        under way follows it (the device may have restarted in between)."""
+        if uid in self._in_flight:
+            self._again.add(uid)
+            return
+        self._in_flight.add(uid)
+        task = asyncio.create_task(self._ask_status(uid))
+        self._asking.add(task)
+        task.add_done_callback(self._asking.discard)
 
     async def _ask_status(self, uid: str) -> None:
         """Ask a device for its whole status, and for its firmware (`ver`)."""
@@ -153,6 +164,12 @@ class ShellySupport:
                 self._pipeline.accept(f"{uid}/rpc/Shelly.GetDeviceInfo", b"", reading)
         except Exception:  # a failed ask leaves the device as it was
             log.warning("could not ask %s for its status", uid, exc_info=True)
+        finally:
+            self._in_flight.discard(uid)
+            if uid in self._again:
+                self._again.discard(uid)
+                if not being_cancelled():  # stopping: nothing new is started
+                    self._ask(uid)
 
     async def _unconfirmed(self, uid: str) -> None:
         """A retained `online true` that no sign of life followed: HTTP decides when the
