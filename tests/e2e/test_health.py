@@ -20,7 +20,8 @@ CONFLICT = "Conflict: terminated by other getUpdates request"
 async def _get(url: str) -> tuple[int, str]:
     """The status and body; 0 while nothing listens yet (the bot is starting)."""
     try:
-        async with aiohttp.ClientSession() as http, http.get(url) as response:
+        connector = aiohttp.TCPConnector(force_close=True)  # nothing kept open after the test
+        async with aiohttp.ClientSession(connector=connector) as http, http.get(url) as response:
             return response.status, await response.text()
     except aiohttp.ClientConnectorError:
         return 0, ""

@@ -21,7 +21,8 @@ from tests.integration.test_resilience import (  # noqa: F401 - the fixture, use
 
 
 async def _get(url: str) -> tuple[int, str]:
-    async with aiohttp.ClientSession() as http, http.get(url) as response:
+    connector = aiohttp.TCPConnector(force_close=True)  # nothing kept open after the test
+    async with aiohttp.ClientSession(connector=connector) as http, http.get(url) as response:
         return response.status, await response.text()
 
 
