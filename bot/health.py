@@ -26,14 +26,12 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.methods import GetUpdates
 from aiohttp import web
-from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import clock
-from core.health import Check, probe
+from core.health import Check, HealthRoutes
 from core.outbox.repository import OutboxRepository
 
 if TYPE_CHECKING:
@@ -136,20 +134,18 @@ class BotHealth:
         poll_stale: float,
     ) -> None:
         self._sessions = sessions
-        self._checks = {**checks, "telegram": self._polling}
         self._calls = calls
         self._poll_stale = poll_stale
         self._counters = BotCounters(calls)
-        self._registry = CollectorRegistry(auto_describe=False)
-        self._registry.register(self._counters)
+        self._routes = HealthRoutes(
+            {**checks, "telegram": self._polling}, self._counters, self._read_outbox
+        )
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> bool:
         """Listen; False (logged) when the port is taken."""
         app = web.Application()
-        app.router.add_get("/healthz", self._alive)
-        app.router.add_get("/readyz", self._ready)
-        app.router.add_get("/metrics", self._metrics)
+        self._routes.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         try:
@@ -170,20 +166,11 @@ class BotHealth:
     async def _polling(self) -> bool:
         return self._calls.poll_age() < self._poll_stale
 
-    async def _alive(self, _: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    async def _ready(self, _: web.Request) -> web.Response:
-        links = await probe(self._checks)
-        ready = all(state == "ok" for state in links.values())
-        return web.json_response(links, status=200 if ready else 503)
-
-    async def _metrics(self, _: web.Request) -> web.Response:
+    async def _read_outbox(self) -> None:
+        """The outbox figures for this scrape (when unreadable, the last ones stand)."""
         try:
             async with self._sessions() as session:
-                figures = await OutboxRepository(session).delivery_figures(clock.now() - LAG_WINDOW)
-            self._counters.outbox = figures
-        except Exception as err:  # noqa: BLE001 - the last figures stand; the rest is served
+                since = clock.now() - LAG_WINDOW
+                self._counters.outbox = await OutboxRepository(session).delivery_figures(since)
+        except Exception as err:  # noqa: BLE001 - the rest is served all the same
             log.info("metrics: the outbox figures could not be read (%s)", err)
-        body = generate_latest(self._registry)
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,4 +1,6 @@
-"""Readiness: probe what a process depends on, each within a time limit (pure asyncio)."""
+"""Health of a process for the machines around it: `/healthz` (alive), `/readyz` (what it
+depends on, each probed within a time limit; 503 naming the link that is down) and `/metrics`
+(the Prometheus text format from a collector of the process's own counters)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Final
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS: Final = 2.0  # a dependency slower than this to answer is not ready
@@ -28,3 +35,39 @@ async def _one(name: str, check: Check, seconds: float) -> str:
         log.info("readiness: %s is down (%s)", name, err or type(err).__name__)
         return "down"
     return "ok" if answer is not False else "down"
+
+
+class HealthRoutes:
+    """The three endpoints of one process, added to an aiohttp application; `refresh` reads
+    what its collector reports from elsewhere (a database) before each scrape."""
+
+    def __init__(
+        self,
+        checks: Mapping[str, Check],
+        collector: Collector,
+        refresh: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._checks = checks
+        self._refresh = refresh
+        self._registry = CollectorRegistry(auto_describe=False)
+        self._registry.register(collector)
+
+    def add_routes(self, app: web.Application) -> None:
+        """Serve `/healthz`, `/readyz` and `/metrics` from `app`."""
+        app.router.add_get("/healthz", self._alive)
+        app.router.add_get("/readyz", self._ready)
+        app.router.add_get("/metrics", self._metrics)
+
+    async def _alive(self, _: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def _ready(self, _: web.Request) -> web.Response:
+        links = await probe(self._checks)
+        ready = all(state == "ok" for state in links.values())
+        return web.json_response(links, status=200 if ready else 503)
+
+    async def _metrics(self, _: web.Request) -> web.Response:
+        if self._refresh is not None:
+            await self._refresh()
+        body = generate_latest(self._registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

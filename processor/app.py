@@ -20,7 +20,7 @@ from core import clock
 from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
 from core.db import answers, make_engine, make_session_factory
-from core.health import Check
+from core.health import Check, HealthRoutes
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.lease import PanelLeases
@@ -43,7 +43,7 @@ from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
 from processor.alerting import RULES_RECHECK_SECONDS, UPDATE_GRACE_SECONDS, AlertEngine
 from processor.commands import CLAIM_IDLE_MS, CommandExecutor
-from processor.health import Health, ProcessorCounters
+from processor.health import ProcessorCounters
 from processor.ingest.directory import (
     KNOWN_RECHECK_SECONDS,
     UNKNOWN_RECHECK_SECONDS,
@@ -374,7 +374,9 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         "redis": _pinged(redis),
         "mqtt": lambda: _up(broker),
     }
-    health = Health(checks, ProcessorCounters(pipeline.stats, quarantine.counts, broker, influx))
+    health = HealthRoutes(
+        checks, ProcessorCounters(pipeline.stats, quarantine.counts, broker, influx)
+    )
     _firmware_updates(every, runners, settings, options, sessions, publisher, wake, health)
     every(options.live_rebuild_seconds, rebuild.run)
     return Processor(
@@ -460,7 +462,7 @@ def _firmware_updates(
     sessions: async_sessionmaker[AsyncSession],
     publisher: Publisher,
     wake: OutboxWakeup,
-    health: Health,
+    health: HealthRoutes,
 ) -> None:
     """Serve firmware images and health (unless the port is 0), step the rollouts and settle
     the Shelly updates."""

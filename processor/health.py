@@ -17,13 +17,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from aiohttp import web
-from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
-from core.health import Check, probe
 from processor.ingest.pipeline import IngestStats
 from processor.mqtt.listener import BrokerLink
 from processor.sinks.influx import InfluxExporter
@@ -74,30 +70,3 @@ class ProcessorCounters(Collector):
                 "Points dropped from a full export buffer",
                 value=self.influx.dropped,
             )
-
-
-class Health:
-    """The three endpoints, added to an aiohttp application."""
-
-    def __init__(self, checks: dict[str, Check], counters: ProcessorCounters) -> None:
-        self._checks = checks
-        self._registry = CollectorRegistry(auto_describe=False)
-        self._registry.register(counters)
-
-    def add_routes(self, app: web.Application) -> None:
-        """Serve `/healthz`, `/readyz` and `/metrics` from `app`."""
-        app.router.add_get("/healthz", self._alive)
-        app.router.add_get("/readyz", self._ready)
-        app.router.add_get("/metrics", self._metrics)
-
-    async def _alive(self, _: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    async def _ready(self, _: web.Request) -> web.Response:
-        links = await probe(self._checks)
-        ready = all(state == "ok" for state in links.values())
-        return web.json_response(links, status=200 if ready else 503)
-
-    async def _metrics(self, _: web.Request) -> web.Response:
-        body = generate_latest(self._registry)
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import clock
 from core.firmware.repository import UNDER_WAY, ImageRepository, UpdateRepository
 from core.firmware.service import token_hash
-from processor.health import Health
+from core.health import HealthRoutes
 
 log = logging.getLogger(__name__)
 CHUNK: Final = 64 * 1024
@@ -39,7 +39,7 @@ class ImageServer:
         host: str,
         port: int,
         tls: ssl.SSLContext | None = None,
-        health: Health | None = None,
+        health: HealthRoutes | None = None,
     ) -> None:
         self._sessions = sessions
         self._host = host
