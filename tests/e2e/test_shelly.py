@@ -352,10 +352,7 @@ async def test_a_shelly_update_that_fails_is_said_and_offered_again(
     meter_id = await add_shelly(sessions, meter, "Main meter")
     await meter.start_mqtt()
     await eventually(lambda: _offers(sessions, meter_id, "1.5.0"))
-    card = await open_card(emulator, OWNER, "Main meter")
-    await emulator.press(OWNER, card, "Update to 1.5.0")
-    await emulator.wait_for(lambda: "Update Main meter from 1.4.4 to 1.5.0?" in card.plain)
-    await emulator.press(OWNER, card, "Yes, update")
+    card = await _update_from_the_card(emulator, "Main meter")
     failed = await emulator.wait_for_message(OWNER, "did not update to 1.5.0")
     assert "Image verification failed" in failed.plain
     assert meter.firmware == "1.4.4"
@@ -378,10 +375,7 @@ async def test_a_shelly_that_does_not_come_back_from_its_update_raises_the_offli
     async with processor_running(settings, options=options):
         await relays.start_mqtt()
         await eventually(lambda: _offers(sessions, relays_id, "1.5.0"))
-        card = await open_card(emulator, OWNER, "Boiler room")
-        await emulator.press(OWNER, card, "Update to 1.5.0")
-        await emulator.wait_for(lambda: "Update Boiler room from" in card.plain)
-        await emulator.press(OWNER, card, "Yes, update")
+        await _update_from_the_card(emulator, "Boiler room")
         await eventually(lambda: _is_offline(sessions, relays_id))
         assert not [m for m in emulator.bot_messages(OWNER.id) if "offline" in m.plain]
         # Past the grace, the owner hears of it once — from when it went offline.
@@ -418,10 +412,7 @@ async def test_a_shelly_update_that_stalls_times_out_and_is_said(
     async with processor_running(patient, options=ProcessorOptions(rollout_step_seconds=0.2)):
         await meter.start_mqtt()
         await eventually(lambda: _offers(sessions, meter_id, "1.5.0"))
-        card = await open_card(emulator, OWNER, "Main meter")
-        await emulator.press(OWNER, card, "Update to 1.5.0")
-        await emulator.wait_for(lambda: "Update Main meter from" in card.plain)
-        await emulator.press(OWNER, card, "Yes, update")
+        card = await _update_from_the_card(emulator, "Main meter")
         await emulator.wait_for(lambda: "took the update to 1.5.0" in card.plain)
         await eventually(lambda: _update_is(sessions, "downloading"))  # its ota_begin
         card = await open_card(emulator, OWNER, "Main meter")
@@ -437,3 +428,12 @@ async def _update_is(sessions: async_sessionmaker[AsyncSession], state: str) -> 
     async with sessions() as session:
         row = (await session.scalars(select(ShellyUpdate))).one_or_none()
     return row is not None and row.state == state
+
+
+async def _update_from_the_card(emulator: TelegramEmulator, name: str) -> ChatMessage:
+    """The owner opens the card, presses Update to 1.5.0 and says yes; the card message."""
+    card = await open_card(emulator, OWNER, name)
+    await emulator.press(OWNER, card, "Update to 1.5.0")
+    await emulator.wait_for(lambda: f"Update {name} from 1.4.4 to 1.5.0?" in card.plain)
+    await emulator.press(OWNER, card, "Yes, update")
+    return card
