@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -28,11 +28,19 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.flood import background
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.keyboards.alerts import alert_buttons, combined_buttons, open_only
 from bot.notifier.pacing import Pacer
-from bot.render.alerts import alert_text, combined_text, digest_text, entries_of, over
+from bot.render.alerts import (
+    Entry,
+    alert_text,
+    combined_text,
+    digest_text,
+    entries_of,
+    over,
+)
 from bot.render.notices import notice_text
+from bot.render.split import fits
 from core import clock
 from core.alerts.service import sent_alerts
 from core.cancellation import being_cancelled, cancel_and_wait
@@ -156,8 +164,8 @@ class OutboxNotifier:
     async def _deliver_chat(self, chat: int) -> int:
         async with self._sessions() as session, session.begin():
             outbox = OutboxRepository(session)
-            # One message lists at most MAX_PER_MESSAGE alerts (Telegram's 4096 characters);
-            # the rest stay pending and follow a second later.
+            # One message lists at most MAX_PER_MESSAGE alerts, and fewer when they would
+            # not fit in Telegram's 4,096 characters; the rest stay pending and follow.
             rows = _one_message(await outbox.lock_chat(chat, MAX_PER_MESSAGE))
             user = await UserRepository(session).get(chat) if rows else None
             rows = await self._hold_for_quiet_hours(outbox, rows, user)
@@ -168,10 +176,12 @@ class OutboxNotifier:
             await self._pacer.before_send()
             messages = [(row, payloads[row.id]) for row in rows]
             try:
-                message_id = await self._send(chat, messages, user)
+                message_id, messages = await self._send(chat, messages, user)
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 await self._settle_failure(session, chat, rows, err)
                 return 0
+            # Alerts that did not fit in the message stay pending and follow.
+            rows = [row for row, _ in messages]
             await outbox.mark_sent([r.id for r in rows], message_id, clock.now())
             await self._mark_over(session, chat, messages, user, message_id)
             return len(rows)
@@ -192,8 +202,18 @@ class OutboxNotifier:
             log.info("chat %s blocked the bot; no more messages to it", chat)
             await UserRepository(session).set_active(chat, active=False)
             await outbox.drop_chat(chat, f"403 {err.message}")
+        elif isinstance(err, TelegramBadRequest) and len(rows) > 1:
+            # One of them may be what Telegram refuses: each goes out alone, so the others
+            # still arrive and only the one refused for itself fails.
+            log.warning(
+                "Telegram refused %d combined messages for chat %s: %s; sending them one by one",
+                len(rows),
+                chat,
+                err.message,
+            )
+            await outbox.send_alone([r.id for r in rows], f"400 {err.message}")
         elif isinstance(err, TelegramBadRequest):
-            log.warning("Telegram refused messages for chat %s: %s", chat, err.message)
+            log.warning("Telegram refused a message for chat %s: %s", chat, err.message)
             await outbox.fail([r.id for r in rows], f"400 {err.message}")
         else:  # 5xx, network, timeout: back off exponentially
             delay = min(MAX_BACKOFF_SECONDS, 2 ** (rows[0].attempts + 1))
@@ -265,17 +285,22 @@ class OutboxNotifier:
         except TelegramAPIError as err:  # deleted, too old, or not now: it stays as it was
             log.info("could not mark message %s in chat %s as over: %s", message_id, chat, err)
 
-    async def _send(self, chat: int, messages: list[Message], user: User | None) -> int:
+    async def _send(
+        self, chat: int, messages: list[Message], user: User | None
+    ) -> tuple[int, list[Message]]:
+        """Send the next message of a chat; return its id and the rows it told of (alerts
+        combined up to what fits in one message: the rest wait for the next)."""
         tr = translator(user.language if user else None)
         zone = clock.zone(user.timezone if user else None, self._default_tz)
         markup: InlineKeyboardMarkup | None = None
         row, first = messages[0]
+        texts: list[str]
         if isinstance(first, DigestPayload):
-            text = digest_text(first, tr, zone)
+            texts = digest_text(first, tr, zone)
         elif isinstance(first, NoticePayload):
-            text = notice_text(first, tr)
+            texts = [notice_text(first, tr)]
         elif len(messages) == 1:
-            text = alert_text(first, tr, zone)
+            texts = [alert_text(first, tr, zone)]
             device_id = first.device_id or row.device_id or 0
             if isinstance(first, EpisodePayload) and first.is_opening:
                 markup = alert_buttons(row.episode_id, device_id, tr, can_ack=True)
@@ -284,13 +309,41 @@ class OutboxNotifier:
         else:
             held = any(r.held for r, _ in messages)
             stale = not held and clock.now() - row.created_at > STALE_AFTER
-            entries = entries_of(_alerts(messages))
-            text = combined_text(entries, tr, zone, unreachable=stale, quiet=held)
-            markup = combined_buttons(entries, tr)
-        message = await self._bot.send_message(
-            chat, text, reply_markup=markup, request_timeout=int(self.options.send_timeout)
-        )
-        return message.message_id
+            messages, entries, text = _combined(messages, tr, zone, stale=stale, held=held)
+            texts = [text]
+            markup = combined_buttons(entries, tr) if len(messages) > 1 else None
+            if len(messages) == 1:  # only the first fits: it goes as a single alert
+                return await self._send(chat, messages, user)
+        message_id = 0
+        for n, text in enumerate(texts):  # a long digest goes in several messages
+            if n:
+                await self._pacer.before_send()
+            message = await self._bot.send_message(
+                chat,
+                text,
+                reply_markup=markup if n == len(texts) - 1 else None,
+                request_timeout=int(self.options.send_timeout),
+            )
+            message_id = message.message_id
+        return message_id, messages
+
+
+def _combined(
+    messages: list[Message], tr: Translator, zone: tzinfo, *, stale: bool, held: bool
+) -> tuple[list[Message], list[Entry], str]:
+    """The most of `messages` (in order) whose combined text fits in one message, their
+    lines and the text. Batched by rendered length, not by count: long names take room."""
+    best: tuple[list[Message], list[Entry], str] | None = None
+    for count in range(2, len(messages) + 1):
+        head = messages[:count]
+        entries = entries_of(_alerts(head))
+        text = combined_text(entries, tr, zone, unreachable=stale, quiet=held)
+        if not fits(text):
+            break
+        best = head, entries, text
+    if best is None:
+        return messages[:1], [], ""
+    return best
 
 
 async def _decoded(outbox: OutboxRepository, rows: Sequence[OutboxMessage]) -> dict[int, Payload]:
@@ -313,8 +366,9 @@ def _alerts(messages: Iterable[Message]) -> list[tuple[int | None, AlertPayload]
 
 
 def _one_message(rows: Sequence[OutboxMessage]) -> Sequence[OutboxMessage]:
-    """What goes in the next message: a digest or a notice alone, or the alerts before it."""
+    """What goes in the next message: a digest or a notice alone, a row Telegram refused in
+    company alone, or the alerts before either."""
     for index, row in enumerate(rows):
-        if row.event in SOLO_EVENTS:
+        if row.event in SOLO_EVENTS or row.alone:
             return rows[index : index + 1] if index == 0 else rows[:index]
     return rows

@@ -10,6 +10,7 @@ from html import escape
 from bot.i18n import Translator
 from bot.render.devices import metric_name, reading
 from bot.render.satel import arming_headline, panel_details, panel_headline
+from bot.render.split import pack
 from bot.render.time import clock_time
 from core import clock
 from core.alerts.models import AlertEpisode
@@ -230,8 +231,9 @@ def episode_line(
     return f"{headline(payload, tr)}\n    " + " · ".join(facts)
 
 
-def digest_text(payload: DigestPayload, tr: Translator, zone: tzinfo) -> str:
-    """The morning digest: each device's night, the night's alerts, what is offline now."""
+def digest_text(payload: DigestPayload, tr: Translator, zone: tzinfo) -> list[str]:
+    """The morning digest: each device's night, the night's alerts, what is offline now; in
+    as many messages as it takes (a line is never torn)."""
     lines = [tr("digest-title", start=_when(payload.start, zone), end=_when(payload.end, zone))]
     for device in payload.devices:
         parts = []
@@ -253,4 +255,4 @@ def digest_text(payload: DigestPayload, tr: Translator, zone: tzinfo) -> str:
     lines += [f"• {headline(a, tr)} ({_when(a.opened_at, zone)})" for a in payload.alerts]
     if payload.offline:
         lines.append(tr("digest-offline", names=escape(", ".join(payload.offline))))
-    return "\n".join(lines)
+    return pack(lines, "\n")

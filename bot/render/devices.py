@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from bot.i18n import Translator
+from bot.render import split
 from bot.render.time import age, clock_time
 from core import clock
 from core.devices import metrics
@@ -91,40 +92,48 @@ def reading_lines(view: DeviceView, ctx: RenderContext) -> list[str]:
 
 def device_card(view: DeviceView, ctx: RenderContext, body: list[str] | None = None) -> str:
     """Render the device card: name, status, readings with ages (or `body` in their place:
-    relay channels, a meter's phases), location, firmware, role."""
+    relay channels, a meter's phases), location, firmware, role. However many readings a
+    device has, the card stays one message: the readings that do not fit are counted."""
     device = view.device
-    lines = [f"<b>{escape(device.name)}</b>", _status_line(view, ctx), ""]
-    lines += reading_lines(view, ctx) if body is None else body
-    lines.append("")
+    head = [f"<b>{escape(device.name)}</b>", _status_line(view, ctx), ""]
+    tail = [""]
     if device.location:
-        lines.append(ctx.tr("device-location", location=escape(device.location)))
+        tail.append(ctx.tr("device-location", location=escape(device.location)))
     if device.last_seen_at is not None and not device.is_online:
         when = age((ctx.now - device.last_seen_at).total_seconds(), ctx.tr)
-        lines.append(ctx.tr("device-last-seen", when=when))
+        tail.append(ctx.tr("device-last-seen", when=when))
     if device.firmware_version:
-        lines.append(ctx.tr("device-firmware", version=escape(device.firmware_version)))
-    lines.append(ctx.tr("device-role", role=ctx.tr(f"role-{view.role.value}")))
-    return "\n".join(lines)
+        tail.append(ctx.tr("device-firmware", version=escape(device.firmware_version)))
+    tail.append(ctx.tr("device-role", role=ctx.tr(f"role-{view.role.value}")))
+    lines = reading_lines(view, ctx) if body is None else body
+    return "\n".join([*head, *_fitting(lines, [*head, *tail], ctx), *tail])
 
 
-def status_overview(views: list[DeviceView], ctx: RenderContext) -> str:
-    """Render every device's readings in one message."""
+def _fitting(lines: list[str], around: list[str], ctx: RenderContext) -> list[str]:
+    """The reading lines that fit in one message beside the lines `around` them."""
+    room = split.MESSAGE_LIMIT - split.length("\n".join(around)) - 1
+    return split.trim_lines(lines, room, lambda n: ctx.tr("device-more-readings", n=n))
+
+
+def status_overview(views: list[DeviceView], ctx: RenderContext) -> list[str]:
+    """Render every device's readings: as many messages as it takes, a device never split
+    between two unless it alone is longer than a message."""
     if not views:
-        return ctx.tr("devices-empty")
+        return [ctx.tr("devices-empty")]
     blocks = [ctx.tr("status-title")]
     for view in views:
         head = f"{online_mark(view)} <b>{escape(view.device.name)}</b>"
         if view.device.location:
             head += f" · {escape(view.device.location)}"
         blocks.append("\n".join([head, *reading_lines(view, ctx)]))
-    return "\n\n".join(blocks)
+    return split.pack(blocks)
 
 
 def live_view(view: DeviceView, ctx: RenderContext, footer: str) -> str:
     """Render the live view message."""
-    lines = [ctx.tr("live-title", name=escape(view.device.name)), _status_line(view, ctx), ""]
-    lines += reading_lines(view, ctx)
-    return "\n".join([*lines, "", footer])
+    head = [ctx.tr("live-title", name=escape(view.device.name)), _status_line(view, ctx), ""]
+    tail = ["", footer]
+    return "\n".join([*head, *_fitting(reading_lines(view, ctx), [*head, *tail], ctx), *tail])
 
 
 def now_context(tr: Translator, zone: tzinfo) -> RenderContext:

@@ -117,7 +117,8 @@ async def show_status(
 ) -> None:
     """Show every device's readings in one message."""
     views = await overview.my_devices(session, user.id)
-    await message.answer(render.status_overview(views, render.now_context(tr, zone)))
+    for text in render.status_overview(views, render.now_context(tr, zone)):
+        await message.answer(text)
 
 
 async def choose_device(

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Final
 
 GENERIC_RANGE: Final = (-1e6, 1e6)
+# The most metrics a device keeps (a Shelly Pro 3EM reports about forty); new names past it
+# are dropped, so made-up telemetry cannot grow a card, the rollups or the live state.
+MAX_METRICS_PER_DEVICE: Final = 64
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,18 @@ class LiveStateStore:
             device_id: _parse(device_id, fields) for device_id, fields in zip(ids, raw, strict=True)
         }
 
+    async def metric_names(self, device_ids: Iterable[int]) -> dict[int, set[str]]:
+        """The names of the metrics each device has in its live state (one round trip)."""
+        ids = list(device_ids)
+        pipe = self._redis.pipeline(transaction=False)
+        for device_id in ids:
+            pipe.hkeys(self._keys.live(device_id))
+        raw = await pipe.execute()
+        return {
+            device_id: {k.decode()[2:] for k in keys if k[:2] in (b"m:", b"v:")}
+            for device_id, keys in zip(ids, raw, strict=True)
+        }
+
     async def read(self, device_id: int) -> LiveState:
         """Read one device's live state."""
         return (await self.read_many([device_id]))[device_id]

@@ -35,6 +35,8 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
     attempts: Mapped[int] = mapped_column(server_default="0")
     held: Mapped[bool] = mapped_column(server_default=text("false"))  # by quiet hours
+    # Refused by Telegram in a combined message: it goes out in a message of its own.
+    alone: Mapped[bool] = mapped_column(server_default=text("false"))
     due_at: Mapped[datetime] = mapped_column(server_default=func.now())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     sent_at: Mapped[datetime | None]

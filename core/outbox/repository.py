@@ -225,6 +225,14 @@ class OutboxRepository:
             .values(status="failed", last_error=reason[:256])
         )
 
+    async def send_alone(self, ids: Sequence[int], error: str) -> None:
+        """Let rows refused together go out one by one (each in a message of its own)."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(alone=True, attempts=OutboxMessage.attempts + 1, last_error=error[:256])
+        )
+
     async def combined_with_opening(
         self, user_id: int, episode_id: int, since: datetime
     ) -> Sequence[OutboxMessage]:

@@ -27,6 +27,24 @@ class KnownDevice:
     type_code: str
     online: bool
     loaded_at: float = 0.0
+    # The metric names kept for it (None: not read from the live state yet), at most
+    # `MAX_METRICS_PER_DEVICE`: a device cannot grow its card, its rollups or its live
+    # state without bound by sending new names.
+    metrics: set[str] | None = None
+
+    def admit(self, names: list[str], cap: int) -> list[str]:
+        """Of these metric names, the ones not kept; the new ones are kept while there is
+        room. Call once `metrics` is known."""
+        kept = self.metrics if self.metrics is not None else set()
+        self.metrics = kept
+        refused = []
+        for name in names:
+            if name not in kept:
+                if len(kept) >= cap:
+                    refused.append(name)
+                else:
+                    kept.add(name)
+        return refused
 
 
 class DeviceDirectory:
@@ -63,10 +81,12 @@ class DeviceDirectory:
     async def _load(self, uids: list[str], now: float) -> None:
         async with self._sessions() as session:
             rows = await DeviceRepository(session).identities(uids)
-        for uid in uids:
-            self._known.pop(uid, None)
+        before = {uid: self._known.pop(uid) for uid in uids if uid in self._known}
         for device_id, uid, type_code, online in rows:
-            self._known[uid] = KnownDevice(device_id, uid, type_code, online, now)
+            known = KnownDevice(device_id, uid, type_code, online, now)
+            if uid in before and before[uid].id == device_id:
+                known.metrics = before[uid].metrics
+            self._known[uid] = known
             self._unknown_until.pop(uid, None)
         if len(self._unknown_until) > MAX_UNKNOWN:  # a flood of made-up uids stays bounded
             self._unknown_until.clear()

@@ -20,20 +20,21 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from redis.exceptions import RedisError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential
 
 from core import clock
+from core.devices.metrics import MAX_METRICS_PER_DEVICE
 from core.devices.repository import Standing
 from core.live.store import LiveStateStore
 from core.transient import is_transient
 from drivers.readings import Rejected, StatusChange, Telemetry
 from processor.alerting import AlertEngine
 from processor.ingest.batch import Batch, Counted
-from processor.ingest.directory import DeviceDirectory
+from processor.ingest.directory import DeviceDirectory, KnownDevice
 from processor.ingest.quarantine import Quarantine, RejectedMessage
 from processor.sinks.influx import InfluxExporter, to_line
 from processor.sinks.postgres import PostgresSink, Writes
@@ -233,6 +234,7 @@ class IngestPipeline:
         if not ok or known is None:
             self.stats.lost += len(pending)
             return not self._gave_up
+        await self._learn_metrics(known, pending)
         batch = Batch()
         known_by = _Identities()
         for entry in pending:
@@ -242,12 +244,41 @@ class IngestPipeline:
                     RejectedMessage(entry.uid, "unknown_device", entry.topic, entry.payload)
                 )
             elif isinstance(entry.item, Telemetry):
-                known_by.add(batch.add_telemetry(device.id, entry.item), device.id, entry)
+                reading = self._within_cap(device, entry.item)
+                known_by.add(batch.add_telemetry(device.id, reading), device.id, entry)
             else:
                 batch.add_status(device.id, entry.item)
         if not len(batch):
             return True
         return await self._write_batch(batch, known_by, {d.id: d.type_code for d in known.values()})
+
+    async def _learn_metrics(self, known: dict[str, KnownDevice], pending: list[_Pending]) -> None:
+        """Read which metrics the devices of this batch have, for those not read yet (once
+        per device and process); Redis away, they start from none."""
+        unread = {
+            known[p.uid].id: known[p.uid]
+            for p in pending
+            if p.uid in known and known[p.uid].metrics is None and isinstance(p.item, Telemetry)
+        }
+        if not unread:
+            return
+        try:
+            names = await asyncio.wait_for(self._live.metric_names(unread), QUARANTINE_WAIT)
+        except (TimeoutError, RedisError, OSError) as err:
+            log.info("could not read the metrics of %d devices (%s)", len(unread), err)
+            names = {}
+        for device_id, device in unread.items():
+            device.metrics = names.get(device_id, set())
+
+    def _within_cap(self, device: KnownDevice, reading: Telemetry) -> Telemetry:
+        """The reading without the metrics past the device's cap (counted as dropped)."""
+        refused = device.admit(list(reading.metrics), MAX_METRICS_PER_DEVICE)
+        if not refused:
+            return reading
+        for name in refused:
+            self._quarantine.count_dropped_field(reading.uid, "too_many_metrics", name)
+        metrics = {k: v for k, v in reading.metrics.items() if k not in refused}
+        return replace(reading, metrics=metrics)
 
     async def _write_batch(
         self, batch: Batch, known_by: _Identities, types: dict[int, str]

@@ -985,3 +985,81 @@ async def test_a_press_answered_too_late_does_not_say_something_went_wrong(
     await emulator.reply_to(OWNER, "/help")  # the press has been handled by now
     assert emulator.callback_answers.get(query) is None  # no "Something went wrong" popup
     assert all("went wrong" not in m.plain for m in emulator.bot_messages(OWNER.id))
+
+
+async def _many_alerts(
+    sessions: async_sessionmaker[AsyncSession],
+    user: FakeUser,
+    count: int,
+    name: str,
+    location: str | None = None,
+) -> list[int]:
+    """`count` CO₂ alerts of as many devices of `user`, due together; their episodes."""
+    devices = []
+    for n in range(count):
+        named = f"{name} {n:02d}"
+        device = (await add_device(sessions, unique_uid(), name=named, location=location)).device
+        await add_member(sessions, user.id, device.id, "owner", name=user.first_name)
+        devices.append(device.id)
+    now = clock.now().timestamp()
+    changes = [Change(d, Kind.HIGH, "co2", True, "warning", 1250, 1000, now) for d in devices]
+    async with sessions() as session, session.begin():
+        recorded = await record_changes(session, changes)
+    return [r.episode_id for r in recorded]
+
+
+async def _rows_of(
+    sessions: async_sessionmaker[AsyncSession], episodes: list[int]
+) -> list[OutboxMessage]:
+    async with sessions() as session:
+        query = select(OutboxMessage).where(OutboxMessage.episode_id.in_(episodes))
+        return list((await session.scalars(query.order_by(OutboxMessage.id))).all())
+
+
+async def test_combined_alerts_are_batched_by_length_and_none_is_lost(
+    settings: Settings, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """25 alerts of devices with long names are longer than one message: they go in as many
+    messages as it takes, each below Telegram's limit, and every one is delivered."""
+    user = FakeUser(3101, "Cleo")
+    emulator.open_chat(user)
+    long_name = "Warehouse north wing, cold store compressor room, shelf"  # 58 characters
+    place = "Logistics centre Gdańsk-Port, building C, ground floor east"
+    episodes = await _many_alerts(sessions, user, 25, long_name, place)
+
+    async def all_settled() -> list[OutboxMessage] | None:
+        rows = await _rows_of(sessions, episodes)
+        return rows if all(r.status != "pending" for r in rows) else None
+
+    async with bot_running(settings, emulator):
+        rows = await eventually(all_settled, timeout=30)
+    assert {r.status for r in rows} == {"sent"}
+    said = [m for m in emulator.bot_messages(user.id) if "CO₂ too high" in m.plain]
+    assert len(said) >= 2  # the emulator refuses a text over 4,096 characters with a 400
+    assert sum(m.plain.count("CO₂ too high") for m in said) == 25
+    assert {r.message_id for r in rows} == {m.message_id for m in said}
+
+
+async def test_a_combined_message_refused_goes_out_one_by_one(
+    settings: Settings, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Telegram refuses a combined message (400): its alerts are sent one by one; only the
+    one refused again on its own fails, the others arrive."""
+    user = FakeUser(3102, "Dara")
+    emulator.open_chat(user)
+    episodes = await _many_alerts(sessions, user, 3, "Shed")
+    emulator.fail_next["sendMessage"] = [
+        ApiError(400, "Bad Request: can't parse entities"),  # the combined message
+        ApiError(400, "Bad Request: can't parse entities"),  # then the first alone
+    ]
+
+    async def all_settled() -> list[OutboxMessage] | None:
+        rows = await _rows_of(sessions, episodes)
+        return rows if all(r.status != "pending" for r in rows) else None
+
+    async with bot_running(settings, emulator):
+        rows = await eventually(all_settled, timeout=20)
+    assert [r.status for r in rows] == ["failed", "sent", "sent"]
+    said = [m for m in emulator.bot_messages(user.id) if "CO₂ too high" in m.plain]
+    assert len(said) == 2 and all(m.plain.count("CO₂ too high") == 1 for m in said)
+    assert "Shed 01" in said[0].plain and "Shed 02" in said[1].plain

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.models import AlertEpisode
+from core.devices.metrics import MAX_METRICS_PER_DEVICE
 from core.devices.models import Device
 from core.history.models import MinuteRollup
 from core.live.store import LiveStateStore
@@ -258,3 +259,31 @@ async def test_a_device_whose_clock_runs_behind_is_not_silent(
 
 async def _count(sessions: async_sessionmaker[AsyncSession], device_id: int, count: int) -> bool:
     return await rollup_count(sessions, device_id, "co2") >= count
+
+
+async def test_a_device_cannot_grow_its_metrics_without_bound(
+    processor: RunningProcessor,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+    settings: Settings,
+) -> None:
+    uid = unique_uid()
+    device = (await add_device(sessions, uid)).device
+    # 150 made-up names over three messages (each within the 64 fields of one message).
+    names = [f"spoof_{n:03d}" for n in range(150)]
+    for start in (0, 50, 100):
+        body = dict.fromkeys(names[start : start + 50], 1.0)
+        await publish(f"devices/{uid}/telemetry", json.dumps(body).encode())
+    await publish(f"devices/{uid}/telemetry", json.dumps({"spoof_000": 2.0}).encode())
+    store = LiveStateStore(redis, RedisKeys(settings.redis_prefix))
+
+    async def last_landed() -> bool:
+        return (await store.read(device.id)).values.get("spoof_000") == 2.0
+
+    await eventually(last_landed)
+    live = await store.read(device.id)
+    assert sorted(live.values) == names[:MAX_METRICS_PER_DEVICE]  # the first ones came first
+    assert await rollup_count(sessions, device.id, "spoof_149") == 0
+    assert await rollup_count(sessions, device.id, "spoof_000") == 2
+    dropped = await redis.hget(RedisKeys(settings.redis_prefix).ingest_rejected, "too_many_metrics")
+    assert dropped is not None and int(dropped) >= 150 - MAX_METRICS_PER_DEVICE

@@ -14,6 +14,7 @@ from bot.render.alerts import combined_text, entries_of
 from bot.render.control import outcome_text
 from bot.render.devices import RenderContext, device_card, device_line, status_overview
 from bot.render.members import audit_log
+from bot.render.split import MESSAGE_LIMIT, length, pack
 from bot.render.time import age, clock_time
 from core.access.policy import Role
 from core.audit.models import AuditEntry
@@ -95,7 +96,7 @@ def test_offline_card_says_since_when_and_when_last_seen() -> None:
 def test_device_names_are_escaped_everywhere() -> None:
     hostile = view(name="<b>Lab</b> & <i>")
     ctx = RenderContext(TR, WARSAW, NOW)
-    for text in (device_card(hostile, ctx), status_overview([hostile], ctx)):
+    for text in (device_card(hostile, ctx), *status_overview([hostile], ctx)):
         _check_html(text)
         assert "&lt;b&gt;Lab&lt;/b&gt; &amp; &lt;i&gt;" in text
 
@@ -227,3 +228,34 @@ def test_the_log_reads_as_sentences_with_its_page() -> None:
     assert lines[2].endswith("Ann made Bob admin.")
     assert lines[3].endswith("Ann changed settings: report_interval 30 → report_interval 60.")
     assert lines[4].endswith("Ann: something.new")  # an action the log has no sentence for
+
+
+def test_a_card_with_very_many_readings_stays_one_message() -> None:
+    many = {f"sensor_with_a_long_name_{n:03d}": 123456.0 + n for n in range(150)}
+    card = device_card(view(values=many), RenderContext(TR, WARSAW, NOW))
+    assert length(card) <= MESSAGE_LIMIT
+    shown = card.count("sensor_with_a_long_name_")
+    assert 10 < shown < 150
+    assert f"… and {150 - shown} more readings" in card
+    assert "Your role: owner" in card  # what follows the readings is kept
+    _check_html(card)
+
+
+def test_status_of_forty_devices_is_split_between_devices() -> None:
+    values = {"co2": 920, "temperature": 25.1, "humidity": 29, "pressure": 1001.2}
+    views = [view(f"Room number {n} with a long name", values=values) for n in range(40)]
+    messages = status_overview(views, RenderContext(TR, WARSAW, NOW))
+    assert len(messages) > 1
+    assert all(length(m) <= MESSAGE_LIMIT for m in messages)
+    assert sum(m.count("Room number") for m in messages) == 40
+    for message in messages:  # a device's block is never torn between two messages
+        assert message.count("<b>Room number") == message.count("Pressure")
+        _check_html(message)
+
+
+def test_pack_cuts_between_lines_when_a_block_is_too_long() -> None:
+    block = "\n".join(f"line {n} " + "x" * 90 for n in range(100))
+    messages = pack(["title", block], limit=1000)
+    assert all(length(m) <= 1000 for m in messages)
+    assert "\n".join(messages).replace("\n\n", "\n").count("line ") == 100
+    assert length("🟢") == 2  # Telegram counts UTF-16 code units

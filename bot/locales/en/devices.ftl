@@ -14,6 +14,10 @@ device-never-seen = ⚪ never connected
 device-online-since = 🟢 online since { $since }
 device-offline-since = 🔴 offline since { $since }
 device-no-readings = No readings yet.
+device-more-readings = { $n ->
+    [one] … and one more reading
+   *[other] … and { $n } more readings
+}
 device-reading = { $metric }: <b>{ $value }</b>{ $unit } · { $age }
 device-location = 📍 { $location }
 device-firmware = Firmware { $version }
