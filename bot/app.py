@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.charts import ChartRenderer
-from bot.commands_menu import set_commands, set_description
+from bot.commands_menu import set_admin_commands, set_commands, set_description
 from bot.config_watch import ConfigWatch
 from bot.flood import FloodControl, FloodWaits
 from bot.health import BotHealth, TelegramCalls
@@ -74,6 +74,7 @@ from core.redis_keys import RedisKeys
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.sharing.service import SharingService
+from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
 REFUSALS_KEPT = 5  # a stranger's refusals written to the security log per 10 minutes
@@ -238,11 +239,22 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
     return dp
 
 
-async def prepare(bot: Bot) -> None:
-    """Drop any webhook and publish the command menu; failures are warnings, never fatal."""
+async def prepare(
+    bot: Bot, admins: frozenset[int], sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Drop any webhook and publish the command menus (everyone's, and each admin's in their
+    language); failures are warnings, never fatal."""
+
+    async def admin_menus() -> None:
+        async with sessions() as session:
+            known = await UserRepository(session).get_many(set(admins))
+        languages = [(a, known[a].language if a in known else None) for a in sorted(admins)]
+        await set_admin_commands(bot, languages)
+
     for what, call in (
         ("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False)),
         ("setMyCommands", lambda: set_commands(bot, translator(None))),
+        ("setMyCommands (admins)", admin_menus),
         ("setMyDescription", lambda: set_description(bot, translator(None))),
     ):
         try:
@@ -289,7 +301,7 @@ async def run_bot(
     )
     if settings.bot_http_port:
         await health.start(settings.bot_http_host, settings.bot_http_port)
-    await prepare(bot)
+    await prepare(bot, settings.admin_user_ids, services.sessions)
     notifier = OutboxNotifier(
         bot, services.sessions, redis, services.keys, settings.tz, options.delivery
     )

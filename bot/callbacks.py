@@ -256,3 +256,24 @@ class FirmwareAction(CallbackData, prefix="fw"):
     version: str = ""
     nonce: str = ""
     page: int = 0
+
+
+class AdminListOp(StrEnum):
+    """Which admin list a button shows, or what it does to it."""
+
+    USERS = "u"
+    DEVICES = "d"
+    SEARCH_USERS = "U"  # ask what to search for
+    SEARCH_DEVICES = "D"
+    SECURITY = "s"
+
+
+class AdminList(CallbackData, prefix="ad"):
+    """A page of /users or /all_devices (platform admins only; checked on press). The search
+    text is kept in the admin's conversation state, not in the button."""
+
+    op: AdminListOp
+    page: int = 0
+    kind: str = ""  # devices of this kind only ("": every kind)
+    online: int = 0  # 0: any; 1: online; 2: offline
+    clear: int = 0  # forget the search first

@@ -94,3 +94,9 @@ def any_id(column: SQLColumnExpression[int], ids: Iterable[int]) -> ColumnElemen
     """`column = ANY(:ids)`: one array parameter, however many ids (an IN list renders a
     parameter per id, which costs more than the query on a batch of a thousand devices)."""
     return column == any_(literal(list(ids), ARRAY(Integer)))
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

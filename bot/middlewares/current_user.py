@@ -11,6 +11,7 @@ from aiogram.types import User as TelegramUser
 
 from bot.i18n import translator
 from core import clock
+from core.users.directory import note_seen
 from core.users.repository import UserRepository
 from core.users.service import TelegramProfile, register
 
@@ -46,6 +47,8 @@ class CurrentUserMiddleware(BaseMiddleware):
         user = await UserRepository(session).get(sender.id)
         if user is None:
             user = await register(session, profile_of(sender))
+        if await note_seen(session, user, clock.now()):
+            await session.commit()
         data["user"] = user
         data["tr"] = translator(user.language)
         data["zone"] = clock.zone(user.timezone, self._default_tz)

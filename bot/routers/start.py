@@ -11,10 +11,12 @@ from aiogram.types import Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands_menu import set_admin_commands
 from bot.i18n import Translator
 from bot.middlewares.current_user import profile_of
 from bot.routers.claim import claim_and_reply
 from bot.routers.sharing import joined_text
+from core.settings import Settings
 from core.sharing.service import SharingService
 from core.sharing.tokens import LINK_PREFIX
 from core.users.service import register
@@ -47,11 +49,16 @@ async def start_with_link(
     await message.answer(tr("start-unknown-link"))
 
 
-async def start(message: Message, session: AsyncSession, tr: Translator) -> None:
-    """Register (or reactivate) the user and greet them."""
+async def start(
+    message: Message, session: AsyncSession, tr: Translator, settings: Settings
+) -> None:
+    """Register (or reactivate) the user and greet them; a platform admin gets the admin
+    commands in their menu (their chat may not have existed when the bot started)."""
     assert message.from_user is not None  # noqa: S101 - filtered above
     user = await register(session, profile_of(message.from_user))
     await message.answer(tr("start-welcome", name=escape(user.first_name)))
+    if user.id in settings.admin_user_ids and message.bot is not None:
+        await set_admin_commands(message.bot, [(user.id, user.language)])
 
 
 async def show_help(message: Message, tr: Translator) -> None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
+from core.db import like_pattern
 from core.devices.kinds import DeviceKind
 from core.devices.models import Device, DeviceConfig, DeviceType
 
@@ -290,15 +291,46 @@ class DeviceRepository:
                 reports.refused.append(RefusedVersion(uid, reported, sent))
         return reports
 
-    async def with_member_counts(self, limit: int) -> list[tuple[Device, int]]:
-        """Return the first `limit` devices by uid with how many members each has."""
+    async def catalogue(
+        self,
+        *,
+        search: str | None,
+        kind: str | None,
+        online: bool | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[tuple[Device, int]]]:
+        """Every device matching the filters (a uid or name containing `search`, of `kind`,
+        online or not), by uid: how many in all, and a page with each one's member count."""
+        where = []
+        if search:
+            pattern = like_pattern(search)
+            where.append(or_(Device.uid.ilike(pattern), Device.name.ilike(pattern)))
+        if kind:
+            where.append(Device.type_code == kind)
+        if online is not None:
+            where.append(Device.is_online.is_(online))
+        total = await self._session.scalar(select(func.count()).select_from(Device).where(*where))
         count = (
             select(func.count(Membership.id))
             .where(Membership.device_id == Device.id)
             .scalar_subquery()
         )
-        rows = await self._session.execute(select(Device, count).order_by(Device.uid).limit(limit))
-        return [(device, int(n)) for device, n in rows.all()]
+        query = select(Device, count).where(*where).order_by(Device.uid)
+        rows = await self._session.execute(query.offset(offset).limit(limit))
+        return int(total or 0), [(device, int(n)) for device, n in rows.all()]
+
+    async def counts(self) -> tuple[int, int]:
+        """How many devices there are, and how many of them are online."""
+        total, online = (
+            await self._session.execute(select(func.count(), func.count().filter(Device.is_online)))
+        ).one()
+        return int(total), int(online)
+
+    async def kinds_in_use(self) -> list[str]:
+        """The device kinds of which there is at least one device."""
+        query = select(Device.type_code).distinct().order_by(Device.type_code)
+        return list((await self._session.scalars(query)).all())
 
     async def configs_not_applied(
         self, changed_before: datetime, limit: int

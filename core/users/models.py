@@ -30,4 +30,5 @@ class User(Base):
         ForeignKey("devices.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_seen_at: Mapped[datetime | None]  # last used the bot (to a few minutes)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.access.models import Membership
+from core.db import like_pattern
 from core.users.models import User
+
+MAX_ID_DIGITS = 18  # a Telegram id fits a bigint
 
 
 class UserRepository:
@@ -85,3 +90,51 @@ class UserRepository:
             User.is_active, User.quiet_start.is_not(None), User.quiet_end.is_not(None)
         )
         return (await self._session.scalars(query)).all()
+
+    async def seen(self, user_id: int, at: datetime) -> None:
+        """Note that the person used the bot at `at`."""
+        await self._session.execute(update(User).where(User.id == user_id).values(last_seen_at=at))
+
+    async def counts(self) -> tuple[int, int]:
+        """How many people there are, and how many of them blocked the bot."""
+        total, blocked = (
+            await self._session.execute(
+                select(func.count(), func.count().filter(User.is_active.is_(False)))
+            )
+        ).one()
+        return int(total), int(blocked)
+
+    async def directory(
+        self, search: str | None, offset: int, limit: int
+    ) -> tuple[int, list[tuple[User, int, int]]]:
+        """Everyone matching `search` (a name, a username or an id), most recently seen
+        first: how many in all, and a page of (user, devices owned, devices shared)."""
+        where = _matching(search)
+        total = await self._session.scalar(select(func.count()).select_from(User).where(where))
+        owned = func.count(Membership.id).filter(Membership.role == "owner")
+        shared = func.count(Membership.id).filter(Membership.role != "owner")
+        query = (
+            select(User, owned, shared)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .where(where)
+            .group_by(User.id)
+            .order_by(User.last_seen_at.desc().nulls_last(), User.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = (await self._session.execute(query)).all()
+        return int(total or 0), [(user, int(o), int(s)) for user, o, s in rows]
+
+
+def _matching(search: str | None) -> ColumnElement[bool]:
+    if not search:
+        return User.id.is_not(None)
+    pattern = like_pattern(search)
+    name = or_(
+        User.first_name.ilike(pattern),
+        User.last_name.ilike(pattern),
+        User.username.ilike(pattern.replace("@", "", 1) if search.startswith("@") else pattern),
+    )
+    digits = search.strip().lstrip("-")
+    by_id = User.id == int(search) if digits.isdigit() and len(digits) <= MAX_ID_DIGITS else false()
+    return or_(name, by_id)

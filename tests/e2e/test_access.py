@@ -241,11 +241,11 @@ async def test_platform_admin_sees_metadata_of_every_device_and_nothing_more(
     async with sessions() as session:
         device = await session.get(Device, device_id)
     assert device is not None
-    inventory = await emulator.reply_to(PLATFORM, "/admin")
-    assert "All devices" in inventory.plain and device.uid in inventory.plain
+    inventory = await emulator.reply_to(PLATFORM, f"/all_devices {device.uid}")
+    assert "Devices matching" in inventory.plain and device.uid in inventory.plain
     assert "Boiler room · co2 · 4 members" in inventory.plain
     lonely = await add_device(sessions, unique_uid(), name="Shed")
-    again = await emulator.reply_to(PLATFORM, "/admin")
+    again = await emulator.reply_to(PLATFORM, f"/all_devices {lonely.device.uid}")
     assert f"⚪ {lonely.device.uid} · Shed · co2 · no members" in again.plain  # never connected
     assert "CO₂" not in inventory.plain and "Olga" not in inventory.plain
     assert "do not know that command" in (await emulator.reply_to(OWNER, "/admin")).plain

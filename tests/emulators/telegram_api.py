@@ -165,7 +165,9 @@ class TelegramEmulator:
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Queries the bot tried to answer again; Telegram refuses a second answer with a 400.
     answered_twice: list[str] = field(default_factory=list)
-    commands: list[dict[str, Any]] = field(default_factory=list)
+    commands: list[dict[str, Any]] = field(default_factory=list)  # the default menu
+    # Every menu set: (scope type, its chat id or None, language code or "") → commands.
+    menus: dict[tuple[str, int | None, str], list[dict[str, Any]]] = field(default_factory=dict)
     description: str = ""
     short_description: str = ""
     failures: dict[str, ApiError] = field(default_factory=dict)
@@ -297,8 +299,21 @@ class TelegramEmulator:
         return True
 
     async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
-        self.commands = params["commands"]
+        scope = params.get("scope") or {"type": "default"}
+        chat = scope.get("chat_id")
+        chat_id = int(chat) if chat is not None else None
+        if chat_id is not None and chat_id not in self.messages:
+            raise ApiError(400, "Bad Request: chat not found")
+        language = str(params.get("language_code") or "")
+        self.menus[(str(scope["type"]), chat_id, language)] = params["commands"]
+        if scope["type"] == "default" and not language:
+            self.commands = params["commands"]
         return True
+
+    def menu_of(self, user: FakeUser) -> list[str]:
+        """The commands `user` sees in the menu (their chat's own menu, else the default)."""
+        menu = self.menus.get(("chat", user.id, "")) or self.commands
+        return [c["command"] for c in menu]
 
     async def _api_setmydescription(self, params: dict[str, Any]) -> bool:
         if len(str(params.get("description", ""))) > 512:

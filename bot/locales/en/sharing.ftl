@@ -77,12 +77,3 @@ notice-owner = 👑 You are now the owner of <b>{ $device }</b>.
 notice-removed = 🗑 <b>{ $device }</b> was removed by { $name }.
 notice-removed-by-operator = 🗑 <b>{ $device }</b> was removed by the platform's operator.
 
-admin-security-title = <b>Security log</b>: refused attempts of people who are not members (newest { $count })
-admin-security-line = { $time } · user <code>{ $user }</code> · { $action } · device { $device }
-admin-security-empty = The security log is empty: nobody tried what they may not.
-admin-title = <b>All devices</b> ({ $count }, metadata only)
-admin-device = { $mark } <code>{ $uid }</code> · { $name } · { $type } · { $members ->
-    [0] no members
-    [one] 1 member
-   *[other] { $members } members
-}
