@@ -19,6 +19,7 @@ from aiohttp import ClientError
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcast_cards import BroadcastCards
 from bot.charts import ChartRenderer
 from bot.commands_menu import set_admin_commands, set_commands, set_description
 from bot.config_watch import ConfigWatch
@@ -36,6 +37,7 @@ from bot.rollout_cards import CARDS_SECONDS, RolloutCards
 from bot.routers import (
     admin,
     alerts,
+    broadcasts,
     claim,
     control,
     device_settings,
@@ -92,7 +94,7 @@ class BotOptions:
     delivery: DeliveryOptions = field(default_factory=DeliveryOptions)
     polling_timeout: int = 25
     command_timeout: float = 10.0  # how long a command waits for the device's answer
-    rollout_cards: float = CARDS_SECONDS  # how often rollout cards are redrawn
+    rollout_cards: float = CARDS_SECONDS  # how often rollout and broadcast cards are redrawn
     # The long poll is not alive (/readyz) when no getUpdates was answered for this long.
     poll_stale: float = 90.0
 
@@ -118,6 +120,7 @@ class BotServices:
     charts: ChartRenderer
     refusals: AttemptLimiter  # how many of one stranger's refusals the security log keeps
     in_flight: InFlightUpdates = field(default_factory=InFlightUpdates)
+    wakeup: OutboxWakeup | None = None
 
 
 def build_bot(settings: Settings, redis: Redis, calls: TelegramCalls | None = None) -> Bot:
@@ -179,6 +182,7 @@ def build_services(
         history=HistoryService(overview),
         charts=ChartRenderer(),
         refusals=AttemptLimiter(redis, keys.refusals_prefix, limit=REFUSALS_KEPT, window=600),
+        wakeup=OutboxWakeup(redis, keys),
     )
 
 
@@ -207,6 +211,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         history=services.history,
         charts=services.charts,
         refusals=services.refusals,
+        wakeup=services.wakeup,
     )
     dp.update.outer_middleware(services.in_flight)
     dp.update.outer_middleware(DbSessionMiddleware(services.sessions))
@@ -219,6 +224,7 @@ def build_dispatcher(settings: Settings, services: BotServices) -> Dispatcher:
         errors.build_router(),
         start.build_router(),
         admin.build_router(),
+        broadcasts.build_router(),
         firmware.build_router(),
         shelly_updates.build_router(),
         devices.build_router(),
@@ -309,6 +315,9 @@ async def run_bot(
         asyncio.create_task(poll(dp, bot, options)),
         asyncio.create_task(services.live.run(stop)),
         asyncio.create_task(RolloutCards(bot, services.sessions, options.rollout_cards).run(stop)),
+        asyncio.create_task(
+            BroadcastCards(bot, services.sessions, options.rollout_cards).run(stop)
+        ),
     ]
     delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)

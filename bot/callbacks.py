@@ -277,3 +277,24 @@ class AdminList(CallbackData, prefix="ad"):
     kind: str = ""  # devices of this kind only ("": every kind)
     online: int = 0  # 0: any; 1: online; 2: offline
     clear: int = 0  # forget the search first
+
+
+class BroadcastOp(StrEnum):
+    """A step of composing a broadcast."""
+
+    KINDS = "k"  # offer the device kinds
+    LANGUAGES = "l"  # offer the languages
+    AUDIENCE = "a"  # this audience: ask to confirm
+    SEND = "s"
+    BACK = "b"  # to the choice of audience
+    CANCEL = "x"
+
+
+class BroadcastAction(CallbackData, prefix="bc"):
+    """A press while composing a broadcast; `draft` ties it to the draft in the admin's
+    conversation data (a press on an old draft's buttons sends nothing)."""
+
+    op: BroadcastOp
+    draft: str
+    audience: str = ""  # everyone, kind, language
+    value: str = ""  # the device kind or the language

@@ -33,7 +33,7 @@ COMMANDS = (
     "cancel",
     "help",
 )
-ADMIN_COMMANDS = ("admin", "users", "all_devices", "firmware", "security")
+ADMIN_COMMANDS = ("admin", "users", "all_devices", "broadcast", "firmware", "security")
 
 
 def build_commands(tr: Translator, *, admin: bool = False) -> list[BotCommand]:

@@ -3,6 +3,7 @@
 from core.access.models import Membership
 from core.alerts.models import AlertEpisode, AlertWatch
 from core.audit.models import AuditEntry
+from core.broadcasts.models import Broadcast
 from core.db import Base
 from core.devices.models import Device, DeviceConfig, DeviceType
 from core.firmware.models import (
@@ -31,6 +32,7 @@ __all__ = [
     "AlertWatch",
     "AuditEntry",
     "Base",
+    "Broadcast",
     "DailyEnergy",
     "Device",
     "DeviceConfig",

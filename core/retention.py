@@ -1,10 +1,11 @@
 """Retention: the tables that grow with use are kept to a number of days each.
 
 Once a day one processor instance (an advisory lock; the others skip) deletes, in batches,
-audit entries, settled outbox messages (sent, failed, dropped — never pending ones), panel
-events, closed alert episodes, and invitations used or expired, older than their setting
-(`RETENTION_*_DAYS`; 0 keeps forever). Readings have their own retention in the history job;
-the quarantine is a capped list in Redis.
+audit entries, settled outbox messages (sent, failed, dropped — never pending ones) and
+finished broadcasts (by the outbox's setting), panel events, closed alert episodes, and
+invitations used or expired, older than their setting (`RETENTION_*_DAYS`; 0 keeps forever).
+Readings have their own retention in the history job; the quarantine is a capped list in
+Redis.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.alerts.repository import EpisodeRepository
 from core.audit.repository import AuditRepository
+from core.broadcasts.repository import BroadcastRepository
 from core.history.repository import HistoryRepository
 from core.outbox.repository import OutboxRepository
 from core.panels.repository import PanelEventRepository
@@ -32,6 +34,7 @@ Pruner = Callable[[AsyncSession, datetime, int], Awaitable[int]]
 _TABLES: Final[dict[str, Pruner]] = {
     "audit_log": lambda s, before, n: AuditRepository(s).prune(before, n),
     "outbox": lambda s, before, n: OutboxRepository(s).prune(before, n),
+    "broadcasts": lambda s, before, n: BroadcastRepository(s).prune(before, n),
     "panel_events": lambda s, before, n: PanelEventRepository(s).prune(before, n),
     "alert_episodes": lambda s, before, n: EpisodeRepository(s).prune(before, n),
     "invites": lambda s, before, n: InviteRepository(s).prune(before, n),
@@ -51,6 +54,7 @@ class RetentionPolicy:
             {
                 "audit_log": settings.retention_audit_days,
                 "outbox": settings.retention_outbox_days,
+                "broadcasts": settings.retention_outbox_days,  # finished ones, with the outbox
                 "panel_events": settings.retention_panel_events_days,
                 "alert_episodes": settings.retention_episodes_days,
                 "invites": settings.retention_invites_days,

@@ -43,12 +43,14 @@ from bot.render.notices import notice_text
 from bot.render.split import fits
 from core import clock
 from core.alerts.service import sent_alerts
+from core.broadcasts.repository import BroadcastRepository
 from core.cancellation import being_cancelled, cancel_and_wait
-from core.outbox.models import OutboxMessage
+from core.outbox.models import BROADCAST_LANE, OutboxMessage
 from core.outbox.notices import NOTICE_EVENT
 from core.outbox.payloads import (
     AlertPayload,
     ArmingPayload,
+    BroadcastPayload,
     DigestPayload,
     EpisodePayload,
     Event,
@@ -65,13 +67,20 @@ from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300
+
+
+class BroadcastGoneError(LookupError):
+    """A broadcast row that no longer exists."""
+
+
 MAX_PER_MESSAGE = 25
 # Telegram lets bots edit their messages for 48 hours; stay well inside that.
 EDITABLE_FOR = timedelta(hours=24)
 # Rows this old when they finally go out were held up (the bot was down, Telegram refused):
 # they are summarised as such rather than replayed as if they were news.
 STALE_AFTER = timedelta(minutes=2)
-SOLO_EVENTS = frozenset({Event.DIGEST.value, NOTICE_EVENT})  # never combined with alerts
+# Never combined with alerts, nor with each other.
+SOLO_EVENTS = frozenset({Event.DIGEST.value, NOTICE_EVENT, Event.BROADCAST.value})
 Message = tuple[OutboxMessage, Payload]
 
 
@@ -83,6 +92,10 @@ class DeliveryOptions:
     overall_per_second: float = 30.0
     per_chat_seconds: float = 1.0
     send_timeout: float = 15.0  # an unanswered send is retried later like a network error
+    # Broadcasts go a few chats at a time between looks for alerts, within this share of the
+    # overall budget: an alert raised during a broadcast never waits behind it.
+    broadcast_chats_per_round: int = 5
+    broadcast_share: float = 0.8
 
 
 class OutboxNotifier:
@@ -153,9 +166,17 @@ class OutboxNotifier:
                 await asyncio.sleep(self.options.poll_seconds * 5)
 
     async def deliver_once(self) -> int:
-        """Send what is due now to every chat that may receive; return how many rows."""
+        """Send what is due now to every chat that may receive (alerts and notices first, then
+        a few chats' broadcasts); return how many rows."""
         async with self._sessions() as session:
-            chats = await OutboxRepository(session).due_chats(busy=self._pacer.busy_chats())
+            outbox = OutboxRepository(session)
+            chats = await outbox.due_chats(busy=self._pacer.busy_chats())
+            if not chats:  # broadcasts only when no alert waits
+                chats = await outbox.due_chats(
+                    busy=self._pacer.busy_chats(),
+                    limit=self.options.broadcast_chats_per_round,
+                    lane=BROADCAST_LANE,
+                )
         delivered = 0
         for chat in chats:
             delivered += await self._deliver_chat(chat)
@@ -173,12 +194,21 @@ class OutboxNotifier:
             rows = [r for r in rows if r.id in payloads]
             if not rows or not await self._pacer.take_chat(chat):
                 return 0
-            await self._pacer.before_send()
             messages = [(row, payloads[row.id]) for row in rows]
+            first = messages[0][1]
+            await self._pacer.before_send(
+                self.options.broadcast_share if isinstance(first, BroadcastPayload) else 1.0
+            )
             try:
-                message_id, messages = await self._send(chat, messages, user)
+                if isinstance(first, BroadcastPayload):
+                    message_id = await self._broadcast(session, chat, first)
+                else:
+                    message_id, messages = await self._send(chat, messages, user)
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 await self._settle_failure(session, chat, rows, err)
+                return 0
+            except BroadcastGoneError as err:
+                await outbox.fail([r.id for r in rows], f"broadcast {err} is gone")
                 return 0
             # Alerts that did not fit in the message stay pending and follow.
             rows = [row for row, _ in messages]
@@ -285,6 +315,21 @@ class OutboxNotifier:
         except TelegramAPIError as err:  # deleted, too old, or not now: it stays as it was
             log.info("could not mark message %s in chat %s as over: %s", message_id, chat, err)
 
+    async def _broadcast(self, session: AsyncSession, chat: int, payload: BroadcastPayload) -> int:
+        """Send one person's copy of a broadcast (its text, or its photo with the text as the
+        caption); return the message id."""
+        broadcast = await BroadcastRepository(session).get(payload.broadcast_id)
+        if broadcast is None:  # removed meanwhile: its rows go with it
+            raise BroadcastGoneError(payload.broadcast_id)
+        timeout = int(self.options.send_timeout)
+        if broadcast.photo:
+            sent = await self._bot.send_photo(
+                chat, broadcast.photo, caption=broadcast.text or None, request_timeout=timeout
+            )
+        else:
+            sent = await self._bot.send_message(chat, broadcast.text, request_timeout=timeout)
+        return sent.message_id
+
     async def _send(
         self, chat: int, messages: list[Message], user: User | None
     ) -> tuple[int, list[Message]]:
@@ -299,6 +344,8 @@ class OutboxNotifier:
             texts = digest_text(first, tr, zone)
         elif isinstance(first, NoticePayload):
             texts = [notice_text(first, tr)]
+        elif isinstance(first, BroadcastPayload):  # sent by `_broadcast`, never here
+            raise TypeError(first)
         elif len(messages) == 1:
             texts = [alert_text(first, tr, zone)]
             device_id = first.device_id or row.device_id or 0

@@ -11,6 +11,8 @@ from redis.asyncio import Redis
 from core import clock
 from core.redis_keys import RedisKeys
 
+BUCKET_SECONDS = 0.1  # the finest the budget is counted in
+
 
 @dataclass(slots=True)
 class Pacer:
@@ -37,16 +39,23 @@ class Pacer:
         self._chat_free_at[chat] = clock.monotonic() + self.per_chat_seconds
         return bool(taken)
 
-    async def before_send(self) -> None:
-        """Wait until the shared budget of this second has room."""
+    async def before_send(self, share: float = 1.0) -> None:
+        """Wait until the shared budget of this moment has room; with a `share` below 1, only
+        while that share of the budget is unused (what is left stays for alerts).
+
+        The budget is counted in tenths of a second (3 sends each at 30/s), so that sends
+        stay spread out: whole-second counters let 30 go at the end of one second and 30 at
+        the start of the next, 60 within one second by Telegram's clock."""
+        width = max(BUCKET_SECONDS, 1.0 / self.overall_per_second)  # at least one send each
+        limit = max(1.0, self.overall_per_second * width * share)
         while True:
             now = clock.now().timestamp()
-            second = int(now)
-            key = self.keys.pace_second(second)
+            bucket = int(now / width)
+            key = self.keys.pace_second(bucket)
             pipe = self.redis.pipeline(transaction=False)
             pipe.incr(key)
             pipe.expire(key, 5)
             count, _ = await pipe.execute()
-            if count <= self.overall_per_second:
+            if count <= limit:
                 return
-            await asyncio.sleep(second + 1 - now)
+            await asyncio.sleep((bucket + 1) * width - now)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, func, text
+from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base
+
+ALERT_LANE = 0
+BROADCAST_LANE = 1
 
 
 class OutboxMessage(Base):
@@ -28,6 +31,11 @@ class OutboxMessage(Base):
     episode_id: Mapped[int | None] = mapped_column(
         ForeignKey("alert_episodes.id", ondelete="CASCADE"), index=True
     )
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
+    )
+    # 0: alerts and notices; 1: broadcasts, sent only when no alert waits (BROADCAST_LANE).
+    lane: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     event: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))
     dedup_key: Mapped[str] = mapped_column(String(128), unique=True)

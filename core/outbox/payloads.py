@@ -27,6 +27,7 @@ class Event(StrEnum):
     INFO = "info"  # a panel armed or disarmed
     DIGEST = "digest"
     NOTICE = "notice"
+    BROADCAST = "broadcast"
 
 
 EpisodeEvent = Literal[Event.OPENED, Event.CLOSED, Event.REMINDER]
@@ -121,7 +122,14 @@ class NoticePayload(_Payload):
     args: dict[str, str] = Field(default_factory=dict)
 
 
-Payload = EpisodePayload | ArmingPayload | DigestPayload | NoticePayload
+class BroadcastPayload(_Payload):
+    """One person's copy of a broadcast; what it says is in the broadcasts table."""
+
+    event: Literal[Event.BROADCAST]
+    broadcast_id: int
+
+
+Payload = EpisodePayload | ArmingPayload | DigestPayload | NoticePayload | BroadcastPayload
 AlertPayload = EpisodePayload | ArmingPayload  # what may be combined into one message
 
 _ADAPTER: TypeAdapter[Payload] = TypeAdapter(Annotated[Payload, Field(discriminator="event")])

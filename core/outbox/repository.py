@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import orjson
-from sqlalchemy import func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, String, case, cast, func, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
 from core.db import delete_some
-from core.outbox.models import OutboxMessage
-from core.outbox.payloads import Payload, encode
+from core.outbox.models import ALERT_LANE, BROADCAST_LANE, OutboxMessage
+from core.outbox.payloads import BroadcastPayload, Event, Payload, encode
 
 _FOR_MEMBERS = text("""
 INSERT INTO outbox (user_id, device_id, episode_id, event, severity, dedup_key, payload)
@@ -28,7 +29,7 @@ ON CONFLICT (dedup_key) DO NOTHING
 
 _DUE_CHATS = text("""
 SELECT user_id FROM outbox
-WHERE status = 'pending' AND due_at <= now() AND NOT (user_id = ANY(:busy))
+WHERE status = 'pending' AND due_at <= now() AND NOT (user_id = ANY(:busy)) AND lane = :lane
 GROUP BY user_id ORDER BY min(id) LIMIT :chats
 """)
 
@@ -99,10 +100,54 @@ class OutboxRepository:
         )
         return int(pending or 0), int(sent or 0), float(mean or 0.0), float(longest or 0.0)
 
-    async def due_chats(self, *, busy: Sequence[int], limit: int = 30) -> list[int]:
-        """Chats with messages due now, oldest first, leaving out `busy` ones."""
-        rows = await self._session.scalars(_DUE_CHATS, {"busy": list(busy), "chats": limit})
+    async def due_chats(
+        self, *, busy: Sequence[int], limit: int = 30, lane: int = ALERT_LANE
+    ) -> list[int]:
+        """Chats with messages of `lane` due now, oldest first, leaving out `busy` ones."""
+        rows = await self._session.scalars(
+            _DUE_CHATS, {"busy": list(busy), "chats": limit, "lane": lane}
+        )
         return list(rows.all())
+
+    async def enqueue_broadcast(self, broadcast_id: int, recipients: Select[Any]) -> int:
+        """One copy of a broadcast for each of `recipients` (a query of user ids), in the
+        broadcast lane; a recipient who has one already gets none. Returns how many."""
+        payload = encode(BroadcastPayload(event=Event.BROADCAST, broadcast_id=broadcast_id))
+        ids = recipients.subquery()
+        rows = select(
+            ids.c[0],
+            literal(broadcast_id),
+            literal(BROADCAST_LANE),
+            literal(Event.BROADCAST.value),
+            literal("info"),
+            literal(f"broadcast:{broadcast_id}:") + cast(ids.c[0], String),
+            cast(literal(orjson.dumps(payload).decode()), JSONB),
+        )
+        columns = ["user_id", "broadcast_id", "lane", "event", "severity", "dedup_key", "payload"]
+        result = await self._session.execute(
+            insert(OutboxMessage)
+            .from_select(columns, rows)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def broadcast_tally(self, broadcast_id: int) -> dict[str, int]:
+        """A broadcast's copies by outcome: sent, blocked (403: the person blocked the bot),
+        failed (refused otherwise) and pending."""
+        outcome = case(
+            (OutboxMessage.status == "sent", "sent"),
+            (OutboxMessage.status == "pending", "pending"),
+            (OutboxMessage.last_error.like("403%"), "blocked"),
+            else_="failed",
+        )
+        rows = await self._session.execute(
+            select(outcome, func.count())
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .group_by(outcome)
+        )
+        tally = dict.fromkeys(("sent", "blocked", "failed", "pending"), 0)
+        tally.update({str(k): int(n) for k, n in rows.all()})
+        return tally
 
     async def lock_chat(self, user_id: int, limit: int = 100) -> Sequence[OutboxMessage]:
         """Take a chat's due messages for this transaction; none if another bot has the chat.
@@ -122,7 +167,7 @@ class OutboxRepository:
                 OutboxMessage.status == "pending",
                 OutboxMessage.due_at <= func.now(),
             )
-            .order_by(OutboxMessage.id)
+            .order_by(OutboxMessage.lane, OutboxMessage.id)  # alerts before a broadcast
             .limit(limit)
             .with_for_update(skip_locked=True)
         )

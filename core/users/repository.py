@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access.models import Membership
 from core.db import like_pattern
+from core.devices.models import Device
 from core.users.models import User
 
 MAX_ID_DIGITS = 18  # a Telegram id fits a bigint
@@ -103,6 +105,54 @@ class UserRepository:
             )
         ).one()
         return int(total), int(blocked)
+
+    def audience(self, kind: str | None, language: str | None) -> Select[Any]:
+        """The people a broadcast reaches: everyone who has not blocked the bot, or of them
+        the owners of a device of `kind`, or those who read the bot in `language`."""
+        query = select(User.id).where(User.is_active)
+        if language is not None:
+            query = query.where(User.language == language)
+        if kind is not None:
+            owns = (
+                select(Membership.id)
+                .join(Device, Device.id == Membership.device_id)
+                .where(
+                    Membership.user_id == User.id,
+                    Membership.role == "owner",
+                    Device.type_code == kind,
+                )
+                .exists()
+            )
+            query = query.where(owns)
+        return query.order_by(User.id)
+
+    async def count(self, query: Select[Any]) -> int:
+        """How many people a query of user ids finds."""
+        found = await self._session.scalar(select(func.count()).select_from(query.subquery()))
+        return int(found or 0)
+
+    async def owners_by_kind(self) -> list[tuple[str, int]]:
+        """Each device kind with how many (reachable) people own a device of it."""
+        owners = func.count(func.distinct(User.id))
+        rows = await self._session.execute(
+            select(Device.type_code, owners)
+            .join(Membership, Membership.device_id == Device.id)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.role == "owner", User.is_active)
+            .group_by(Device.type_code)
+            .order_by(Device.type_code)
+        )
+        return [(str(kind), int(n)) for kind, n in rows.all()]
+
+    async def languages(self) -> list[tuple[str, int]]:
+        """The languages people read the bot in, with how many (reachable) read each."""
+        rows = await self._session.execute(
+            select(User.language, func.count())
+            .where(User.is_active)
+            .group_by(User.language)
+            .order_by(func.count().desc(), User.language)
+        )
+        return [(str(language), int(n)) for language, n in rows.all()]
 
     async def directory(
         self, search: str | None, offset: int, limit: int

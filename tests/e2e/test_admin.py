@@ -18,7 +18,7 @@ from tests.integration.helpers import add_device, add_member
 
 ADMIN = FakeUser(4101, "Pat")  # in ADMIN_USER_IDS
 PERSON = FakeUser(4102, "Olga")  # not
-ADMIN_COMMANDS = ["admin", "users", "all_devices", "firmware", "security"]
+ADMIN_COMMANDS = ["admin", "users", "all_devices", "broadcast", "firmware", "security"]
 UNKNOWN = "do not know that command"
 
 

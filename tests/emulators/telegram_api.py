@@ -426,6 +426,8 @@ class TelegramEmulator:
     async def _api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat(params)
         photo = params.get("photo")
+        if isinstance(photo, str) and photo in self.files:  # a file id Telegram knows
+            photo = self.files[photo][1]
         if not isinstance(photo, bytes):
             raise ApiError(400, "Bad Request: there is no photo in the request")
         self._check_caption(str(params.get("caption", "")), params.get("parse_mode"))
@@ -569,6 +571,29 @@ class TelegramEmulator:
                 "mime_type": "application/octet-stream",
                 "file_size": len(data),
             },
+        }
+        if caption:
+            payload["caption"] = caption
+        await self._push({"message": payload})
+        return message
+
+    async def send_photo(self, user: FakeUser, data: bytes, caption: str = "") -> ChatMessage:
+        """Send a photo to the bot as `user` (the bot may send it on by its file id)."""
+        self.messages.setdefault(user.id, [])
+        message = ChatMessage(
+            next(self._message_ids), user.id, False, caption, int(time.time()), photo=data
+        )
+        self.messages[user.id].append(message)
+        file_id = f"p{message.message_id}"
+        self.files[file_id] = ("photo.jpg", data)
+        payload: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": message.date,
+            "from": user.as_dict(),
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "photo": [
+                {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 640, "height": 480}
+            ],
         }
         if caption:
             payload["caption"] = caption

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import clock
 from core.alerts.models import AlertEpisode
 from core.audit.models import AuditEntry
+from core.broadcasts.models import Broadcast
 from core.outbox.models import OutboxMessage
 from core.panels.models import PanelEvent
 from core.retention import RetentionPolicy, prune
 from core.settings import Settings
 from core.sharing.models import Invite
+from core.users.repository import UserRepository
 from tests.conftest import unique_uid
 from tests.integration.helpers import add_device, add_member
 
@@ -66,10 +68,25 @@ async def test_old_rows_go_and_recent_open_or_pending_ones_stay(
                 )
             )  # fmt: skip
 
+        await UserRepository(session).upsert(
+            OWNER, first_name="O", last_name=None, username=None, language="en"
+        )
+        for draft, finished in (("old", old), ("recent", recent), ("going", None)):
+            session.add(
+                Broadcast(
+                    draft=draft, author_id=OWNER, text="t", audience="everyone", total=0,
+                    created_at=old, finished_at=finished,
+                )
+            )  # fmt: skip
+
     deleted = await prune(sessions, now, RetentionPolicy.of(settings))
     assert deleted == {
-        "audit_log": 1, "outbox": 3, "panel_events": 1, "alert_episodes": 1, "invites": 2,
+        "audit_log": 1, "outbox": 3, "broadcasts": 1, "panel_events": 1, "alert_episodes": 1,
+        "invites": 2,
     }  # fmt: skip
+    async with sessions() as session:
+        drafts = sorted((await session.scalars(select(Broadcast.draft))).all())
+        assert drafts == ["going", "recent"]  # one under way stays, however old
     async with sessions() as session:
         commands = select(AuditEntry.at).where(AuditEntry.action == "device.command")
         assert [at > old for at in (await session.scalars(commands)).all()] == [True]

@@ -1,0 +1,1 @@
+"""Messages from the platform's admins to many people at once, through the outbox."""
