@@ -25,6 +25,7 @@ from bot.commands_menu import set_admin_commands, set_commands, set_description
 from bot.config_watch import ConfigWatch
 from bot.flood import FloodControl, FloodWaits
 from bot.health import BotHealth, TelegramCalls
+from bot.health_watch import HealthOptions, HealthWatch
 from bot.i18n import translator
 from bot.live import LiveOptions, LiveViews
 from bot.middlewares.current_user import CurrentUserMiddleware
@@ -97,6 +98,7 @@ class BotOptions:
     rollout_cards: float = CARDS_SECONDS  # how often rollout and broadcast cards are redrawn
     # The long poll is not alive (/readyz) when no getUpdates was answered for this long.
     poll_stale: float = 90.0
+    health: HealthOptions = field(default_factory=HealthOptions)  # links watched for admins
 
 
 @dataclass(slots=True)
@@ -252,8 +254,12 @@ async def prepare(
     language); failures are warnings, never fatal."""
 
     async def admin_menus() -> None:
-        async with sessions() as session:
-            known = await UserRepository(session).get_many(set(admins))
+        try:
+            async with sessions() as session:
+                known = await UserRepository(session).get_many(set(admins))
+        except Exception as err:  # noqa: BLE001 - the database away: menus in English
+            log.warning("admins' languages unknown at start-up (%s)", err)
+            known = {}
         languages = [(a, known[a].language if a in known else None) for a in sorted(admins)]
         await set_admin_commands(bot, languages)
 
@@ -299,6 +305,17 @@ async def run_bot(
     bot = build_bot(settings, redis, calls)
     services = build_services(settings, bot, redis, make_session_factory(engine), options)
     dp = build_dispatcher(settings, services)
+    watch = HealthWatch(
+        bot,
+        services.sessions,
+        redis,
+        services.keys,
+        calls,
+        settings.admin_user_ids,
+        options.poll_stale,
+        options.health,
+    )
+    dp["health_watch"] = watch
     health = BotHealth(
         services.sessions,
         {"postgresql": lambda: answers(services.sessions), "redis": _pinged(redis)},
@@ -318,6 +335,7 @@ async def run_bot(
         asyncio.create_task(
             BroadcastCards(bot, services.sessions, options.rollout_cards).run(stop)
         ),
+        asyncio.create_task(watch.run(stop)),
     ]
     delivery = asyncio.create_task(notifier.run(stop))
     log.info("bot running against %s", settings.telegram_api_url)

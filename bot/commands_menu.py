@@ -33,7 +33,15 @@ COMMANDS = (
     "cancel",
     "help",
 )
-ADMIN_COMMANDS = ("admin", "users", "all_devices", "broadcast", "firmware", "security")
+ADMIN_COMMANDS = (
+    "admin",
+    "health",
+    "users",
+    "all_devices",
+    "broadcast",
+    "firmware",
+    "security",
+)
 
 
 def build_commands(tr: Translator, *, admin: bool = False) -> list[BotCommand]:

@@ -50,6 +50,7 @@ class TelegramCalls(BaseRequestMiddleware):
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()
         self.polled_at: float | None = None  # monotonic time of the last answered getUpdates
+        self.poll_result = ""  # how the last getUpdates ended ("ok", "conflict", …)
         self.started_at = time.monotonic()
 
     async def __call__(
@@ -60,17 +61,21 @@ class TelegramCalls(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         """Count the call and how it ended."""
         name = getattr(method, "__api_method__", type(method).__name__)
+        polling = isinstance(method, GetUpdates)
         try:
             response = await make_request(bot, method)
         except TelegramNetworkError:
             self.calls[(name, "network")] += 1
+            self.poll_result = "network" if polling else self.poll_result
             raise
         except TelegramAPIError as err:
             self.calls[(name, _result_of(err))] += 1
+            self.poll_result = _result_of(err) if polling else self.poll_result
             raise
         self.calls[(name, "ok")] += 1
-        if isinstance(method, GetUpdates):
+        if polling:
             self.polled_at = time.monotonic()
+            self.poll_result = "ok"
         return response
 
     def poll_age(self) -> float:

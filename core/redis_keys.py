@@ -39,7 +39,8 @@ class RedisKeys:
         return f"{self.prefix}:flood:chat:{chat}"
 
     def pace_second(self, second: int) -> str:
-        """Counter of messages sent in one wall-clock second (shared by every bot instance)."""
+        """Counter of messages sent in one slice of wall-clock time (shared by every bot
+        instance; the pacer numbers its slices)."""
         return f"{self.prefix}:pace:second:{second}"
 
     @property
@@ -51,6 +52,11 @@ class RedisKeys:
     def ingest_stats(self) -> str:
         """Hash of ingest counters (accepted messages, flushes)."""
         return f"{self.prefix}:ingest:stats"
+
+    @property
+    def health_reports(self) -> str:
+        """Hash of each processor instance's latest health report (JSON), by instance."""
+        return f"{self.prefix}:health:reports"
 
     @property
     def quarantine(self) -> str:

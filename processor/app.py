@@ -21,6 +21,7 @@ from core.cancellation import cancel_and_wait
 from core.commands.bus import CommandBus
 from core.db import answers, make_engine, make_session_factory
 from core.health import Check, HealthRoutes
+from core.health_report import HealthReports
 from core.live.store import LiveStateStore
 from core.outbox.wakeup import OutboxWakeup
 from core.panels.lease import PanelLeases
@@ -43,7 +44,7 @@ from drivers.shelly.codec import ShellyCodec
 from processor.accounts import BrokerAccounts
 from processor.alerting import RULES_RECHECK_SECONDS, UPDATE_GRACE_SECONDS, AlertEngine
 from processor.commands import CLAIM_IDLE_MS, CommandExecutor
-from processor.health import ProcessorCounters
+from processor.health import REPORT_SECONDS, HealthReporter, ProcessorCounters
 from processor.ingest.directory import (
     KNOWN_RECHECK_SECONDS,
     UNKNOWN_RECHECK_SECONDS,
@@ -122,6 +123,7 @@ class ProcessorOptions:
     slot_retire_seconds: float = RETIRE_CHECK_SECONDS  # slots no longer configured, ended
     rollout_step_seconds: float = ROLLOUT_STEP_SECONDS  # firmware rollouts move on
     update_grace_seconds: float = UPDATE_GRACE_SECONDS  # offline during an update, then told
+    health_report_seconds: float = REPORT_SECONDS  # this instance's links, for /health
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -374,9 +376,17 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         "redis": _pinged(redis),
         "mqtt": lambda: _up(broker),
     }
-    health = HealthRoutes(
-        checks, ProcessorCounters(pipeline.stats, quarantine.counts, broker, influx)
+    figures = ProcessorCounters(pipeline.stats, quarantine.counts, broker, influx, panels)
+    health = HealthRoutes(checks, figures)
+    reporter = HealthReporter(
+        f"{client_id}-{uuid.uuid4().hex[:6]}",
+        HealthReports(redis, keys),
+        checks,
+        figures,
+        shelly.fallback if home else None,
+        every=options.health_report_seconds,
     )
+    runners.append(reporter.run)
     _firmware_updates(every, runners, settings, options, sessions, publisher, wake, health)
     every(options.live_rebuild_seconds, rebuild.run)
     return Processor(

@@ -1,4 +1,5 @@
-"""The platform admins' commands (ADMIN_USER_IDS): /admin, /users, /all_devices, /security.
+"""The platform admins' commands (ADMIN_USER_IDS): /admin, /users, /all_devices, /security,
+/health.
 
 Everyone else gets the answer to an unknown command: the filter lets only admins in, and a
 press of an admin's button by anyone else is answered as out of date (the fallback)."""
@@ -19,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AdminList, AdminListOp, PromptCancel
 from bot.filters.platform_admin import PlatformAdmin
+from bot.health_watch import HealthWatch
 from bot.i18n import Translator
 from bot.keyboards.admin import inventory_buttons, overview_buttons, people_buttons
 from bot.render.admin import ONLINE_FILTER, inventory_text, people_text
+from bot.render.health import health_card
 from bot.replies import show
 from core.access.service import SECURITY_DENIED
 from core.audit.repository import AuditRepository
@@ -194,6 +197,14 @@ async def _security_log(session: AsyncSession, tr: Translator, zone: tzinfo) -> 
     return "\n".join(lines)
 
 
+async def show_health(
+    message: Message, health_watch: HealthWatch, tr: Translator, zone: tzinfo
+) -> None:
+    """/health: each link with since when, and the figures."""
+    view = await health_watch.check()
+    await message.answer(health_card(view, tr, zone))
+
+
 def build_router() -> Router:
     """Register this feature's handlers; others fall through to 'unknown command'."""
     router = Router(name="admin")
@@ -202,6 +213,7 @@ def build_router() -> Router:
     router.message.register(users_command, Command("users"), admin)
     router.message.register(devices_command, Command("all_devices"), admin)
     router.message.register(show_security_log, Command("security"), admin)
+    router.message.register(show_health, Command("health"), admin)
     router.message.register(searched, AdminSearch.users, admin)
     router.message.register(searched, AdminSearch.devices, admin)
     lists = F.op.in_({AdminListOp.USERS, AdminListOp.DEVICES})

@@ -51,6 +51,13 @@ class PanelSupervisor:
         """The name the leases know this instance by."""
         return self.ctx.leases.instance
 
+    def figures(self) -> tuple[int, int, int, list[str]]:
+        """Panels there are, held here, connected of those, and the uids of those another
+        client has taken (the module serves one integration client at a time)."""
+        workers = [held.worker for held in self.held.values()]
+        busy = sorted(w.uid for w in workers if not w.connected and w.reason == "busy")
+        return len(self._uids), len(workers), sum(w.connected for w in workers), busy
+
     async def run(self, stop: asyncio.Event) -> None:
         """Hold panels until `stop`; then close every connection and give the leases up."""
         inbox = asyncio.create_task(self._read_inbox(stop))

@@ -178,6 +178,16 @@ class PanelWorker:
         """Where the panel is."""
         return self.profile.host, self.profile.port
 
+    @property
+    def connected(self) -> bool:
+        """Whether the panel answers now."""
+        return self.connections > 0 and self._down_since is None
+
+    @property
+    def reason(self) -> str | None:
+        """Why it is not connected, when known ("busy": another client has it)."""
+        return self._reason
+
     async def run(self) -> None:
         """Stay connected until cancelled or fenced out."""
         backoff = 1.0

@@ -109,6 +109,11 @@ class HttpFallback:
             log.info("%s: MQTT is back; HTTP polling stops", uid)
         return False
 
+    @property
+    def on_http(self) -> int:
+        """How many devices are polled over HTTP now (their MQTT silent)."""
+        return sum(1 for link in self._links.values() if link.polling)
+
     def said_offline(self, uid: str) -> bool:
         """Whether the device's MQTT last said it is offline (its Last Will)."""
         link = self._links.get(uid)

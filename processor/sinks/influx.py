@@ -59,6 +59,7 @@ class InfluxExporter:
         self.on_overflow = on_overflow
         self.dropped = 0
         self.written = 0
+        self.failing = False  # the last write failed (and is being retried)
 
     def offer(self, lines: Iterable[str]) -> None:
         """Queue lines for export without waiting; when full, the oldest make room."""
@@ -101,10 +102,12 @@ class InfluxExporter:
                     record=chunk,
                     write_precision=WritePrecision.NS,  # type: ignore[arg-type]
                 )
+        self.failing = False
 
     async def _before_sleep(self, state: RetryCallState) -> None:
         wait = state.next_action.sleep if state.next_action else 0.0
         error = state.outcome.exception() if state.outcome else None
+        self.failing = True
         log.warning("InfluxDB write failed (%s); retrying in %.0f s", error, wait)
         await self._report()
 

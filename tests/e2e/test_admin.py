@@ -18,7 +18,15 @@ from tests.integration.helpers import add_device, add_member
 
 ADMIN = FakeUser(4101, "Pat")  # in ADMIN_USER_IDS
 PERSON = FakeUser(4102, "Olga")  # not
-ADMIN_COMMANDS = ["admin", "users", "all_devices", "broadcast", "firmware", "security"]
+ADMIN_COMMANDS = [
+    "admin",
+    "health",
+    "users",
+    "all_devices",
+    "broadcast",
+    "firmware",
+    "security",
+]
 UNKNOWN = "do not know that command"
 
 
@@ -54,7 +62,7 @@ async def test_an_admin_who_first_writes_later_gets_the_menu_on_start(
 async def test_admin_commands_are_unknown_to_everyone_else(
     bot: RunningBot, emulator: TelegramEmulator
 ) -> None:
-    for command in ("/admin", "/users", "/all_devices anything", "/security"):
+    for command in ("/admin", "/users", "/all_devices anything", "/security", "/health"):
         assert UNKNOWN in (await emulator.reply_to(PERSON, command)).plain
     # A forged press of an admin's button is answered as out of date, and shows nothing.
     chat = await emulator.reply_to(PERSON, "/help")
