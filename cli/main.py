@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from cli import broker, firmware, panels
+from cli import backup, broker, firmware, panels
 from cli.secret_input import SecretFlag, read_secret, read_secrets
 from core.entrypoint import load_settings, stop_event_on_signals
 from core.settings import Settings
@@ -403,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     broker.add_parsers(sub, dsub)
     panels.add_parsers(sub)
     firmware.add_parsers(sub)
+    backup.add_parsers(sub)
     sim = sub.add_parser("simulate", help="run a simulated device")
     sim.add_argument("--uid", required=True)
     sim.add_argument("--type", default="co2")

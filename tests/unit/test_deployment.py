@@ -96,6 +96,9 @@ def test_dockerfile_installs_the_package_and_migrations() -> None:
     for part in ("core", "drivers", "processor", "bot", "cli", "alembic", "alembic.ini"):
         assert re.search(rf"COPY .*\b{re.escape(part)}\b", dockerfile), part
     assert "pip install ." in dockerfile
+    # dozor backup / restore need the PostgreSQL client of the server compose runs.
+    server = re.search(r"image: postgres:(\d+)", (ROOT / "docker-compose.yml").read_text())
+    assert server is not None and f"postgresql-client-{server.group(1)}" in dockerfile
 
 
 def test_env_example_documents_every_setting() -> None:
