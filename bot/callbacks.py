@@ -33,6 +33,13 @@ class DeviceAction(CallbackData, prefix="d"):
     device_id: int = 0
 
 
+class DevicePage(CallbackData, prefix="dl"):
+    """Another page of a device list: the one that opens devices, or the one that selects."""
+
+    op: DeviceOp
+    page: int
+
+
 class AlertOp(StrEnum):
     """What an alert button does."""
 

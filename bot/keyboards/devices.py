@@ -14,6 +14,7 @@ from bot.callbacks import (
     CommandOp,
     DeviceAction,
     DeviceOp,
+    DevicePage,
     HistoryOp,
     HistoryView,
     MemberAction,
@@ -35,15 +36,31 @@ from core.devices.overview import DeviceView
 from core.devices.relays import Channel
 from core.history.views import Span
 
+DEVICES_PER_PAGE = 20
 
-def device_list(views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN) -> InlineKeyboardMarkup:
-    """One button per device; pressing it opens (or selects) the device."""
+
+def device_list(
+    views: list[DeviceView], op: DeviceOp = DeviceOp.OPEN, page: int = 0
+) -> InlineKeyboardMarkup:
+    """One button per device; pressing it opens (or selects) the device. More devices than
+    a page holds (Telegram takes 100 buttons at most) are paged with ◀ ▶."""
+    pages = max(1, -(-len(views) // DEVICES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
-    for view in views:
+    shown = views[page * DEVICES_PER_PAGE : (page + 1) * DEVICES_PER_PAGE]
+    for view in shown:
         builder.button(
             text=device_line(view), callback_data=DeviceAction(op=op, device_id=view.device.id)
         )
-    builder.adjust(1)
+    rows = [1] * len(shown)
+    if pages > 1:
+        if page > 0:
+            builder.button(text="◀", callback_data=DevicePage(op=op, page=page - 1))
+        builder.button(text=f"{page + 1}/{pages}", callback_data=DevicePage(op=op, page=page))
+        if page < pages - 1:
+            builder.button(text="▶", callback_data=DevicePage(op=op, page=page + 1))
+        rows.append(1 + (page > 0) + (page < pages - 1))
+    builder.adjust(*rows)
     return builder.as_markup()
 
 

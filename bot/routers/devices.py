@@ -10,7 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import DeviceAction, DeviceOp
+from bot.callbacks import DeviceAction, DeviceOp, DevicePage
 from bot.cards import device_card
 from bot.i18n import Translator
 from bot.keyboards import devices as keyboards
@@ -43,6 +43,23 @@ async def back_to_list(
     views = await overview.my_devices(session, user.id)
     text = tr("devices-title") if views else tr("devices-empty")
     await show(query, text, keyboards.device_list(views) if views else None)
+
+
+async def turn_list_page(
+    query: CallbackQuery,
+    callback_data: DevicePage,
+    session: AsyncSession,
+    user: User,
+    overview: DeviceOverview,
+    tr: Translator,
+) -> None:
+    """Another page of the device list (the one that opens devices, or /select's)."""
+    views = await overview.my_devices(session, user.id)
+    if not views:
+        await show(query, tr("devices-empty"), None)
+        return
+    title = "devices-select-title" if callback_data.op == DeviceOp.SELECT else "devices-title"
+    await show(query, tr(title), keyboards.device_list(views, callback_data.op, callback_data.page))
 
 
 async def open_device(
@@ -151,6 +168,7 @@ def build_router() -> Router:
     router = Router(name="devices")
     router.message.register(show_devices, Command("devices"))
     router.callback_query.register(back_to_list, DeviceAction.filter(F.op == DeviceOp.LIST))
+    router.callback_query.register(turn_list_page, DevicePage.filter())
     router.callback_query.register(open_device, DeviceAction.filter(F.op == DeviceOp.OPEN))
     router.callback_query.register(send_device_card, DeviceAction.filter(F.op == DeviceOp.SHOW))
     router.callback_query.register(toggle_my_alerts, DeviceAction.filter(F.op == DeviceOp.NOTIFY))

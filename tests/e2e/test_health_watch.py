@@ -3,16 +3,21 @@ message (after the grace period) and one when it is back — never a flood."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 
 from bot.app import BotOptions
 from bot.health_watch import HealthOptions
+from core import clock
+from core.health_report import HealthReports, ProcessorReport
+from core.redis_keys import RedisKeys
 from core.settings import Settings
 from processor.app import ProcessorOptions
 from tests.conftest import eventually
@@ -26,6 +31,7 @@ ADMIN = FakeUser(4501, "Pat")
 QUICK = HealthOptions(check_seconds=0.2, grace_seconds=1.0)
 REPORTING = ProcessorOptions(health_report_seconds=0.2)
 CONFLICT = ApiError(409, "Conflict: terminated by other getUpdates request")
+HEALTHY = {"mqtt": True, "postgresql": True, "redis": True}
 
 
 @pytest.fixture
@@ -217,3 +223,49 @@ async def test_a_link_back_within_the_grace_period_says_nothing(
         calls = len(emulator.calls("getUpdates"))
         await emulator.wait_for(lambda: len(emulator.calls("getUpdates")) > calls + 1, timeout=20)
     assert not _about(emulator, "Telegram")
+
+
+@pytest.mark.parametrize(
+    ("link", "trouble", "said"),
+    [
+        ("Alarm panels", {"panels_total": 2, "panels_busy": ["satel_hq"]}, "satel_hq"),
+        ("InfluxDB", {"links": {**HEALTHY, "influx": False}}, "writes are failing"),
+        ("Quarantine", {"rejected_per_minute": 5000.0}, "5,000 messages rejected"),
+    ],
+)
+async def test_what_a_processor_reports_is_told_once_each_way(
+    settings: Settings,
+    emulator: TelegramEmulator,
+    redis: Redis,
+    link: str,
+    trouble: dict[str, object],
+    said: str,
+) -> None:
+    """A panel taken by another client, InfluxDB writes failing, the quarantine filling:
+    what a processor reports (here written as it would) is announced, and its end too."""
+    reports = HealthReports(redis, RedisKeys(settings.redis_prefix))
+    state: dict[str, object] = {"links": {**HEALTHY, "influx": True}, "panels_total": 2}
+    stop = asyncio.Event()
+
+    async def keep_reporting() -> None:  # a processor's reporter, every 0.1 s
+        while not stop.is_set():
+            report = ProcessorReport(instance="p1", at=clock.now().timestamp(), **state)  # type: ignore[arg-type]
+            await reports.write(report)
+            await asyncio.sleep(0.1)
+
+    async def wrong() -> None:
+        state.update(trouble)
+
+    async def right() -> None:
+        state.update({"links": {**HEALTHY, "influx": True}, "panels_busy": [],
+                      "rejected_per_minute": 0.0})  # fmt: skip
+
+    emulator.open_chat(ADMIN)
+    reporter = asyncio.create_task(keep_reporting())
+    try:
+        async with bot_running(settings, emulator, _options()):
+            await _down_then_back(emulator, link, wrong, right)
+    finally:
+        stop.set()
+        await reporter
+    assert said in _about(emulator, link)[0]
