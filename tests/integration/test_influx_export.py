@@ -65,7 +65,8 @@ async def victoria(tmp_path: Path) -> AsyncIterator[str]:
 
 async def exported(base: str, uid: str) -> list[dict[str, object]]:
     async with aiohttp.ClientSession() as http:
-        await http.get(f"{base}/internal/force_flush")
+        async with http.get(f"{base}/internal/force_flush") as flushed:
+            await flushed.read()  # released: an unread response keeps its connection
         params = {"match[]": f'{{uid="{uid}"}}'}
         async with http.get(f"{base}/api/v1/export", params=params) as response:
             body = await response.text()
@@ -203,7 +204,8 @@ async def test_the_platform_point_counts_readings_alerts_and_delivery_lag(
 
     async def names() -> set[str]:
         async with aiohttp.ClientSession() as http:
-            await http.get(f"{victoria}/internal/force_flush")
+            async with http.get(f"{victoria}/internal/force_flush") as flushed:
+                await flushed.read()
             params = {"match[]": '{instance="proc-a"}'}
             async with http.get(f"{victoria}/api/v1/export", params=params) as response:
                 body = await response.text()
