@@ -4,8 +4,8 @@ Once a day one processor instance (an advisory lock; the others skip) deletes, i
 audit entries, settled outbox messages (sent, failed, dropped — never pending ones) and
 finished broadcasts (by the outbox's setting), panel events, closed alert episodes, and
 invitations used or expired, older than their setting (`RETENTION_*_DAYS`; 0 keeps forever).
-Readings have their own retention in the history job; the quarantine is a capped list in
-Redis.
+Readings have their own retention in the history job; the quarantine is a list in Redis
+capped at its newest QUARANTINE_KEEP messages.
 """
 
 from __future__ import annotations

@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     retention_panel_events_days: int = Field(default=180, ge=0)
     retention_episodes_days: int = Field(default=365, ge=0)
     retention_invites_days: int = Field(default=30, ge=0)
+    # Rejected messages kept in Redis for inspection, the newest (a capped list, not by age).
+    quarantine_keep: int = Field(default=1000, ge=0, le=1_000_000)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -254,7 +254,7 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         known_recheck_seconds=options.known_recheck_seconds,
     )
     live = LiveStateStore(redis, keys)
-    quarantine = Quarantine(redis, keys)
+    quarantine = Quarantine(redis, keys, settings.quarantine_keep)
     postgres = PostgresSink(
         sessions,
         client_id,

@@ -39,9 +39,10 @@ class RejectedMessage:
 class Quarantine:
     """Counts, keeps and logs rejected messages without letting a flood through."""
 
-    def __init__(self, redis: Redis, keys: RedisKeys) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, keep: int = KEEP_LATEST) -> None:
         self._redis = redis
         self._keys = keys
+        self._keep = keep  # the newest rejected messages kept (QUARANTINE_KEEP)
         self.counts: Counter[str] = Counter()
         self._pending_counts: Counter[str] = Counter()
         self._pending: list[RejectedMessage] = []
@@ -118,7 +119,10 @@ class Quarantine:
             pipe.hincrby(self._keys.ingest_rejected, reason, count)
         for message in self._pending:
             pipe.lpush(self._keys.quarantine, _encode(message))
-        pipe.ltrim(self._keys.quarantine, 0, KEEP_LATEST - 1)
+        if self._keep > 0:
+            pipe.ltrim(self._keys.quarantine, 0, self._keep - 1)
+        else:
+            pipe.delete(self._keys.quarantine)
         counts, kept = self._pending_counts, self._pending
         self._pending_counts, self._pending = Counter(), []
         try:

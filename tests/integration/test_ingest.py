@@ -20,6 +20,7 @@ from core.history.models import MinuteRollup
 from core.live.store import LiveStateStore
 from core.redis_keys import RedisKeys
 from core.settings import Settings
+from processor.ingest.quarantine import Quarantine, RejectedMessage
 from tests.conftest import RunningProcessor, eventually, publish, unique_uid
 from tests.integration.helpers import add_device, device_row, rollup_count, set_config
 
@@ -288,3 +289,16 @@ async def test_a_device_cannot_grow_its_metrics_without_bound(
     assert await rollup_count(sessions, device.id, names[MAX_METRICS_PER_DEVICE - 1]) == 1
     dropped = await redis.hget(RedisKeys(settings.redis_prefix).ingest_rejected, "too_many_metrics")
     assert dropped is not None and int(dropped) >= 150 - MAX_METRICS_PER_DEVICE
+
+
+async def test_the_quarantine_keeps_the_newest_it_is_set_to(
+    redis: Redis, settings: Settings
+) -> None:
+    keys = RedisKeys(settings.redis_prefix)
+    quarantine = Quarantine(redis, keys, keep=3)
+    for n in range(5):
+        quarantine.reject(RejectedMessage(f"u{n}", "malformed_json", "devices/x/telemetry", b"{"))
+    await quarantine.flush()
+    kept = [orjson.loads(item)["uid"] for item in await redis.lrange(keys.quarantine, 0, -1)]
+    assert kept == ["u4", "u3", "u2"]  # newest first
+    assert int(await redis.hget(keys.ingest_rejected, "malformed_json") or 0) == 5  # all counted
