@@ -71,6 +71,12 @@ class QuietHours(CallbackData, prefix="q"):
     end: int
 
 
+class LanguageChoice(CallbackData, prefix="lg"):
+    """A language in /settings."""
+
+    language: str
+
+
 class DigestHour(CallbackData, prefix="dh"):
     """A morning digest hour in /settings."""
 

@@ -50,9 +50,16 @@ def build_commands(tr: Translator, *, admin: bool = False) -> list[BotCommand]:
     return [BotCommand(command=name, description=tr(f"cmd-{name}")) for name in names]
 
 
+# Telegram names languages by two letters: Brazilian Portuguese is "pt" to it.
+TELEGRAM_CODES = {"pl": "pl", "ru": "ru", "pt-BR": "pt"}
+
+
 async def set_commands(bot: Bot, tr: Translator) -> None:
-    """Publish the menu everyone sees (setMyCommands)."""
+    """Publish the menu everyone sees (setMyCommands): in English for anyone, and in each
+    other language for the people whose Telegram speaks it."""
     await bot.set_my_commands(build_commands(tr))
+    for locale, code in TELEGRAM_CODES.items():
+        await bot.set_my_commands(build_commands(translator(locale)), language_code=code)
 
 
 async def set_admin_commands(bot: Bot, admins: Iterable[tuple[int, str | None]]) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.health import LAG_WINDOW, TelegramCalls
 from bot.i18n import Translator, translator
 from bot.render.alerts import duration
+from bot.render.time import reading_in
 from core import clock
 from core.db import answers
 from core.health import probe
@@ -193,8 +194,10 @@ class HealthWatch:
     async def _tell(self, text: Callable[[Translator], str]) -> None:
         """Send a message to every admin, in their language; failures are logged."""
         for admin in sorted(self.admins):
+            tr = translator(self._languages.get(admin))
+            reading_in(tr.locale)
             try:
-                await self.bot.send_message(admin, text(translator(self._languages.get(admin))))
+                await self.bot.send_message(admin, text(tr))
             except (TelegramAPIError, ClientError, TimeoutError) as err:
                 log.warning("could not tell admin %s about a link (%s)", admin, err)
 

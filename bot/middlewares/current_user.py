@@ -10,6 +10,7 @@ from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
 
 from bot.i18n import translator
+from bot.render.time import reading_in
 from core import clock
 from core.users.directory import note_seen
 from core.users.repository import UserRepository
@@ -51,5 +52,6 @@ class CurrentUserMiddleware(BaseMiddleware):
             await session.commit()
         data["user"] = user
         data["tr"] = translator(user.language)
+        reading_in(data["tr"].locale)  # dates in what this update renders, too
         data["zone"] = clock.zone(user.timezone, self._default_tz)
         return await handler(event, data)

@@ -41,6 +41,7 @@ from bot.render.alerts import (
 )
 from bot.render.notices import notice_text
 from bot.render.split import fits
+from bot.render.time import reading_in
 from core import clock
 from core.alerts.service import sent_alerts
 from core.broadcasts.repository import BroadcastRepository
@@ -189,6 +190,7 @@ class OutboxNotifier:
             # not fit in Telegram's 4,096 characters; the rest stay pending and follow.
             rows = _one_message(await outbox.lock_chat(chat, MAX_PER_MESSAGE))
             user = await UserRepository(session).get(chat) if rows else None
+            reading_in(translator(user.language if user else None).locale)
             rows = await self._hold_for_quiet_hours(outbox, rows, user)
             payloads = await _decoded(outbox, rows)
             rows = [r for r in rows if r.id in payloads]

@@ -10,6 +10,7 @@ from html import escape
 from bot.i18n import Translator
 from bot.render.chart import ChartTexts
 from bot.render.devices import metric_name
+from bot.render.time import local_date
 from core.devices import metrics
 from core.history.views import History, Span, Window, day_of, figures
 
@@ -21,16 +22,20 @@ def range_text(win: Window, zone: tzinfo) -> str:
     if win.span is Span.CUSTOM:
         return days_text(day_of(win.first_day), day_of(win.last_day))
     start, end = win.start.astimezone(zone), win.end.astimezone(zone)
-    head = f"{start:%H:%M}" if start.date() == end.date() else f"{start:%d %b %H:%M}"
-    return f"{head} – {end:%d %b %H:%M}"
+    head = f"{start:%H:%M}" if start.date() == end.date() else local_date(start, "dd MMM HH:mm")
+    return f"{head} – {local_date(end, 'dd MMM HH:mm')}"
 
 
 def days_text(first: date, last: date) -> str:
     """A range of whole days: `01 Nov – 15 Nov 2026`, or one day `01 Nov 2026`."""
     if first == last:
-        return f"{first:%d %b %Y}"
-    head = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
-    return f"{head} – {last:%d %b %Y}"
+        return _day(first, "dd MMM yyyy")
+    head = _day(first, "dd MMM") if first.year == last.year else _day(first, "dd MMM yyyy")
+    return f"{head} – {_day(last, 'dd MMM yyyy')}"
+
+
+def _day(day: date, pattern: str) -> str:
+    return local_date(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), pattern)
 
 
 def _who(history: History, tr: Translator) -> str:

@@ -1,10 +1,35 @@
-"""Times as a person reads them: ages and local clock times."""
+"""Times as a person reads them: ages and local clock times, dates in their language.
+
+Which language a date is written in is the reader's, set for the work done for them (an
+update from them, a delivery to their chat) with `reading_in` — as aiogram's own i18n keeps
+its locale in a context variable — so that every renderer need not pass it on.
+"""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime, tzinfo
 
+from babel.dates import format_datetime
+
 from bot.i18n import Translator
+
+_LOCALE: ContextVar[str] = ContextVar("reader_locale", default="en")
+
+
+def reading_in(locale: str) -> None:
+    """Write dates in `locale` for the rest of this task (an update, a delivery)."""
+    _LOCALE.set(locale)
+
+
+def _babel(locale: str) -> str:
+    return locale.replace("-", "_")
+
+
+def local_date(moment: datetime, pattern: str) -> str:
+    """`moment` by a CLDR pattern ("dd MMM", "dd MMM yyyy HH:mm") in the reader's language."""
+    return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=_babel(_LOCALE.get()))
+
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
@@ -27,5 +52,5 @@ def clock_time(moment: datetime, zone: tzinfo, now: datetime) -> str:
     if local.date() == local_now.date():
         return f"{local:%H:%M}"
     if local.year == local_now.year:
-        return f"{local:%d %b %H:%M}"
-    return f"{local:%d %b %Y %H:%M}"
+        return local_date(local, "dd MMM HH:mm")
+    return local_date(local, "dd MMM yyyy HH:mm")

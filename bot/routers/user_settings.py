@@ -1,4 +1,4 @@
-"""/settings of the user: timezone and quiet hours."""
+"""/settings of the user: timezone, quiet hours, the morning digest, the language."""
 
 from __future__ import annotations
 
@@ -11,13 +11,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import DigestHour, QuietHours
-from bot.i18n import Translator
+from bot.callbacks import DigestHour, LanguageChoice, QuietHours
+from bot.i18n import Translator, translator
 from bot.replies import show
 from core import clock
 from core.users.models import User
 from core.users.repository import UserRepository
-from core.users.service import set_digest_hour, set_quiet_hours, set_timezone
+from core.users.service import (
+    SUPPORTED_LANGUAGES,
+    set_digest_hour,
+    set_language,
+    set_quiet_hours,
+    set_timezone,
+)
 
 PRESETS = ((22, 7), (23, 8), (21, 6), (0, 8))
 DIGEST_HOURS = (7, 8, 9)
@@ -39,6 +45,7 @@ def _render(user: User, tr: Translator, zone: tzinfo) -> str:
             tr("settings-timezone", zone=name, time=now),
             tr("settings-quiet", hours=hours),
             tr("settings-digest", time=f"{user.digest_hour:02d}:00"),
+            tr("settings-language", language=tr(f"language-{user.language}")),
             "",
             tr("settings-quiet-help"),
             tr("settings-timezone-help"),
@@ -64,7 +71,14 @@ def _keyboard(user: User, tr: Translator) -> InlineKeyboardMarkup:
             text=_marked(f"☀️ {hour:02d}:00", chosen=user.digest_hour == hour),
             callback_data=DigestHour(hour=hour),
         )
-    builder.adjust(4, 1, len(DIGEST_HOURS))
+    for language in SUPPORTED_LANGUAGES:  # each in its own language, as people look for it
+        builder.button(
+            text=_marked(
+                translator(language)(f"language-{language}"), chosen=user.language == language
+            ),
+            callback_data=LanguageChoice(language=language),
+        )
+    builder.adjust(4, 1, len(DIGEST_HOURS), 2, 2)
     return builder.as_markup()
 
 
@@ -122,10 +136,29 @@ async def choose_digest_hour(
     await show(query, _render(user, tr, zone), _keyboard(user, tr))
 
 
+async def choose_language(
+    query: CallbackQuery,
+    callback_data: LanguageChoice,
+    session: AsyncSession,
+    user: User,
+    zone: tzinfo,
+) -> None:
+    """Speak another language from now on (this screen already)."""
+    if callback_data.language not in SUPPORTED_LANGUAGES:  # a forged button
+        tr = translator(user.language)
+        await query.answer(tr("error-stale"), show_alert=True)
+        return
+    language = await set_language(session, user.id, callback_data.language)
+    await session.refresh(user)
+    tr = translator(language)
+    await show(query, _render(user, tr, zone), _keyboard(user, tr))
+
+
 def build_router() -> Router:
     """Register this feature's handlers on a new router."""
     router = Router(name="user_settings")
     router.message.register(show_settings, Command("settings"))
     router.callback_query.register(choose_quiet_hours, QuietHours.filter())
     router.callback_query.register(choose_digest_hour, DigestHour.filter())
+    router.callback_query.register(choose_language, LanguageChoice.filter())
     return router

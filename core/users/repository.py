@@ -72,6 +72,12 @@ class UserRepository:
             update(User).where(User.id == user_id).values(quiet_start=start, quiet_end=end)
         )
 
+    async def set_language(self, user_id: int, language: str) -> None:
+        """Set the language the bot speaks to the user."""
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(language=language)
+        )
+
     async def set_digest_hour(self, user_id: int, hour: int) -> None:
         """Store when the user's morning digest comes (local hour)."""
         await self._session.execute(update(User).where(User.id == user_id).values(digest_hour=hour))

@@ -14,7 +14,9 @@ from core.users.models import User
 from core.users.quiet_hours import HOURS_IN_DAY, valid_hours
 from core.users.repository import UserRepository
 
-SUPPORTED_LANGUAGES = ("en",)
+# The languages the bot speaks (one folder each under bot/locales); English is the fallback.
+SUPPORTED_LANGUAGES = ("en", "pl", "ru", "pt-BR")
+DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +31,21 @@ class TelegramProfile:
 
 
 def pick_language(code: str | None) -> str:
-    """Return the supported language closest to the user's Telegram language."""
-    base = (code or "en").split("-")[0].lower()
-    return base if base in SUPPORTED_LANGUAGES else "en"
+    """Return the supported language closest to the user's Telegram language: `pl`, `ru`,
+    any Portuguese as Brazilian Portuguese, everything else English."""
+    base = (code or DEFAULT_LANGUAGE).replace("_", "-").split("-")[0].lower()
+    if base == "pt":
+        return "pt-BR"
+    return base if base in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+async def set_language(session: AsyncSession, user_id: int, language: str) -> str:
+    """Set the language the bot speaks to the user; return it."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise InvalidInput
+    await UserRepository(session).set_language(user_id, language)
+    await session.commit()
+    return language
 
 
 async def register(session: AsyncSession, profile: TelegramProfile) -> User:

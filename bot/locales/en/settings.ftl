@@ -9,4 +9,10 @@ settings-timezone-help = To change the timezone send, for example, <code>/settin
 settings-quiet-button-off = No quiet hours
 settings-timezone-set = ✅ Timezone set to { $zone }.
 settings-unknown-timezone = ❌ I do not know the timezone “{ $name }”. Use a name like Europe/Warsaw or America/Sao_Paulo.
-cmd-settings = My settings: timezone, quiet hours
+cmd-settings = My settings: language, timezone, quiet hours
+settings-language = Language: { $language }
+# Each language's name in itself (the buttons show every one so).
+language-en = 🇬🇧 English
+language-pl = 🇵🇱 Polski
+language-ru = 🇷🇺 Русский
+language-pt-BR = 🇧🇷 Português (Brasil)
