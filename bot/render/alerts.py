@@ -11,7 +11,7 @@ from bot.i18n import Translator
 from bot.render.devices import metric_name, reading
 from bot.render.satel import arming_headline, panel_details, panel_headline
 from bot.render.split import pack
-from bot.render.time import clock_time
+from bot.render.time import clock_time, local_number
 from core import clock
 from core.alerts.models import AlertEpisode
 from core.alerts.rules import Kind
@@ -244,8 +244,8 @@ def digest_text(payload: DigestPayload, tr: Translator, zone: tzinfo) -> list[st
                 tr(
                     "digest-metric",
                     metric=escape(metric_name(metric, tr)),
-                    low=format_value(metric, low),
-                    high=format_value(metric, high),
+                    low=local_number(format_value(metric, low)),
+                    high=local_number(format_value(metric, high)),
                     mean=reading(metric, mean),
                 )
             )

@@ -9,7 +9,7 @@ from html import escape
 
 from bot.i18n import Translator
 from bot.render import split
-from bot.render.time import age, clock_time
+from bot.render.time import age, clock_time, local_number
 from core import clock
 from core.devices import metrics
 from core.devices.overview import DeviceView
@@ -37,7 +37,7 @@ def metric_name(metric: str, tr: Translator) -> str:
 def reading(metric: str, value: float) -> str:
     """Render a value with its unit, e.g. `920 ppm`, `25.1 °C`."""
     unit = metrics.unit(metric)
-    return f"{metrics.format_value(metric, value)} {unit}".rstrip()
+    return f"{local_number(metrics.format_value(metric, value))} {unit}".rstrip()
 
 
 def online_mark(view: DeviceView) -> str:
@@ -82,7 +82,7 @@ def reading_lines(view: DeviceView, ctx: RenderContext) -> list[str]:
             ctx.tr(
                 "device-reading",
                 metric=escape(metric_name(metric, ctx.tr)),
-                value=metrics.format_value(metric, value),
+                value=local_number(metrics.format_value(metric, value)),
                 unit=f" {unit}" if unit else "",
                 age=when,
             )

@@ -10,7 +10,7 @@ from html import escape
 from bot.i18n import Translator
 from bot.render.chart import ChartTexts
 from bot.render.devices import metric_name
-from bot.render.time import local_date
+from bot.render.time import local_date, local_number
 from core.devices import metrics
 from core.history.views import History, Span, Window, day_of, figures
 
@@ -49,7 +49,7 @@ def _who(history: History, tr: Translator) -> str:
 
 
 def _value(history: History, value: float) -> str:
-    return f"{metrics.format_value(history.metric, value)} {history.unit}".rstrip()
+    return f"{local_number(metrics.format_value(history.metric, value))} {history.unit}".rstrip()
 
 
 def chart_texts(history: History, tr: Translator, zone: tzinfo) -> ChartTexts:
@@ -93,7 +93,7 @@ def caption(history: History, tr: Translator, zone: tzinfo) -> str:
         got = figures(item.points)
         if got is None:
             continue
-        low, mean, high = (metrics.format_value(history.metric, v) for v in got)
+        low, mean, high = (local_number(metrics.format_value(history.metric, v)) for v in got)
         if several:
             device = escape(item.device.name)
             lines.append(tr("history-caption-device", device=device, min=low, mean=mean, max=high))
@@ -149,9 +149,10 @@ def csv_caption(history: History, tr: Translator, zone: tzinfo) -> str:
     )
 
 
-def csv_name(history: History) -> str:
-    """The export's file name: device (or `all`), metric and the window in UTC."""
-    who = history.series[0].device.uid if history.device_id else "all"
+def csv_name(history: History, tr: Translator) -> str:
+    """The export's file name: device (or "all" in the reader's language), metric and the
+    window in UTC."""
+    who = history.series[0].device.uid if history.device_id else tr("history-csv-all")
     start, end = history.window.start, history.window.end
     return f"{who}_{history.metric}_{_stamp(start)}_{_stamp(end)}.csv"
 

@@ -6,7 +6,7 @@ from html import escape
 from typing import Any
 
 from bot.render.devices import RenderContext, metric_name, reading
-from bot.render.time import clock_time
+from bot.render.time import clock_time, local_number
 from core.devices import metrics
 from core.devices.config_rules import INTERVAL_RANGE, Field, threshold_range
 from core.devices.configuration import ConfigView
@@ -112,7 +112,7 @@ def prompt(field: Field, metric: str, ctx: RenderContext) -> str:
     return ctx.tr(
         f"prompt-{field.value}",
         metric=escape(metric_name(metric, ctx.tr)),
-        low=metrics.format_value(metric, low),
-        high=metrics.format_value(metric, high),
+        low=local_number(metrics.format_value(metric, low)),
+        high=local_number(metrics.format_value(metric, high)),
         unit=f" {unit}" if unit else "",
     )

@@ -7,6 +7,7 @@ from html import escape
 from bot.i18n import Translator
 from bot.render.control import device_state
 from bot.render.devices import RenderContext
+from bot.render.time import local_number
 from core.commands.service import CommandOutcome
 from core.devices.metrics import format_value
 from core.devices.overview import DeviceView
@@ -60,8 +61,12 @@ def _figures(watts: float, volts: float | None, amps: float | None) -> dict[str,
     """A meter line's power, voltage and current ("–" for what is not reported)."""
     return {
         "power": power(watts),
-        "voltage": f"{format_value('a_voltage', volts)} V" if volts is not None else "–",
-        "current": f"{format_value('a_current', amps)} A" if amps is not None else "–",
+        "voltage": f"{local_number(format_value('a_voltage', volts))} V"
+        if volts is not None
+        else "–",
+        "current": f"{local_number(format_value('a_current', amps))} A"
+        if amps is not None
+        else "–",
     }
 
 
@@ -94,7 +99,9 @@ def meter_lines(view: DeviceView, figures: Energy | None, tr: Translator) -> lis
     total = values.get("total_act_power")
     if total is not None:
         amps = values.get("total_current")
-        current = f"{format_value('total_current', amps)} A" if amps is not None else "–"
+        current = (
+            f"{local_number(format_value('total_current', amps))} A" if amps is not None else "–"
+        )
         lines.append(tr("meter-total", power=power(total), current=current))
     if not lines:
         return [tr("meter-no-readings")]
@@ -125,3 +132,8 @@ def press_notice(outcome: CommandOutcome, channel: Channel, ctx: RenderContext) 
         return tr("relay-refused", name=name, error=escape(result.error or "?"))
     text = tr("relay-no-confirmation", name=name, seconds=f"{outcome.seconds:.0f}")
     return text + "\n" + device_state(outcome.device, ctx.tr, ctx.zone)
+
+
+def _quantity(metric: str, value: float | None, unit: str) -> str:
+    """A quantity with its unit in the reader's way ("230,1 V"), or a dash when unknown."""
+    return f"{local_number(format_value(metric, value))} {unit}" if value is not None else "–"

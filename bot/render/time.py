@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
 
+from babel.core import Locale
 from babel.dates import format_datetime
 
 from bot.i18n import Translator
@@ -26,6 +27,13 @@ def _babel(locale: str) -> str:
     return locale.replace("-", "_")
 
 
+def local_number(text: str) -> str:
+    """A number formatted the machine's way ("25.1", "-3.5") with the reader's decimal sign
+    ("25,1" in Polish, Russian and Portuguese)."""
+    sign = Locale.parse(_babel(_LOCALE.get())).number_symbols["latn"]["decimal"]
+    return text.replace(".", sign) if sign != "." else text
+
+
 def local_date(moment: datetime, pattern: str) -> str:
     """`moment` by a CLDR pattern ("dd MMM", "dd MMM yyyy HH:mm") in the reader's language."""
     return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=_babel(_LOCALE.get()))
@@ -38,12 +46,12 @@ def age(seconds: float, tr: Translator) -> str:
     """Render how long ago something happened, e.g. `12 s ago`, `3 min ago`."""
     seconds = max(0, int(seconds))
     if seconds < MINUTE:
-        return tr("age-seconds", n=str(seconds))
+        return tr("age-seconds", n=seconds)
     if seconds < HOUR:
-        return tr("age-minutes", n=str(seconds // MINUTE))
+        return tr("age-minutes", n=seconds // MINUTE)
     if seconds < DAY:
-        return tr("age-hours", n=str(seconds // HOUR))
-    return tr("age-days", n=str(seconds // DAY))
+        return tr("age-hours", n=seconds // HOUR)
+    return tr("age-days", n=seconds // DAY)
 
 
 def clock_time(moment: datetime, zone: tzinfo, now: datetime) -> str:

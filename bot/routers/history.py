@@ -152,7 +152,7 @@ async def export_csv(
         await query.answer(tr("history-csv-empty"), show_alert=True)
         return
     assert query.bot is not None  # noqa: S101 - always set on a dispatched update
-    document = BufferedInputFile(render.csv_document(data, zone), render.csv_name(data))
+    document = BufferedInputFile(render.csv_document(data, zone), render.csv_name(data, tr))
     await query.bot.send_document(user.id, document, caption=render.csv_caption(data, tr, zone))
     await query.answer()
 

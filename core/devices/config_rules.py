@@ -18,8 +18,21 @@ from core.errors import InvalidInput
 
 INTERVAL_RANGE: Final = (5, 86_400)  # seconds; below 5 s a battery device would not last
 METRIC_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")  # as the telemetry codec accepts
-_UNITS: Final = {"": 1, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600}
-_DURATION: Final = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([a-z]*)\s*$")
+# Units people type, in each language the bot speaks: "30 s", "5 min", "5 мин", "5 minut",
+# "5 minutos", "1 h", "1 godz.", "1 час", "1 hora".
+_SECONDS: Final = ("", "s", "sec", "secs", "second", "seconds", "sek", "sekunda", "sekundy",
+                   "sekund", "с", "сек", "секунда", "секунды", "секунд", "seg", "segundo",
+                   "segundos")  # fmt: skip
+_MINUTES: Final = ("m", "min", "mins", "minute", "minutes", "minuta", "minuty", "minut", "мин",
+                   "минута", "минуты", "минут", "minuto", "minutos")  # fmt: skip
+_HOURS_UNITS: Final = ("h", "hr", "hour", "hours", "godz", "godzina", "godziny", "godzin",
+                       "ч", "час", "часа", "часов", "hora", "horas")  # fmt: skip
+_UNITS: Final = {
+    **dict.fromkeys(_SECONDS, 1),
+    **dict.fromkeys(_MINUTES, 60),
+    **dict.fromkeys(_HOURS_UNITS, 3600),
+}
+_DURATION: Final = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]*)\.?\s*$")
 
 
 class Field(StrEnum):
@@ -69,8 +82,9 @@ def parse_number(text: str) -> float:
 
 
 def parse_interval(text: str) -> int:
-    """Read a report interval in seconds: `30`, `30 s`, `5 min`, `1 h`."""
-    match = _DURATION.match(text.lower())
+    """Read a report interval in seconds: `30`, `30 s`, `5 min`, `1 h` (and `5 мин`,
+    `5 minut`, `5 minutos`, `1 godz.`: the units of every language the bot speaks)."""
+    match = _DURATION.match(text.casefold())
     if not match or match.group(2) not in _UNITS:
         raise BadNumberError
     return check_interval(round(float(match.group(1).replace(",", ".")) * _UNITS[match.group(2)]))
@@ -112,7 +126,11 @@ class BadHoursError(InvalidInput):
     key = "settings-bad-hours"
 
 
-_HOURS = re.compile(r"^\s*(\d{1,2})(?::00)?\s*(?:-|–|—|to|\.\.)\s*(\d{1,2})(?::00)?\s*$")
+# "22-7", "22 to 7", "22 do 7", "22 до 7", "22 às 7", "22 a 7", "od 22 do 7", "с 22 до 7"
+_HOURS = re.compile(
+    r"^\s*(?:from|od|с|das|de)?\s*(\d{1,2})(?::00)?\s*"
+    r"(?:-|–|—|to|do|до|по|às|as|a|até|\.\.)\s*(\d{1,2})(?::00)?\s*$"
+)
 
 
 def parse_hours(text: str) -> tuple[int, int]:

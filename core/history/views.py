@@ -188,7 +188,7 @@ def _named_days(text: str, today: date) -> tuple[date, date] | None:
     monday = today - timedelta(days=today.weekday())
     first_of_month = today.replace(day=1)
     last_month_end = first_of_month - timedelta(days=1)
-    named = {
+    ranges = {
         "today": (today, today),
         "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
         "this week": (monday, today),
@@ -196,7 +196,29 @@ def _named_days(text: str, today: date) -> tuple[date, date] | None:
         "this month": (first_of_month, today),
         "last month": (last_month_end.replace(day=1), last_month_end),
     }
-    return named.get(" ".join(text.casefold().split()))
+    wanted = " ".join(text.casefold().split())
+    for name, words in _NAMED_DAYS.items():
+        if wanted in words:
+            return ranges[name]
+    return None
+
+
+# What people call these ranges in each language the bot speaks.
+_NAMED_DAYS: Final = {
+    "today": ("today", "dziś", "dzisiaj", "сегодня", "hoje"),
+    "yesterday": ("yesterday", "wczoraj", "вчера", "ontem"),
+    "this week": ("this week", "ten tydzień", "w tym tygodniu", "эта неделя", "на этой неделе",
+                  "esta semana"),
+    "last week": ("last week", "zeszły tydzień", "poprzedni tydzień", "w zeszłym tygodniu",
+                  "прошлая неделя", "на прошлой неделе", "semana passada"),
+    "this month": ("this month", "ten miesiąc", "w tym miesiącu", "этот месяц",
+                   "в этом месяце", "este mês"),
+    "last month": ("last month", "zeszły miesiąc", "poprzedni miesiąc", "w zeszłym miesiącu",
+                   "прошлый месяц", "в прошлом месяце", "mês passado"),
+}  # fmt: skip
+
+
+_RANGE_SPLIT: Final = re.compile(r"\s+(?:-|–|—|to|do|до|по|a|até|\.\.)?\s*|\s*(?:–|—|\.\.)\s*")
 
 
 def parse_days(text: str, today: date) -> tuple[int, int]:
@@ -204,7 +226,7 @@ def parse_days(text: str, today: date) -> tuple[int, int]:
     as days since 1970."""
     if (named := _named_days(text, today)) is not None:
         return day_number(named[0]), day_number(named[1])
-    parts = [p for p in re.split(r"\s+(?:-|–|—|to|\.\.)?\s*|\s*(?:–|—|\.\.)\s*", text.strip()) if p]
+    parts = [p for p in _RANGE_SPLIT.split(text.strip()) if p]
     if not 1 <= len(parts) <= 2:  # noqa: PLR2004 - one date or two
         raise DatesError
     days = [_parse_day(p, today) for p in parts]

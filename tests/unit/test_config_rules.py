@@ -117,3 +117,15 @@ def test_night_hours_are_read_as_people_type_them(text: str, hours: tuple[int, i
 def test_night_hours_that_are_not_two_hours_are_refused(text: str) -> None:
     with pytest.raises(BadHoursError):
         parse_hours(text)
+
+
+def test_typed_values_are_understood_in_every_language() -> None:
+    assert [parse_interval(t) for t in ("5 мин", "5 min", "5 minut", "5 minutos")] == [300] * 4
+    assert [parse_interval(t) for t in ("1 godz.", "1 час", "1 hora", "90 с", "30 seg")] == [
+        3600, 3600, 3600, 90, 30,
+    ]  # fmt: skip
+    assert parse_interval("1,5 min") == 90  # a decimal comma
+    assert [parse_number(t) for t in ("22,5", "1 200", "-3,5 °C")] == [22.5, 1200.0, -3.5]
+    assert [parse_hours(t) for t in ("22 do 7", "с 22 до 7", "22 às 7", "od 23 do 6")] == [
+        (22, 7), (22, 7), (22, 7), (23, 6),
+    ]  # fmt: skip

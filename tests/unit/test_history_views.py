@@ -50,6 +50,12 @@ WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
         ("Last  Week", date(2026, 11, 16), date(2026, 11, 22)),  # Monday to Sunday (29th: Sun)
         ("this month", date(2026, 11, 1), TODAY),
         ("last month", date(2026, 10, 1), date(2026, 10, 31)),
+        ("wczoraj", date(2026, 11, 28), date(2026, 11, 28)),  # and in the other languages
+        ("прошлая неделя", date(2026, 11, 16), date(2026, 11, 22)),
+        ("Mês passado", date(2026, 10, 1), date(2026, 10, 31)),
+        ("1.11 do 15.11", date(2026, 11, 1), date(2026, 11, 15)),
+        ("1.11 до 15.11", date(2026, 11, 1), date(2026, 11, 15)),
+        ("1.11 a 15.11", date(2026, 11, 1), date(2026, 11, 15)),
     ],
 )
 def test_typed_dates_are_read_as_whole_days(text: str, first: date, last: date) -> None:

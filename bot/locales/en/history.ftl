@@ -52,3 +52,5 @@ history-dates-too-long = ❌ A chart covers at most two years. Send a shorter ra
 history-dates-done = ✅ The chart above now shows { $range }.
 history-csv-caption = { $device } · { $metric } · { $range }
 history-csv-empty = No readings in this range, so there is nothing to export.
+# The file name of an export of every device (no spaces).
+history-csv-all = all

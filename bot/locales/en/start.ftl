@@ -7,7 +7,6 @@ bot-description =
 
     Send /start, then /add with a device's claim code.
 bot-short-description = Your devices and their alerts, in Telegram: readings, relays, alarm panels, charts.
-start-welcome-back = 👋 Welcome back, { $name }. Your devices: /devices
 start-unknown-link = This link is not valid any more. Ask for a new one, or send /add with a claim code.
 help-text =
     <b>What I can do</b>
@@ -20,7 +19,7 @@ help-text =
     /stop — stop watching
     /add — add a device with its claim code, or join one with an invitation code
     /share — invite someone to one of your devices
-    /settings — your timezone and quiet hours
+    /settings — your language, timezone and quiet hours
     /cancel — cancel what you started
     /help — this help
 cmd-start = Start and register

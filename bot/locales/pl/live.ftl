@@ -1,0 +1,10 @@
+live-title = 📡 <b>Na żywo: { $name }</b>
+live-footer = Zaktualizowano { $time } · /stop, aby zakończyć
+live-stopped-footer = ⏹ Podgląd na żywo zatrzymany o { $time }; odczyty są z tej chwili.
+live-expired-footer = ⏹ Podgląd na żywo zakończył się o { $time }, po { $minutes } min; odczyty są z tej chwili.
+live-expired-note = Podgląd na żywo { $name } zakończył się po { $minutes } min. Wyślij /live, aby obserwować dalej.
+live-access-ended = ⏹ Podgląd na żywo zakończył się o { $time }: nie masz już dostępu do tego urządzenia.
+live-button-stop = ⏹ Zatrzymaj
+live-stopped = Podgląd na żywo zatrzymany.
+live-not-running = Żaden podgląd na żywo nie działa. Wyślij /live, aby go uruchomić.
+live-choose-device = Najpierw wybierz urządzenie przez /select.

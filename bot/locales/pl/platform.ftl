@@ -1,0 +1,1 @@
+notice-influx-overflow = ⚠️ <b>Eksport do InfluxDB nie nadąża.</b> Jego bufor jest pełny i najstarsze surowe punkty są odrzucane (dotąd { $dropped }). Historia w PostgreSQL, stan bieżący i alerty działają bez zmian. Sprawdź, czy InfluxDB pod { $url } działa.

@@ -1,0 +1,17 @@
+settings-title = <b>Twoje ustawienia</b>
+settings-timezone = Strefa czasowa: { $zone } (u Ciebie teraz { $time })
+settings-quiet = Godziny ciszy: { $hours }
+settings-quiet-off = wyłączone
+settings-digest = Poranne podsumowanie (przy włączonych godzinach ciszy): { $time }
+settings-quiet-range = { $start }:00–{ $end }:00
+settings-quiet-help = W godzinach ciszy docierają do Ciebie tylko krytyczne alerty; pozostałe czekają do rana i przychodzą w jednej wiadomości, a podsumowanie mówi, jak minęła noc.
+settings-timezone-help = Aby zmienić strefę czasową, wyślij na przykład <code>/settings tz Europe/Warsaw</code> albo samo miasto: <code>/settings tz warsaw</code>.
+settings-quiet-button-off = Bez godzin ciszy
+settings-timezone-set = ✅ Ustawiono strefę czasową { $zone }.
+settings-unknown-timezone = ❌ Nie znam strefy czasowej „{ $name }”. Użyj nazwy takiej jak Europe/Warsaw albo America/Sao_Paulo.
+cmd-settings = Moje ustawienia: język, strefa czasowa, godziny ciszy
+settings-language = Język: { $language }
+language-en = 🇬🇧 English
+language-pl = 🇵🇱 Polski
+language-ru = 🇷🇺 Русский
+language-pt-BR = 🇧🇷 Português (Brasil)

@@ -1,0 +1,10 @@
+live-title = 📡 <b>Ao vivo: { $name }</b>
+live-footer = Atualizado às { $time } · /stop para encerrar
+live-stopped-footer = ⏹ Acompanhamento ao vivo parado às { $time }; as leituras são desse momento.
+live-expired-footer = ⏹ Acompanhamento ao vivo encerrado às { $time }, após { $minutes } min; as leituras são desse momento.
+live-expired-note = O acompanhamento ao vivo de { $name } terminou após { $minutes } min. Envie /live para acompanhar de novo.
+live-access-ended = ⏹ Acompanhamento ao vivo encerrado às { $time }: você não tem mais acesso a este dispositivo.
+live-button-stop = ⏹ Parar
+live-stopped = Acompanhamento ao vivo parado.
+live-not-running = Nenhum acompanhamento ao vivo em andamento. Envie /live para começar.
+live-choose-device = Escolha primeiro um dispositivo com /select.

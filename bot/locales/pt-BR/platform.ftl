@@ -1,0 +1,1 @@
+notice-influx-overflow = ⚠️ <b>A exportação para o InfluxDB está atrasada.</b> O buffer está cheio e os pontos brutos mais antigos estão sendo descartados ({ $dropped } até agora). O histórico no PostgreSQL, o estado atual e os alertas não são afetados. Verifique se o InfluxDB em { $url } está no ar.

@@ -1,0 +1,17 @@
+settings-title = <b>Suas configurações</b>
+settings-timezone = Fuso horário: { $zone } (agora são { $time } para você)
+settings-quiet = Horário de silêncio: { $hours }
+settings-quiet-off = desligado
+settings-digest = Resumo da manhã (com o horário de silêncio ligado): { $time }
+settings-quiet-range = { $start }:00–{ $end }:00
+settings-quiet-help = No horário de silêncio só os alertas críticos chegam a você; os outros esperam até de manhã e chegam numa mensagem só, e um resumo conta como foi a noite.
+settings-timezone-help = Para mudar o fuso horário, envie, por exemplo, <code>/settings tz America/Sao_Paulo</code> ou só a cidade: <code>/settings tz sao paulo</code>.
+settings-quiet-button-off = Sem horário de silêncio
+settings-timezone-set = ✅ Fuso horário definido: { $zone }.
+settings-unknown-timezone = ❌ Não conheço o fuso horário “{ $name }”. Use um nome como America/Sao_Paulo ou Europe/Warsaw.
+cmd-settings = Minhas configurações: idioma, fuso horário, silêncio
+settings-language = Idioma: { $language }
+language-en = 🇬🇧 English
+language-pl = 🇵🇱 Polski
+language-ru = 🇷🇺 Русский
+language-pt-BR = 🇧🇷 Português (Brasil)

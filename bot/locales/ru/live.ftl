@@ -1,0 +1,10 @@
+live-title = 📡 <b>В реальном времени: { $name }</b>
+live-footer = Обновлено в { $time } · /stop, чтобы закончить
+live-stopped-footer = ⏹ Просмотр остановлен в { $time }; показания на тот момент.
+live-expired-footer = ⏹ Просмотр закончился в { $time }, через { $minutes } мин; показания на тот момент.
+live-expired-note = Просмотр { $name } закончился через { $minutes } мин. Отправьте /live, чтобы следить снова.
+live-access-ended = ⏹ Просмотр закончился в { $time }: у вас больше нет доступа к этому устройству.
+live-button-stop = ⏹ Стоп
+live-stopped = Просмотр остановлен.
+live-not-running = Просмотр не запущен. Отправьте /live, чтобы начать.
+live-choose-device = Сначала выберите устройство через /select.

@@ -1,0 +1,17 @@
+settings-title = <b>Ваши настройки</b>
+settings-timezone = Часовой пояс: { $zone } (у вас сейчас { $time })
+settings-quiet = Тихие часы: { $hours }
+settings-quiet-off = выключены
+settings-digest = Утренняя сводка (при включённых тихих часах): { $time }
+settings-quiet-range = { $start }:00–{ $end }:00
+settings-quiet-help = В тихие часы до вас доходят только критические оповещения; остальные ждут утра и приходят одним сообщением, а сводка рассказывает, как прошла ночь.
+settings-timezone-help = Чтобы сменить часовой пояс, отправьте, например, <code>/settings tz Europe/Moscow</code> или просто город: <code>/settings tz moscow</code>.
+settings-quiet-button-off = Без тихих часов
+settings-timezone-set = ✅ Часовой пояс: { $zone }.
+settings-unknown-timezone = ❌ Я не знаю часового пояса «{ $name }». Используйте название вроде Europe/Moscow или America/Sao_Paulo.
+cmd-settings = Мои настройки: язык, часовой пояс, тихие часы
+settings-language = Язык: { $language }
+language-en = 🇬🇧 English
+language-pl = 🇵🇱 Polski
+language-ru = 🇷🇺 Русский
+language-pt-BR = 🇧🇷 Português (Brasil)
