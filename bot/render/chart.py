@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Final
 
+from babel.dates import get_month_names
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -60,6 +62,7 @@ class ChartTexts:
     band: str
     names: dict[int, str]  # device id → name, for the legend of several devices
     limit: dict[tuple[str, float], str]  # (Kind value, limit) → label, e.g. "high 1000 ppm"
+    locale: str = "en"  # the month names on the time axis
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,36 @@ def _legend(ax: Axes) -> Legend | None:
     )
 
 
+_ENGLISH_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
+_MONTH: Final = re.compile(r"\b(" + "|".join(_ENGLISH_MONTHS) + r")\b")
+
+
+def _months(locale: str) -> dict[str, str]:
+    """English month abbreviations (what strftime writes) → the reader's (CLDR's)."""
+    names = get_month_names("abbreviated", context="stand-alone", locale=locale.replace("-", "_"))
+    return {english: names[n] for n, english in enumerate(_ENGLISH_MONTHS, start=1)}
+
+
+class _LocalMonths(mdates.ConciseDateFormatter):
+    """The concise date labels, with the months in the reader's language."""
+
+    def __init__(self, months: dict[str, str], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+        self._months = months
+
+    def _local(self, text: str) -> str:
+        return _MONTH.sub(lambda m: self._months[m.group(1)], text)
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """The tick labels."""
+        return [self._local(t) for t in super().format_ticks(values)]  # type: ignore[no-untyped-call]
+
+    def get_offset(self) -> str:
+        """The label of the axis's offset (the month or year of the ticks)."""
+        return self._local(super().get_offset())  # type: ignore[no-untyped-call]
+
+
 def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:
     """Render a chart of `history` with times in `zone`."""
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
@@ -173,7 +206,8 @@ def draw(history: History, zone: tzinfo, texts: ChartTexts) -> Chart:
     ax.set_ylim(*y_range)
     locator = mdates.AutoDateLocator(tz=zone, minticks=4, maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    formatter = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
+    formatter = _LocalMonths(
+        _months(texts.locale),
         locator,
         tz=zone,
         formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"],

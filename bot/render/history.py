@@ -78,6 +78,7 @@ def chart_texts(history: History, tr: Translator, zone: tzinfo) -> ChartTexts:
         band=tr("history-band"),
         names={s.device.id: s.device.name for s in history.series},
         limit=limits,
+        locale=tr.locale,
     )
 
 

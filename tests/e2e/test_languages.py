@@ -153,3 +153,38 @@ async def test_a_person_sees_only_their_language(
     await emulator.wait_for(lambda: "✅" in card.plain, timeout=15)
 
     _no_english(locale, emulator.bot_messages(person.id), "Sypialnia", "Biuro", "Parter", uid)
+
+
+async def test_the_menu_is_published_in_each_language(
+    bot: RunningBot, emulator: TelegramEmulator
+) -> None:
+    await emulator.wait_for(lambda: len(emulator.menus) >= 1 + len(LANGUAGES))
+    for locale, code in LANGUAGES.items():
+        menu = {c["command"]: c["description"] for c in emulator.menus[("default", None, code[:2])]}
+        assert (
+            menu["devices"] == translator(locale)("cmd-devices") != translator("en")("cmd-devices")
+        )
+    english = {c["command"]: c["description"] for c in emulator.commands}
+    assert english["devices"] == "My devices"
+
+
+async def test_an_alert_reaches_each_member_in_their_language(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    device = (await add_device(sessions, unique_uid(), name="Kuchnia")).device.id
+    members = {"en": FakeUser(5401, "Al"), "pl": FakeUser(5402, "Ola"), "ru": FakeUser(5403, "Оля")}
+    for locale, member in members.items():
+        emulator.open_chat(member)
+        await add_member(sessions, member.id, device, "viewer", name=member.first_name)
+        async with sessions() as session, session.begin():
+            user = await session.get(User, member.id)
+            assert user is not None
+            user.language = locale
+    async with sessions() as session, session.begin():
+        now = clock.now().timestamp()
+        await record_changes(
+            session, [Change(device, Kind.HIGH, "co2", True, "warning", 1500, 1000, now)]
+        )
+    for locale, member in members.items():
+        headline = translator(locale)("alert-high", icon="🟠", metric="CO₂", device="Kuchnia")
+        await emulator.wait_for_message(member, _plain(headline))

@@ -259,3 +259,17 @@ def test_pack_cuts_between_lines_when_a_block_is_too_long() -> None:
     assert all(length(m) <= 1000 for m in messages)
     assert "\n".join(messages).replace("\n\n", "\n").count("line ") == 100
     assert length("🟢") == 2  # Telegram counts UTF-16 code units
+
+
+def test_chart_months_are_in_the_readers_language() -> None:
+    from matplotlib import dates as mdates
+
+    from bot.render.chart import _LocalMonths, _months
+
+    locator = mdates.AutoDateLocator(tz=UTC)  # type: ignore[no-untyped-call]
+    days = [datetime(2026, 11, 25, tzinfo=UTC) + timedelta(days=n) for n in range(0, 14, 2)]
+    values = [mdates.date2num(d) for d in days]  # type: ignore[no-untyped-call]
+    english = _LocalMonths(_months("en"), locator, tz=UTC).format_ticks(values)
+    russian = _LocalMonths(_months("ru"), locator, tz=UTC).format_ticks(values)
+    assert any("Dec" in label for label in english)
+    assert any("дек." in label for label in russian) and not any("Dec" in x for x in russian)
