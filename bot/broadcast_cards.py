@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
 from bot.render.broadcasts import progress_card
+from bot.render.time import reading_in
 from core import clock
 from core.broadcasts import service
 from core.broadcasts.repository import BroadcastRepository
@@ -60,7 +61,9 @@ class BroadcastCards:
             for broadcast in broadcasts:
                 progress = await service.progress(session, broadcast)
                 author = authors.get(broadcast.author_id or 0)
-                text = progress_card(progress, translator(author.language if author else None))
+                tr = translator(author.language if author else None)
+                reading_in(tr.locale)
+                text = progress_card(progress, tr)
                 if self._shown.get(broadcast.id) == text:
                     continue
                 self._shown[broadcast.id] = text

@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator
 from bot.render import firmware as render
+from bot.render.time import reading_in
 from core import clock
 from core.firmware.repository import RolloutRepository, UpdateRepository
+from core.users.repository import UserRepository
 
 log = logging.getLogger(__name__)
 CARDS_SECONDS = 2.0
@@ -50,12 +52,17 @@ class RolloutCards:
 
     async def redraw(self) -> int:
         """One round; return how many cards were edited."""
-        tr = translator(None)
         edited = 0
         async with self._sessions() as session:
             rollouts = await RolloutRepository(session).with_cards(clock.now() - FINISHED_SHOWN)
             updates = UpdateRepository(session)
+            starters = await UserRepository(session).get_many(
+                {r.card_chat_id for r in rollouts if r.card_chat_id is not None}
+            )
             for rollout in rollouts:
+                starter = starters.get(rollout.card_chat_id or 0)
+                tr = translator(starter.language if starter else None)  # the card's reader
+                reading_in(tr.locale)
                 counts = await updates.counts(rollout.id)
                 failures = await updates.failures(rollout.id, render.FAILURES_SHOWN)
                 text, markup = render.rollout_card(rollout, counts, failures, tr)
