@@ -4,16 +4,21 @@ endpoints are served beside them (`processor/health.py`).
 `GET /firmware/<token>`: the image of the update the token was issued for, while the token
 lasts (`OTA`'s token lifetime) and the update is under way; `Range: bytes=a-` or `a-b` for a
 download resumed after a power loss (206 with `Content-Range`; 416 for a range past the
-end). Anything else is 404, logged with its reason, and tells nothing. The bytes are read
-from PostgreSQL a chunk at a time, each with a short session: a slow device holds no
-database connection.
+end). Anything else is 404, logged with its reason, and tells nothing.
+
+An image is read from PostgreSQL once, a chunk at a time in one short session, and kept in
+memory while it is among the few served lately (images do not change: a new version is a new
+image): a rollout to a thousand devices costs the database one read, not eight queries per
+download competing with ingest for connections, and a slow device holds no connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import ssl
+from collections import OrderedDict
 from typing import Final
 
 from aiohttp import web
@@ -26,6 +31,7 @@ from core.health import HealthRoutes
 
 log = logging.getLogger(__name__)
 CHUNK: Final = 64 * 1024
+CACHED_IMAGES: Final = 4  # images kept in memory (each at most an app partition, ~2 MiB)
 _TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _RANGE: Final = re.compile(r"bytes=(\d+)-(\d*)")
 
@@ -47,6 +53,9 @@ class ImageServer:
         self._tls = tls
         self._health = health  # /healthz, /readyz, /metrics on the same server
         self._runner: web.AppRunner | None = None
+        self._images: OrderedDict[int, bytes] = OrderedDict()  # image id → bytes, newest last
+        self._loading: dict[int, asyncio.Lock] = {}
+        self.reads = 0  # images read from PostgreSQL (for tests and the benchmark)
 
     async def start(self) -> bool:
         """Listen; False (logged) when the port is taken — another instance on this machine
@@ -108,19 +117,41 @@ class ImageServer:
         response.headers["Accept-Ranges"] = "bytes"
         if partial:
             response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+        data = await self._bytes(image_id, size)
         await response.prepare(request)
-        offset = start
-        while offset <= end:
-            async with self._sessions() as session:
-                chunk = await ImageRepository(session).read(
-                    image_id, offset, min(CHUNK, end - offset + 1)
-                )
-            if not chunk:
-                break
-            await response.write(chunk)
-            offset += len(chunk)
+        for offset in range(start, end + 1, CHUNK):
+            await response.write(data[offset : min(offset + CHUNK, end + 1)])
         await response.write_eof()
         return response
+
+    async def _bytes(self, image_id: int, size: int) -> bytes:
+        """The whole image, from memory or read once (one reader per image at a time)."""
+        cached = self._images.get(image_id)
+        if cached is not None:
+            self._images.move_to_end(image_id)
+            return cached
+        lock = self._loading.setdefault(image_id, asyncio.Lock())
+        async with lock:
+            cached = self._images.get(image_id)
+            if cached is None:
+                cached = await self._read(image_id, size)
+                self._images[image_id] = cached
+                while len(self._images) > CACHED_IMAGES:
+                    self._images.popitem(last=False)
+        self._loading.pop(image_id, None)
+        return cached
+
+    async def _read(self, image_id: int, size: int) -> bytes:
+        data = bytearray()
+        async with self._sessions() as session:
+            images = ImageRepository(session)
+            while len(data) < size:
+                chunk = await images.read(image_id, len(data), min(CHUNK * 16, size - len(data)))
+                if not chunk:
+                    break
+                data += chunk
+        self.reads += 1
+        return bytes(data)
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:

@@ -347,3 +347,41 @@ async def test_reports_move_an_update_forward_only_and_a_cut_download_is_sent_ag
         assert (
             await record_report(session, device_id, Report("7.7.7", "done"), clock.now()) is None
         )  # an update nobody ordered
+
+
+async def test_an_image_is_read_from_postgresql_once_for_many_downloads(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A rollout to many devices does not read the image from the database for each one."""
+    from core.firmware.service import token_hash
+    from processor.ota.server import ImageServer
+
+    devices = [(await add_device(sessions, unique_uid("ota_"))).device.id for _ in range(3)]
+    data = os.urandom(300_000)
+    async with sessions() as session, session.begin():
+        image = await add_image(session, "co2", "9.9.8", data)
+        rollout = await start_rollout(session, image.id, device_ids=devices, now=clock.now())
+        await session.flush()
+        rows = (
+            await session.scalars(
+                select(FirmwareUpdate).where(FirmwareUpdate.rollout_id == rollout.id)
+            )
+        ).all()
+        for n, row in enumerate(rows):
+            row.state, row.token_hash = "downloading", token_hash(f"{n}" * 32)
+            row.token_expires_at = clock.now() + timedelta(minutes=5)
+    port = free_port()
+    server = ImageServer(sessions, "127.0.0.1", port)
+    assert await server.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            for n in range(3):
+                url = f"http://127.0.0.1:{port}/firmware/{n}" + f"{n}" * 31
+                async with http.get(url) as whole:
+                    assert whole.status == 200 and await whole.read() == data
+            url = f"http://127.0.0.1:{port}/firmware/" + "1" * 32
+            async with http.get(url, headers={"Range": "bytes=299990-"}) as tail:
+                assert tail.status == 206 and await tail.read() == data[299_990:]
+    finally:
+        await server.stop()
+    assert server.reads == 1
