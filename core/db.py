@@ -43,9 +43,13 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}  # noqa: RUF012
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    """Create an engine that checks connections before use (survives a database restart)."""
-    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5)
+def make_engine(url: str, *, pool_size: int = 5, application_name: str = "") -> AsyncEngine:
+    """Create an engine that checks connections before use (survives a database restart);
+    its sessions carry `application_name` (a processor instance's, to be found by it)."""
+    extra = {"server_settings": {"application_name": application_name}} if application_name else {}
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=5, connect_args=extra
+    )
 
 
 async def delete_some(

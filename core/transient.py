@@ -44,8 +44,15 @@ def sqlstate(err: BaseException) -> str | None:
     return None
 
 
+class Unsettled(RuntimeError):  # noqa: N818 - a kind of failure, not one failure
+    """A failure that leaves what was being written unwritten and unacknowledged (retried
+    while it lasts, never dropped): e.g. an ingest slot lost to another instance."""
+
+
 def is_transient(err: BaseException) -> bool:
     """Say whether a failed write or read is worth retrying."""
+    if isinstance(err, Unsettled):
+        return True
     if isinstance(err, sqlalchemy.exc.DBAPIError) and err.connection_invalidated:
         return True
     state = sqlstate(err)

@@ -68,7 +68,7 @@ from processor.jobs.retention import (
 )
 from processor.jobs.rollouts import ROLLOUT_STEP_SECONDS, RolloutJob, step_options
 from processor.jobs.slots import RETIRE_CHECK_SECONDS, IngestSlots
-from processor.lease import ProcessorLease, slot_client_id
+from processor.lease import FROZEN_SECONDS, Fence, ProcessorLease, slot_client_id
 from processor.mqtt.dispatch import Dispatch
 from processor.mqtt.listener import BrokerAddress, BrokerLink, listen
 from processor.mqtt.publisher import Publisher
@@ -124,6 +124,7 @@ class ProcessorOptions:
     rollout_step_seconds: float = ROLLOUT_STEP_SECONDS  # firmware rollouts move on
     update_grace_seconds: float = UPDATE_GRACE_SECONDS  # offline during an update, then told
     health_report_seconds: float = REPORT_SECONDS  # this instance's links, for /health
+    frozen_holder_seconds: float = FROZEN_SECONDS  # a slot holder silent this long is ended
 
 
 Runner = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -227,14 +228,20 @@ def _other_telemetry(settings: Settings) -> str:
 
 
 def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
-    settings: Settings, options: ProcessorOptions | None = None, slot: int = 1
+    settings: Settings,
+    options: ProcessorOptions | None = None,
+    slot: int = 1,
+    *,
+    instance: str = "",
+    fence: Fence | None = None,
 ) -> Processor:
     """Wire every service of the processor from settings for ingest slot `slot`; nothing
-    connects until `run`."""
+    connects until `run`. `instance` names its database sessions; `fence` proves in each
+    batch that the slot is still this instance's."""
     options = options or ProcessorOptions()
     home = slot == 1  # the slot that also takes the status and Shelly topics
     client_id = slot_client_id(settings.mqtt_client_id, slot)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, application_name=instance)
     sessions = make_session_factory(engine)
     redis = make_redis(settings.redis_url)
     keys = RedisKeys(settings.redis_prefix)
@@ -261,6 +268,7 @@ def build_processor(  # noqa: PLR0915 - the wiring of every part, in one place
         alerts,
         on_config_applied=live.announce_quietly,
         on_config_refused=quarantine.refuse_config_versions,
+        fence=fence.check if fence is not None else None,
     )
     pipeline = IngestPipeline(
         directory,
@@ -444,7 +452,11 @@ async def run_processor(
     """Run a processor until `stop` is set — once this instance holds an ingest slot's lease
     (one active instance per slot; the others stand by) — and return what its ingest
     counted. A lease lost (PostgreSQL restarted) stops the processor; it then asks again."""
-    lease = ProcessorLease(settings.database_url, settings.mqtt_client_id, settings.processor_slots)
+    frozen = (options or ProcessorOptions()).frozen_holder_seconds
+    instance = f"dozor-processor-{uuid.uuid4().hex[:8]}"  # its sessions' application_name
+    lease = ProcessorLease(
+        settings.database_url, settings.mqtt_client_id, settings.processor_slots, frozen, instance
+    )
     stats = IngestStats()
     try:
         while await lease.acquire(stop):
@@ -453,7 +465,10 @@ async def run_processor(
             relay = asyncio.create_task(_either(stop, lost, until))
             try:
                 log.info("ingest slot %d of %d", lease.slot, settings.processor_slots)
-                stats = await build_processor(settings, options, lease.slot).run(until, ready)
+                processor = build_processor(
+                    settings, options, lease.slot, instance=instance, fence=lease.fence
+                )
+                stats = await processor.run(until, ready)
             finally:
                 await cancel_and_wait([watcher, relay])
                 await lease.release()

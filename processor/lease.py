@@ -11,7 +11,12 @@ dies its connection closes and the lock is free at once; a standby asks every se
 holder whose connection fails (PostgreSQL restarted) stops and asks again.
 
 PostgreSQL is the judge because nothing is ingested without it anyway. A holder that is
-frozen (not dead) keeps its connection and the lock; the others wait for it.
+frozen (stopped, or its event loop stuck) keeps its connection — the kernel still answers for
+it — and with it the lock. So the holder touches its lock connection every `CHECK_SECONDS`,
+and a standby that finds the lock's connection untouched for `FROZEN_SECONDS` ends it
+(`pg_terminate_backend`, allowed between sessions of one role): the lock is free, the standby
+takes the slot, and its MQTT connection with the same client id makes the broker drop the
+frozen one's. Should the frozen one wake, its lease check fails and it stops.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 
 import asyncpg
 import sqlalchemy.exc
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
+
+from core.transient import Unsettled
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +47,74 @@ _LOST = (
 )
 ASK_SECONDS = 1.0  # a standby asks for the lock this often
 CHECK_SECONDS = 2.0  # the holder checks its connection this often
+FROZEN_SECONDS = 15.0  # a holder silent this long on its lock connection is ended
+
+# The backend holding the advisory lock of a slot, if its session has been idle longer than
+# the limit (advisory keys of one bigint are split into classid (high) and objid (low) bits).
+_FROZEN_HOLDER = text("""
+SELECT a.pid, a.application_name FROM pg_locks AS l JOIN pg_stat_activity AS a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+  AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext(:name)::bigint
+  AND a.pid <> pg_backend_pid() AND a.state = 'idle'
+  AND a.state_change < now() - make_interval(secs => :seconds)
+""")
+# Every session of a frozen instance: its writes may hold row locks the others wait for.
+_END_INSTANCE = text("""
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+WHERE (pid = :pid OR (application_name = :app AND :app LIKE 'dozor-processor-%'))
+  AND pid <> pg_backend_pid()
+""")
+# Whether another session holds a lease's lock (checked in each batch's transaction): the
+# slot went to another instance. Nobody holding it (PostgreSQL just restarted, the lease
+# reconnecting) is not that.
+_TAKEN = text("""
+SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid <> :pid AND locktype = 'advisory' AND granted
+  AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = hashtext(:name)::bigint)
+""")
+
+
+class LeaseLostError(Unsettled):
+    """The instance no longer holds its ingest slot (ended as frozen, or PostgreSQL
+    restarted): what it received is neither written nor acknowledged — retried until the
+    instance stops, then left in the broker for whoever holds the slot next."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fence:
+    """What proves, inside a transaction, that this instance still holds its slot."""
+
+    pid: int  # the lease's session
+    name: str  # the lock's name
+
+    async def check(self, session: AsyncSession) -> None:
+        """Raise LeaseLostError when another instance's session holds the slot's lock."""
+        if await session.scalar(_TAKEN, {"pid": self.pid, "name": self.name}):
+            raise LeaseLostError(self.name)
 
 
 class ProcessorLease:
     """The lock that makes one instance the active one for an ingest slot."""
 
-    def __init__(self, database_url: str, client_id: str, slots: int = 1) -> None:
-        # The same URL as everything else (its TLS and other options), one connection.
+    def __init__(
+        self,
+        database_url: str,
+        client_id: str,
+        slots: int = 1,
+        frozen_seconds: float = FROZEN_SECONDS,
+        instance: str = "",
+    ) -> None:
+        # The same URL as everything else (its TLS and other options), one connection, named
+        # like the instance's other sessions so that a frozen instance's can all be ended.
+        settings = {"application_name": instance} if instance else {}
         self._engine = create_async_engine(
-            database_url, poolclass=NullPool, connect_args={"timeout": 10}
+            database_url,
+            poolclass=NullPool,
+            connect_args={"timeout": 10, "server_settings": settings},
         )
+        self.fence: Fence | None = None
         self._client_id = client_id
         self._slots = slots
+        self.frozen_seconds = frozen_seconds
         self.slot = 0  # the slot held (1…slots), 0 while none
         self._conn: AsyncConnection | None = None
 
@@ -98,8 +162,26 @@ class ProcessorLease:
             await self._conn.commit()  # a session lock: it outlives the transaction
             if got:
                 self.slot = slot
+                pid = await self._conn.scalar(text("SELECT pg_backend_pid()"))
+                await self._conn.commit()
+                self.fence = Fence(int(pid or 0), name)
                 return True
+            await self._end_frozen_holder(name)
         return False
+
+    async def _end_frozen_holder(self, name: str) -> None:
+        """End the session holding `name` when it has not been touched for FROZEN_SECONDS
+        (its process is frozen); the lock is then free at the next ask."""
+        assert self._conn is not None  # noqa: S101 - connected by the caller
+        frozen = (
+            await self._conn.execute(_FROZEN_HOLDER, {"name": name, "seconds": self.frozen_seconds})
+        ).first()
+        if frozen is not None:
+            pid, app = frozen
+            ended = await self._conn.scalar(_END_INSTANCE, {"pid": pid, "app": app or ""})
+            log.warning("the holder of %s is frozen (session %s silent for %.0f s): ended its "
+                        "%s sessions", name, pid, self.frozen_seconds, ended)  # fmt: skip
+        await self._conn.commit()
 
     async def watch(self, lost: asyncio.Event) -> None:
         """Check the holder's connection until it fails, then set `lost`."""

@@ -39,8 +39,12 @@ class PostgresSink:
         alerts: AlertEngine | None = None,
         on_config_applied: Callable[[list[int]], Awaitable[None]] | None = None,
         on_config_refused: Callable[[list[RefusedVersion]], None] | None = None,
+        fence: Callable[[AsyncSession], Awaitable[None]] | None = None,
     ) -> None:
         self._sessions = sessions
+        # Raises, inside each batch's transaction, when this instance lost its ingest slot
+        # (ended as frozen): a woken instance writes nothing the one that took over has.
+        self._fence = fence
         self._client_id = client_id  # the MQTT session whose packet ids are recorded
         self._alerts = alerts
         # Told, after the commit, which devices reported a newly applied config version (the
@@ -65,6 +69,8 @@ class PostgresSink:
         outbox rows). A batch sent again after a crash counts nothing twice."""
         recorded: list[Recorded] = []
         async with self._sessions() as session, session.begin():
+            if self._fence is not None:
+                await self._fence(session)
             standing = await self._alerts.sync(session, device_ids) if self._alerts else {}
             fresh = await ReadingKeyRepository(session).claim(keys, clock.now())
             resent = await MqttReceiptRepository(session).record(self._client_id, receipts)

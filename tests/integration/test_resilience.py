@@ -259,6 +259,11 @@ class ProcessorProcess:
             await asyncio.wait_for(self._reader, 10)
         return code
 
+    def send(self, number: int) -> None:
+        """Send a signal (SIGSTOP, SIGCONT) without waiting for anything."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(number)
+
     async def end(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.kill()
@@ -602,3 +607,45 @@ async def _lease_holder(engine: AsyncEngine, settings: Settings) -> int | None:
             {"name": f"dozor:processor:{settings.mqtt_client_id}"},
         )
     return int(pid) if pid is not None else None
+
+
+async def test_a_frozen_instance_is_ended_and_the_standby_takes_over(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    redis: Redis,
+) -> None:
+    """A holder stopped with SIGSTOP kept its PostgreSQL connection — and with it the slot —
+    for ever: the standby waited and nothing was ingested. Now the standby ends the frozen
+    holder's silent session and takes the slot; readings published meanwhile arrive."""
+    uid = unique_uid()
+    device_id = (await add_device(sessions, uid)).device.id
+    topic = f"devices/{uid}/telemetry"
+    first = ProcessorProcess(settings)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    second: asyncio.Task[IngestStats] | None = None
+    quick = ProcessorOptions(frozen_holder_seconds=3.0)
+    try:
+        await first.start()
+        second = asyncio.create_task(run_processor(settings, stop, ready, quick))
+        await _publish_many(topic, _payloads(20, stamped=True))
+        await eventually(lambda: _stored(sessions, device_id, 20), timeout=20)
+        assert not ready.is_set()  # standing by
+        first.send(signal.SIGSTOP)  # frozen: its connections stay open
+        await _publish_many(topic, _payloads(20, stamped=False))
+        await asyncio.wait_for(ready.wait(), 30)  # the frozen holder was ended
+        await eventually(lambda: _stored(sessions, device_id, 40), timeout=20)
+        first.send(signal.SIGCONT)  # it wakes up to a lost lease, and stops ingesting
+        marker = unique_uid()
+        marker_id = (await add_device(sessions, marker)).device.id
+        await publish(f"devices/{marker}/telemetry", b'{"co2": 1}')
+        await eventually(lambda: rollup_count(sessions, marker_id, "co2"), timeout=20)
+        await eventually(lambda: first.logged("lost the ingest lease"), timeout=20)
+    finally:
+        first.send(signal.SIGCONT)
+        await first.end()
+        stop.set()
+        if second is not None:
+            await asyncio.wait_for(second, 30)
+        await forget_mqtt_session(settings.mqtt_client_id)
+    assert await rollup_count(sessions, device_id, "co2") == 40
