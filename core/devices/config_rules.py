@@ -57,6 +57,12 @@ class OutOfRangeError(InvalidInput):
     key = "settings-out-of-range"
 
 
+class IntervalOutOfRangeError(OutOfRangeError):
+    """A report interval outside what devices take (`low` seconds, `high` hours)."""
+
+    key = "settings-interval-out-of-range"
+
+
 class HighNotAboveLowError(InvalidInput):
     """A high threshold must stay above the low one (`high` and `low` say what they are)."""
 
@@ -94,7 +100,7 @@ def check_interval(seconds: int) -> int:
     """Return `seconds` when a report interval may be that long, else raise OutOfRangeError."""
     low, high = INTERVAL_RANGE
     if not low <= seconds <= high:
-        raise OutOfRangeError(low=f"{low} s", high=f"{high // 3600} h", unit="")
+        raise IntervalOutOfRangeError(low=low, high=high // 3600)
     return seconds
 
 

@@ -164,7 +164,7 @@ async def test_a_forged_preset_goes_through_the_range_check(
     for seconds in (1, 10**9):
         data = SettingsAction(op=SettingsOp.INTERVAL, device_id=device.id, version=1, value=seconds)
         text = await answer(emulator, OWNER, chat, data.pack())
-        assert text == "That is out of range: use a value from 5 s to 24 h."
+        assert text == "That is out of range: a report interval is from 5 s to 24 h."
     async with sessions() as session:
         row = await session.get(DeviceConfig, device.id)
     assert row is not None and (row.version, row.config["report_interval"]) == (1, 30)

@@ -89,7 +89,7 @@ async def test_report_interval_typed_in_a_prompt_reaches_the_device_which_applie
         assert "Send the report interval" in screen.plain
         await emulator.send(OWNER, "2 s")
         await emulator.wait_for(
-            lambda: "out of range: use a value from 5 s to 24 h" in screen.plain
+            lambda: "out of range: a report interval is from 5 s to 24 h" in screen.plain
         )
         assert len(emulator.bot_messages(OWNER.id)) == count
         assert (await stored_config(sessions, device_id)).version == 1

@@ -47,6 +47,7 @@ prompt-cancel = ✖ Cancel
 settings-stale = These settings were changed meanwhile, so this message is out of date. Open ⚙️ Settings again.
 settings-bad-number = That is not a number I can read.
 settings-out-of-range = That is out of range: use a value from { $low } to { $high }{ $unit }.
+settings-interval-out-of-range = That is out of range: a report interval is from { $low } s to { $high } h.
 settings-high-not-above-low = The upper limit must be above the lower limit (upper { $high }{ $unit }, lower { $low }{ $unit }).
 
 commands-title = 🎛 <b>Commands — { $name }</b>

@@ -47,6 +47,7 @@ prompt-cancel = ✖ Anuluj
 settings-stale = Te ustawienia zmieniono w międzyczasie, więc ta wiadomość jest nieaktualna. Otwórz ⚙️ Ustawienia ponownie.
 settings-bad-number = To nie jest liczba, którą umiem odczytać.
 settings-out-of-range = To poza zakresem: podaj wartość od { $low } do { $high }{ $unit }.
+settings-interval-out-of-range = To poza zakresem: interwał raportów to od { $low } s do { $high } godz.
 settings-high-not-above-low = Górny próg musi być wyższy niż dolny (górny { $high }{ $unit }, dolny { $low }{ $unit }).
 
 commands-title = 🎛 <b>Polecenia — { $name }</b>

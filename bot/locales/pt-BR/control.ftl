@@ -47,6 +47,7 @@ prompt-cancel = ✖ Cancelar
 settings-stale = Essas configurações mudaram nesse meio-tempo, então esta mensagem está desatualizada. Abra ⚙️ Configurações de novo.
 settings-bad-number = Isso não é um número que eu consiga ler.
 settings-out-of-range = Fora da faixa: use um valor de { $low } a { $high }{ $unit }.
+settings-interval-out-of-range = Fora da faixa: o intervalo de envio vai de { $low } s a { $high } h.
 settings-high-not-above-low = O limite superior precisa ficar acima do inferior (superior { $high }{ $unit }, inferior { $low }{ $unit }).
 
 commands-title = 🎛 <b>Comandos — { $name }</b>

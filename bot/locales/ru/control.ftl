@@ -47,6 +47,7 @@ prompt-cancel = ✖ Отмена
 settings-stale = Эти настройки за это время изменились, поэтому сообщение устарело. Откройте ⚙️ Настройки заново.
 settings-bad-number = Это не число, которое я могу прочитать.
 settings-out-of-range = Это вне допустимого диапазона: укажите значение от { $low } до { $high }{ $unit }.
+settings-interval-out-of-range = Это вне допустимого диапазона: интервал отчётов — от { $low } с до { $high } ч.
 settings-high-not-above-low = Верхний порог должен быть выше нижнего (верхний { $high }{ $unit }, нижний { $low }{ $unit }).
 
 commands-title = 🎛 <b>Команды — { $name }</b>
