@@ -1,5 +1,5 @@
 claim-ask = Wyślij mi kod urządzenia (wygląda tak: <code>7KQ2M-XR9DA</code>) albo /cancel.
-claim-done = ✅ { $name } jest teraz Twoje. Jesteś jego właścicielem. Otwórz je: /devices
+claim-done = ✅ { $name }: jesteś teraz właścicielem tego urządzenia. Otwórz je: /devices
 claim-wrong = ❌ Ten kod nie pasuje do żadnego urządzenia. { $left ->
     [0] To była na razie ostatnia próba: poczekaj 15 minut przed następną.
     [one] Sprawdź go: jeszcze jedna próba przed 15-minutową przerwą. Albo /cancel.

@@ -79,11 +79,11 @@ shelly-confirm = ⬆️ Zaktualizować <b>{ $name }</b> z { $from } do <b>{ $ver
     Urządzenie pobiera oprogramowanie od Shelly i po zakończeniu uruchamia się ponownie: przez mniej więcej minutę nie raportuje i nie przyjmuje poleceń.
 shelly-button-yes = ✅ Tak, aktualizuj
 shelly-asking = ⏳ Proszę urządzenie o instalację { $version }…
-shelly-started = ⬆️ { $name } przyjęło aktualizację do { $version }: pobiera ją teraz od Shelly.
-shelly-no-answer = ⏳ { $name } jeszcze nie odpowiedziało: może być offline. Karta pokaże, co powie; jeśli nic nie przyjdzie, aktualizacja wygaśnie i spróbujesz ponownie.
-shelly-refused = ⚠️ { $name } odmówiło aktualizacji: { $reason }
+shelly-started = ⬆️ { $name }: aktualizacja do { $version } przyjęta; urządzenie pobiera ją teraz od Shelly.
+shelly-no-answer = ⏳ { $name } jeszcze nie odpowiada: może być offline. Karta pokaże, co odpowie; jeśli nic nie przyjdzie, aktualizacja wygaśnie i spróbujesz ponownie.
+shelly-refused = ⚠️ { $name } odmawia aktualizacji: { $reason }
 notice-shelly-update-done = ✅ <b>{ $name }</b> działa teraz na oprogramowaniu { $version }.
-notice-shelly-update-failed = ⚠️ <b>{ $name }</b> nie zaktualizowało się do { $version }: { $reason }
+notice-shelly-update-failed = ⚠️ <b>{ $name }</b>: aktualizacja do { $version } nieudana: { $reason }
 firmware-button-choose = 🎯 Wybierz urządzenia
 firmware-plan-chosen = 🎯 Tylko wybrane urządzenia: { $names }{ $more ->
         [0] {""}

@@ -1,5 +1,5 @@
 claim-ask = Envie o código do dispositivo (parece com <code>7KQ2M-XR9DA</code>) ou /cancel.
-claim-done = ✅ { $name } agora é seu. Você é o dono. Abra: /devices
+claim-done = ✅ Agora você é o dono de { $name }. Abra: /devices
 claim-wrong = ❌ Esse código não corresponde a nenhum dispositivo. { $left ->
     [0] Essa foi a última tentativa por enquanto: espere 15 minutos antes da próxima.
     [one] Confira: mais uma tentativa antes de uma pausa de 15 minutos. Ou /cancel.

@@ -36,7 +36,7 @@ transfer-confirm = Tornar <b>{ $member }</b> dono de { $name }? Você continua c
 remove-confirm = Remover <b>{ $name }</b>? O histórico, as configurações e os alertas são apagados e todos os membros perdem o acesso. Não dá para desfazer.
 revoke-done = 🚫 { $member } não tem mais acesso.
 transfer-done = 👑 { $member } agora é o dono; você é administrador.
-remove-done = 🗑 { $name } foi removido.
+remove-done = 🗑 Dispositivo { $name } removido.
 
 log-title = 📜 <b>Registro de { $name }</b> (mais recentes primeiro{ $pages ->
     [1] {""}
@@ -74,5 +74,5 @@ notice-joined-by = 👋 { $name } entrou em <b>{ $device }</b> como { $role }, c
 notice-role = Seu papel em <b>{ $device }</b> agora é { $role }.
 notice-revoked = 🚫 Seu acesso a <b>{ $device }</b> foi revogado.
 notice-owner = 👑 Agora você é o dono de <b>{ $device }</b>.
-notice-removed = 🗑 <b>{ $device }</b> foi removido por { $name }.
-notice-removed-by-operator = 🗑 <b>{ $device }</b> foi removido pelo operador da plataforma.
+notice-removed = 🗑 { $name } removeu <b>{ $device }</b>.
+notice-removed-by-operator = 🗑 O operador da plataforma removeu <b>{ $device }</b>.

@@ -79,11 +79,11 @@ shelly-confirm = ⬆️ Обновить <b>{ $name }</b> с { $from } до <b>{
     Устройство скачает прошивку с сервера Shelly и перезагрузится по завершении: примерно минуту оно не присылает показания и не принимает команды.
 shelly-button-yes = ✅ Да, обновить
 shelly-asking = ⏳ Прошу устройство установить { $version }…
-shelly-started = ⬆️ { $name } приняло обновление до { $version }: сейчас скачивает его с сервера Shelly.
-shelly-no-answer = ⏳ { $name } ещё не ответило: возможно, оно не в сети. Карточка покажет, что оно скажет; если ничего не придёт, обновление истечёт и можно будет попробовать снова.
-shelly-refused = ⚠️ { $name } отказалось от обновления: { $reason }
+shelly-started = ⬆️ { $name }: обновление до { $version } принято, устройство скачивает его с сервера Shelly.
+shelly-no-answer = ⏳ { $name } пока не отвечает: возможно, оно не в сети. Карточка покажет ответ; если ничего не придёт, обновление истечёт и можно будет попробовать снова.
+shelly-refused = ⚠️ { $name }: отказ от обновления: { $reason }
 notice-shelly-update-done = ✅ <b>{ $name }</b> теперь работает на прошивке { $version }.
-notice-shelly-update-failed = ⚠️ <b>{ $name }</b> не обновилось до { $version }: { $reason }
+notice-shelly-update-failed = ⚠️ <b>{ $name }</b>: обновление до { $version } не удалось: { $reason }
 firmware-button-choose = 🎯 Выбрать устройства
 firmware-plan-chosen = 🎯 Только выбранные устройства: { $names }{ $more ->
         [0] {""}
