@@ -188,3 +188,23 @@ async def test_an_alert_reaches_each_member_in_their_language(
     for locale, member in members.items():
         headline = translator(locale)("alert-high", icon="🟠", metric="CO₂", device="Kuchnia")
         await emulator.wait_for_message(member, _plain(headline))
+
+
+async def test_the_language_is_changed_in_settings_and_kept(
+    bot: RunningBot, emulator: TelegramEmulator, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    person = FakeUser(5501, "Ana", language_code="de")  # not spoken: English
+    assert "Hello, Ana" in (await emulator.reply_to(person, "/start")).plain
+    screen = await emulator.reply_to(person, "/settings")
+    assert "Language: 🇬🇧 English" in screen.plain
+    await emulator.press(person, screen, "🇧🇷 Português (Brasil)")
+    await emulator.wait_for(lambda: "Idioma: 🇧🇷 Português (Brasil)" in screen.plain)
+    assert "• 🇧🇷 Português (Brasil) •" in str(screen.rows())
+    async with sessions() as session:
+        user = await session.get(User, person.id)
+        assert user is not None and user.language == "pt-BR"
+    listed = await emulator.reply_to(person, "/devices")
+    assert listed.plain == _plain(translator("pt-BR")("devices-empty"))
+    forged = await emulator.press(person, screen, data="lg:xx")  # a language not spoken
+    answer = await emulator.wait_for(lambda: emulator.callback_answers.get(forged))
+    assert answer.get("text") == translator("pt-BR")("error-stale")
