@@ -9,7 +9,7 @@ from html import escape
 
 from bot.i18n import Translator
 from bot.render import split
-from bot.render.time import age, clock_time, local_number
+from bot.render.time import age, clock_time, local_number, reading_in
 from core import clock
 from core.devices import metrics
 from core.devices.overview import DeviceView
@@ -137,5 +137,7 @@ def live_view(view: DeviceView, ctx: RenderContext, footer: str) -> str:
 
 
 def now_context(tr: Translator, zone: tzinfo) -> RenderContext:
-    """Build a render context for this moment."""
+    """Build a render context for this moment (dates in the reader's language from here on,
+    also in background tasks: live views, settings screens edited when a device applies)."""
+    reading_in(tr.locale)
     return RenderContext(tr, zone, clock.now())
