@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.broadcast_cards import BroadcastCards
+from bot.card_loop import CARDS_SECONDS
 from bot.charts import ChartRenderer
 from bot.commands_menu import set_admin_commands, set_commands, set_description
 from bot.config_watch import ConfigWatch
@@ -34,7 +35,7 @@ from bot.middlewares.in_flight import InFlightUpdates
 from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.prompts import CommandEndsPrompt
 from bot.notifier.delivery import DeliveryOptions, OutboxNotifier
-from bot.rollout_cards import CARDS_SECONDS, RolloutCards
+from bot.rollout_cards import RolloutCards
 from bot.routers import (
     admin,
     alerts,
