@@ -4,10 +4,9 @@ message (after the grace period) and one when it is back — never a flood."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
-from pathlib import Path
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 
 import pytest
 from redis.asyncio import Redis
@@ -25,8 +24,9 @@ from tests.e2e.conftest import bot_running
 from tests.emulators.telegram_api import ApiError, ChatMessage, FakeUser, TelegramEmulator
 from tests.integration.helpers import processor_running
 from tests.integration.proxy import TcpProxy
-from tests.integration.test_resilience import LocalServer, free_port
+from tests.integration.test_resilience import LocalServer, private_broker
 
+__all__ = ["private_broker"]  # the fixture, shared with the resilience tests
 ADMIN = FakeUser(4501, "Pat")
 QUICK = HealthOptions(check_seconds=0.2, grace_seconds=1.0)
 REPORTING = ProcessorOptions(health_report_seconds=0.2)
@@ -41,15 +41,25 @@ def settings(settings: Settings) -> Settings:
 
 
 def _options(**health: float) -> BotOptions:
-    return BotOptions(polling_timeout=1, health=HealthOptions(**{**vars_of(QUICK), **health}))
+    return BotOptions(polling_timeout=1, health=replace(QUICK, **health))
 
 
-def vars_of(options: HealthOptions) -> dict[str, float]:
-    return {
-        "check_seconds": options.check_seconds,
-        "grace_seconds": options.grace_seconds,
-        "quarantine_per_minute": options.quarantine_per_minute,
-    }
+@asynccontextmanager
+async def _behind_proxy(settings: Settings, link: str) -> AsyncIterator[tuple[TcpProxy, Settings]]:
+    """A TCP proxy in front of PostgreSQL or Redis, and the settings that go through it."""
+    url = make_url(settings.database_url if link == "postgresql" else settings.redis_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or (5432 if link == "postgresql" else 6379))
+    await proxy.start()
+    if link == "postgresql":
+        through = url.set(port=proxy.port).render_as_string(hide_password=False)
+        behind = settings.model_copy(update={"database_url": through})
+    else:
+        through = f"redis://127.0.0.1:{proxy.port}/{url.database or 0}"
+        behind = settings.model_copy(update={"redis_url": through})
+    try:
+        yield proxy, behind
+    finally:
+        await proxy.close()
 
 
 def _about(emulator: TelegramEmulator, link: str) -> list[str]:
@@ -74,18 +84,6 @@ async def _down_then_back(
     await emulator.wait_for(lambda: len(_about(emulator, link)) == 2, timeout=30)
     back = _about(emulator, link)[1]
     assert back.startswith(f"🟢 {link} is back (it was down for")
-
-
-@pytest.fixture
-async def private_broker(tmp_path: Path) -> AsyncIterator[tuple[LocalServer, int]]:
-    assert shutil.which("mosquitto") is not None
-    port = free_port()
-    config = tmp_path / "mosquitto.conf"
-    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-    server = LocalServer(["mosquitto", "-c", str(config)])
-    await server.start(port)
-    yield server, port
-    await server.stop()
 
 
 async def test_the_health_card_shows_every_link(
@@ -127,55 +125,35 @@ async def test_the_broker_lost_and_back_is_one_message_each(
 async def test_postgresql_cut_from_the_bot_is_one_message_each(
     settings: Settings, emulator: TelegramEmulator
 ) -> None:
-    url = make_url(settings.database_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    await proxy.start()
-    behind = settings.model_copy(
-        update={"database_url": url.set(port=proxy.port).render_as_string(hide_password=False)}
-    )
     emulator.open_chat(ADMIN)
-    try:
-        async with bot_running(behind, emulator, _options()):
-            await _down_then_back(emulator, "PostgreSQL", proxy.cut, proxy.start)
-    finally:
-        await proxy.close()
+    async with (
+        _behind_proxy(settings, "postgresql") as (proxy, behind),
+        bot_running(behind, emulator, _options()),
+    ):
+        await _down_then_back(emulator, "PostgreSQL", proxy.cut, proxy.start)
     assert "the bot cannot reach the database" in _about(emulator, "PostgreSQL")[0]
 
 
 async def test_redis_cut_from_the_bot_is_one_message_each(
     settings: Settings, emulator: TelegramEmulator
 ) -> None:
-    url = make_url(settings.redis_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 6379)
-    await proxy.start()
-    behind = settings.model_copy(
-        update={"redis_url": f"redis://127.0.0.1:{proxy.port}/{url.database or 0}"}
-    )
     emulator.open_chat(ADMIN)
-    try:
-        async with bot_running(behind, emulator, _options()):
-            await _down_then_back(emulator, "Redis", proxy.cut, proxy.start)
-    finally:
-        await proxy.close()
+    async with (
+        _behind_proxy(settings, "redis") as (proxy, behind),
+        bot_running(behind, emulator, _options()),
+    ):
+        await _down_then_back(emulator, "Redis", proxy.cut, proxy.start)
 
 
 async def test_postgresql_cut_from_the_processor_is_told_too(
     settings: Settings, emulator: TelegramEmulator
 ) -> None:
-    url = make_url(settings.database_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    await proxy.start()
-    behind = settings.model_copy(
-        update={"database_url": url.set(port=proxy.port).render_as_string(hide_password=False)}
-    )
     emulator.open_chat(ADMIN)
-    try:
-        async with AsyncExitStack() as stack:
-            await stack.enter_async_context(processor_running(behind, options=REPORTING))
-            await stack.enter_async_context(bot_running(settings, emulator, _options()))
-            await _down_then_back(emulator, "PostgreSQL", proxy.cut, proxy.start)
-    finally:
-        await proxy.close()
+    async with AsyncExitStack() as stack:
+        proxy, behind = await stack.enter_async_context(_behind_proxy(settings, "postgresql"))
+        await stack.enter_async_context(processor_running(behind, options=REPORTING))
+        await stack.enter_async_context(bot_running(settings, emulator, _options()))
+        await _down_then_back(emulator, "PostgreSQL", proxy.cut, proxy.start)
     assert "the processor cannot reach the database" in _about(emulator, "PostgreSQL")[0]
 
 
