@@ -152,13 +152,14 @@ async def send(
 
 
 def _audience(data: BroadcastAction) -> Audience | None:
+    """The audience a button names; None for one that does not parse (a forged button)."""
     try:
         kind = AudienceKind(data.audience)
     except ValueError:
         return None
-    if kind != AudienceKind.EVERYONE and not data.value:
-        return None
-    return Audience(kind, data.value or None if kind != AudienceKind.EVERYONE else None)
+    if kind == AudienceKind.EVERYONE:
+        return Audience()
+    return Audience(kind, data.value) if data.value else None
 
 
 def build_router() -> Router:
